@@ -1,0 +1,53 @@
+import js from '@eslint/js';
+import pluginQuery from '@tanstack/eslint-plugin-query';
+import reactHooks from 'eslint-plugin-react-hooks';
+import storybook from 'eslint-plugin-storybook';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+// Folder boundaries (docs/architecture.md): browser code never imports server code, the SDK never imports React
+// or the widget, and server code never imports browser code.
+const SERVER = ['**/server/**', 'hono', 'hono/*', '@hono/*', 'node:*'];
+const restrict = (patterns, message) => ({
+  'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
+});
+
+export default tseslint.config(
+  { ignores: ['dist', 'storybook-static', 'public/mockServiceWorker.js', 'node_modules', 'src/api/mxTypes.generated.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  reactHooks.configs.flat.recommended,
+  ...pluginQuery.configs['flat/recommended'],
+  ...storybook.configs['flat/recommended'],
+  {
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/server/**', 'test/**', 'scripts/**', 'bench/**', '*.config.*', '.storybook/**'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    files: ['src/widget/**', 'src/api/**', 'src/protocol/**', 'src/frame/**', 'src/demo/**', 'src/index.ts'],
+    rules: restrict(SERVER, 'Browser code must not import server code (proxy, sandbox, Node built-ins).'),
+  },
+  {
+    files: ['src/sdk/**'],
+    rules: restrict(
+      [...SERVER, 'react', 'react/*', 'react-dom', 'react-dom/*', '**/widget/**', '**/api/**', '@tanstack/*'],
+      'The SDK is framework-free: it may import only src/protocol.',
+    ),
+  },
+  {
+    files: ['src/server/**'],
+    ignores: ['src/server/demo/**'],
+    rules: restrict(
+      ['**/widget/**', '**/sdk/**', '**/frame/**', '**/demo/**', 'react', 'react-dom', 'react/*'],
+      'Server code must not import browser code.',
+    ),
+  },
+);
