@@ -1,0 +1,222 @@
+// The one definition of the postMessage protocol between the host page (SDK) and the frame bundle (issue 7).
+// Every message is a flat envelope `{ protocol: 'member-connect', version: 1, type, ... }`. Parsing rebuilds each
+// message from the fields it knows, so nothing unknown (or of the wrong type) crosses the boundary.
+//
+// The parsers are hand-written type guards rather than valibot schemas on purpose: the SDK bundles this module and has
+// a 2 KB gzip budget with no runtime dependencies.
+
+export const PROTOCOL = 'member-connect';
+export const PROTOCOL_VERSION = 1;
+
+/** An event in MX's wire shape, e.g. `{ mx: true, type: 'mx/connect/memberConnected', metadata: {...} }`. */
+export interface MxConnectEvent {
+  mx: true;
+  type: `mx/connect/${string}`;
+  metadata: Record<string, unknown>;
+}
+
+export interface ConnectSuccessResult {
+  memberGuid: string;
+  institutionCode: string;
+}
+
+export interface ConnectExitResult {
+  /** Why the session ended, e.g. the widget's exit reason, or `'destroyed'` when the host destroyed it first. */
+  reason: string;
+  memberGuid?: string;
+  institutionCode?: string;
+  message?: string;
+}
+
+export type FrameLocale = 'en' | 'es' | 'fr-CA';
+export type FrameColorScheme = 'light' | 'dark' | 'system';
+
+/** Widget configuration the host sends in the handshake (never in the URL). */
+export interface FrameConfig {
+  /** Proxy base URL, resolved against the frame's own URL. @default '/api/connect' */
+  proxyUrl?: string;
+  institutionCode?: string;
+  memberGuid?: string;
+  skipAggregation?: boolean;
+  locale?: FrameLocale;
+  colorScheme?: FrameColorScheme;
+  /** Theme tokens (CSS custom property values) keyed by token name. */
+  theme?: Record<string, string>;
+  /** Copy overrides keyed by message id. */
+  messages?: Record<string, string>;
+  /** True when the SDK shows the frame in its modal: Escape inside the frame then asks the widget to close. */
+  modal?: boolean;
+}
+
+export const FRAME_CONFIG_KEYS = [
+  'proxyUrl',
+  'institutionCode',
+  'memberGuid',
+  'skipAggregation',
+  'locale',
+  'colorScheme',
+  'theme',
+  'messages',
+] as const satisfies readonly (keyof FrameConfig)[];
+
+/** Host → frame. */
+export type HostToFrameMessage =
+  | {
+      type: 'handshake';
+      config: FrameConfig;
+      sessionToken: string;
+      /** The host can mint a fresh token on request (it was given `sessionToken` as a function). */
+      refreshable: boolean;
+    }
+  /** Answer to `tokenRequest` with the same id; no `sessionToken` means the host could not get one. */
+  | { type: 'token'; id: number; sessionToken?: string }
+  | { type: 'back' }
+  | { type: 'close' };
+
+/** Frame → host. */
+export type FrameToHostMessage =
+  | { type: 'ready' }
+  | { type: 'event'; event: MxConnectEvent }
+  | { type: 'resize'; height: number }
+  | { type: 'success'; result: ConnectSuccessResult }
+  | { type: 'exit'; result: ConnectExitResult }
+  | { type: 'tokenRequest'; id: number };
+
+export type Envelope<M> = M & { protocol: typeof PROTOCOL; version: typeof PROTOCOL_VERSION };
+
+/** Wraps a message in the protocol envelope, ready for `postMessage(…, explicitTargetOrigin)`. */
+export function envelope<M extends HostToFrameMessage | FrameToHostMessage>(message: M): Envelope<M> {
+  return { protocol: PROTOCOL, version: PROTOCOL_VERSION, ...message };
+}
+
+type Bag = Record<string, unknown>;
+
+const isBag = (value: unknown): value is Bag =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isOptional = (value: unknown, guard: (value: unknown) => boolean) => value === undefined || guard(value);
+const isStringRecord = (value: unknown): value is Record<string, string> =>
+  isBag(value) && Object.values(value).every(isString);
+
+function open(data: unknown): Bag | undefined {
+  return isBag(data) && data.protocol === PROTOCOL && data.version === PROTOCOL_VERSION && isString(data.type)
+    ? data
+    : undefined;
+}
+
+/** Copies the listed optional string fields that are present; `undefined` when one has the wrong type. */
+function pickStrings(bag: Bag, keys: readonly string[]): Bag | undefined {
+  const out: Bag = {};
+  for (const key of keys) {
+    if (!isOptional(bag[key], isString)) return undefined;
+    if (bag[key] !== undefined) out[key] = bag[key];
+  }
+  return out;
+}
+
+/** Parses a message the host received from the frame; `undefined` for anything unknown or malformed. */
+export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined {
+  const bag = open(data);
+  switch (bag?.type) {
+    case 'ready': {
+      return { type: 'ready' };
+    }
+    case 'event': {
+      const event = bag.event;
+      return isBag(event) &&
+        event.mx === true &&
+        isString(event.type) &&
+        /^mx\/connect\/[\w/-]+$/.test(event.type) &&
+        isBag(event.metadata)
+        ? { type: 'event', event: { mx: true, type: event.type as MxConnectEvent['type'], metadata: event.metadata } }
+        : undefined;
+    }
+    case 'resize': {
+      const height = bag.height;
+      return typeof height === 'number' && height >= 0 && height <= 100_000
+        ? { type: 'resize', height: Math.ceil(height) }
+        : undefined;
+    }
+    case 'success': {
+      const result = bag.result;
+      return isBag(result) && isString(result.memberGuid) && isString(result.institutionCode)
+        ? { type: 'success', result: { memberGuid: result.memberGuid, institutionCode: result.institutionCode } }
+        : undefined;
+    }
+    case 'exit': {
+      const result = bag.result;
+      if (!isBag(result) || !isString(result.reason) || !result.reason) return undefined;
+      const rest = pickStrings(result, ['memberGuid', 'institutionCode', 'message']);
+      return rest && { type: 'exit', result: { ...rest, reason: result.reason } };
+    }
+    case 'tokenRequest': {
+      return isId(bag.id) ? { type: 'tokenRequest', id: bag.id } : undefined;
+    }
+    default: {
+      return undefined;
+    }
+  }
+}
+
+const LOCALES: readonly unknown[] = ['en', 'es', 'fr-CA'] satisfies FrameLocale[];
+const COLOR_SCHEMES: readonly unknown[] = ['light', 'dark', 'system'] satisfies FrameColorScheme[];
+
+function parseConfig(value: unknown): FrameConfig | undefined {
+  if (!isBag(value)) return undefined;
+  const strings = pickStrings(value, ['proxyUrl', 'institutionCode', 'memberGuid']);
+  const { skipAggregation, locale, colorScheme, theme, messages, modal } = value;
+  const valid =
+    strings &&
+    isOptional(skipAggregation, (v) => typeof v === 'boolean') &&
+    isOptional(modal, (v) => typeof v === 'boolean') &&
+    isOptional(locale, (v) => LOCALES.includes(v)) &&
+    isOptional(colorScheme, (v) => COLOR_SCHEMES.includes(v)) &&
+    isOptional(theme, isStringRecord) &&
+    isOptional(messages, isStringRecord);
+  if (!valid) return undefined;
+  const config: Bag = { ...strings, skipAggregation, locale, colorScheme, theme, messages, modal };
+  for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
+  return config as FrameConfig;
+}
+
+/** Parses a message the frame received from the host; `undefined` for anything unknown or malformed. */
+export function parseHostMessage(data: unknown): HostToFrameMessage | undefined {
+  const bag = open(data);
+  switch (bag?.type) {
+    case 'handshake': {
+      const config = parseConfig(bag.config);
+      return config && isString(bag.sessionToken) && typeof bag.refreshable === 'boolean'
+        ? { type: 'handshake', config, sessionToken: bag.sessionToken, refreshable: bag.refreshable }
+        : undefined;
+    }
+    case 'token': {
+      if (!isId(bag.id) || !isOptional(bag.sessionToken, isString)) return undefined;
+      return bag.sessionToken === undefined
+        ? { type: 'token', id: bag.id }
+        : { type: 'token', id: bag.id, sessionToken: bag.sessionToken as string };
+    }
+    case 'back':
+    case 'close': {
+      return { type: bag.type };
+    }
+    default: {
+      return undefined;
+    }
+  }
+}
+
+/**
+ * The parent origin the frame trusts for the handshake, read from its URL fragment (`#origin=<origin>`). The origin
+ * is not secret; the SDK puts it there so the frame can check `event.origin` of the very first message.
+ */
+export function readParentOrigin(hash: string): string | undefined {
+  const value = new URLSearchParams(hash.replace(/^#/, '')).get('origin');
+  if (!value) return undefined;
+  try {
+    const { origin, protocol } = new URL(value);
+    return origin === value && (protocol === 'https:' || protocol === 'http:') ? origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
