@@ -1,0 +1,118 @@
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+
+import type { ApiClient } from './client';
+import { connectionOutcome } from './connectionOutcome';
+import { ApiError } from './errors';
+import type { MemberStatus } from './schemas';
+
+export const SEARCH_PAGE_SIZE = 25;
+
+/** Poll delays in ms: the n-th poll waits `delays[n]`, the last value repeats (fast first, then backing off). */
+export interface PollSchedule {
+  delaysMs: readonly number[];
+}
+export const DEFAULT_POLL_SCHEDULE: PollSchedule = { delaysMs: [1000, 1000, 2000, 2000, 3000] };
+
+export const pollDelay = (schedule: PollSchedule, pollsSoFar: number): number =>
+  schedule.delaysMs[Math.min(pollsSoFar, schedule.delaysMs.length - 1)] ?? 3000;
+
+/** Retries only failures that can heal by themselves; honours `Retry-After` on 429/503. */
+export const shouldRetry = (failureCount: number, error: Error): boolean =>
+  error instanceof ApiError && error.isRetryable && failureCount < 3;
+export const retryDelay = (failureCount: number, error: Error): number =>
+  error instanceof ApiError && error.retryAfter !== undefined
+    ? error.retryAfter * 1000
+    : Math.min(1000 * 2 ** failureCount, 8000);
+
+export const institutionKeys = {
+  all: ['institutions'] as const,
+  favorites: () => [...institutionKeys.all, 'favorites'] as const,
+  search: (name: string) => [...institutionKeys.all, 'search', name] as const,
+  detail: (code: string) => [...institutionKeys.all, 'detail', code] as const,
+  credentials: (code: string) => [...institutionKeys.all, 'credentials', code] as const,
+};
+export const memberKeys = {
+  all: ['members'] as const,
+  list: () => [...memberKeys.all, 'list'] as const,
+  detail: (guid: string) => [...memberKeys.all, 'detail', guid] as const,
+  // `attempt` gives each visit to the status/MFA step its own cache entry, so a stale CHALLENGED answer from the
+  // previous round can never drive the next one.
+  status: (guid: string, attempt: number) => [...memberKeys.all, 'status', guid, attempt] as const,
+  challenges: (guid: string, attempt: number) => [...memberKeys.all, 'challenges', guid, attempt] as const,
+};
+
+export const favoriteInstitutionsQuery = (client: ApiClient) =>
+  queryOptions({
+    queryKey: institutionKeys.favorites(),
+    queryFn: ({ signal }) => client.listFavoriteInstitutions({ recordsPerPage: SEARCH_PAGE_SIZE }, signal),
+    staleTime: 5 * 60_000,
+  });
+
+export const institutionSearchQuery = (client: ApiClient, name: string) =>
+  infiniteQueryOptions({
+    queryKey: institutionKeys.search(name),
+    queryFn: ({ pageParam, signal }) =>
+      client.searchInstitutions({ name, page: pageParam, recordsPerPage: SEARCH_PAGE_SIZE }, signal),
+    initialPageParam: 1,
+    getNextPageParam: (last) => {
+      const { currentPage = 1, totalPages = 1 } = last.pagination ?? {};
+      return currentPage < totalPages ? currentPage + 1 : undefined;
+    },
+    // Results are cached for the session: going back to search costs no request.
+    staleTime: 5 * 60_000,
+  });
+
+export const institutionQuery = (client: ApiClient, code: string) =>
+  queryOptions({
+    queryKey: institutionKeys.detail(code),
+    queryFn: ({ signal }) => client.getInstitution(code, signal),
+    staleTime: 5 * 60_000,
+  });
+
+export const institutionCredentialsQuery = (client: ApiClient, code: string) =>
+  queryOptions({
+    queryKey: institutionKeys.credentials(code),
+    queryFn: ({ signal }) => client.listInstitutionCredentials(code, signal),
+    select: (fields) => [...fields].sort((a, b) => a.displayOrder - b.displayOrder),
+    staleTime: 5 * 60_000,
+  });
+
+export const membersQuery = (client: ApiClient) =>
+  queryOptions({ queryKey: memberKeys.list(), queryFn: ({ signal }) => client.listMembers(signal) });
+
+export const memberQuery = (client: ApiClient, guid: string) =>
+  queryOptions({ queryKey: memberKeys.detail(guid), queryFn: ({ signal }) => client.getMember(guid, signal) });
+
+/** Whether polling should stop: the status needs the user or is final. An OAuth wait keeps polling while PENDING. */
+export const isPollingDone = (status: MemberStatus | undefined, isOAuth: boolean): boolean => {
+  if (status === undefined) return false;
+  const outcome = connectionOutcome(status);
+  return outcome !== 'pending' && !(isOAuth && outcome === 'oauth');
+};
+
+export const memberStatusQuery = (
+  client: ApiClient,
+  guid: string,
+  { attempt, schedule, isOAuth }: { attempt: number; schedule: PollSchedule; isOAuth: boolean },
+) =>
+  queryOptions({
+    queryKey: memberKeys.status(guid, attempt),
+    queryFn: ({ signal }) => client.getMemberStatus(guid, signal),
+    refetchInterval: (query) =>
+      isPollingDone(query.state.data, isOAuth) ? false : pollDelay(schedule, query.state.dataUpdateCount),
+    // Polling pauses while the page is hidden (TanStack's focus manager follows document.visibilityState).
+    refetchIntervalInBackground: false,
+    refetchOnWindowFocus: false,
+    staleTime: 0,
+    retry: shouldRetry,
+    retryDelay,
+  });
+
+export const challengesQuery = (client: ApiClient, guid: string, attempt: number) =>
+  queryOptions({
+    queryKey: memberKeys.challenges(guid, attempt),
+    queryFn: ({ signal }) => client.listChallenges(guid, signal),
+    staleTime: Infinity,
+    retry: shouldRetry,
+    retryDelay,
+  });
