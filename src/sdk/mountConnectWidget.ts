@@ -42,7 +42,7 @@ export interface ConnectWidgetInstance {
   destroy(): void;
 }
 
-type Lock = { count: number; overflow: string };
+type Lock = { count: number; overflow: string; bare: boolean };
 // Body scroll lock is one resource per document shared by every open modal, so it is reference-counted: closing one
 // of two modals must not unlock the page, and the last one restores the exact inline value that was there before.
 const scrollLocks = new WeakMap<Document, Lock>();
@@ -158,12 +158,17 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     });
 
     const body = doc.body;
-    const lock = scrollLocks.get(doc) ?? { count: 0, overflow: body.style.overflow };
+    const lock = scrollLocks.get(doc) ?? {
+      count: 0,
+      overflow: body.style.overflow,
+      bare: !body.hasAttribute('style'),
+    };
     if (!lock.count++) body.style.overflow = 'hidden';
     scrollLocks.set(doc, lock);
     cleanups.push(() => {
       if (!--lock.count) {
         body.style.overflow = lock.overflow;
+        if (lock.bare && !body.style.cssText) body.removeAttribute('style');
         scrollLocks.delete(doc);
       }
     });

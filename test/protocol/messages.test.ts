@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  envelope,
+  type FrameToHostMessage,
+  type HostToFrameMessage,
+  parseFrameMessage,
+  parseHostMessage,
+  PROTOCOL,
+  PROTOCOL_VERSION,
+  readParentOrigin,
+} from '../../src/protocol/messages';
+
+describe('frame → host messages', () => {
+  const valid: FrameToHostMessage[] = [
+    { type: 'ready' },
+    { type: 'event', event: { mx: true, type: 'mx/connect/connected/primaryAction', metadata: { a: 1 } } },
+    { type: 'resize', height: 480 },
+    { type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank' } },
+    { type: 'exit', result: { reason: 'userClosed', memberGuid: 'MBR-1', message: 'Bye' } },
+    { type: 'tokenRequest', id: 3 },
+  ];
+
+  it.each(valid)('accepts a well-formed $type message', (message) => {
+    expect(parseFrameMessage(envelope(message))).toEqual(message);
+  });
+
+  it('drops fields the protocol does not define', () => {
+    const parsed = parseFrameMessage({
+      ...envelope({ type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank' } }),
+      extra: 'x',
+      result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', password: 'hunter2' },
+    });
+    expect(parsed).toEqual({ type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank' } });
+  });
+
+  it.each([
+    ['not an object', 'ready'],
+    ['an array', [PROTOCOL, PROTOCOL_VERSION, 'ready']],
+    ['no envelope', { type: 'ready' }],
+    ['another namespace', { protocol: 'mx', version: PROTOCOL_VERSION, type: 'ready' }],
+    ['another version', { protocol: PROTOCOL, version: 2, type: 'ready' }],
+    ['an unknown type', { protocol: PROTOCOL, version: PROTOCOL_VERSION, type: 'navigate' }],
+    ['a host message', envelope({ type: 'close' })],
+    ['an event outside mx/connect', envelope({ type: 'event', event: { mx: true, type: 'mx/x', metadata: {} } } as never)],
+    ['an event without mx: true', envelope({ type: 'event', event: { type: 'mx/connect/loaded', metadata: {} } } as never)],
+    ['an event with array metadata', envelope({ type: 'event', event: { mx: true, type: 'mx/connect/a', metadata: [] } } as never)],
+    ['a resize that is not a number', envelope({ type: 'resize', height: '100' } as never)],
+    ['a huge resize', envelope({ type: 'resize', height: 1e9 })],
+    ['a success without institution', envelope({ type: 'success', result: { memberGuid: 'MBR-1' } } as never)],
+    ['an exit without reason', envelope({ type: 'exit', result: {} } as never)],
+    ['an exit with a non-string message', envelope({ type: 'exit', result: { reason: 'x', message: 1 } } as never)],
+    ['a token request with a fractional id', envelope({ type: 'tokenRequest', id: 1.5 })],
+  ])('rejects %s', (_name, data) => {
+    expect(parseFrameMessage(data)).toBeUndefined();
+  });
+});
+
+describe('host → frame messages', () => {
+  const valid: HostToFrameMessage[] = [
+    {
+      type: 'handshake',
+      config: {
+        proxyUrl: '/api/connect',
+        institutionCode: 'mxbank',
+        memberGuid: 'MBR-1',
+        skipAggregation: true,
+        locale: 'es',
+        colorScheme: 'dark',
+        theme: { colorPrimary: '#123456' },
+        messages: { 'search.title': 'Find your bank' },
+        modal: true,
+      },
+      sessionToken: 'tok',
+      refreshable: false,
+    },
+    { type: 'handshake', config: {}, sessionToken: 'tok', refreshable: true },
+    { type: 'token', id: 1, sessionToken: 'fresh' },
+    { type: 'token', id: 2 },
+    { type: 'back' },
+    { type: 'close' },
+  ];
+
+  it.each(valid)('accepts a well-formed $type message', (message) => {
+    expect(parseHostMessage(envelope(message))).toEqual(message);
+  });
+
+  it('drops undefined and unknown config fields', () => {
+    const parsed = parseHostMessage({
+      ...envelope({ type: 'handshake', config: {}, sessionToken: 't', refreshable: false }),
+      config: { locale: undefined, onSuccess: 'x', proxyUrl: '/p' },
+    });
+    expect(parsed).toEqual({ type: 'handshake', config: { proxyUrl: '/p' }, sessionToken: 't', refreshable: false });
+  });
+
+  it.each([
+    ['a handshake without token', { config: {}, refreshable: false }],
+    ['a handshake with a token object', { config: {}, sessionToken: { t: 1 }, refreshable: false }],
+    ['a handshake with an unknown locale', { config: { locale: 'de' }, sessionToken: 't', refreshable: false }],
+    ['a handshake with an unknown scheme', { config: { colorScheme: 'sepia' }, sessionToken: 't', refreshable: false }],
+    ['a handshake with non-string theme', { config: { theme: { a: 1 } }, sessionToken: 't', refreshable: false }],
+    ['a handshake with a numeric proxyUrl', { config: { proxyUrl: 1 }, sessionToken: 't', refreshable: false }],
+    ['a handshake without config', { sessionToken: 't', refreshable: false }],
+  ])('rejects %s', (_name, fields) => {
+    expect(parseHostMessage({ protocol: PROTOCOL, version: PROTOCOL_VERSION, type: 'handshake', ...fields })).toBe(
+      undefined,
+    );
+  });
+
+  it('rejects frame messages and tokens with bad ids', () => {
+    expect(parseHostMessage(envelope({ type: 'ready' }))).toBeUndefined();
+    expect(parseHostMessage(envelope({ type: 'token', id: -1, sessionToken: 't' }))).toBeUndefined();
+    expect(parseHostMessage({ ...envelope({ type: 'token', id: 1 }), sessionToken: 5 })).toBeUndefined();
+  });
+});
+
+describe('readParentOrigin', () => {
+  it.each([
+    ['#origin=' + encodeURIComponent('https://partner.example'), 'https://partner.example'],
+    ['#origin=' + encodeURIComponent('http://127.0.0.1:4000'), 'http://127.0.0.1:4000'],
+    ['#origin=https%3A%2F%2Fpartner.example%2Fpath', undefined],
+    ['#origin=javascript%3Aalert(1)', undefined],
+    ['#origin=null', undefined],
+    ['#origin=', undefined],
+    ['', undefined],
+  ])('%s → %s', (hash, expected) => {
+    expect(readParentOrigin(hash)).toBe(expected);
+  });
+});

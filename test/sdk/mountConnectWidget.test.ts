@@ -1,0 +1,435 @@
+import { screen } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import { envelope, type FrameToHostMessage, PROTOCOL, PROTOCOL_VERSION } from '../../src/protocol/messages';
+import { type ConnectWidgetInstance, mountConnectWidget as mountForReal } from '../../src/sdk/index';
+
+const FRAME_URL = 'https://frame.example/connect/frame/';
+const FRAME_ORIGIN = 'https://frame.example';
+
+// Every mount is destroyed after its test, so no scroll lock or listener leaks into the next one.
+const mounted: ConnectWidgetInstance[] = [];
+const mountConnectWidget: typeof mountForReal = (options) => {
+  const widget = mountForReal(options);
+  mounted.push(widget);
+  return widget;
+};
+
+afterEach(() => {
+  for (const widget of mounted.splice(0)) widget.destroy();
+  document.body.replaceChildren();
+  document.body.removeAttribute('style');
+});
+
+function iframes() {
+  return [...document.querySelectorAll('iframe')];
+}
+
+/** Delivers a message to the host window as if posted by `source` from `origin`. */
+function deliver(data: unknown, source: Window | null, origin = FRAME_ORIGIN) {
+  window.dispatchEvent(new MessageEvent('message', { data, origin, source }));
+}
+
+function fromFrame(iframe: HTMLIFrameElement, message: FrameToHostMessage, origin = FRAME_ORIGIN) {
+  deliver(envelope(message), iframe.contentWindow, origin);
+}
+
+/** Records what the SDK posts into the iframe (message and target origin). */
+function spyOnFrame(iframe: HTMLIFrameElement) {
+  const frameWindow = iframe.contentWindow;
+  if (!frameWindow) throw new Error('iframe has no window');
+  return vi.spyOn(frameWindow, 'postMessage').mockImplementation(() => undefined);
+}
+
+function callbacks() {
+  return { onSuccess: vi.fn(), onExit: vi.fn(), onEvent: vi.fn() };
+}
+
+async function settle() {
+  // The handshake waits for the (possibly async) session token.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+describe('mountConnectWidget: messages', () => {
+  it('puts only the host origin in the frame URL and sends the token and config in the handshake', async () => {
+    const container = document.body.appendChild(document.createElement('div'));
+    mountConnectWidget({
+      frameUrl: FRAME_URL,
+      container,
+      sessionToken: 'secret-token',
+      locale: 'fr-CA',
+      institutionCode: 'mxbank',
+      ...callbacks(),
+    });
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    const src = new URL(iframe.src);
+    expect(src.origin + src.pathname).toBe(FRAME_URL);
+    expect(src.hash).toBe('#origin=' + encodeURIComponent(window.location.origin));
+    expect(iframe.src).not.toContain('secret-token');
+
+    const posted = spyOnFrame(iframe);
+    fromFrame(iframe, { type: 'ready' });
+    await settle();
+    expect(posted).toHaveBeenCalledTimes(1);
+    expect(posted).toHaveBeenCalledWith(
+      {
+        protocol: PROTOCOL,
+        version: PROTOCOL_VERSION,
+        type: 'handshake',
+        config: { modal: false, locale: 'fr-CA', institutionCode: 'mxbank' },
+        sessionToken: 'secret-token',
+        refreshable: false,
+      },
+      FRAME_ORIGIN,
+    );
+  });
+
+  it('ignores messages from a foreign origin, from another window, and malformed ones', async () => {
+    const container = document.body.appendChild(document.createElement('div'));
+    const spies = callbacks();
+    mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken: 't', ...spies });
+    const other = document.body.appendChild(document.createElement('iframe'));
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    const posted = spyOnFrame(iframe);
+    const success = envelope({ type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank' } });
+    const exit = envelope({ type: 'exit', result: { reason: 'closed' } });
+
+    // Right window, wrong origin (a look-alike and a prefix match included).
+    for (const origin of ['https://evil.example', 'https://frame.example.evil.example', 'http://frame.example']) {
+      deliver(success, iframe.contentWindow, origin);
+      deliver(exit, iframe.contentWindow, origin);
+      deliver(envelope({ type: 'ready' }), iframe.contentWindow, origin);
+    }
+    // Right origin, wrong window: the host page itself, another iframe, no source at all.
+    for (const source of [window, other.contentWindow, null]) {
+      deliver(success, source);
+      deliver(exit, source);
+      deliver(envelope({ type: 'resize', height: 10 }), source);
+    }
+    // Right origin and window, malformed.
+    for (const data of [
+      'success',
+      null,
+      { type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank' } },
+      { ...success, protocol: 'other-widget' },
+      { ...success, version: 2 },
+      { ...success, result: { memberGuid: 42, institutionCode: 'mxbank' } },
+      { ...exit, result: { reason: '' } },
+      { ...exit, result: { reason: 'closed', message: { html: '<b>' } } },
+      envelope({ type: 'event', event: { mx: true, type: 'evil/thing', metadata: {} } } as never),
+      envelope({ type: 'event', event: { mx: true, type: 'mx/connect/loaded', metadata: 'x' } } as never),
+      envelope({ type: 'resize', height: -5 }),
+      envelope({ type: 'resize', height: Number.NaN }),
+      envelope({ type: 'tokenRequest', id: 'x' } as never),
+      { protocol: PROTOCOL, version: PROTOCOL_VERSION, type: 'handshake' },
+    ]) {
+      deliver(data, iframe.contentWindow);
+    }
+    await settle();
+
+    expect(spies.onSuccess).not.toHaveBeenCalled();
+    expect(spies.onExit).not.toHaveBeenCalled();
+    expect(spies.onEvent).not.toHaveBeenCalled();
+    expect(posted).not.toHaveBeenCalled();
+    expect(iframe.style.height).toBe('600px');
+    expect(iframe.isConnected).toBe(true);
+
+    // The same listener does accept the real thing.
+    fromFrame(iframe, { type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank' } });
+    expect(spies.onSuccess).toHaveBeenCalledWith({ memberGuid: 'MBR-1', institutionCode: 'mxbank' });
+  });
+
+  it('fires exactly one terminal callback per mount', () => {
+    const container = document.body.appendChild(document.createElement('div'));
+    const spies = callbacks();
+    const widget = mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken: 't', ...spies });
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    const success: FrameToHostMessage = {
+      type: 'success',
+      result: { memberGuid: 'MBR-1', institutionCode: 'mxbank' },
+    };
+    fromFrame(iframe, success);
+    fromFrame(iframe, success);
+    fromFrame(iframe, { type: 'exit', result: { reason: 'closed' } });
+    widget.destroy();
+    widget.destroy();
+    expect(spies.onSuccess).toHaveBeenCalledTimes(1);
+    expect(spies.onExit).not.toHaveBeenCalled();
+  });
+
+  it('reports exit once and removes the iframe when the widget exits', () => {
+    const container = document.body.appendChild(document.createElement('div'));
+    const spies = callbacks();
+    const widget = mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken: 't', ...spies });
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    const exit: FrameToHostMessage = {
+      type: 'exit',
+      result: { reason: 'userClosed', institutionCode: 'mxbank' },
+    };
+    fromFrame(iframe, exit);
+    fromFrame(iframe, exit);
+    widget.close();
+    widget.destroy();
+    expect(spies.onExit).toHaveBeenCalledTimes(1);
+    expect(spies.onExit).toHaveBeenCalledWith({ reason: 'userClosed', institutionCode: 'mxbank' });
+    expect(spies.onSuccess).not.toHaveBeenCalled();
+    expect(container.childElementCount).toBe(0);
+  });
+
+  it('reports destroy() before the end as an exit, once', () => {
+    const container = document.body.appendChild(document.createElement('div'));
+    const spies = callbacks();
+    const widget = mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken: 't', ...spies });
+    widget.destroy();
+    widget.destroy();
+    expect(spies.onExit).toHaveBeenCalledTimes(1);
+    expect(spies.onExit).toHaveBeenCalledWith({ reason: 'destroyed' });
+    expect(container.childElementCount).toBe(0);
+  });
+
+  it('forwards events in MX wire shape', () => {
+    const container = document.body.appendChild(document.createElement('div'));
+    const spies = callbacks();
+    mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken: 't', ...spies });
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    const event = { mx: true, type: 'mx/connect/stepChange', metadata: { previous: 'search', current: 'credentials' } };
+    fromFrame(iframe, { type: 'event', event } as FrameToHostMessage);
+    expect(spies.onEvent).toHaveBeenCalledExactlyOnceWith(event);
+  });
+
+  it('answers token requests by calling the sessionToken function again', async () => {
+    const container = document.body.appendChild(document.createElement('div'));
+    let minted = 0;
+    const sessionToken = vi.fn(async () => `token-${++minted}`);
+    mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken, ...callbacks() });
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    const posted = spyOnFrame(iframe);
+
+    fromFrame(iframe, { type: 'ready' });
+    await settle();
+    expect(posted).toHaveBeenLastCalledWith(
+      expect.objectContaining({ type: 'handshake', sessionToken: 'token-1', refreshable: true }),
+      FRAME_ORIGIN,
+    );
+    fromFrame(iframe, { type: 'tokenRequest', id: 7 });
+    await settle();
+    expect(posted).toHaveBeenLastCalledWith(envelope({ type: 'token', id: 7, sessionToken: 'token-2' }), FRAME_ORIGIN);
+
+    sessionToken.mockRejectedValueOnce(new Error('backend down'));
+    fromFrame(iframe, { type: 'tokenRequest', id: 8 });
+    await settle();
+    expect(posted).toHaveBeenLastCalledWith(envelope({ type: 'token', id: 8 }), FRAME_ORIGIN);
+  });
+
+  it('sends back and close to the frame once the handshake is done', async () => {
+    const container = document.body.appendChild(document.createElement('div'));
+    const spies = callbacks();
+    const widget = mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken: 't', ...spies });
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    const posted = spyOnFrame(iframe);
+    widget.back();
+    expect(posted).not.toHaveBeenCalled();
+
+    fromFrame(iframe, { type: 'ready' });
+    await settle();
+    widget.back();
+    widget.close();
+    expect(posted).toHaveBeenNthCalledWith(2, envelope({ type: 'back' }), FRAME_ORIGIN);
+    expect(posted).toHaveBeenNthCalledWith(3, envelope({ type: 'close' }), FRAME_ORIGIN);
+    // close() asks; the widget decides and answers with exit.
+    expect(spies.onExit).not.toHaveBeenCalled();
+    expect(iframe.isConnected).toBe(true);
+    fromFrame(iframe, { type: 'exit', result: { reason: 'userClosed' } });
+    expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'userClosed' });
+    expect(iframe.isConnected).toBe(false);
+  });
+});
+
+describe('mountConnectWidget: inline', () => {
+  it('resizes the iframe to the height the frame reports', () => {
+    const container = document.body.appendChild(document.createElement('div'));
+    mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken: 't', ...callbacks() });
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    expect(container.firstElementChild).toBe(iframe);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    fromFrame(iframe, { type: 'resize', height: 412.4 });
+    expect(iframe.style.height).toBe('413px');
+    fromFrame(iframe, { type: 'resize', height: 380 });
+    expect(iframe.style.height).toBe('380px');
+  });
+
+  it('lets several instances coexist, each hearing only its own frame', () => {
+    const first = document.body.appendChild(document.createElement('div'));
+    const second = document.body.appendChild(document.createElement('div'));
+    const a = callbacks();
+    const b = callbacks();
+    const widgetA = mountConnectWidget({ frameUrl: FRAME_URL, container: first, sessionToken: 'a', ...a });
+    mountConnectWidget({ frameUrl: FRAME_URL, container: second, sessionToken: 'b', ...b });
+    const [iframeA, iframeB] = iframes();
+    if (!iframeA || !iframeB) throw new Error('missing iframes');
+
+    fromFrame(iframeB, { type: 'resize', height: 300 });
+    fromFrame(iframeB, { type: 'success', result: { memberGuid: 'MBR-B', institutionCode: 'mxbank' } });
+    expect(iframeA.style.height).toBe('600px');
+    expect(iframeB.style.height).toBe('300px');
+    expect(a.onSuccess).not.toHaveBeenCalled();
+    expect(b.onSuccess).toHaveBeenCalledExactlyOnceWith({ memberGuid: 'MBR-B', institutionCode: 'mxbank' });
+
+    widgetA.destroy();
+    expect(iframeA.isConnected).toBe(false);
+    expect(iframeB.isConnected).toBe(true);
+    fromFrame(iframeB, { type: 'resize', height: 320 });
+    expect(iframeB.style.height).toBe('320px');
+  });
+});
+
+describe('mountConnectWidget: modal', () => {
+  it('opens a labelled modal dialog, moves focus in, and restores it and the page scroll on Escape', async () => {
+    const user = userEvent.setup();
+    const opener = document.body.appendChild(document.createElement('button'));
+    opener.textContent = 'Link a bank';
+    opener.focus();
+    document.body.style.overflow = 'scroll';
+    const spies = callbacks();
+
+    mountConnectWidget({ frameUrl: FRAME_URL, sessionToken: 't', title: 'Link your bank', ...spies });
+    const dialog = screen.getByRole('dialog', { name: 'Link your bank' });
+    expect(dialog).toHaveAttribute('aria-modal', 'true');
+    const iframe = dialog.querySelector('iframe');
+    expect(iframe).toHaveAttribute('title', 'Link your bank');
+    expect(document.activeElement).toBe(iframe);
+    expect(document.body.style.overflow).toBe('hidden');
+
+    opener.focus(); // as if focus escaped to the host page
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(iframes()).toHaveLength(0);
+    expect(document.activeElement).toBe(opener);
+    expect(document.body.style.overflow).toBe('scroll');
+    expect(document.body.getAttribute('style')).toBe('overflow: scroll;');
+    expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'closed' });
+  });
+
+  it('keeps Tab inside the dialog', () => {
+    mountConnectWidget({ frameUrl: FRAME_URL, sessionToken: 't', ...callbacks() });
+    const dialog = screen.getByRole('dialog');
+    const iframe = dialog.querySelector('iframe');
+    const guards = [...dialog.querySelectorAll<HTMLElement>('[tabindex="0"]')];
+    expect(guards).toHaveLength(2);
+    for (const guard of guards) {
+      guard.focus();
+      expect(document.activeElement).toBe(iframe);
+    }
+  });
+
+  it('restores an empty inline overflow exactly, with two modals closed in either order', () => {
+    const first = mountConnectWidget({ frameUrl: FRAME_URL, sessionToken: 't', ...callbacks() });
+    const second = mountConnectWidget({ frameUrl: FRAME_URL, sessionToken: 't', ...callbacks() });
+    expect(document.body.style.overflow).toBe('hidden');
+    first.destroy();
+    expect(document.body.style.overflow).toBe('hidden');
+    second.destroy();
+    expect(document.body.style.overflow).toBe('');
+    expect(document.body.hasAttribute('style')).toBe(false);
+  });
+
+  it('after the handshake, Escape asks the widget to close and the widget exit tears the modal down', async () => {
+    const spies = callbacks();
+    mountConnectWidget({ frameUrl: FRAME_URL, sessionToken: 't', ...spies });
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    const posted = spyOnFrame(iframe);
+    fromFrame(iframe, { type: 'ready' });
+    await settle();
+    expect(posted).toHaveBeenLastCalledWith(expect.objectContaining({ config: { modal: true } }), FRAME_ORIGIN);
+
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(posted).toHaveBeenLastCalledWith(envelope({ type: 'close' }), FRAME_ORIGIN);
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+    fromFrame(iframe, { type: 'exit', result: { reason: 'userClosed' } });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'userClosed' });
+  });
+
+  it('ignores resize in the modal (its size is fixed) and closes after the success primary action', () => {
+    const spies = callbacks();
+    mountConnectWidget({ frameUrl: FRAME_URL, sessionToken: 't', ...spies });
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    fromFrame(iframe, { type: 'resize', height: 200 });
+    expect(iframe.style.height).toBe('100%');
+    fromFrame(iframe, { type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank' } });
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+    fromFrame(iframe, {
+      type: 'event',
+      event: { mx: true, type: 'mx/connect/connected/primaryAction', metadata: {} },
+    });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(spies.onSuccess).toHaveBeenCalledTimes(1);
+    expect(spies.onExit).not.toHaveBeenCalled();
+  });
+});
+
+describe('mountConnectWidget: cleanup', () => {
+  it('leaves no element and no listener behind after open/close cycles', async () => {
+    const live = new Set<string>();
+    const ids = new WeakMap<object, number>();
+    let next = 0;
+    const key = (target: EventTarget, type: string, listener: unknown) => {
+      for (const object of [target, listener as object]) if (!ids.has(object)) ids.set(object, next++);
+      return `${ids.get(target)}:${type}:${ids.get(listener as object)}`;
+    };
+    // Count every listener added through the DOM, then delegate to the real implementation.
+    const realAdd = EventTarget.prototype.addEventListener;
+    const realRemove = EventTarget.prototype.removeEventListener;
+    EventTarget.prototype.addEventListener = function (type, listener, options) {
+      if (listener) live.add(key(this, type, listener));
+      return realAdd.call(this, type, listener, options);
+    };
+    EventTarget.prototype.removeEventListener = function (type, listener, options) {
+      if (listener) live.delete(key(this, type, listener));
+      return realRemove.call(this, type, listener, options);
+    };
+
+    try {
+      const container = document.body.appendChild(document.createElement('div'));
+      const before = document.body.innerHTML;
+      let addedDuringMount = 0;
+      for (let cycle = 0; cycle < 3; cycle++) {
+        // Modal closed by Escape before the frame was ready.
+        mountConnectWidget({ frameUrl: FRAME_URL, sessionToken: 't', ...callbacks() });
+        addedDuringMount = Math.max(addedDuringMount, live.size);
+        document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+
+        // Modal closed by the widget's exit after a handshake.
+        mountConnectWidget({ frameUrl: FRAME_URL, sessionToken: async () => 't', ...callbacks() });
+        const [modalFrame] = iframes();
+        if (!modalFrame) throw new Error('no iframe');
+        spyOnFrame(modalFrame);
+        fromFrame(modalFrame, { type: 'ready' });
+        await settle();
+        fromFrame(modalFrame, { type: 'exit', result: { reason: 'userClosed' } });
+
+        // Inline, destroyed by the host.
+        const inline = mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken: 't', ...callbacks() });
+        inline.destroy();
+      }
+      expect(addedDuringMount).toBeGreaterThan(0);
+      expect([...live]).toEqual([]);
+      expect(document.body.innerHTML).toBe(before);
+      expect(document.body.hasAttribute('style')).toBe(false);
+    } finally {
+      EventTarget.prototype.addEventListener = realAdd;
+      EventTarget.prototype.removeEventListener = realRemove;
+    }
+  });
+});
