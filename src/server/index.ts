@@ -1,0 +1,10 @@
+// Entry `member-connect/server`: the partner-side proxy and its session-token helper. Everything not listed is private.
+export { createConnectProxy } from './proxy/createConnectProxy.ts';
+export type { ConnectProxyOptions, ProxyLogEntry } from './proxy/createConnectProxy.ts';
+export type { MemberFieldOptions } from './proxy/bodySchemas.ts';
+export type { ProxyReason } from './proxy/proxyError.ts';
+export type { RateLimitGroup } from './proxy/proxyRoutes.ts';
+export { createMemoryRateLimitStore, DEFAULT_RATE_LIMITS } from './proxy/rateLimit.ts';
+export type { RateLimitHit, RateLimitOptions, RateLimitRule, RateLimitStore } from './proxy/rateLimit.ts';
+export { bearerAuthenticate, createSessionTokens } from './proxy/sessionTokens.ts';
+export type { SessionTokenOptions, SessionTokens } from './proxy/sessionTokens.ts';

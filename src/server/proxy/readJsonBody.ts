@@ -1,0 +1,70 @@
+import { ProxyError } from './proxyError.ts';
+
+// Keys that could reach an object's prototype if any later code merged this body into another object. JSON.parse
+// itself makes them plain own properties; refusing them outright keeps every consumer safe.
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const JSON_CONTENT_TYPE = /^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i;
+
+class ForbiddenKeyError extends Error {}
+
+/**
+ * The request body as parsed JSON, or `undefined` when there is none. Refuses a non-JSON content type (415), more than
+ * `limit` bytes (413, checked on the declared length and again while streaming), invalid UTF-8 or JSON, and
+ * prototype keys (400). Nothing of the body appears in any error.
+ */
+export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null) {
+    if (!/^\d{1,15}$/.test(declared)) throw new ProxyError(400, 'Invalid Content-Length.', 'bad_body');
+    if (Number(declared) > limit) throw tooLarge(limit);
+  }
+  const text = await readText(request, limit);
+  if (text.trim() === '') return undefined;
+  const contentType = request.headers.get('content-type') ?? '';
+  if (!JSON_CONTENT_TYPE.test(contentType.trim())) {
+    throw new ProxyError(415, 'Request bodies must be JSON (Content-Type: application/json).', 'unsupported_media_type');
+  }
+  try {
+    return JSON.parse(text, (key, value: unknown) => {
+      if (FORBIDDEN_KEYS.has(key)) throw new ForbiddenKeyError();
+      return value;
+    }) as unknown;
+  } catch (error) {
+    if (error instanceof ForbiddenKeyError) {
+      throw new ProxyError(400, 'Invalid request body: forbidden key.', 'bad_body');
+    }
+    throw new ProxyError(400, 'Invalid request body: not valid JSON.', 'bad_body');
+  }
+}
+
+function tooLarge(limit: number): ProxyError {
+  return new ProxyError(413, `Request body too large (limit ${limit} bytes).`, 'body_too_large');
+}
+
+async function readText(request: Request, limit: number): Promise<string> {
+  if (request.body === null) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(all);
+  } catch {
+    throw new ProxyError(400, 'Invalid request body: not valid UTF-8.', 'bad_body');
+  }
+}
