@@ -21,7 +21,7 @@ export interface ConnectSuccessResult {
 }
 
 export interface ConnectExitResult {
-  /** Why the session ended, e.g. the widget's exit reason, or `'destroyed'` when the host destroyed it first. */
+  /** Why the session ended: one of the widget's exit reasons (`userCancelled`, `unmounted`, `sessionExpired`, …). */
   reason: string;
   memberGuid?: string;
   institutionCode?: string;

@@ -23,7 +23,10 @@ export interface MountConnectWidgetOptions extends Omit<FrameConfig, 'modal'> {
   sessionToken: string | (() => string | Promise<string>);
   /** Called once when a member connects. Exactly one of `onSuccess` / `onExit` fires per mount. */
   onSuccess?: (result: ConnectSuccessResult) => void;
-  /** Called once when the session ends without success (closed, failed, or `destroy()` before the end). */
+  /**
+   * Called once when the session ends without success: the widget's exit, `close()` before the frame was ready
+   * (`userCancelled`), `destroy()` before the end (`unmounted`), or a failing `sessionToken` function (`sessionExpired`).
+   */
   onExit?: (result: ConnectExitResult) => void;
   /** Every widget event, in MX's wire shape. */
   onEvent?: (event: MxConnectEvent) => void;
@@ -98,11 +101,11 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
       report();
     }
   };
-  const exit = (reason: string, message?: string) => end(() => onExit?.(message ? { reason, message } : { reason }));
+  const exit = (reason: string) => end(() => onExit?.({ reason }));
 
   const destroy = () => {
     if (destroyed) return;
-    exit('destroyed');
+    exit('unmounted');
     destroyed = true;
     root.remove();
     for (const cleanup of cleanups.splice(0)) cleanup();
@@ -113,7 +116,7 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
   const close = () => {
     if (handshaken && !ended) post({ type: 'close' });
     else {
-      exit('closed');
+      exit('userCancelled');
       destroy();
     }
   };
@@ -138,7 +141,6 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     dialog.setAttribute('role', 'dialog');
     dialog.setAttribute('aria-modal', 'true');
     dialog.setAttribute('aria-label', title);
-    dialog.tabIndex = -1;
     // Focus guards keep Tab inside the dialog: leaving the iframe in either direction lands back in it.
     const guard = () => {
       const node = element('div', {});
@@ -185,8 +187,8 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
             handshaken = true;
             post({ type: 'handshake', config, sessionToken: token, refreshable: typeof sessionToken === 'function' });
           },
-          (error: unknown) => {
-            exit('sessionTokenError', String(error));
+          () => {
+            exit('sessionExpired');
             destroy();
           },
         );

@@ -169,14 +169,14 @@ describe('mountConnectWidget: messages', () => {
     if (!iframe) throw new Error('no iframe');
     const exit: FrameToHostMessage = {
       type: 'exit',
-      result: { reason: 'userClosed', institutionCode: 'mxbank' },
+      result: { reason: 'userCancelled', institutionCode: 'mxbank' },
     };
     fromFrame(iframe, exit);
     fromFrame(iframe, exit);
     widget.close();
     widget.destroy();
     expect(spies.onExit).toHaveBeenCalledTimes(1);
-    expect(spies.onExit).toHaveBeenCalledWith({ reason: 'userClosed', institutionCode: 'mxbank' });
+    expect(spies.onExit).toHaveBeenCalledWith({ reason: 'userCancelled', institutionCode: 'mxbank' });
     expect(spies.onSuccess).not.toHaveBeenCalled();
     expect(container.childElementCount).toBe(0);
   });
@@ -188,7 +188,7 @@ describe('mountConnectWidget: messages', () => {
     widget.destroy();
     widget.destroy();
     expect(spies.onExit).toHaveBeenCalledTimes(1);
-    expect(spies.onExit).toHaveBeenCalledWith({ reason: 'destroyed' });
+    expect(spies.onExit).toHaveBeenCalledWith({ reason: 'unmounted' });
     expect(container.childElementCount).toBe(0);
   });
 
@@ -247,8 +247,8 @@ describe('mountConnectWidget: messages', () => {
     // close() asks; the widget decides and answers with exit.
     expect(spies.onExit).not.toHaveBeenCalled();
     expect(iframe.isConnected).toBe(true);
-    fromFrame(iframe, { type: 'exit', result: { reason: 'userClosed' } });
-    expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'userClosed' });
+    fromFrame(iframe, { type: 'exit', result: { reason: 'userCancelled' } });
+    expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'userCancelled' });
     expect(iframe.isConnected).toBe(false);
   });
 });
@@ -316,7 +316,7 @@ describe('mountConnectWidget: modal', () => {
     expect(document.activeElement).toBe(opener);
     expect(document.body.style.overflow).toBe('scroll');
     expect(document.body.getAttribute('style')).toBe('overflow: scroll;');
-    expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'closed' });
+    expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'userCancelled' });
   });
 
   it('keeps Tab inside the dialog', () => {
@@ -355,9 +355,9 @@ describe('mountConnectWidget: modal', () => {
     document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
     expect(posted).toHaveBeenLastCalledWith(envelope({ type: 'close' }), FRAME_ORIGIN);
     expect(screen.getByRole('dialog')).toBeInTheDocument();
-    fromFrame(iframe, { type: 'exit', result: { reason: 'userClosed' } });
+    fromFrame(iframe, { type: 'exit', result: { reason: 'userCancelled' } });
     expect(screen.queryByRole('dialog')).toBeNull();
-    expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'userClosed' });
+    expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'userCancelled' });
   });
 
   it('ignores resize in the modal (its size is fixed) and closes after the success primary action', () => {
@@ -417,7 +417,7 @@ describe('mountConnectWidget: cleanup', () => {
         spyOnFrame(modalFrame);
         fromFrame(modalFrame, { type: 'ready' });
         await settle();
-        fromFrame(modalFrame, { type: 'exit', result: { reason: 'userClosed' } });
+        fromFrame(modalFrame, { type: 'exit', result: { reason: 'userCancelled' } });
 
         // Inline, destroyed by the host.
         const inline = mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken: 't', ...callbacks() });

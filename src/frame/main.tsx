@@ -1,0 +1,70 @@
+// The frame bundle's entry (dist/frame/index.html). It renders nothing until the host's handshake arrives, then
+// renders <ConnectWidget> with that configuration and bridges its callbacks to the parent (issue 7). No inline script
+// or style anywhere, so it runs under `default-src 'self'`.
+import '../widget/styles.css';
+import './frame.css';
+
+import { type ComponentProps, type ComponentRef, createRef } from 'react';
+import { createRoot } from 'react-dom/client';
+
+import { ConnectWidget } from '../index';
+import { readParentOrigin } from '../protocol/messages';
+import { connectToParent } from './parentBridge';
+
+type ConnectWidgetProps = ComponentProps<typeof ConnectWidget>;
+
+const parentOrigin = readParentOrigin(window.location.hash);
+const rootElement = document.getElementById('root');
+
+// Opened top-level, or without the parent origin in the fragment: there is no host to talk to, so nothing renders.
+if (parentOrigin && rootElement && window.parent !== window) start(parentOrigin, rootElement);
+
+function start(parentOrigin: string, rootElement: HTMLElement) {
+  const widget = createRef<ComponentRef<typeof ConnectWidget>>();
+
+  const bridge = connectToParent(window, parentOrigin, {
+    onHandshake: ({ config, sessionToken, refreshable }) => {
+      const { modal, proxyUrl, theme, messages, ...options } = config;
+
+      // The widget asks for a token once up front and again after a 401. The first answer is the handshake's token;
+      // later ones come fresh from the host, which can mint them only when it was given a function.
+      let handedOut = false;
+      const tokenSource = () => {
+        if (handedOut) return bridge.requestToken();
+        handedOut = true;
+        return sessionToken;
+      };
+
+      if (modal) {
+        // Inside the frame, key presses never reach the host page, so the modal's Escape is handled here.
+        window.addEventListener('keydown', (event) => {
+          if (event.key === 'Escape' && !event.defaultPrevented) widget.current?.close();
+        });
+      }
+
+      let reportedHeight = -1;
+      new ResizeObserver(() => {
+        const height = Math.ceil(rootElement.getBoundingClientRect().height);
+        if (height === reportedHeight) return;
+        reportedHeight = height;
+        bridge.post({ type: 'resize', height });
+      }).observe(rootElement);
+
+      createRoot(rootElement).render(
+        <ConnectWidget
+          ref={widget}
+          {...options}
+          theme={theme as ConnectWidgetProps['theme']}
+          messages={messages as ConnectWidgetProps['messages']}
+          proxyUrl={new URL(proxyUrl ?? '/api/connect', window.location.href).href}
+          sessionToken={refreshable ? tokenSource : sessionToken}
+          onSuccess={(result) => bridge.post({ type: 'success', result })}
+          onExit={(result) => bridge.post({ type: 'exit', result })}
+          onEvent={(event) => bridge.post({ type: 'event', event })}
+        />,
+      );
+    },
+    onBack: () => widget.current?.back(),
+    onClose: () => widget.current?.close(),
+  });
+}

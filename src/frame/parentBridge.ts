@@ -1,0 +1,79 @@
+// The frame's side of the postMessage protocol (issue 7). It trusts exactly one window, `window.parent`, at exactly
+// one origin: the one the SDK put in the URL fragment. Everything it posts names that origin as the target.
+import {
+  envelope,
+  type FrameToHostMessage,
+  type HostToFrameMessage,
+  parseHostMessage,
+} from '../protocol/messages';
+
+type Handshake = Extract<HostToFrameMessage, { type: 'handshake' }>;
+
+export interface ParentBridgeHandlers {
+  /** The first valid handshake; later ones are ignored so a session cannot be re-configured mid-flight. */
+  onHandshake: (handshake: Handshake) => void;
+  onBack: () => void;
+  onClose: () => void;
+}
+
+export interface ParentBridge {
+  post: (message: FrameToHostMessage) => void;
+  /** Asks the host for a fresh session token; rejects when the host has none to give. */
+  requestToken: () => Promise<string>;
+  disconnect: () => void;
+}
+
+export function connectToParent(win: Window, parentOrigin: string, handlers: ParentBridgeHandlers): ParentBridge {
+  const parent = win.parent;
+  const pending = new Map<number, { resolve: (token: string) => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  let handshaken = false;
+
+  const post = (message: FrameToHostMessage) => parent.postMessage(envelope(message), parentOrigin);
+
+  const onMessage = (event: MessageEvent) => {
+    if (event.source !== parent || event.origin !== parentOrigin) return;
+    const message = parseHostMessage(event.data);
+    if (!message) return;
+    if (message.type === 'handshake') {
+      if (handshaken) return;
+      handshaken = true;
+      handlers.onHandshake(message);
+      return;
+    }
+    if (!handshaken) return;
+    switch (message.type) {
+      case 'back': {
+        handlers.onBack();
+        break;
+      }
+      case 'close': {
+        handlers.onClose();
+        break;
+      }
+      case 'token': {
+        const request = pending.get(message.id);
+        pending.delete(message.id);
+        if (message.sessionToken === undefined) request?.reject(new Error('The host could not provide a session token.'));
+        else request?.resolve(message.sessionToken);
+        break;
+      }
+      default: {
+        message satisfies never;
+      }
+    }
+  };
+  win.addEventListener('message', onMessage);
+  post({ type: 'ready' });
+
+  return {
+    post,
+    requestToken: () =>
+      new Promise<string>((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        post({ type: 'tokenRequest', id });
+      }),
+    disconnect: () => win.removeEventListener('message', onMessage),
+  };
+}
