@@ -1,0 +1,81 @@
+// `npm start`: serves the built demo partner site (dist/demo, dist/frame) with the proxy and the sandbox on one port.
+// Built to dist/node/demo.js by vite.node.config.ts; the page folders are found relative to that file.
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { createAdaptorServer } from '@hono/node-server';
+
+import { createDemoServer } from './createDemoServer.ts';
+import type { DemoConfig } from './demoConfig.ts';
+import { DemoConfigError, readDemoConfig } from './demoConfig.ts';
+
+const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const demoRoot = path.join(distDir, 'demo');
+const frameRoot = path.join(distDir, 'frame');
+
+const config = loadConfig();
+
+if (!existsSync(path.join(demoRoot, 'index.html'))) {
+  console.error(`member-connect demo: ${demoRoot}/index.html is missing. Run \`npm run build\` first (npm start does).`);
+  process.exit(1);
+}
+
+// The app needs the URL browsers will use (the sandbox's OAuth links point at it), and with PORT=0 that is known only
+// once the socket listens, so requests go to a handler that is set right after listening.
+let handle: ((request: Request) => Response | Promise<Response>) | undefined;
+const server = createAdaptorServer({
+  fetch: (request: Request) =>
+    handle ? handle(request) : new Response('Starting, try again in a moment.', { status: 503 }),
+});
+
+server.on('error', (error) => {
+  console.error(`member-connect demo: cannot listen on ${config.host}:${config.port}: ${error.message}`);
+  process.exit(1);
+});
+
+server.listen(config.port, config.host, () => {
+  const { port } = server.address() as AddressInfo;
+  const browsableHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const hostInUrl = browsableHost.includes(':') ? `[${browsableHost}]` : browsableHost;
+  const publicUrl = `http://${hostInUrl}:${port}`;
+  const app = createDemoServer({
+    publicUrl,
+    demoRoot,
+    frameRoot: existsSync(frameRoot) ? frameRoot : undefined,
+    mx: config.mx,
+  });
+  handle = (request) => app.fetch(request);
+
+  const lines = [
+    `member-connect demo: ${publicUrl}/`,
+    '',
+    config.mx
+      ? `Upstream: MX at ${config.mx.baseUrl} (client id ${config.mx.clientId}); the sandbox at /sandbox is not used.`
+      : `Upstream: the built-in MX sandbox at ${publicUrl}/sandbox (client id sandbox-client-id, API key sandbox-api-key).`,
+    '',
+    'Sandbox test credentials (search "MX Bank"):',
+    '  username mxuser, any password       -> connects',
+    '  username mxuser, password INVALID   -> the bank rejects the credentials',
+    '  more scenario passwords (MFA, LOCKED, OAuth, ...): docs/sandbox.md',
+  ];
+  console.log(lines.join('\n'));
+});
+
+const stop = () => {
+  server.close();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
+function loadConfig(): DemoConfig {
+  try {
+    return readDemoConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof DemoConfigError)) throw error;
+    console.error(`member-connect demo: ${error.message}`);
+    process.exit(1);
+  }
+}

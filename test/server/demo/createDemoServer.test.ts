@@ -1,0 +1,248 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { DemoServerOptions } from '../../../src/server/demo/createDemoServer.ts';
+import { createDemoServer, DEMO_SESSION_COOKIE } from '../../../src/server/demo/createDemoServer.ts';
+import { createSandbox } from '../../../src/server/sandbox/index.ts';
+
+const PUBLIC_URL = 'http://127.0.0.1:3999';
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'";
+const MXBANK_USERNAME_GUID = 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1';
+const MXBANK_PASSWORD_GUID = 'CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d';
+const WIDGET_HEADERS = { 'X-Member-Connect': '1' };
+
+// Small stand-ins for the built pages: the server under test serves whatever the build put there.
+let pagesDir: string;
+let frameDir: string;
+beforeAll(() => {
+  const root = mkdtempSync(path.join(tmpdir(), 'demo-server-test-'));
+  pagesDir = path.join(root, 'demo');
+  frameDir = path.join(root, 'frame');
+  mkdirSync(path.join(pagesDir, 'assets'), { recursive: true });
+  mkdirSync(frameDir);
+  writeFileSync(path.join(pagesDir, 'index.html'), '<!doctype html><title>partner page</title>');
+  writeFileSync(path.join(pagesDir, 'sdk.html'), '<!doctype html><title>sdk page</title>');
+  writeFileSync(path.join(pagesDir, 'assets', 'main.js'), 'console.log("partner")');
+  writeFileSync(path.join(frameDir, 'index.html'), '<!doctype html><title>frame page</title>');
+});
+afterAll(() => rmSync(path.dirname(pagesDir), { recursive: true, force: true }));
+
+function demo(overrides: Partial<DemoServerOptions> = {}) {
+  return createDemoServer({ publicUrl: PUBLIC_URL, demoRoot: pagesDir, frameRoot: frameDir, ...overrides });
+}
+type DemoApp = ReturnType<typeof demo>;
+
+/** Loads the page like a first-time browser would and returns the session cookie it was given. */
+async function openSession(app: DemoApp): Promise<string> {
+  const response = await app.request('/');
+  expect(response.status).toBe(200);
+  const setCookie = response.headers.get('set-cookie') ?? '';
+  const match = new RegExp(`${DEMO_SESSION_COOKIE}=([^;]+)`).exec(setCookie);
+  if (!match) throw new Error(`GET / set no session cookie: ${setCookie}`);
+  return `${DEMO_SESSION_COOKIE}=${match[1]}`;
+}
+
+async function createMxBankMember(app: DemoApp, headers: Record<string, string>, password = 'secret') {
+  return app.request('/api/connect/members', {
+    method: 'POST',
+    headers: { ...WIDGET_HEADERS, ...headers, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      member: {
+        institution_code: 'mxbank',
+        credentials: [
+          { guid: MXBANK_USERNAME_GUID, value: 'mxuser' },
+          { guid: MXBANK_PASSWORD_GUID, value: password },
+        ],
+      },
+    }),
+  });
+}
+
+async function memberGuids(app: DemoApp, headers: Record<string, string>): Promise<string[]> {
+  const response = await app.request('/api/connect/members', { headers: { ...WIDGET_HEADERS, ...headers } });
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { members: { guid: string }[] };
+  return body.members.map((member) => member.guid);
+}
+
+describe('createDemoServer', () => {
+  it('serves the partner page under the strict CSP and starts an httpOnly, SameSite=Lax cookie session', async () => {
+    const response = await demo().request('/');
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('partner page');
+    expect(response.headers.get('content-security-policy')).toBe(CSP);
+    const cookie = response.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(new RegExp(`^${DEMO_SESSION_COOKIE}=[A-Za-z0-9_-]{32}; `));
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Lax');
+    expect(cookie).toContain('Path=/');
+    expect(cookie).not.toContain('Secure');
+  });
+
+  it('keeps an existing session instead of creating a new user on every page load', async () => {
+    const app = demo();
+    const cookie = await openSession(app);
+    const again = await app.request('/', { headers: { Cookie: cookie } });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('marks the cookie Secure when the demo is served over https', async () => {
+    const response = await demo({ publicUrl: 'https://demo.example' }).request('/');
+    expect(response.headers.get('set-cookie')).toContain('Secure');
+  });
+
+  it('serves other pages and assets, and answers unknown paths with a JSON 404', async () => {
+    const app = demo();
+    const sdkPage = await app.request('/sdk.html');
+    expect(sdkPage.status).toBe(200);
+    expect(sdkPage.headers.get('set-cookie')).toContain(DEMO_SESSION_COOKIE);
+    const asset = await app.request('/assets/main.js');
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    const missing = await app.request('/nope.txt');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: { message: 'Not found.' } });
+  });
+
+  it('serves the iframe bundle at /frame/ under the same CSP', async () => {
+    const app = demo();
+    const frame = await app.request('/frame/');
+    expect(frame.status).toBe(200);
+    expect(await frame.text()).toContain('frame page');
+    expect(frame.headers.get('content-security-policy')).toBe(CSP);
+    expect((await app.request('/frame')).headers.get('location')).toBe('/frame/');
+  });
+
+  it('proxies the widget API to the in-process sandbox for a browser with a session', async () => {
+    const app = demo();
+    const cookie = await openSession(app);
+    const response = await app.request('/api/connect/institutions?name=mx%20bank', {
+      headers: { ...WIDGET_HEADERS, Cookie: cookie },
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { institutions: { code: string }[] };
+    expect(body.institutions.map((institution) => institution.code)).toContain('mxbank');
+  });
+
+  it('refuses the widget API without a session, and with a made-up session id', async () => {
+    const app = demo();
+    for (const headers of [WIDGET_HEADERS, { ...WIDGET_HEADERS, Cookie: `${DEMO_SESSION_COOKIE}=forged` }]) {
+      const response = await app.request('/api/connect/members', { headers });
+      expect(response.status).toBe(401);
+      const body = (await response.json()) as { error: { message: string } };
+      expect(typeof body.error.message).toBe('string');
+    }
+  });
+
+  it('gives each browser its own MX user', async () => {
+    const app = demo();
+    const alice = { Cookie: await openSession(app) };
+    const bob = { Cookie: await openSession(app) };
+    expect(alice.Cookie).not.toBe(bob.Cookie);
+
+    const created = await createMxBankMember(app, alice);
+    expect(created.status).toBe(202);
+    const { member } = (await created.json()) as { member: { guid: string } };
+
+    expect(await memberGuids(app, alice)).toEqual([member.guid]);
+    expect(await memberGuids(app, bob)).toEqual([]);
+  });
+
+  it('issues a session token for the same user as the cookie, usable as a Bearer token', async () => {
+    const app = demo();
+    const cookie = await openSession(app);
+    const created = await createMxBankMember(app, { Cookie: cookie });
+    const { member } = (await created.json()) as { member: { guid: string } };
+
+    const tokenResponse = await app.request('/demo/session-token', { headers: { Cookie: cookie } });
+    expect(tokenResponse.status).toBe(200);
+    expect(tokenResponse.headers.get('cache-control')).toBe('no-store');
+    const { sessionToken } = (await tokenResponse.json()) as { sessionToken: string };
+    expect(sessionToken).toMatch(/^mc1\./);
+
+    expect(await memberGuids(app, { Authorization: `Bearer ${sessionToken}` })).toEqual([member.guid]);
+    const forged = await app.request('/api/connect/members', {
+      headers: { ...WIDGET_HEADERS, Authorization: `Bearer ${sessionToken.slice(0, -2)}xx` },
+    });
+    expect(forged.status).toBe(401);
+  });
+
+  it('mounts the sandbox at /sandbox with its own Basic auth', async () => {
+    const app = demo();
+    const accept = { Accept: 'application/vnd.mx.api.v1+json' };
+    const anonymous = await app.request('/sandbox/institutions/mxbank', { headers: accept });
+    expect(anonymous.status).toBe(401);
+    const authorized = await app.request('/sandbox/institutions/mxbank', {
+      headers: { ...accept, Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}` },
+    });
+    expect(authorized.status).toBe(200);
+    expect(((await authorized.json()) as { institution: { code: string } }).institution.code).toBe('mxbank');
+  });
+
+  it('lets routes added through `extend` use the session and get the CSP header', async () => {
+    const app = demo({
+      extend: (hono, context) => {
+        hono.get('/demo/whoami', async (c) => c.json({ hasUser: (await context.sessionUser(c)).startsWith('USR-') }));
+      },
+    });
+    const response = await app.request('/demo/whoami');
+    expect(await response.json()).toEqual({ hasUser: true });
+    expect(response.headers.get('content-security-policy')).toBe(CSP);
+    expect(response.headers.get('set-cookie')).toContain(DEMO_SESSION_COOKIE);
+  });
+
+  describe('with MX settings', () => {
+    const mx = { baseUrl: 'http://mx.invalid', clientId: 'partner-client', apiKey: 'partner-key' };
+    const basic = `Basic ${btoa('partner-client:partner-key')}`;
+    const accept = 'application/vnd.mx.api.v1+json';
+
+    // "MX" here is a second, separate sandbox with other credentials, reached through the injected fetch.
+    function mxDemo(apiKey = mx.apiKey) {
+      const upstream = createSandbox({ clientId: mx.clientId, apiKey: mx.apiKey });
+      const seen: string[] = [];
+      const app = demo({
+        mx: { ...mx, apiKey },
+        fetch: async (input, init) => {
+          const request = new Request(input, init);
+          seen.push(`${request.method} ${request.url}`);
+          return upstream.fetch(request);
+        },
+      });
+      return { app, upstream, seen };
+    }
+
+    it('creates users at MX and proxies to MX, leaving the built-in sandbox unused', async () => {
+      const { app, upstream, seen } = mxDemo();
+      const cookie = await openSession(app);
+      const created = await createMxBankMember(app, { Cookie: cookie });
+      expect(created.status).toBe(202);
+
+      const users = await upstream.request('/users', { headers: { Authorization: basic, Accept: accept } });
+      expect(((await users.json()) as { users: unknown[] }).users).toHaveLength(1);
+      expect(seen[0]).toBe('POST http://mx.invalid/users');
+      expect(seen.slice(1).every((line) => line.startsWith('POST http://mx.invalid/users/USR-'))).toBe(true);
+
+      const builtIn = await app.request('/sandbox/users', {
+        headers: { Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}`, Accept: accept },
+      });
+      expect(((await builtIn.json()) as { users: unknown[] }).users).toHaveLength(0);
+    });
+
+    it('lets institution logos come from MX over https', async () => {
+      const response = await mxDemo().app.request('/');
+      expect(response.headers.get('content-security-policy')).toBe(CSP.replace("data:", 'data: https:'));
+    });
+
+    it('answers a page load with 502 when MX refuses to create the user', async () => {
+      const response = await mxDemo('wrong-key').app.request('/');
+      expect(response.status).toBe(502);
+      const body = (await response.json()) as { error: { message: string } };
+      expect(body.error.message).toMatch(/could not create a user/);
+      expect(JSON.stringify(body)).not.toContain('wrong-key');
+    });
+  });
+});
