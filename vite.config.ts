@@ -10,6 +10,6 @@ export default defineConfig({
   build: {
     outDir: '../../dist/demo',
     emptyOutDir: true,
-    rolldownOptions: { input: { main: 'src/demo/index.html' } },
+    rolldownOptions: { input: { main: 'src/demo/index.html', sdk: 'src/demo/sdk.html' } },
   },
 });

@@ -1,0 +1,92 @@
+// The plain partner page (sdk.html): no React, just member-connect/sdk, as a partner with a server-rendered page or
+// another framework would use it.
+import './demo.css';
+import './sdkPage.css';
+
+import { type ConnectWidgetInstance, mountConnectWidget } from '../sdk/index.ts';
+
+const FRAME_URL = new URL('/frame/', window.location.href).href;
+
+function byId<T extends HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`sdk.html has no #${id} element.`);
+  return element as T;
+}
+
+const openModal = byId<HTMLButtonElement>('open-modal');
+const openInline = byId<HTMLButtonElement>('open-inline');
+const backButton = byId<HTMLButtonElement>('back');
+const closeButton = byId<HTMLButtonElement>('close');
+const destroyButton = byId<HTMLButtonElement>('destroy');
+const inlineContainer = byId<HTMLDivElement>('inline-container');
+const result = byId<HTMLDivElement>('result');
+const callbackLog = byId<HTMLOListElement>('callback-log');
+const eventLog = byId<HTMLOListElement>('event-log');
+
+/** The partner's backend mints a short-lived token for the signed-in user; the SDK calls this again after a 401. */
+async function fetchSessionToken(): Promise<string> {
+  const response = await fetch('/demo/session-token', { headers: { Accept: 'application/json' } });
+  if (!response.ok) throw new Error(`GET /demo/session-token answered ${response.status}.`);
+  const body: unknown = await response.json();
+  const token = (body as { sessionToken?: unknown } | null)?.sessionToken;
+  if (typeof token !== 'string') throw new Error('GET /demo/session-token returned no sessionToken.');
+  return token;
+}
+
+function logLine(list: HTMLOListElement, text: string, newestFirst: boolean) {
+  const item = document.createElement('li');
+  item.textContent = text;
+  if (newestFirst) list.prepend(item);
+  else list.append(item);
+}
+
+function showResult(outcome: 'none' | 'success' | 'exit', text: string) {
+  result.dataset.outcome = outcome;
+  const paragraph = document.createElement('p');
+  paragraph.textContent = text;
+  result.replaceChildren(paragraph);
+}
+
+let widget: ConnectWidgetInstance | undefined;
+
+function setOpen(open: boolean) {
+  backButton.disabled = !open;
+  closeButton.disabled = !open;
+  destroyButton.disabled = !open;
+}
+
+function open(mode: 'modal' | 'inline') {
+  // One session at a time on this page; a partner showing two would simply keep two handles.
+  widget?.destroy();
+  showResult('none', 'Connecting…');
+  setOpen(true);
+  const current = mountConnectWidget({
+    frameUrl: FRAME_URL,
+    container: mode === 'inline' ? inlineContainer : undefined,
+    sessionToken: fetchSessionToken,
+    onSuccess: ({ memberGuid, institutionCode }) => {
+      logLine(callbackLog, `onSuccess ${institutionCode} ${memberGuid}`, false);
+      showResult('success', `Linked ${institutionCode} (member ${memberGuid}).`);
+    },
+    onExit: ({ reason, message }) => {
+      logLine(callbackLog, `onExit ${reason}`, false);
+      showResult('exit', message ? `Not linked: ${reason} (${message}).` : `Not linked: ${reason}.`);
+      if (widget === current) {
+        widget = undefined;
+        setOpen(false);
+      }
+    },
+    onEvent: (event) => logLine(eventLog, `${event.type} ${JSON.stringify(event.metadata)}`, true),
+  });
+  widget = current;
+}
+
+openModal.addEventListener('click', () => open('modal'));
+openInline.addEventListener('click', () => open('inline'));
+backButton.addEventListener('click', () => widget?.back());
+closeButton.addEventListener('click', () => widget?.close());
+destroyButton.addEventListener('click', () => {
+  widget?.destroy();
+  widget = undefined;
+  setOpen(false);
+});
