@@ -5,6 +5,7 @@ import { setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { parse as parseCookies } from 'hono/utils/cookie';
 
+import type { ProxyLogEntry } from '../index.ts';
 import { bearerAuthenticate, createConnectProxy, createSessionTokens } from '../index.ts';
 import { createSandbox, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../sandbox/index.ts';
 import {
@@ -43,6 +44,8 @@ export interface DemoServerOptions {
   fetch?: typeof fetch;
   /** HMAC secret for session tokens; a random one per process by default (tokens then die with the process). */
   sessionSecret?: string;
+  /** Receives the proxy's log line for each widget request (route pattern, status, timing; never bodies). */
+  logger?: (entry: ProxyLogEntry) => void;
   /** Adds routes (for instance more partner pages) before the static files; they get the demo's CSP header too. */
   extend?: (app: Hono, context: DemoContext) => void;
 }
@@ -124,6 +127,7 @@ export function createDemoServer(options: DemoServerOptions): Hono {
     clientId: upstream.clientId,
     apiKey: upstream.apiKey,
     fetch: upstream.fetch,
+    logger: options.logger,
     // A Bearer session token (the iframe) wins over the cookie; either way the user comes from the server side.
     authenticate: async (request: Request) =>
       request.headers.has('authorization') ? verifyBearer(request) : (userOfRequest(request) ?? null),

@@ -45,6 +45,11 @@ server.listen(config.port, config.host, () => {
     demoRoot,
     frameRoot: existsSync(frameRoot) ? frameRoot : undefined,
     mx: config.mx,
+    logger: (entry) =>
+      console.log(
+        `proxy ${entry.method} ${entry.route} ${entry.status} ${entry.durationMs}ms` +
+          (entry.reason === undefined ? '' : ` (${entry.reason})`),
+      ),
   });
   handle = (request) => app.fetch(request);
 

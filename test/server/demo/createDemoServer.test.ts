@@ -128,6 +128,14 @@ describe('createDemoServer', () => {
     expect(body.institutions.map((institution) => institution.code)).toContain('mxbank');
   });
 
+  it('passes the proxy log lines (route patterns, never raw paths) to its logger', async () => {
+    const lines: { route: string; status: number }[] = [];
+    const app = demo({ logger: (entry) => lines.push({ route: entry.route, status: entry.status }) });
+    const cookie = await openSession(app);
+    await app.request('/api/connect/institutions/mxbank', { headers: { ...WIDGET_HEADERS, Cookie: cookie } });
+    expect(lines).toEqual([{ route: '/institutions/:institution_code', status: 200 }]);
+  });
+
   it('refuses the widget API without a session, and with a made-up session id', async () => {
     const app = demo();
     for (const headers of [WIDGET_HEADERS, { ...WIDGET_HEADERS, Cookie: `${DEMO_SESSION_COOKIE}=forged` }]) {
