@@ -1,0 +1,31 @@
+// How the bench talks to the sandbox as a partner backend does (Basic auth, MX's Accept header) and to the proxy as
+// the widget does (Bearer session token, the CSRF header).
+export const SANDBOX_CLIENT_ID = 'sandbox-client-id';
+export const SANDBOX_API_KEY = 'sandbox-api-key';
+export const MX_ACCEPT = 'application/vnd.mx.api.v1+json';
+
+export const sandboxHeaders = (): Record<string, string> => ({
+  Accept: MX_ACCEPT,
+  'Content-Type': 'application/json',
+  Authorization: `Basic ${btoa(`${SANDBOX_CLIENT_ID}:${SANDBOX_API_KEY}`)}`,
+});
+
+export const proxyHeaders = (token: string): Record<string, string> => ({
+  Accept: 'application/json',
+  'Content-Type': 'application/json',
+  'X-Member-Connect': '1',
+  Authorization: `Bearer ${token}`,
+});
+
+/** `POST /users` on the sandbox: what a partner backend does once per end user. */
+export async function createSandboxUser(sandboxUrl: string): Promise<string> {
+  const response = await fetch(`${sandboxUrl}/users`, {
+    method: 'POST',
+    headers: sandboxHeaders(),
+    body: JSON.stringify({ user: { id: `bench-${crypto.randomUUID()}` } }),
+  });
+  if (!response.ok) throw new Error(`POST /users answered ${response.status}`);
+  const guid = ((await response.json()) as { user?: { guid?: string } }).user?.guid;
+  if (!guid) throw new Error('POST /users answered without user.guid');
+  return guid;
+}
