@@ -1,0 +1,246 @@
+// The iframe bundle and the framework-free SDK, as a partner's plain HTML page uses them (issue 7): the BUILT demo
+// (`/sdk.html` opens `/frame/` through member-connect/sdk) in Debian's Chromium, under the demo's strict CSP. The
+// second test adds a hostile page on another loopback origin (a second server) that forges protocol messages.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { Browser, Frame, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import type { TestContext } from '../support/browser.ts';
+import { launchChromium, newTestContext } from '../support/browser.ts';
+import type { RunningDemo } from '../support/demoServer.ts';
+import { startBuiltDemo } from '../support/demoServer.ts';
+
+let demo: RunningDemo;
+let browser: Browser;
+let t: TestContext;
+
+beforeAll(async () => {
+  demo = await startBuiltDemo();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+beforeEach(async (test) => {
+  t = await newTestContext(browser, demo.url);
+  return async () => {
+    await t.close();
+    if (test.task.result?.state === 'fail') console.error(`demo server output:\n${demo.output()}`);
+  };
+});
+
+/** The iframe's document, once the frame bundle is loaded in it. */
+async function frameOf(page: Page): Promise<Frame> {
+  const handle = await page.locator('iframe[title="Connect your bank account"]').elementHandle();
+  const frame = await handle?.contentFrame();
+  if (!frame) throw new Error('The SDK iframe has no frame.');
+  await frame.waitForLoadState();
+  return frame;
+}
+
+async function connectMxBank(frame: Frame) {
+  await frame.getByRole('searchbox', { name: 'Search for your bank' }).fill('mx bank');
+  await frame.getByRole('option', { name: 'MX Bank', exact: true }).click();
+  await frame.getByRole('heading', { name: 'Log in to MX Bank' }).waitFor();
+  await frame.getByLabel('Username', { exact: true }).fill('mxuser');
+  await frame.getByLabel('Password', { exact: true }).fill('any-password-at-all');
+  await frame.getByRole('button', { name: 'Continue' }).click();
+  await frame.getByRole('heading', { name: 'Connected' }).waitFor();
+}
+
+function callbackLog(page: Page) {
+  return page.getByRole('list', { name: 'Terminal callbacks, oldest first' }).getByRole('listitem');
+}
+
+describe('the plain HTML page with member-connect/sdk', () => {
+  it('connects MX Bank through the iframe in a modal, hears onSuccess once, with zero CSP violations', async () => {
+    const { page } = t;
+    await page.goto('/sdk.html');
+    const opener = page.getByRole('button', { name: 'Open in a dialog' });
+    await opener.click();
+
+    const dialog = page.getByRole('dialog', { name: 'Connect your bank account' });
+    await dialog.waitFor();
+    expect(await dialog.getAttribute('aria-modal')).toBe('true');
+    expect(await page.evaluate(() => document.body.style.overflow)).toBe('hidden');
+    // The session token travels in the handshake only: the frame URL carries nothing but the host origin.
+    const src = new URL((await dialog.locator('iframe').getAttribute('src')) ?? '');
+    expect(src.pathname).toBe('/frame/');
+    expect(src.search).toBe('');
+    expect(src.hash).toBe(`#origin=${encodeURIComponent(demo.url)}`);
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('IFRAME');
+
+    const frame = await frameOf(page);
+    await connectMxBank(frame);
+
+    await callbackLog(page).first().waitFor();
+    const calls = await callbackLog(page).allTextContents();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatch(/^onSuccess mxbank MBR-[\w-]+$/);
+    const events = (await page.getByRole('list', { name: 'Widget events, newest first' }).textContent()) ?? '';
+    expect(events).toContain('mx/connect/memberConnected');
+    expect(events).not.toContain('any-password-at-all');
+
+    // The success screen's primary action ends the modal: focus and page scroll come back exactly.
+    await frame.getByRole('button', { name: 'Done' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.locator('iframe').count()).toBe(0);
+    expect(await page.evaluate(() => document.body.getAttribute('style'))).toBeNull();
+    expect(await opener.evaluate((button) => button === document.activeElement)).toBe(true);
+    expect(await callbackLog(page).allTextContents()).toEqual(calls);
+
+    expect(t.problems.cspViolations).toEqual([]);
+    expect(t.problems.pageErrors).toEqual([]);
+  });
+
+  it('renders inline and resizes the iframe to the widget', async () => {
+    const { page } = t;
+    await page.goto('/sdk.html');
+    await page.getByRole('button', { name: 'Show inline' }).click();
+    const iframe = page.locator('#inline-container iframe');
+    const frame = await frameOf(page);
+    await frame.getByRole('searchbox', { name: 'Search for your bank' }).waitFor();
+    // The SDK starts at 600px; the frame reports its content height and the SDK applies it.
+    await page.waitForFunction(() => {
+      const element = document.querySelector<HTMLIFrameElement>('#inline-container iframe');
+      return element !== null && element.style.height !== '600px';
+    });
+    const reported = await iframe.evaluate((element: HTMLIFrameElement) => element.style.height);
+    const content = await frame.evaluate(() =>
+      Math.ceil(document.getElementById('root')?.getBoundingClientRect().height ?? -1),
+    );
+    expect(reported).toBe(`${content}px`);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(t.problems.cspViolations).toEqual([]);
+    expect(t.problems.pageErrors).toEqual([]);
+  });
+});
+
+/** A second loopback origin: another port on 127.0.0.1, serving an empty page the test scripts as an attacker. */
+async function startHostileServer(): Promise<{ url: string; server: Server }> {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    response.end('<!doctype html><html lang="en"><head><title>Not the partner</title></head><body></body></html>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, server };
+}
+
+type Recorder = Window & { __seen: string[] };
+
+/** Records the type of every message that reaches this window, so the test knows the forgeries were delivered. */
+function recordMessages() {
+  const target = window as unknown as Recorder;
+  target.__seen = [];
+  window.addEventListener('message', (event) => {
+    const data = event.data as { type?: unknown } | string;
+    target.__seen.push(typeof data === 'string' ? data : String(data?.type));
+  });
+}
+
+describe('a hostile page on another origin', () => {
+  it('cannot change the widget or the host by posting forged messages, nor embed the frame', async () => {
+    const hostile = await startHostileServer();
+    try {
+      const { page: attacker, context } = t;
+      await attacker.goto(`${hostile.url}/`);
+
+      // The attacker opens the partner page, so it holds a reference to the host window and, through it, the frame.
+      const [host] = await Promise.all([
+        context.waitForEvent('page'),
+        attacker.evaluate((url) => {
+          (window as unknown as { victim: Window | null }).victim = window.open(url, 'victim');
+        }, `${demo.url}/sdk.html`),
+      ]);
+      await host.getByRole('button', { name: 'Show inline' }).click();
+      const frame = await frameOf(host);
+      await frame.getByRole('searchbox', { name: 'Search for your bank' }).fill('mx bank');
+      await frame.getByRole('option', { name: 'MX Bank', exact: true }).click();
+      await frame.getByRole('heading', { name: 'Log in to MX Bank' }).waitFor();
+      await host.evaluate(recordMessages);
+      await frame.evaluate(recordMessages);
+      const iframe = host.locator('#inline-container iframe');
+      const heightBefore = await iframe.evaluate((element: HTMLIFrameElement) => element.style.height);
+
+      await attacker.evaluate(() => {
+        const victim = (window as unknown as { victim: Window }).victim;
+        const victimFrame = victim.frames[0];
+        if (!victimFrame) throw new Error('The partner page has no frame.');
+        const forge = (message: object) => ({ protocol: 'member-connect', version: 1, ...message });
+        // To the host, pretending to be the frame.
+        for (const message of [
+          { type: 'success', result: { memberGuid: 'MBR-FORGED', institutionCode: 'evilbank' } },
+          { type: 'exit', result: { reason: 'userCancelled', message: 'forged' } },
+          { type: 'resize', height: 5 },
+          { type: 'event', event: { mx: true, type: 'mx/connect/memberConnected', metadata: { member_guid: 'MBR-FORGED' } } },
+          { type: 'tokenRequest', id: 0 },
+          { type: 'ready' },
+        ]) {
+          victim.postMessage(forge(message), '*');
+        }
+        victim.postMessage('forgeries-sent', '*');
+        // To the frame, pretending to be the host.
+        for (const message of [
+          { type: 'handshake', config: { institutionCode: 'evilbank' }, sessionToken: 'forged', refreshable: true },
+          { type: 'back' },
+          { type: 'close' },
+          { type: 'token', id: 0, sessionToken: 'forged' },
+        ]) {
+          victimFrame.postMessage(forge(message), '*');
+        }
+        victimFrame.postMessage('forgeries-sent', '*');
+      });
+      await host.waitForFunction(() => (window as unknown as Recorder).__seen.includes('forgeries-sent'));
+      await frame.waitForFunction(() => (window as unknown as Recorder).__seen.includes('forgeries-sent'));
+
+      // Nothing changed: no callback, same size, the widget still on the credentials step (no back, no close).
+      expect(await callbackLog(host).count()).toBe(0);
+      expect(await host.getByRole('status').textContent()).toContain('Connecting…');
+      expect(await host.getByRole('list', { name: 'Widget events, newest first' }).textContent()).not.toContain(
+        'MBR-FORGED',
+      );
+      expect(await iframe.evaluate((element: HTMLIFrameElement) => element.style.height)).toBe(heightBefore);
+      expect(await frame.getByRole('heading', { name: 'Log in to MX Bank' }).isVisible()).toBe(true);
+      expect(await frame.getByRole('searchbox', { name: 'Search for your bank' }).count()).toBe(0);
+
+      // The real channel still works: the host's Back reaches the widget, and a real connection reports once.
+      await host.getByRole('button', { name: 'Back' }).click();
+      await frame.getByRole('searchbox', { name: 'Search for your bank' }).waitFor();
+      await connectMxBank(frame);
+      await callbackLog(host).first().waitFor();
+      const calls = await callbackLog(host).allTextContents();
+      expect(calls).toHaveLength(1);
+      expect(calls[0]).toMatch(/^onSuccess mxbank MBR-[\w-]+$/);
+      expect(calls[0]).not.toContain('MBR-FORGED');
+
+      // Embedding the frame (with its own origin in the fragment) or the partner page: the CSP refuses both, so no
+      // frame ever says `ready` to the attacker.
+      await attacker.evaluate(
+        ({ demoUrl, hostileUrl }) => {
+          const received: unknown[] = [];
+          (window as unknown as { received: unknown[] }).received = received;
+          window.addEventListener('message', (event) => received.push(event.data));
+          for (const src of [`${demoUrl}/frame/#origin=${encodeURIComponent(hostileUrl)}`, `${demoUrl}/sdk.html`]) {
+            const embedded = document.createElement('iframe');
+            embedded.src = src;
+            document.body.append(embedded);
+          }
+        },
+        { demoUrl: demo.url, hostileUrl: hostile.url },
+      );
+      await expect
+        .poll(() => t.problems.cspViolations.filter((text) => text.includes('frame-ancestors')).length)
+        .toBe(2);
+      expect(await attacker.evaluate(() => (window as unknown as { received: unknown[] }).received)).toEqual([]);
+      // The only CSP reports are those two refusals; the partner page and the frame ran clean.
+      expect(t.problems.cspViolations.every((text) => text.includes('frame-ancestors'))).toBe(true);
+      expect(t.problems.pageErrors).toEqual([]);
+    } finally {
+      await new Promise((resolve) => hostile.server.close(resolve));
+    }
+  });
+});
