@@ -1,0 +1,136 @@
+// Validates requests and responses against MX's OpenAPI spec (../shared/spec/v20111101.yml) with openapi-backend, a
+// maintained OpenAPI validator (Ajv underneath). Reusable by every test that talks MX's wire format.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { OpenAPIBackend } from 'openapi-backend';
+import type { Document } from 'openapi-backend';
+import { parse } from 'yaml';
+
+export const SPEC_PATH = path.resolve(import.meta.dirname, '../../../shared/spec/v20111101.yml');
+const MX_MEDIA_TYPE = 'application/vnd.mx.api.v1+json';
+
+export interface SpecRequest {
+  method: string;
+  /** Path as MX sees it, e.g. `/users/USR-1/members` (no mount prefix, no query). */
+  path: string;
+  query?: Record<string, string | string[]>;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface SpecValidator {
+  /** The operationId the spec gives this method + path, or undefined when the spec has no such operation. */
+  operationId(method: string, path: string): string | undefined;
+  /** Problems with a request (parameters and JSON body); empty when it conforms. */
+  requestErrors(request: SpecRequest): string[];
+  /** Problems with a response body for this operation and status; empty when it conforms. */
+  responseErrors(operationId: string, status: number, body: unknown): string[];
+  /**
+   * Validates a real exchange: finds the operation from the request URL (minus `prefix`), checks that the status is
+   * documented, the Content-Type is MX's, and the JSON body matches the schema. Returns the problems.
+   */
+  exchangeErrors(request: Request, response: Response, options?: { prefix?: string; requestBody?: unknown }): Promise<string[]>;
+}
+
+/**
+ * openapi-backend only reads `application/json` schemas, and MX's responses are `application/vnd.mx.api.v1+json`:
+ * expose each vendor-typed schema under `application/json` too, so the validator actually checks it.
+ */
+function withJsonAliases(definition: Record<string, unknown>): Document {
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    const content = record.content as Record<string, unknown> | undefined;
+    if (content && typeof content === 'object' && content[MX_MEDIA_TYPE] && !content['application/json']) {
+      content['application/json'] = content[MX_MEDIA_TYPE];
+    }
+    Object.values(record).forEach(visit);
+  };
+  visit(definition);
+  return definition as unknown as Document;
+}
+
+const format = (errors: readonly { instancePath?: string; message?: string; params?: unknown }[] | null | undefined): string[] =>
+  (errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? 'invalid'} ${JSON.stringify(error.params ?? {})}`);
+
+let shared: Promise<SpecValidator> | undefined;
+
+/** One validator per test process (parsing the 8,500-line spec takes a moment). */
+export function getSpecValidator(): Promise<SpecValidator> {
+  shared ??= createSpecValidator();
+  return shared;
+}
+
+export async function createSpecValidator(): Promise<SpecValidator> {
+  const definition = withJsonAliases(parse(readFileSync(SPEC_PATH, 'utf8')) as Record<string, unknown>);
+  const api = new OpenAPIBackend({ definition, validate: true, quick: true, strict: false, ajvOpts: { strict: false, allErrors: true } });
+  await api.init(); // quick: validators compile lazily, per operation used
+
+  const operationId = (method: string, pathname: string): string | undefined =>
+    api.router.matchOperation({ method: method.toLowerCase(), path: pathname, headers: {} })?.operationId;
+
+  const documentedStatuses = (id: string): string[] => Object.keys(api.getOperation(id)?.responses ?? {});
+
+  const validator: SpecValidator = {
+    operationId,
+    requestErrors(request) {
+      const id = operationId(request.method, request.path);
+      if (!id) return [`no operation in the spec for ${request.method} ${request.path}`];
+      const result = api.validator.validateRequest(
+        {
+          method: request.method.toLowerCase(),
+          path: request.path,
+          query: request.query ?? {},
+          headers: { accept: MX_MEDIA_TYPE, 'content-type': 'application/json', ...request.headers },
+          body: request.body,
+        },
+        id,
+      );
+      return result.valid ? [] : format(result.errors);
+    },
+    responseErrors(id, status, body) {
+      const result = api.validator.validateResponse(body, id, status);
+      return result.valid ? [] : format(result.errors);
+    },
+    async exchangeErrors(request, response, options = {}) {
+      const url = new URL(request.url);
+      const prefix = options.prefix ?? '';
+      const pathname = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) || '/' : url.pathname;
+      const id = operationId(request.method, pathname);
+      if (!id) return [`no operation in the spec for ${request.method} ${pathname}`];
+      const problems: string[] = [];
+      const statuses = documentedStatuses(id);
+      // The spec documents only successes; MX's error bodies ({error:{message}}) are checked by the callers' tests.
+      if (response.status < 400 && !statuses.includes(String(response.status))) {
+        // GET …/challenges answers 204 when not challenged: the spec's description says so, its responses list omits it.
+        const documentedInText = response.status === 204 && id === 'listMemberChallenges';
+        if (!documentedInText) problems.push(`${id}: status ${response.status} is not documented (${statuses.join(', ')})`);
+      }
+      if (response.status >= 400 || response.status === 204) return problems;
+      const type = response.headers.get('content-type') ?? '';
+      if (!type.startsWith(MX_MEDIA_TYPE)) problems.push(`${id}: Content-Type "${type}" is not ${MX_MEDIA_TYPE}`);
+      let body: unknown;
+      try {
+        body = await response.clone().json();
+      } catch {
+        return [...problems, `${id}: body is not JSON`];
+      }
+      problems.push(...validator.responseErrors(id, response.status, body).map((problem) => `${id}: ${problem}`));
+      if (options.requestBody !== undefined) {
+        const query: Record<string, string[]> = {};
+        url.searchParams.forEach((value, key) => {
+          (query[key] ??= []).push(value);
+        });
+        problems.push(
+          ...validator
+            .requestErrors({ method: request.method, path: pathname, body: options.requestBody })
+            .map((problem) => `${id} request: ${problem}`),
+        );
+      }
+      return problems;
+    },
+  };
+  return validator;
+}
