@@ -124,7 +124,7 @@ function errorMessage(text: string, secrets: readonly string[]): string | undefi
   if (typeof message !== 'string') return undefined;
   const clean = message.replace(/\p{Cc}+/gu, ' ').trim().slice(0, MAX_MESSAGE_LENGTH);
   if (clean === '') return undefined;
-  if (secrets.some((secret) => secret.length >= 3 && clean.includes(secret))) return undefined;
+  if (secrets.some((secret) => secret.length >= 4 && clean.includes(secret))) return undefined;
   return clean;
 }
 
