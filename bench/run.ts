@@ -5,18 +5,28 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import type { Browser } from 'playwright-core';
+import { chromium } from 'playwright-core';
+
+import { CHROMIUM_ARGS, chromiumPath } from '../scripts/chromium.mjs';
 import { createSessionTokens } from '../src/server/index.ts';
 import { formatTable } from './formatTable.ts';
 import { measureLoad } from './measureLoad.ts';
 import { measureProxyOverhead } from './measureProxyOverhead.ts';
+import type { FlowObservation } from './naiveClient.ts';
+import { runNaiveFlow } from './naiveClient.ts';
+import { startBenchDemo } from './startBenchDemo.ts';
 import { startBenchServers } from './startBenchServers.ts';
 import { ratio, round } from './stats.ts';
+import { runWidgetFlow } from './widgetFlow.ts';
 
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const wanted = (name: string) => !only || only.includes(name);
 
 const CONFIG = {
   overhead: { connections: 10, durationSeconds: 8 },
+  flow: { aggregationMs: 1500, search: 'MX Bank', password: 'challenge', mfaAnswer: 'correct', naivePollMs: 1000 },
+  detection: { aggregationMs: [1000, 3000, 6000], password: 'password', naivePollMs: 1000 },
   load: { concurrency: 128, durationSeconds: 15, pollMs: 250, flowTimeoutMs: 20_000, aggregationMs: 500 },
 };
 
@@ -102,6 +112,94 @@ if (wanted('overhead') || wanted('load')) {
   } finally {
     await servers.stop();
   }
+}
+
+if (wanted('flow') || wanted('detection')) {
+  const browser: Browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+  try {
+    if (wanted('flow')) await requestsPerFlow(browser);
+    if (wanted('detection')) await statusDetection(browser);
+  } catch (error) {
+    failed = true;
+    print(`!! browser measurement failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  } finally {
+    await browser.close();
+  }
+}
+
+async function requestsPerFlow(browser: Browser) {
+  const c = CONFIG.flow;
+  const demo = await startBenchDemo({ aggregationMs: c.aggregationMs });
+  try {
+    const widget = await runWidgetFlow(browser, demo.url, {
+      search: c.search,
+      backAndForth: true,
+      password: c.password,
+      mfaAnswer: c.mfaAnswer,
+    });
+    const naive = await runNaiveFlow(demo.url, {
+      search: c.search,
+      backAndForth: true,
+      password: c.password,
+      pollMs: c.naivePollMs,
+      mirror: {
+        favorites: 'GET /institutions/favorites' in widget.counts,
+        institutionDetails: 'GET /institutions/:code' in widget.counts,
+      },
+    });
+    results.requestsPerFlow = { config: c, widget, naive };
+    const routes = [...new Set([...Object.keys(widget.counts), ...Object.keys(naive.counts)])].sort();
+    print(
+      formatTable(
+        `2. Requests per connect flow: type "${c.search}" at human speed, open it, back, open again, log in with MFA ` +
+          `(aggregation phase ${c.aggregationMs} ms); naive = no debounce, no cache, 1 s polling`,
+        ['route', 'widget', 'naive baseline', 'widget / naive'],
+        [
+          ...routes.map((r) => [r, widget.counts[r] ?? 0, naive.counts[r] ?? 0, ratio(widget.counts[r] ?? 0, naive.counts[r] ?? 0)]),
+          ['total', widget.total, naive.total, ratio(widget.total, naive.total)],
+        ],
+      ),
+    );
+  } finally {
+    await demo.stop();
+  }
+}
+
+async function statusDetection(browser: Browser) {
+  const c = CONFIG.detection;
+  const rows: (string | number)[][] = [];
+  const runs: { aggregationMs: number; widget: FlowObservation; naive: FlowObservation }[] = [];
+  for (const aggregationMs of c.aggregationMs) {
+    const demo = await startBenchDemo({ aggregationMs });
+    try {
+      const widget = await runWidgetFlow(browser, demo.url, { backAndForth: false, password: c.password });
+      const naive = await runNaiveFlow(demo.url, {
+        backAndForth: false,
+        password: c.password,
+        pollMs: c.naivePollMs,
+        mirror: { favorites: false, institutionDetails: false },
+      });
+      runs.push({ aggregationMs, widget, naive });
+      rows.push([
+        `${(2 * aggregationMs) / 1000} s`,
+        widget.detectionMs,
+        widget.pollsAfterLastWrite,
+        naive.detectionMs,
+        naive.pollsAfterLastWrite,
+      ]);
+    } finally {
+      await demo.stop();
+    }
+  }
+  results.statusDetection = { config: c, runs };
+  print(
+    formatTable(
+      '3. Status detection: from the sandbox finishing aggregation (successfully_aggregated_at) to the client showing ' +
+        'it, and the status polls made since the credentials were sent',
+      ['aggregation (login + processing)', 'widget ms', 'widget polls', 'naive 1 s ms', 'naive polls'],
+      rows,
+    ),
+  );
 }
 
 results.elapsedSeconds = round((Date.now() - startedAt) / 1000, 1);

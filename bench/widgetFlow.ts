@@ -1,0 +1,114 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+
+import { sleep } from './connectFlow.ts';
+import { typeLikeAPerson } from './humanTyping.ts';
+import type { FlowObservation } from './naiveClient.ts';
+import { routeOf } from './proxyClient.ts';
+
+export interface WidgetFlowOptions {
+  /** Type this in the search box at human speed; without it the flow starts at the credentials of MX Bank. */
+  search?: string;
+  backAndForth: boolean;
+  password: string;
+  /** MFA answer, when the password leads to a challenge. */
+  mfaAnswer?: string;
+}
+
+/** How long the scripted person looks at a screen before acting (reading, finding the field). */
+const READ_MS = 800;
+
+const widget = (page: Page): Locator => page.getByRole('region', { name: 'Bank connection' });
+
+/**
+ * A scripted person using the real widget on the built demo page in Chromium. Every request the page makes to
+ * `/api/connect/…` is counted by route (a request listener, so cached answers that never leave the page don't count).
+ */
+export async function runWidgetFlow(browser: Browser, demoUrl: string, options: WidgetFlowOptions): Promise<FlowObservation> {
+  const context = await browser.newContext({ baseURL: demoUrl, viewport: { width: 1280, height: 900 } });
+  // A MutationObserver notes when the Connected heading appears, so the time does not depend on how often we look.
+  await context.addInitScript(() => {
+    const w = window as { __mcConnectedAt?: number };
+    const observer = new MutationObserver(() => {
+      if (w.__mcConnectedAt) return;
+      const headings = document.querySelectorAll('h1, h2, h3');
+      if ([...headings].some((h) => h.textContent?.trim() === 'Connected')) w.__mcConnectedAt = Date.now();
+    });
+    document.addEventListener('DOMContentLoaded', () =>
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true }),
+    );
+  });
+  const page = await context.newPage();
+  const requests: { route: string; at: number }[] = [];
+  const finishedAt: number[] = [];
+  const bodies: Promise<void>[] = [];
+  page.on('request', (request) => {
+    const route = routeOf(request.method(), request.url());
+    if (route) requests.push({ route, at: Date.now() });
+  });
+  page.on('response', (response) => {
+    const route = routeOf(response.request().method(), response.url());
+    if (!route?.endsWith('/status') || !response.ok()) return;
+    bodies.push(
+      response
+        .json()
+        .then((json: { member?: { successfully_aggregated_at?: string | null } }) => {
+          const at = Date.parse(json.member?.successfully_aggregated_at ?? '');
+          if (Number.isFinite(at)) finishedAt.push(at);
+        })
+        .catch(() => undefined),
+    );
+  });
+
+  try {
+    const started = Date.now();
+    await page.goto('/');
+    const w = widget(page);
+    const searchbox = w.getByRole('searchbox', { name: 'Search for your bank' });
+    await searchbox.waitFor();
+    await sleep(READ_MS);
+    await typeLikeAPerson(searchbox, options.search ?? 'MX Bank');
+    const mxBank = w.getByRole('button', { name: 'MX Bank', exact: true });
+    await mxBank.click();
+    const login = w.getByRole('heading', { name: 'Log in to MX Bank' });
+    await login.waitFor();
+    if (options.backAndForth) {
+      await sleep(READ_MS);
+      await w.getByRole('button', { name: 'Back', exact: true }).click();
+      await mxBank.waitFor();
+      await sleep(READ_MS);
+      await mxBank.click();
+      await login.waitFor();
+    }
+    await sleep(READ_MS);
+    await typeLikeAPerson(w.getByLabel('Username', { exact: true }), 'mxuser');
+    await typeLikeAPerson(w.getByLabel('Password', { exact: true }), options.password);
+    let lastWriteIndex = requests.length;
+    await w.getByRole('button', { name: 'Continue' }).click();
+    if (options.mfaAnswer !== undefined) {
+      await w.getByRole('heading', { name: 'MX Bank needs more information' }).waitFor({ timeout: 60_000 });
+      await sleep(READ_MS);
+      await typeLikeAPerson(w.getByLabel('What city were you born in?', { exact: true }), options.mfaAnswer);
+      lastWriteIndex = requests.length;
+      await w.getByRole('button', { name: 'Submit' }).click();
+    }
+    // The moment the Connected heading entered the DOM, by the page's clock (the machine clock the sandbox uses too).
+    const shown = await page.waitForFunction(() => (window as { __mcConnectedAt?: number }).__mcConnectedAt, undefined, {
+      timeout: 120_000,
+    });
+    const shownAt = (await shown.jsonValue()) as number;
+    await Promise.all(bodies);
+    const counts: Record<string, number> = {};
+    for (const { route } of requests) counts[route] = (counts[route] ?? 0) + 1;
+    if (finishedAt.length === 0) throw new Error('widget flow: no status response carried successfully_aggregated_at');
+    const finished = Math.max(...finishedAt);
+    return {
+      counts,
+      total: requests.length,
+      pollsAfterLastWrite: requests.slice(lastWriteIndex).filter((r) => r.route.endsWith('/status')).length,
+      detectionMs: shownAt - finished,
+      elapsedMs: shownAt - started,
+    };
+  } finally {
+    await context.close();
+  }
+}
