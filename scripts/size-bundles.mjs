@@ -243,7 +243,14 @@ async function measureSource(name, entry, external) {
     problems.push(`${name}: entry ${entry ? rel(entry) : '(none found)'} does not exist`);
     return undefined;
   }
-  const bundle = await bundleSource(entry, { external });
+  let bundle;
+  try {
+    bundle = await bundleSource(entry, { external });
+  } catch (error) {
+    const details = error.errors?.map((e) => `${e.location?.file ?? ''}:${e.location?.line ?? ''} ${e.text}`) ?? [error.message];
+    problems.push(`${name}: esbuild could not bundle ${rel(entry)}:\n    ${details.join('\n    ')}`);
+    return undefined;
+  }
   const leaked = leaks(bundle, entry);
   if (leaked.length) problems.push(`${name}: server or test code reachable from ${rel(entry)}:\n    ${leaked.join('\n    ')}`);
   return bundle;
@@ -267,7 +274,12 @@ const frameHtml = frameBuiltHtml();
 if (!frameHtml) {
   problems.push('frame: dist/frame/*.html not found (run `npm run build` first)');
 } else {
-  const files = await htmlFirstLoad(frameHtml);
+  let files = [];
+  try {
+    files = await htmlFirstLoad(frameHtml);
+  } catch (error) {
+    problems.push(`frame: could not read the first-load files of ${rel(frameHtml)}: ${error.message}`);
+  }
   write('frame', files);
   report.frame = {
     source: rel(frameHtml),
