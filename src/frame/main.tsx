@@ -7,7 +7,7 @@ import './frame.css';
 import { type ComponentProps, type ComponentRef, createRef } from 'react';
 import { createRoot } from 'react-dom/client';
 
-import { ConnectWidget } from '../index';
+import { ConnectWidget } from '../widget/ConnectWidget';
 import { readParentOrigin } from '../protocol/messages';
 import { connectToParent } from './parentBridge';
 

@@ -22,7 +22,7 @@ function setUp() {
   const handlers = { onHandshake: vi.fn(), onBack: vi.fn(), onClose: vi.fn() };
   const bridge = connectToParent(win, PARENT_ORIGIN, handlers);
   const deliver = (message: HostToFrameMessage | unknown, source: Window | null = parent, origin = PARENT_ORIGIN) =>
-    win.dispatchEvent(new win.MessageEvent('message', { data: message, source, origin }));
+    win.dispatchEvent(new MessageEvent('message', { data: message, source, origin }));
   return { win, parent, toParent, handlers, bridge, deliver };
 }
 
