@@ -1,0 +1,73 @@
+// Shared pieces of the widget stories: fast timings, the backend per story, and the user's moves in `play`.
+import type { Decorator } from '@storybook/react-vite';
+import type { SetupWorker } from 'msw/browser';
+import { expect, userEvent, within } from 'storybook/test';
+
+import { en } from '../../src/widget/copy';
+import { ConnectTimingContext, type ConnectTiming } from '../../src/widget/flowContext';
+import { installStoryBackend, type StoryBackend, type StoryBackendOptions } from './storyBackend';
+
+/** Polls and debounce shortened so that a story's flow takes well under a second per step. */
+export const STORY_TIMING: ConnectTiming = { pollSchedule: { delaysMs: [60] }, searchDebounceMs: 30 };
+
+export const withStoryTiming: Decorator = (Story) => (
+  <ConnectTimingContext.Provider value={STORY_TIMING}>
+    <Story />
+  </ConnectTimingContext.Provider>
+);
+
+declare module 'storybook/internal/csf' {
+  interface Parameters {
+    /** The sandbox and proxy behind this story (storyBackend.ts). */
+    backend?: StoryBackendOptions;
+  }
+}
+
+/** `beforeEach` of every widget story: a fresh sandbox user and proxy, configured by `parameters.backend`. */
+export async function installBackendFromParameters({
+  msw,
+  parameters,
+}: {
+  msw: SetupWorker;
+  parameters: { backend?: StoryBackendOptions };
+}): Promise<StoryBackend> {
+  return installStoryBackend(msw, parameters.backend);
+}
+
+type Canvas = ReturnType<typeof within>;
+
+/** A status, error or step change can take a few polls: wait long enough for that, not forever. */
+export const SLOW = { timeout: 8000 };
+
+export async function searchFor(canvas: Canvas, term: string) {
+  const box = await canvas.findByRole('searchbox', { name: en.searchLabel }, SLOW);
+  await userEvent.clear(box);
+  // Pasted in one go so that only the final term is searched: typing would race the debounced intermediate results.
+  await userEvent.click(box);
+  await userEvent.paste(term);
+}
+
+/** Picks an institution from the search results (not from the favourites the results replace). */
+export async function pickInstitution(canvas: Canvas, name: string | RegExp) {
+  const heading = await canvas.findByRole('heading', { name: en.resultsHeading }, SLOW);
+  const list = within(heading.parentElement ?? heading).getByRole('list');
+  await userEvent.click(within(list).getByRole('button', { name }));
+}
+
+/** Fills MX Bank's login form (Username + Password) and submits it. */
+export async function logIn(canvas: Canvas, password: string, username = 'mxuser') {
+  await userEvent.type(await canvas.findByLabelText('Username', {}, SLOW), username);
+  await userEvent.type(canvas.getByLabelText('Password'), password);
+  await userEvent.click(canvas.getByRole('button', { name: en.submit }));
+}
+
+/** From search to a submitted MX Bank login, as a person would do it. */
+export async function connectMxBank(canvas: Canvas, password: string) {
+  await searchFor(canvas, 'mx bank');
+  await pickInstitution(canvas, /^MX Bank$/);
+  await logIn(canvas, password);
+}
+
+export async function expectHeading(canvas: Canvas, name: string | RegExp) {
+  await expect(await canvas.findByRole('heading', { name }, SLOW)).toBeVisible();
+}
