@@ -108,9 +108,6 @@ export function createSandbox(options: SandboxOptions = {}): Hono<Env> {
     console.error('sandbox: unexpected error', error instanceof Error ? error.message : 'unknown');
     return c.body(JSON.stringify({ error: { message: 'Internal server error.' } }), 500, { 'Content-Type': MX_MEDIA_TYPE });
   });
-  app.notFound(() => {
-    throw new HTTPException(404, { message: 'The requested resource was not found.' });
-  });
 
   // ---- helpers ---------------------------------------------------------------------------------------------------
 
@@ -687,6 +684,11 @@ export function createSandbox(options: SandboxOptions = {}): Hono<Env> {
     if (skip !== undefined && skip !== 'true' && skip !== 'false') fail(400, '"skip_aggregation" must be true or false.');
     const uri = issueOauthLink(c, record, skip === 'true');
     return json(c, { member: { guid: record.guid, oauth_window_uri: uri } });
+  });
+
+  // A catch-all instead of notFound(): a parent app that mounts the sandbox keeps its own notFound handler.
+  app.all('*', () => {
+    throw new HTTPException(404, { message: 'The requested resource was not found.' });
   });
 
   return app;
