@@ -17,7 +17,9 @@ const answer = v.strictObject({
   guid: v.pipe(v.string(), v.regex(ITEM_GUID_PATTERN)),
   value: v.pipe(v.string(), v.maxLength(MAX_VALUE_LENGTH)),
 });
-const answers = v.pipe(v.array(answer), v.minLength(1), v.maxLength(MAX_ITEMS));
+// An OAuth member is created with no credentials; the widget may send an empty list for it.
+const credentials = v.pipe(v.array(answer), v.maxLength(MAX_ITEMS));
+const challengeAnswers = v.pipe(v.array(answer), v.minLength(1), v.maxLength(MAX_ITEMS));
 
 function partnerFields(allowed: MemberFieldOptions): v.ObjectEntries {
   const entries: v.ObjectEntries = {};
@@ -34,7 +36,7 @@ export function createBodySchemas(allowed: MemberFieldOptions) {
   const createMember = v.strictObject({
     member: v.strictObject({
       institution_code: v.pipe(v.string(), v.regex(INSTITUTION_CODE_PATTERN)),
-      credentials: v.optional(answers),
+      credentials: v.optional(credentials),
       skip_aggregation: v.optional(v.boolean()),
       is_oauth: v.optional(v.boolean()),
       ...partnerFields(allowed),
@@ -45,7 +47,7 @@ export function createBodySchemas(allowed: MemberFieldOptions) {
   const updateMember = v.strictObject({
     member: v.pipe(
       v.strictObject({
-        credentials: v.optional(answers),
+        credentials: v.optional(credentials),
         skip_aggregation: v.optional(v.boolean()),
         ...partnerFields(allowed),
       }),
@@ -53,7 +55,7 @@ export function createBodySchemas(allowed: MemberFieldOptions) {
       v.check((member) => Object.keys(member).length > 0, 'must not be empty'),
     ),
   });
-  const resume = v.strictObject({ member: v.strictObject({ challenges: answers }) });
+  const resume = v.strictObject({ member: v.strictObject({ challenges: challengeAnswers }) });
   return { createMember, updateMember, resume } satisfies Record<Exclude<BodyKind, 'none'>, v.GenericSchema>;
 }
 

@@ -236,7 +236,7 @@ describe('request bodies', () => {
     ['credentials as an object', create({ credentials: { guid: 'CRD-1', value: 'x' } }), /member.credentials/],
     ['a numeric credential value', create({ credentials: [{ guid: 'CRD-1', value: 1234 }] }), /member.credentials\[0\].value/],
     ['a malformed credential guid', create({ credentials: [{ guid: 'x/../y', value: 'v' }] }), /member.credentials\[0\].guid/],
-    ['an empty credential list', create({ credentials: [] }), /member.credentials/],
+    ['too many credentials', create({ credentials: Array.from({ length: 51 }, () => CREDENTIALS[0]) }), /member.credentials/],
     ['no member at all', { method: 'POST', body: { institution_code: 'mxbank' } }, /unexpected field|member/],
     ['an array body', { method: 'POST', body: [] }, /member/],
     ['a JSON string body', { method: 'POST', body: 'mxbank' }, /body/],
@@ -311,6 +311,13 @@ describe('request bodies', () => {
     expect(chunked.status).toBe(413);
     expect(calls).toHaveLength(0);
     expect(kit.calls).toHaveLength(0);
+  });
+
+  it('accepts an OAuth member with an empty credential list', async () => {
+    const { call, calls } = createKit();
+    const body = { member: { institution_code: 'mx_bank_oauth', credentials: [], is_oauth: true }, referral_source: 'BROWSER' };
+    expect((await call('/members', { method: 'POST', body })).status).toBe(200);
+    expect(JSON.parse(calls[0]?.body ?? '')).toEqual(body);
   });
 
   it('accepts partner `id` and `metadata` only when memberFields allows them', async () => {
