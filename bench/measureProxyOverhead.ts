@@ -21,6 +21,8 @@ export interface OverheadResult {
   mix: string[];
   direct: OverheadSide;
   proxy: OverheadSide;
+  /** The proxy with the sandbox in memory: how much of the overhead is the proxy's own work vs the HTTP hop. */
+  proxyInMemoryUpstream: OverheadSide;
 }
 
 type Mix = { method: 'GET'; path: string; headers: Record<string, string> }[];
@@ -67,11 +69,13 @@ export async function measureProxyOverhead(
   // Warm both paths (JIT, keep-alive pools) so neither side pays for starting first.
   await run(servers.sandboxUrl, direct, connections, 1);
   await run(servers.proxyUrl, viaProxy, connections, 1);
+  await run(servers.inMemoryProxyUrl, viaProxy, connections, 1);
   return {
     connections,
     durationSeconds,
     mix: ['GET /institutions?name=MX Bank', 'GET /institutions/mxbank/credentials', 'GET /members/:guid/status'],
     direct: await run(servers.sandboxUrl, direct, connections, durationSeconds),
     proxy: await run(servers.proxyUrl, viaProxy, connections, durationSeconds),
+    proxyInMemoryUpstream: await run(servers.inMemoryProxyUrl, viaProxy, connections, durationSeconds),
   };
 }

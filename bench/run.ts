@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
-import { CHROMIUM_ARGS, chromiumPath } from '../scripts/chromium.mjs';
+import { CHROMIUM_ARGS, chromiumPath, hasChromium } from '../scripts/chromium.mjs';
 import { createSessionTokens } from '../src/server/index.ts';
 import { formatTable } from './formatTable.ts';
 import { measureLoad } from './measureLoad.ts';
@@ -68,7 +68,7 @@ if (wanted('overhead') || wanted('load')) {
           ['path', 'req/s', 'mean ms', 'p50 ms', 'p99 ms', 'requests', 'non-2xx/errors'],
           [
             row('direct to sandbox (baseline)', r.direct),
-            row('through the proxy', r.proxy),
+            row('through the proxy (proxy → sandbox over loopback)', r.proxy),
             [
               'proxy / direct',
               ratio(r.proxy.requestsPerSecond, r.direct.requestsPerSecond),
@@ -78,10 +78,11 @@ if (wanted('overhead') || wanted('load')) {
               '',
               '',
             ],
+            row('breakdown: proxy with the sandbox in memory (no HTTP hop)', r.proxyInMemoryUpstream),
           ],
         ),
       );
-      if (r.direct.non2xx + r.direct.errors + r.proxy.non2xx + r.proxy.errors > 0) {
+      if ([r.direct, r.proxy, r.proxyInMemoryUpstream].some((side) => side.non2xx + side.errors > 0)) {
         failed = true;
         print('!! proxy overhead: some requests failed');
       }
@@ -114,7 +115,10 @@ if (wanted('overhead') || wanted('load')) {
   }
 }
 
-if (wanted('flow') || wanted('detection')) {
+if ((wanted('flow') || wanted('detection')) && !hasChromium()) {
+  failed = true;
+  print(`!! no Chromium at ${chromiumPath()}: apt-get install -y chromium, or set CHROMIUM_PATH (measurements 2 and 3 skipped)`);
+} else if (wanted('flow') || wanted('detection')) {
   const browser: Browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   try {
     if (wanted('flow')) await requestsPerFlow(browser);

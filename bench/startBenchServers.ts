@@ -7,6 +7,8 @@ export interface BenchServers {
   sandboxUrl: string;
   /** Base URL of the proxy routes, e.g. `http://127.0.0.1:1234/api/connect`. */
   proxyUrl: string;
+  /** The same proxy with the sandbox called in memory instead of over HTTP (overhead breakdown only). */
+  inMemoryProxyUrl: string;
   /** `process.memoryUsage()` of the server process after a forced garbage collection. */
   memory: () => Promise<NodeJS.MemoryUsage>;
   pid: number;
@@ -37,9 +39,10 @@ export function startBenchServers(options: { secret: string; aggregationMs: numb
       child.on('message', onMessage);
       child.once('exit', onExit);
     });
-  return next('ready').then(({ sandboxUrl, proxyUrl }) => ({
+  return next('ready').then(({ sandboxUrl, proxyUrl, inMemoryProxyUrl }) => ({
     sandboxUrl,
     proxyUrl,
+    inMemoryProxyUrl,
     pid: child.pid ?? -1,
     memory: async () => {
       const reply = next('memory');
