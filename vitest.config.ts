@@ -34,6 +34,8 @@ export default defineConfig({
         plugins: [storybookTest({ configDir: path.join(import.meta.dirname, '.storybook') })],
         test: {
           name: 'storybook',
+          // A story may wait out the widget's own retry back-off (about 14 s for a persistent 5xx).
+          testTimeout: 30_000,
           browser: {
             enabled: true,
             headless: true,

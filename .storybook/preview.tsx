@@ -3,6 +3,8 @@ import { isCommonAssetRequest } from 'msw';
 import { setupWorker } from 'msw/browser';
 import { createPreviewAnnotations } from 'msw-storybook-addon/preview';
 
+import '../src/widget/styles.css';
+
 import { VIEWPORTS } from '../stories/support/viewports';
 
 // One service worker for the whole preview. Any request to the widget's API that no story handler answers is an

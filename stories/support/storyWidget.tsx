@@ -1,11 +1,12 @@
 // Shared pieces of the widget stories: fast timings, the backend per story, and the user's moves in `play`.
 import type { Decorator } from '@storybook/react-vite';
 import type { SetupWorker } from 'msw/browser';
-import { expect, userEvent, within } from 'storybook/test';
+import { expect, fn, userEvent, within } from 'storybook/test';
 
 import { en } from '../../src/widget/copy';
+import { ConnectWidget } from '../../src/widget/ConnectWidget';
 import { ConnectTimingContext, type ConnectTiming } from '../../src/widget/flowContext';
-import { installStoryBackend, type StoryBackend, type StoryBackendOptions } from './storyBackend';
+import { installStoryBackend, PROXY_URL, type StoryBackend, type StoryBackendOptions } from './storyBackend';
 
 /** Polls and debounce shortened so that a story's flow takes well under a second per step. */
 export const STORY_TIMING: ConnectTiming = { pollSchedule: { delaysMs: [60] }, searchDebounceMs: 30 };
@@ -35,6 +36,18 @@ export async function installBackendFromParameters({
 }
 
 type Canvas = ReturnType<typeof within>;
+
+/** The `meta` shared by every widget story: the real `<ConnectWidget>` on the in-page backend. */
+export const widgetMeta = {
+  component: ConnectWidget,
+  decorators: [withStoryTiming],
+  beforeEach: async (context: { msw: SetupWorker; parameters: { backend?: StoryBackendOptions } }) => {
+    await installBackendFromParameters(context);
+  },
+  args: { proxyUrl: PROXY_URL, colorScheme: 'light' as const, onSuccess: fn(), onExit: fn(), onEvent: fn() },
+  parameters: { layout: 'centered' },
+  tags: ['!autodocs'],
+};
 
 /** A status, error or step change can take a few polls: wait long enough for that, not forever. */
 export const SLOW = { timeout: 8000 };

@@ -1,0 +1,85 @@
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { expect, userEvent, within } from 'storybook/test';
+
+import { en } from '../../../src/widget/copy';
+import { ConnectWidget } from '../../../src/widget/ConnectWidget';
+import { expectHeading, searchFor, SLOW, widgetMeta } from '../../support/storyWidget';
+
+const meta = { ...widgetMeta, title: 'widget/steps/InstitutionSearchStep' } satisfies Meta<typeof ConnectWidget>;
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+export const Favorites: Story = {
+  play: async ({ canvas }) => {
+    await expectHeading(canvas, en.popularHeading);
+    const list = canvas.getByRole('list', { name: en.popularHeading });
+    await expect(within(list).getByRole('button', { name: /^MX Bank$/ })).toBeVisible();
+    await expect(within(list).getByRole('button', { name: 'MX Bank (OAuth)' })).toBeVisible();
+  },
+};
+
+export const Results: Story = {
+  play: async ({ canvas }) => {
+    await searchFor(canvas, 'credit union');
+    const list = within(await canvas.findByRole('list', { name: en.resultsHeading }, SLOW));
+    await expect(list.getAllByRole('button').length).toBeGreaterThan(1);
+    for (const button of list.getAllByRole('button')) await expect(button).toHaveTextContent(/credit union/i);
+  },
+};
+
+/** More than one page of results: "Show more" appends the next page. */
+export const Paging: Story = {
+  play: async ({ canvas }) => {
+    await searchFor(canvas, 'bank');
+    const list = await canvas.findByRole('list', { name: en.resultsHeading }, SLOW);
+    await expect(within(list).getAllByRole('button')).toHaveLength(25);
+    await expect(canvas.getByText(/^Showing 25 of \d+ institutions\.$/)).toBeVisible();
+    await userEvent.click(canvas.getByRole('button', { name: en.showMore }));
+    await expect(await canvas.findByText(/^Showing 50 of \d+ institutions\.$/, {}, SLOW)).toBeVisible();
+    await expect(within(list).getAllByRole('button')).toHaveLength(50);
+  },
+};
+
+export const Empty: Story = {
+  play: async ({ canvas }) => {
+    await searchFor(canvas, 'zzqx no such bank');
+    await expect(await canvas.findByText('No institutions match “zzqx no such bank”.', {}, SLOW)).toBeVisible();
+  },
+};
+
+/** The favourites request never answers. */
+export const Loading: Story = {
+  parameters: { backend: { hang: [{ path: /\/institutions\/favorites$/ }] } },
+  play: async ({ canvas }) => {
+    await expect(await canvas.findByRole('status', {}, SLOW)).toHaveTextContent(en.loading);
+  },
+};
+
+/** The search request never answers. */
+export const Searching: Story = {
+  parameters: { backend: { hang: [{ path: /\/institutions$/ }] } },
+  play: async ({ canvas }) => {
+    await searchFor(canvas, 'mx bank');
+    await expect(await canvas.findByText(en.searching, {}, SLOW)).toBeVisible();
+  },
+};
+
+/** Every search answers 500 (sandbox fault); after the widget's own retries it shows the error with a retry. */
+export const ServerError: Story = {
+  parameters: { backend: { faults: [{ path: /\/institutions$/, fault: '500' }] } },
+  play: async ({ canvas }) => {
+    await searchFor(canvas, 'mx bank');
+    const alert = await canvas.findByRole('alert', {}, { timeout: 25_000 });
+    await expect(alert).toHaveTextContent(en.searchError);
+    await expect(alert).toHaveTextContent(en.serverError);
+    await expect(within(alert).getByRole('button', { name: en.retry })).toBeVisible();
+  },
+};
+
+/** The favourites answer 429: the user is told to wait. */
+export const RateLimited: Story = {
+  parameters: { backend: { faults: [{ path: /\/institutions\/favorites$/, fault: '429;retry-after=0' }] } },
+  play: async ({ canvas }) => {
+    await expect(await canvas.findByRole('alert', {}, SLOW)).toHaveTextContent(en.rateLimited);
+  },
+};
