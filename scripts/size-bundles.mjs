@@ -3,7 +3,8 @@
 // (level 9, per file, summed) measures what a partner really ships:
 //
 //   member-connect  src/index.ts bundled with every npm dependency (React and react-dom external, because the partner
-//                   already has them), minified, production. Its CSS counts too. Chunks reached only by a dynamic
+//                   already has them), minified, production, plus the stylesheet partners import separately
+//                   (package.json exports "./styles.css"). Chunks reached only by a dynamic
 //                   import() (other locales, late screens) are not first load and go to dist/size/member-connect.lazy/.
 //   frame           the built iframe page dist/frame/: its HTML, its module script and stylesheets and every chunk
 //                   those import statically (React included). Lazy chunks go to dist/size/frame.lazy/.
@@ -19,7 +20,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const root = path.resolve(import.meta.dirname, '..');
 const outRoot = path.join(root, 'dist/size');
@@ -35,6 +36,9 @@ const FORBIDDEN = [
   { pattern: /(^|\/)test\//, why: 'test-only code (test/)' },
 ];
 
+// Vite's resolve order.
+const EXTENSIONS = ['.mjs', '.js', '.mts', '.ts', '.jsx', '.tsx', '.json'];
+const isFile = (p) => existsSync(p) && statSync(p).isFile();
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 const fmt = (n) => n.toLocaleString('en-US');
 
@@ -50,6 +54,20 @@ const browserGuards = (seenBuiltins) => ({
     b.onResolve({ filter: /\?(raw|url|inline)$/ }, (a) => {
       const [file, query] = a.path.split('?');
       return { path: path.resolve(path.dirname(a.importer), file), namespace: 'vite-query', pluginData: query };
+    });
+    // Resolve relative imports case-sensitively, as Vite does on Linux. esbuild looks names up case-insensitively,
+    // so with connectFlow.ts beside ConnectFlow.tsx it can pick the wrong one.
+    b.onResolve({ filter: /^\.\.?(\/|$)/ }, (a) => {
+      if (a.kind === 'entry-point' || a.path.includes('?')) return undefined;
+      const base = path.resolve(a.resolveDir, a.path);
+      const candidates = [
+        base,
+        ...(/\.[cm]?js$/.test(base) ? ['.ts', '.tsx', '.mts'].map((ext) => base.replace(/\.[cm]?js$/, ext)) : []),
+        ...EXTENSIONS.map((ext) => base + ext),
+        ...EXTENSIONS.map((ext) => path.join(base, `index${ext}`)),
+      ];
+      const found = candidates.find(isFile);
+      return found ? { path: found } : undefined;
     });
     b.onLoad({ filter: /.*/, namespace: 'vite-query' }, (a) =>
       a.pluginData === 'url'
@@ -77,6 +95,7 @@ async function bundleSource(entry, { external }) {
     legalComments: 'none',
     logLevel: 'silent',
     jsx: 'automatic',
+    resolveExtensions: [...EXTENSIONS, '.css'],
     external,
     define: {
       'process.env.NODE_ENV': '"production"',
@@ -256,6 +275,24 @@ async function measureSource(name, entry, external) {
   return bundle;
 }
 
+/**
+ * The widget's stylesheet is a separate import for partners (`member-connect/styles.css` in package.json exports), so
+ * it is not reachable from src/index.ts; it is first-load bytes all the same. Read from the build, minified again.
+ */
+async function partnerStylesheet() {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const target = pkg.exports?.['./styles.css'];
+  if (typeof target !== 'string') return undefined;
+  const file = path.join(root, target);
+  if (!existsSync(file)) {
+    // A packaging bug rather than a byte budget, so a warning: the budget then covers the JavaScript only.
+    console.warn(`member-connect: WARNING ${target} (package.json exports "./styles.css") is not built; not counted`);
+    return undefined;
+  }
+  const { code } = await transform(readFileSync(file, 'utf8'), { loader: 'css', minify: true, legalComments: 'none' });
+  return { name: 'styles.css', contents: Buffer.from(code), firstLoad: true };
+}
+
 const entries = {
   'member-connect': path.join(root, 'src/index.ts'),
   sdk: path.join(root, 'src/sdk/index.ts'),
@@ -263,6 +300,10 @@ const entries = {
 for (const [name, entry] of Object.entries(entries)) {
   const bundle = await measureSource(name, entry, name === 'member-connect' ? REACT : []);
   if (!bundle) continue;
+  if (name === 'member-connect') {
+    const css = await partnerStylesheet();
+    if (css) bundle.files.push(css);
+  }
   write(name, bundle.files);
   report[name] = { source: rel(entry), files: bundle.files, top: topInputs(bundle.outputs, bundle.first) };
 }
