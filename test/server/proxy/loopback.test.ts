@@ -1,10 +1,10 @@
 // The proxy and the sandbox as real servers on loopback: every route and refusal over HTTP, a whole connect flow with
 // MFA, two users who must not see each other's members, and upstream faults produced by the sandbox itself.
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { format } from 'node:util';
 
-import { serve } from '@hono/node-server';
+import { getRequestListener, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import type { ConnectProxyOptions, ProxyLogEntry } from '../../../src/server/index.ts';
@@ -396,5 +396,38 @@ describe('proxy + sandbox over loopback HTTP', () => {
     expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
     expect((await widget(user, 'GET', '/institutions?name=mx', undefined, {}, port)).status).toBe(200);
     expect((await widget(other, 'POST', '/members', body(4), {}, port)).status).toBe(202);
+  });
+
+  it('works behind a Node request listener mounted under a prefix, the way Express mounts it', async () => {
+    const proxy = createConnectProxy({
+      baseUrl: `http://127.0.0.1:${sandboxPort}`,
+      clientId: SANDBOX_CLIENT_ID,
+      apiKey: SANDBOX_API_KEY,
+      authenticate: bearerAuthenticate(tokens),
+    });
+    const listener = getRequestListener(proxy.fetch);
+    // What `app.use('/api/connect', listener)` does in Express: strip the mount path from req.url, then call through.
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith('/api/connect/')) {
+        req.url = req.url.slice('/api/connect'.length);
+        void listener(req, res);
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const user = await createUser();
+      const reply = await widget(user, 'GET', '/api/connect/institutions/mxbank', undefined, {}, port);
+      expect(reply.status).toBe(200);
+      expect(reply.json().institution.code).toBe('mxbank');
+      const sameOrigin = await widget(user, 'GET', '/api/connect/members', undefined, { Origin: `http://127.0.0.1:${port}` }, port);
+      expect(sameOrigin.status).toBe(200);
+      expect((await widget(user, 'GET', '/api/connect/nope', undefined, {}, port)).status).toBe(404);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
