@@ -55,16 +55,72 @@ function withJsonAliases(definition: Record<string, unknown>): Document {
 const format = (errors: readonly { instancePath?: string; message?: string; params?: unknown }[] | null | undefined): string[] =>
   (errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? 'invalid'} ${JSON.stringify(error.params ?? {})}`);
 
-let shared: Promise<SpecValidator> | undefined;
-
-/** One validator per test process (parsing the 8,500-line spec takes a moment). */
-export function getSpecValidator(): Promise<SpecValidator> {
-  shared ??= createSpecValidator();
-  return shared;
+export interface SpecValidatorOptions {
+  /**
+   * Close every object schema (`additionalProperties: false`), so a misspelled or invented field is reported too.
+   * MX's schemas are open, so without this only missing-required and wrong-typed fields are caught.
+   */
+  closed?: boolean;
+  /** Extra properties allowed on named component schemas when `closed` (e.g. the sandbox's documented extras). */
+  extensions?: Record<string, Record<string, unknown>>;
 }
 
-export async function createSpecValidator(): Promise<SpecValidator> {
-  const definition = withJsonAliases(parse(readFileSync(SPEC_PATH, 'utf8')) as Record<string, unknown>);
+/**
+ * Fields the sandbox adds to MX's credential schema (docs/sandbox.md): `options` as Atrium documents it, and the
+ * data a widget needs to render IMAGE_DATA, URL/CONTENT_URL/IMAGE_URL and HIDDEN credentials.
+ */
+export const SANDBOX_EXTENSIONS: Record<string, Record<string, unknown>> = {
+  CredentialResponse: {
+    options: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['guid', 'label', 'value'],
+        properties: { guid: { type: 'string' }, label: { type: 'string' }, value: { type: 'string' }, data_uri: { type: 'string' } },
+      },
+    },
+    image_data: { type: 'string' },
+    url: { type: 'string' },
+    value: { type: 'string' },
+  },
+};
+
+function closeObjects(definition: Record<string, unknown>, extensions: Record<string, Record<string, unknown>>): void {
+  const schemas = ((definition.components as Record<string, unknown>).schemas ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [name, extra] of Object.entries(extensions)) {
+    const schema = schemas[name];
+    if (schema) schema.properties = { ...(schema.properties as Record<string, unknown>), ...extra };
+  }
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    if (typeof record.properties === 'object' && record.additionalProperties === undefined) record.additionalProperties = false;
+    Object.values(record).forEach(visit);
+  };
+  visit(schemas);
+  const paths = definition.paths as Record<string, unknown>;
+  visit(paths);
+}
+
+const shared = new Map<string, Promise<SpecValidator>>();
+
+/** One validator per options per test process (parsing the 8,500-line spec takes a moment). */
+export function getSpecValidator(options: SpecValidatorOptions = {}): Promise<SpecValidator> {
+  const key = JSON.stringify(options);
+  let validator = shared.get(key);
+  if (!validator) {
+    validator = createSpecValidator(options);
+    shared.set(key, validator);
+  }
+  return validator;
+}
+
+export async function createSpecValidator(options: SpecValidatorOptions = {}): Promise<SpecValidator> {
+  const source = parse(readFileSync(SPEC_PATH, 'utf8')) as Record<string, unknown>;
+  if (options.closed) closeObjects(source, options.extensions ?? {});
+  const definition = withJsonAliases(source);
   const api = new OpenAPIBackend({ definition, validate: true, quick: true, strict: false, ajvOpts: { strict: false, allErrors: true } });
   await api.init(); // quick: validators compile lazily, per operation used
 
