@@ -28,6 +28,8 @@ export interface StoryBackendOptions {
   faults?: UpstreamFault[];
   /** Calls matching these never answer: the widget stays in its loading state. */
   hang?: { path: RegExp; method?: string }[];
+  /** Members the user already has before the story starts (created straight on the sandbox). */
+  members?: { institution_code: string; credentials: { guid: string; value: string }[] }[];
   /** Sandbox clock; the default is the real one. */
   now?: () => number;
 }
@@ -43,7 +45,7 @@ const SANDBOX_ORIGIN = 'http://sandbox.story';
 const matches = (rule: { path: RegExp; method?: string }, url: URL, method: string) =>
   rule.path.test(url.pathname) && (rule.method === undefined || rule.method.toUpperCase() === method);
 
-/** Builds a fresh sandbox + proxy for one story and makes MSW forward `*​/api/connect/*` to it. */
+/** Builds a fresh sandbox + proxy for one story and makes MSW forward `<origin>/api/connect/...` to it. */
 export async function installStoryBackend(msw: SetupWorker, options: StoryBackendOptions = {}): Promise<StoryBackend> {
   const sandbox = createSandbox({
     aggregationMs: options.aggregationMs ?? 40,
@@ -61,6 +63,11 @@ export async function installStoryBackend(msw: SetupWorker, options: StoryBacken
 
   const created = await sandboxFetch('/users', { method: 'POST', body: JSON.stringify({ user: { metadata: 'storybook' } }) });
   const { user } = (await created.json()) as { user: { guid: string } };
+
+  for (const member of options.members ?? []) {
+    const seeded = await sandboxFetch(`/users/${user.guid}/members`, { method: 'POST', body: JSON.stringify({ member }) });
+    if (!seeded.ok) throw new Error(`Could not seed a ${member.institution_code} member: HTTP ${seeded.status}`);
+  }
 
   const upstream: typeof fetch = async (input, init) => {
     const request = new Request(input, init);

@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, within } from 'storybook/test';
 
 import { en } from '../../../src/widget/copy';
-import { ConnectWidget } from '../../../src/widget/ConnectWidget';
+import type { ConnectWidget } from '../../../src/widget/ConnectWidget';
 import { expectHeading, searchFor, SLOW, widgetMeta } from '../../support/storyWidget';
 
 const meta = { ...widgetMeta, title: 'widget/steps/InstitutionSearchStep' } satisfies Meta<typeof ConnectWidget>;
