@@ -136,10 +136,7 @@ export function createConnectProxy(options: ConnectProxyOptions): Hono {
     const sameOrigin = origin !== undefined && origin === new URL(c.req.url).origin;
     if (origin !== undefined && !sameOrigin && config.allowedOrigins.has(origin)) state.corsOrigin = origin;
 
-    if (c.req.method === 'OPTIONS') {
-      c.res = preflight(c, state);
-      return;
-    }
+    if (c.req.method === 'OPTIONS') return preflight(c, state);
     if (!ALLOWED_METHODS.has(c.req.method)) {
       throw new ProxyError(405, 'Method not allowed.', 'method_not_allowed', { headers: { Allow: ALL_METHODS } });
     }
@@ -170,7 +167,10 @@ export function createConnectProxy(options: ConnectProxyOptions): Hono {
   app.all('*', () => {
     throw new ProxyError(404, 'Not found.', 'not_found');
   });
-  app.notFound((c) => c.json({ error: { message: 'Not found.' } }, 404));
+  // Only reached outside `basePath` (no middleware ran): still JSON, still an id.
+  app.notFound((c) =>
+    c.json({ error: { message: 'Not found.' } }, 404, { 'X-Request-Id': crypto.randomUUID(), 'Cache-Control': 'no-store' }),
+  );
   app.onError((error, c) => errorResponse(c, error));
 
   async function handle(c: Context<ProxyEnv>, route: ProxyRoute): Promise<Response> {

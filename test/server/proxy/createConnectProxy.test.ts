@@ -619,6 +619,9 @@ describe('mounting', () => {
     expect(calls[0]?.url.pathname).toBe(`/api/users/${ALICE}/members/${MEMBER}/status`);
     const outside = await proxy.fetch(new Request('https://partner.test/other', { headers }));
     expect(outside.status).toBe(404);
+    expect(await outside.json()).toEqual({ error: { message: 'Not found.' } });
+    expect(outside.headers.get('x-request-id')).toBeTruthy();
+    expect(calls).toHaveLength(1);
   });
 });
 
