@@ -18,6 +18,8 @@ export interface FlowObservation {
   /** Proxy requests by route. */
   counts: Record<string, number>;
   total: number;
+  /** The `name` of every institution search sent, in order. */
+  searches: string[];
   /** Status polls after the last write (create or MFA answer): what it took to notice the end of aggregation. */
   pollsAfterLastWrite: number;
   /** From the sandbox finishing (`successfully_aggregated_at`) to the client knowing it, in ms. */
@@ -78,6 +80,7 @@ export async function runNaiveFlow(demoUrl: string, options: NaiveFlowOptions): 
       return {
         counts: Object.fromEntries(client.counts),
         total: [...client.counts.values()].reduce((s, n) => s + n, 0),
+        searches: client.timestamps.filter((t) => t.route === 'GET /institutions').map((t) => t.detail ?? ''),
         pollsAfterLastWrite: polls,
         detectionMs: knownAt - finishedAt,
         elapsedMs: knownAt - started,

@@ -23,13 +23,14 @@ export interface ProxyClient {
   call: <T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown) => Promise<T>;
   /** Requests made, by route. */
   readonly counts: Map<string, number>;
-  readonly timestamps: { route: string; at: number }[];
+  /** Every request in order; `detail` is the search term of institution searches. */
+  readonly timestamps: { route: string; at: number; detail?: string }[];
 }
 
 /** A widget's-eye HTTP client of the proxy that counts its requests by route. */
 export function createProxyClient(proxyUrl: string, token: string): ProxyClient {
   const counts = new Map<string, number>();
-  const timestamps: { route: string; at: number }[] = [];
+  const timestamps: { route: string; at: number; detail?: string }[] = [];
   return {
     counts,
     timestamps,
@@ -37,7 +38,7 @@ export function createProxyClient(proxyUrl: string, token: string): ProxyClient 
       const url = `${proxyUrl}${path}`;
       const route = routeOf(method, url) ?? path;
       counts.set(route, (counts.get(route) ?? 0) + 1);
-      timestamps.push({ route, at: Date.now() });
+      timestamps.push({ route, at: Date.now(), detail: new URL(url).searchParams.get('name') ?? undefined });
       const response = await fetch(url, {
         method,
         headers: proxyHeaders(token),

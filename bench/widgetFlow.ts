@@ -38,12 +38,12 @@ export async function runWidgetFlow(browser: Browser, demoUrl: string, options: 
     );
   });
   const page = await context.newPage();
-  const requests: { route: string; at: number }[] = [];
+  const requests: { route: string; at: number; detail?: string }[] = [];
   const finishedAt: number[] = [];
   const bodies: Promise<void>[] = [];
   page.on('request', (request) => {
     const route = routeOf(request.method(), request.url());
-    if (route) requests.push({ route, at: Date.now() });
+    if (route) requests.push({ route, at: Date.now(), detail: new URL(request.url()).searchParams.get('name') ?? undefined });
   });
   page.on('response', (response) => {
     const route = routeOf(response.request().method(), response.url());
@@ -104,6 +104,7 @@ export async function runWidgetFlow(browser: Browser, demoUrl: string, options: 
     return {
       counts,
       total: requests.length,
+      searches: requests.filter((r) => r.route === 'GET /institutions').map((r) => r.detail ?? ''),
       pollsAfterLastWrite: requests.slice(lastWriteIndex).filter((r) => r.route.endsWith('/status')).length,
       detectionMs: shownAt - finished,
       elapsedMs: shownAt - started,
