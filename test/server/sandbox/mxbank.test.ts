@@ -1,4 +1,6 @@
 // Every MX Bank password (MX's documented ones and ours) against the status it must produce.
+import { readFileSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
 
 import { CONNECTION_STATUSES, SANDBOX_SCENARIOS } from '../../../src/server/sandbox/index.ts';
@@ -80,6 +82,11 @@ describe('MX Bank passwords for mxuser', () => {
     for (const status of CONNECTION_STATUSES) expect(documented.has(`STATUS_${status}`)).toBe(true);
     expect(CONNECTION_STATUSES).toHaveLength(22);
     for (const [password] of [...MX_PASSWORDS.slice(1), ...OUR_PASSWORDS]) expect(documented.has(password)).toBe(true);
+  });
+
+  it('documents every scenario password in docs/sandbox.md', () => {
+    const doc = readFileSync(new URL('../../../docs/sandbox.md', import.meta.url), 'utf8');
+    for (const { password } of SANDBOX_SCENARIOS) expect(doc, password).toContain(`\`${password}\``);
   });
 
   it('sets the aggregation flags and timestamps phase by phase', async () => {
