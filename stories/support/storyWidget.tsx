@@ -1,5 +1,5 @@
 // Shared pieces of the widget stories: fast timings, the backend per story, and the user's moves in `play`.
-import type { Decorator } from '@storybook/react-vite';
+import type { Decorator, Meta } from '@storybook/react-vite';
 import type { SetupWorker } from 'msw/browser';
 import { expect, fn, userEvent, within } from 'storybook/test';
 
@@ -17,22 +17,11 @@ export const withStoryTiming: Decorator = (Story) => (
   </ConnectTimingContext.Provider>
 );
 
-declare module 'storybook/internal/csf' {
-  interface Parameters {
-    /** The sandbox and proxy behind this story (storyBackend.ts). */
-    backend?: StoryBackendOptions;
-  }
-}
-
 /** `beforeEach` of every widget story: a fresh sandbox user and proxy, configured by `parameters.backend`. */
-export async function installBackendFromParameters({
-  msw,
-  parameters,
-}: {
-  msw: SetupWorker;
-  parameters: { backend?: StoryBackendOptions };
-}): Promise<StoryBackend> {
-  return installStoryBackend(msw, parameters.backend);
+export async function installBackendFromParameters(context: { parameters: Record<string, unknown> }): Promise<StoryBackend> {
+  // The addon sets `context.msw` at run time; its type augmentation does not reach @storybook/react-vite's context.
+  const { msw } = context as unknown as { msw: SetupWorker };
+  return installStoryBackend(msw, context.parameters.backend as StoryBackendOptions | undefined);
 }
 
 type Canvas = ReturnType<typeof within>;
@@ -41,13 +30,13 @@ type Canvas = ReturnType<typeof within>;
 export const widgetMeta = {
   component: ConnectWidget,
   decorators: [withStoryTiming],
-  beforeEach: async (context: { msw: SetupWorker; parameters: { backend?: StoryBackendOptions } }) => {
+  beforeEach: async (context) => {
     await installBackendFromParameters(context);
   },
-  args: { proxyUrl: PROXY_URL, colorScheme: 'light' as const, onSuccess: fn(), onExit: fn(), onEvent: fn() },
+  args: { proxyUrl: PROXY_URL, colorScheme: 'light', onSuccess: fn(), onExit: fn(), onEvent: fn() },
   parameters: { layout: 'centered' },
   tags: ['!autodocs'],
-};
+} satisfies Meta<typeof ConnectWidget>;
 
 /** A status, error or step change can take a few polls: wait long enough for that, not forever. */
 export const SLOW = { timeout: 8000 };
