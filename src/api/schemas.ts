@@ -80,9 +80,10 @@ export const PaginationSchema = v.pipe(
 );
 export type Pagination = v.InferOutput<typeof PaginationSchema>;
 
-export const InstitutionSchema = v.object({
+export const InstitutionSchema = v.pipe(
+  v.object({
   code: v.string(),
-  name: v.pipe(nstr, v.transform((n) => n ?? '')),
+  name: nstr,
   url: nstr,
   forgot_password_url: nstr,
   forgot_username_url: nstr,
@@ -92,7 +93,9 @@ export const InstitutionSchema = v.object({
   small_logo_url: nstr,
   medium_logo_url: nstr,
   supports_oauth: nbool,
-});
+  }),
+  v.transform((institution) => ({ ...institution, name: institution.name ?? institution.code })),
+);
 export type Institution = v.InferOutput<typeof InstitutionSchema>;
 
 export const InstitutionsBodySchema = v.object({

@@ -1,0 +1,82 @@
+/* eslint-disable react-hooks/refs -- RHF's `field.ref` is a callback ref passed to the element, not a ref object read during render; the compiler lint cannot tell them apart here. */
+import { FieldMessage } from './FieldMessage';
+import { SelectField } from './SelectField';
+import type { CredentialFieldProps } from './fieldTypes';
+import { useCredentialController } from './useCredentialController';
+
+/** A radio group; with `withImages` each choice shows its image (IMAGE_OPTIONS). */
+export function RadioGroupField({ withImages = false, ...props }: CredentialFieldProps & { withImages?: boolean }) {
+  const { field, inputId, errorId, error, describedBy, invalid } = useCredentialController(props);
+  return (
+    <fieldset
+      className="mc-field mc-fieldset"
+      data-invalid={invalid || undefined}
+      aria-describedby={describedBy}
+      aria-invalid={invalid || undefined}
+    >
+      <legend className="mc-label">{props.field.label}</legend>
+      <div className={withImages ? 'mc-choices mc-choices-images' : 'mc-choices'}>
+        {props.field.options.map((option, index) => {
+          const id = `${inputId}-${index}`;
+          return (
+            <label key={id} className="mc-choice" htmlFor={id}>
+              <input
+                id={id}
+                type="radio"
+                name={`${inputId}-group`}
+                value={option.value}
+                checked={field.value === option.value}
+                onChange={() => field.onChange(option.value)}
+                onBlur={field.onBlur}
+                ref={field.ref}
+                required={!props.field.isOptional}
+              />
+              {withImages && option.imageUri !== undefined ? (
+                <img className="mc-choice-image" src={option.imageUri} alt={option.label} />
+              ) : (
+                <span>{option.label}</span>
+              )}
+            </label>
+          );
+        })}
+      </div>
+      <FieldMessage id={errorId} message={error} />
+    </fieldset>
+  );
+}
+
+export function RadioField(props: CredentialFieldProps) {
+  return <RadioGroupField {...props} />;
+}
+
+export function ImageOptionsField(props: CredentialFieldProps) {
+  return <RadioGroupField {...props} withImages />;
+}
+
+/** Few options read best as radios; long lists as a select (product.md, OPTIONS). */
+export function OptionsField(props: CredentialFieldProps) {
+  return props.field.options.length <= 4 ? <RadioGroupField {...props} /> : <SelectField {...props} />;
+}
+
+export function CheckboxField({ ...props }: CredentialFieldProps) {
+  const { field, inputId, errorId, error, describedBy, invalid } = useCredentialController(props);
+  return (
+    <div className="mc-field mc-checkbox" data-invalid={invalid || undefined}>
+      <input
+        id={inputId}
+        type="checkbox"
+        name={field.name}
+        ref={field.ref}
+        checked={field.value === true}
+        onChange={(event) => field.onChange(event.target.checked)}
+        onBlur={field.onBlur}
+        aria-invalid={invalid || undefined}
+        aria-describedby={describedBy}
+      />
+      <label className="mc-label" htmlFor={inputId}>
+        {props.field.label}
+      </label>
+      <FieldMessage id={errorId} message={error} />
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import { useController } from 'react-hook-form';
+
+import { useCopy } from '../ui/copyContext';
+import type { CredentialFieldProps } from './fieldTypes';
+import { TextField } from './TextField';
+
+/** Only http(s) and data:image URLs are ever put into the page. */
+export const safeUrl = (url: string | undefined): string | undefined => {
+  if (url === undefined) return undefined;
+  if (/^data:image\/(png|jpe?g|gif|webp|svg\+xml);base64,/i.test(url)) return url;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** HIDDEN: sent back as the institution gave it. */
+export function HiddenField({ field, control }: CredentialFieldProps) {
+  const { field: controlled } = useController({ name: field.guid, control });
+  return <input type="hidden" name={controlled.name} value={typeof controlled.value === 'string' ? controlled.value : ''} />;
+}
+
+/** URL, CONTENT_URL: a link in a new tab; nothing to enter. */
+export function LinkField({ field }: CredentialFieldProps) {
+  const t = useCopy();
+  const href = safeUrl(field.value);
+  if (href === undefined) return <p className="mc-text">{field.label}</p>;
+  return (
+    <p className="mc-text">
+      <a href={href} target="_blank" rel="noopener noreferrer">
+        {field.label} <span className="mc-visually-hidden">{t('opensInNewTab')}</span>
+      </a>
+    </p>
+  );
+}
+
+/** IMAGE_URL: an image described by its label; nothing to enter. */
+export function ImageField({ field }: CredentialFieldProps) {
+  const src = safeUrl(field.value ?? field.imageData);
+  return src === undefined ? <p className="mc-text">{field.label}</p> : <img className="mc-image" src={src} alt={field.label} />;
+}
+
+/** IMAGE_DATA: the image, then a text answer labelled by the question. */
+export function ImageDataField(props: CredentialFieldProps) {
+  const src = safeUrl(props.field.imageData);
+  return (
+    <div className="mc-image-data">
+      {src !== undefined ? <img className="mc-image" src={src} alt="" /> : null}
+      <TextField {...props} />
+    </div>
+  );
+}
+
+/** USERKEY and the OAuth token types: machine values, never shown to or typed by a person. */
+export function NotRenderedField(_props: CredentialFieldProps) {
+  return null;
+}

@@ -1,0 +1,52 @@
+import { createContext, type Dispatch, useContext } from 'react';
+
+import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from '../api/queries';
+import type { ConnectFlowEvent } from './connectFlow';
+import type { EmitEvent } from './hostEvents';
+
+/** What the user typed that is worth keeping across steps. Never holds passwords or MFA answers. */
+export interface FlowDraft {
+  searchTerm: string;
+  /** Non-secret credential values by guid, restored when the form comes back after a rejection. */
+  credentialValues: Record<string, string | boolean>;
+}
+
+/** Keeps the draft outside React state: saving it must not re-render, reading it happens when a step mounts. */
+export interface DraftStore {
+  read(): FlowDraft;
+  save(patch: Partial<FlowDraft>): void;
+}
+export function createDraftStore(): DraftStore {
+  let draft: FlowDraft = { searchTerm: '', credentialValues: {} };
+  return {
+    read: () => draft,
+    save: (patch) => {
+      draft = { ...draft, ...patch };
+    },
+  };
+}
+
+export interface FlowContextValue {
+  dispatch: Dispatch<ConnectFlowEvent>;
+  emit: EmitEvent;
+  idPrefix: string;
+  draft: DraftStore;
+  skipAggregation: boolean;
+}
+
+export const FlowContext = createContext<FlowContextValue | null>(null);
+
+export function useFlow(): FlowContextValue {
+  const value = useContext(FlowContext);
+  if (value === null) throw new Error('useFlow must be used inside <ConnectWidget>.');
+  return value;
+}
+
+/** Timings the widget runs on. Tests and stories shorten them; hosts never need to. */
+export interface ConnectTiming {
+  pollSchedule: PollSchedule;
+  searchDebounceMs: number;
+}
+export const DEFAULT_TIMING: ConnectTiming = { pollSchedule: DEFAULT_POLL_SCHEDULE, searchDebounceMs: 300 };
+export const ConnectTimingContext = createContext<ConnectTiming>(DEFAULT_TIMING);
+export const useTiming = (): ConnectTiming => useContext(ConnectTimingContext);

@@ -1,0 +1,14 @@
+import type { ConnectExitReason } from '../../hostEvents';
+import { useCopy } from '../../ui/copyContext';
+import { StepLayout } from '../../ui/StepLayout';
+
+export function ClosedStep({ reason }: { reason: ConnectExitReason }) {
+  const t = useCopy();
+  return (
+    <StepLayout title={t('closedHeading')} state="closed">
+      <p className="mc-text" role={reason === 'sessionExpired' ? 'alert' : undefined}>
+        {reason === 'sessionExpired' ? t('sessionExpired') : t('exitedBody')}
+      </p>
+    </StepLayout>
+  );
+}

@@ -1,0 +1,68 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+
+import { useApiClient } from '../../../api/ApiClientProvider';
+import { aggregateMemberMutation } from '../../../api/mutations';
+import { institutionQuery } from '../../../api/queries';
+import type { MessageId } from '../../copy';
+import type { ConnectionErrorKind } from '../../connectFlow';
+import { safeUrl } from '../../fields/DisplayFields';
+import { useFlow } from '../../flowContext';
+import { useCopy } from '../../ui/copyContext';
+import { describeError } from '../../ui/errorCopy';
+import { ErrorMessage, StepLayout } from '../../ui/StepLayout';
+
+interface ErrorDesign {
+  title: MessageId;
+  body: MessageId;
+  /** A new aggregation can fix it (`POST /members/{guid}/aggregate`). */
+  retry: MessageId | null;
+  linkToInstitution: boolean;
+}
+
+const DESIGNS: Record<ConnectionErrorKind, ErrorDesign> = {
+  rejected: { title: 'rejectedTitle', body: 'rejectedBody', retry: 'startAgain', linkToInstitution: false },
+  expired: { title: 'expiredTitle', body: 'expiredBody', retry: 'startAgain', linkToInstitution: false },
+  actionAtInstitution: { title: 'actionTitle', body: 'actionBody', retry: null, linkToInstitution: true },
+  institutionProblem: { title: 'problemTitle', body: 'problemBody', retry: 'retry', linkToInstitution: false },
+  unavailable: { title: 'unavailableTitle', body: 'unavailableBody', retry: null, linkToInstitution: false },
+};
+
+export interface ConnectionErrorStepProps {
+  institutionCode: string;
+  memberGuid: string;
+  kind: ConnectionErrorKind;
+}
+
+export function ConnectionErrorStep({ institutionCode, memberGuid, kind }: ConnectionErrorStepProps) {
+  const t = useCopy();
+  const client = useApiClient();
+  const { dispatch } = useFlow();
+  const institution = useQuery(institutionQuery(client, institutionCode));
+  const aggregate = useMutation(aggregateMemberMutation(client));
+  const design = DESIGNS[kind];
+  const name = institution.data?.name ?? institutionCode;
+  const site = safeUrl(institution.data?.url ?? undefined);
+  const handleRetry = () =>
+    aggregate.mutate(memberGuid, { onSuccess: () => dispatch({ type: 'aggregationRestarted' }) });
+  return (
+    <StepLayout title={t(design.title, { institution: name })} state="failed">
+      <p className="mc-text">{t(design.body, { institution: name })}</p>
+      {aggregate.isError ? <ErrorMessage>{describeError(t, aggregate.error)}</ErrorMessage> : null}
+      <div className="mc-actions">
+        {design.linkToInstitution && site !== undefined ? (
+          <a className="mc-button mc-button-primary" href={site} target="_blank" rel="noopener noreferrer">
+            {t('visitInstitution', { institution: name })} <span className="mc-visually-hidden">{t('opensInNewTab')}</span>
+          </a>
+        ) : null}
+        {design.retry !== null ? (
+          <button type="button" className="mc-button mc-button-primary" disabled={aggregate.isPending} onClick={handleRetry}>
+            {t(design.retry)}
+          </button>
+        ) : null}
+        <button type="button" className="mc-button mc-button-secondary" onClick={() => dispatch({ type: 'exitRequested' })}>
+          {t('close')}
+        </button>
+      </div>
+    </StepLayout>
+  );
+}

@@ -1,0 +1,178 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+
+import { useApiClient } from '../../../api/ApiClientProvider';
+import { ApiError } from '../../../api/errors';
+import { createMemberMutation, updateMemberMutation } from '../../../api/mutations';
+import { institutionCredentialsQuery, institutionQuery, membersQuery } from '../../../api/queries';
+import type { ConnectionStatus, CredentialField, Institution } from '../../../api/schemas';
+import type { MessageId } from '../../copy';
+import { isSecretField, toCredentialAnswers } from '../../fields/fieldRegistry';
+import type { CredentialValues } from '../../fields/fieldTypes';
+import { useFlow } from '../../flowContext';
+import { useCopy } from '../../ui/copyContext';
+import { describeError } from '../../ui/errorCopy';
+import { InstitutionLogo } from '../../ui/InstitutionLogo';
+import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
+import { CredentialForm } from './CredentialForm';
+import { InstitutionHeader } from './InstitutionHeader';
+
+const REJECTION_COPY: Partial<Record<ConnectionStatus, MessageId>> = {
+  DENIED: 'deniedReason',
+  PREVENTED: 'preventedReason',
+  IMPAIRED: 'impairedReason',
+  IMPORTED: 'importedReason',
+};
+
+export interface CredentialsStepProps {
+  institutionCode: string;
+  /** Set in update mode: the member whose credentials are replaced (PUT). */
+  memberGuid: string | null;
+  rejection: ConnectionStatus | null;
+}
+
+function DuplicateNotice({ institution }: { institution: Institution }) {
+  const t = useCopy();
+  const client = useApiClient();
+  const { dispatch } = useFlow();
+  const members = useQuery(membersQuery(client));
+  const existing = members.data?.find((member) => member.institution_code === institution.code);
+  return (
+    <ErrorMessage title={t('duplicateTitle')}>
+      <p>{t('duplicateBody', { institution: institution.name })}</p>
+      {existing !== undefined ? (
+        <button
+          type="button"
+          className="mc-button"
+          onClick={() => dispatch({ type: 'existingMemberChosen', memberGuid: existing.guid })}
+        >
+          {t('useExisting')}
+        </button>
+      ) : null}
+    </ErrorMessage>
+  );
+}
+
+export function CredentialsStep({ institutionCode, memberGuid, rejection }: CredentialsStepProps) {
+  const t = useCopy();
+  const client = useApiClient();
+  const { dispatch, emit, draft, skipAggregation, idPrefix } = useFlow();
+  const institution = useQuery(institutionQuery(client, institutionCode));
+  const fields = useQuery({ ...institutionCredentialsQuery(client, institutionCode), enabled: institution.data?.supports_oauth !== true });
+  const create = useMutation(createMemberMutation(client));
+  const update = useMutation(updateMemberMutation(client));
+  const inFlight = useRef(false);
+  const isOAuth = institution.data?.supports_oauth === true;
+
+  useEffect(() => {
+    if (isOAuth) dispatch({ type: 'oauthRequired' });
+  }, [dispatch, isOAuth]);
+
+  // A type we do not know still renders (as text); the host hears about it once per field.
+  const reported = useRef(new Set<string>());
+  useEffect(() => {
+    for (const field of fields.data ?? []) {
+      if (field.unknownType !== undefined && !reported.current.has(field.guid)) {
+        reported.current.add(field.guid);
+        emit('invalidData', { code: institutionCode, type: 'credential', field_type: field.unknownType });
+      }
+    }
+  }, [emit, fields.data, institutionCode]);
+
+  const mutation = memberGuid === null ? create : update;
+
+  const handleSubmit = async (values: CredentialValues, fieldList: readonly CredentialField[]) => {
+    // The button is disabled while pending; this guard also covers two clicks inside one frame.
+    if (inFlight.current) return;
+    inFlight.current = true;
+    draft.save({
+      credentialValues: Object.fromEntries(
+      fieldList.filter((field) => !isSecretField(field)).map((field) => [field.guid, values[field.guid] ?? '']),
+      ),
+    });
+    const credentials = toCredentialAnswers(fieldList, values);
+    try {
+      let member;
+      if (memberGuid === null) {
+        emit('enterCredentials', { institution: { code: institutionCode } });
+        member = await create.mutateAsync({ institutionCode, credentials, skipAggregation });
+      } else {
+        emit('updateCredentials', { institution: { code: institutionCode }, member_guid: memberGuid });
+        member = await update.mutateAsync({ guid: memberGuid, credentials, skipAggregation });
+      }
+      dispatch({ type: 'memberSubmitted', memberGuid: member.guid });
+    } catch (error) {
+      if (error instanceof ApiError) {
+        emit('createMemberError', { institution_code: institutionCode, status: error.status, message: error.message });
+      }
+    } finally {
+      inFlight.current = false;
+    }
+  };
+
+  const name = institution.data?.name ?? institutionCode;
+  const title = t(memberGuid === null ? 'credentialsHeading' : 'updateCredentialsHeading', { institution: name });
+  const errorId = `${idPrefix}-form-error`;
+  const rejectionCopy = rejection !== null ? REJECTION_COPY[rejection] : undefined;
+  const submitError = mutation.error;
+  const isDuplicate = submitError instanceof ApiError && submitError.status === 409;
+  const isExpired = submitError instanceof ApiError && submitError.status === 401;
+
+  let alert = null;
+  if (isDuplicate && institution.data) alert = <DuplicateNotice institution={institution.data} />;
+  else if (submitError !== null && !isExpired) {
+    alert = (
+      <ErrorMessage id={errorId} title={t('submitError')}>
+        <p>{describeError(t, submitError)}</p>
+      </ErrorMessage>
+    );
+  } else if (rejection !== null) {
+    alert = (
+      <ErrorMessage id={errorId} title={t('deniedTitle')}>
+        <p>{t(rejectionCopy ?? 'deniedFallback')}</p>
+      </ErrorMessage>
+    );
+  }
+
+  let body;
+  if (institution.isError || fields.isError) {
+    body = (
+      <ErrorMessage title={t('credentialsLoadError')}>
+        <p>{describeError(t, institution.error ?? fields.error)}</p>
+        <button
+          type="button"
+          className="mc-button"
+          onClick={() => void (institution.isError ? institution.refetch() : fields.refetch())}
+        >
+          {t('retry')}
+        </button>
+      </ErrorMessage>
+    );
+  } else if (institution.isPending || fields.isPending || isOAuth) {
+    body = <StatusMessage busy>{t('loading')}</StatusMessage>;
+  } else {
+    body = (
+      <>
+        <InstitutionHeader institution={institution.data} />
+        {alert}
+        <CredentialForm
+          fields={fields.data}
+          initialValues={draft.read().credentialValues}
+          isPending={mutation.isPending}
+          describedBy={alert !== null && !isDuplicate ? errorId : undefined}
+          onSubmit={handleSubmit}
+        />
+      </>
+    );
+  }
+
+  return (
+    <StepLayout
+      title={title}
+      state={mutation.isPending ? 'submitting' : rejection !== null || submitError !== null ? 'failed' : 'idle'}
+      logo={<InstitutionLogo url={institution.data?.medium_logo_url} name={name} alt={t('logoAlt', { institution: name })} />}
+    >
+      {body}
+    </StepLayout>
+  );
+}

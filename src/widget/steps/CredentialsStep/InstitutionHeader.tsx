@@ -1,0 +1,82 @@
+import { Fragment, type ReactNode } from 'react';
+
+import type { Institution } from '../../../api/schemas';
+import { safeUrl } from '../../fields/DisplayFields';
+import { useCopy } from '../../ui/copyContext';
+
+/**
+ * Institution instructional text may contain `<a>` tags (mx-platform.md §3.1). It is rendered as text, with only
+ * http(s) links turned into real links: no HTML is ever parsed into the page.
+ */
+export function SafeRichText({ html }: { html: string }) {
+  const t = useCopy();
+  const parts: ReactNode[] = [];
+  const pattern = /<a\b[^>]*?href\s*=\s*["']([^"']*)["'][^>]*>(.*?)<\/a>/gis;
+  let last = 0;
+  const stripTags = (text: string) => text.replace(/<[^>]*>/g, '');
+  for (const match of html.matchAll(pattern)) {
+    const index = match.index;
+    parts.push(stripTags(html.slice(last, index)));
+    const href = safeUrl(match[1]);
+    const label = stripTags(match[2] ?? '');
+    parts.push(
+      href === undefined ? (
+        label
+      ) : (
+        <a key={index} href={href} target="_blank" rel="noopener noreferrer">
+          {label} <span className="mc-visually-hidden">{t('opensInNewTab')}</span>
+        </a>
+      ),
+    );
+    last = index + match[0].length;
+  }
+  parts.push(stripTags(html.slice(last)));
+  return (
+    <>
+      {parts.map((part, i) => (
+        <Fragment key={i}>{part}</Fragment>
+      ))}
+    </>
+  );
+}
+
+export function InstitutionHeader({ institution }: { institution: Institution }) {
+  const t = useCopy();
+  const links = [
+    { href: safeUrl(institution.url ?? undefined), label: t('visitInstitution', { institution: institution.name }) },
+    { href: safeUrl(institution.forgot_password_url ?? undefined), label: t('forgotPassword') },
+    { href: safeUrl(institution.forgot_username_url ?? undefined), label: t('forgotUsername') },
+    { href: safeUrl(institution.trouble_signing_in_url ?? undefined), label: t('troubleSigningIn') },
+  ].filter((link): link is { href: string; label: string } => link.href !== undefined);
+  const steps = institution.instructional_text_steps ?? [];
+  return (
+    <div className="mc-institution-header">
+      <p className="mc-text">{t('credentialsIntro', { institution: institution.name })}</p>
+      {institution.instructional_text ? (
+        <p className="mc-text">
+          <SafeRichText html={institution.instructional_text} />
+        </p>
+      ) : null}
+      {steps.length > 0 ? (
+        <ol className="mc-steps">
+          {steps.map((step, i) => (
+            <li key={i}>
+              <SafeRichText html={step} />
+            </li>
+          ))}
+        </ol>
+      ) : null}
+      {links.length > 0 ? (
+        <ul className="mc-links">
+          {links.map((link) => (
+            <li key={link.label}>
+              <a href={link.href} target="_blank" rel="noopener noreferrer">
+                {link.label} <span className="mc-visually-hidden">{t('opensInNewTab')}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+
+import { useApiClient } from '../../../api/ApiClientProvider';
+import { resumeMemberMutation } from '../../../api/mutations';
+import { challengesQuery, institutionQuery } from '../../../api/queries';
+import type { CredentialField } from '../../../api/schemas';
+import { toCredentialAnswers } from '../../fields/fieldRegistry';
+import type { CredentialValues } from '../../fields/fieldTypes';
+import { useFlow } from '../../flowContext';
+import { useCopy } from '../../ui/copyContext';
+import { describeError } from '../../ui/errorCopy';
+import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
+import { CredentialForm } from '../CredentialsStep/CredentialForm';
+
+export interface MfaStepProps {
+  institutionCode: string;
+  memberGuid: string;
+  attempt: number;
+  wasRejected: boolean;
+}
+
+export function MfaStep({ institutionCode, memberGuid, attempt, wasRejected }: MfaStepProps) {
+  const t = useCopy();
+  const client = useApiClient();
+  const { dispatch, emit, idPrefix } = useFlow();
+  const institution = useQuery(institutionQuery(client, institutionCode));
+  const challenges = useQuery(challengesQuery(client, memberGuid, attempt));
+  const resume = useMutation(resumeMemberMutation(client));
+  const inFlight = useRef(false);
+
+  const reported = useRef(new Set<string>());
+  useEffect(() => {
+    for (const challenge of challenges.data ?? []) {
+      if (challenge.unknownType !== undefined && !reported.current.has(challenge.guid)) {
+        reported.current.add(challenge.guid);
+        emit('invalidData', { code: institutionCode, type: 'challenge', field_type: challenge.unknownType });
+      }
+    }
+  }, [challenges.data, emit, institutionCode]);
+
+  const handleSubmit = async (values: CredentialValues, fields: readonly CredentialField[]) => {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    try {
+      // Every challenge of the round is answered in one resume (mx-platform.md §5).
+      await resume.mutateAsync({ guid: memberGuid, answers: toCredentialAnswers(fields, values) });
+      emit('submitMFA', { member_guid: memberGuid });
+      dispatch({ type: 'mfaSubmitted' });
+    } catch {
+      // Shown from resume.error; the answers stay in the form for another try.
+    } finally {
+      inFlight.current = false;
+    }
+  };
+
+  const name = institution.data?.name ?? institutionCode;
+  const errorId = `${idPrefix}-mfa-error`;
+  let body;
+  if (challenges.isPending) body = <StatusMessage busy>{t('loading')}</StatusMessage>;
+  else if (challenges.isError || challenges.data.length === 0) {
+    body = (
+      <ErrorMessage title={t('mfaLoadError')}>
+        {challenges.isError ? <p>{describeError(t, challenges.error)}</p> : null}
+        <button type="button" className="mc-button" onClick={() => void challenges.refetch()}>
+          {t('retry')}
+        </button>
+      </ErrorMessage>
+    );
+  } else {
+    body = (
+      <>
+        <p className="mc-text">{t('mfaIntro')}</p>
+        {wasRejected ? <ErrorMessage id={errorId}>{t('mfaRejected')}</ErrorMessage> : null}
+        {resume.isError ? (
+          <ErrorMessage id={errorId} title={t('submitError')}>
+            <p>{describeError(t, resume.error)}</p>
+          </ErrorMessage>
+        ) : null}
+        <CredentialForm
+          fields={challenges.data}
+          isPending={resume.isPending}
+          describedBy={wasRejected || resume.isError ? errorId : undefined}
+          submitLabel={t('mfaSubmit')}
+          onSubmit={handleSubmit}
+        />
+      </>
+    );
+  }
+  return (
+    <StepLayout title={t('mfaHeading', { institution: name })} state={resume.isPending ? 'submitting' : 'idle'}>
+      {body}
+    </StepLayout>
+  );
+}

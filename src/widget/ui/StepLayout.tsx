@@ -1,0 +1,54 @@
+import { createContext, type ReactNode, useContext, useEffect, useRef } from 'react';
+
+/** True once the user has moved past the first step: from then on each new step takes focus (a11y). */
+export const FocusOnStepContext = createContext(false);
+
+export interface StepLayoutProps {
+  title: string;
+  children: ReactNode;
+  state?: string;
+  logo?: ReactNode;
+}
+
+/** A step: its heading receives focus when the step appears, so screen readers and keyboards follow along. */
+export function StepLayout({ title, children, state, logo }: StepLayoutProps) {
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const shouldFocus = useContext(FocusOnStepContext);
+  useEffect(() => {
+    if (shouldFocus) headingRef.current?.focus();
+  }, [shouldFocus]);
+  return (
+    <section className="mc-step" data-state={state}>
+      <div className="mc-step-header">
+        {logo}
+        <h2 className="mc-heading" ref={headingRef} tabIndex={-1}>
+          {title}
+        </h2>
+      </div>
+      {children}
+    </section>
+  );
+}
+
+export function Spinner() {
+  return <span className="mc-spinner" aria-hidden="true" />;
+}
+
+/** A visible live region: status changes are announced and also shown. */
+export function StatusMessage({ children, busy = false }: { children: ReactNode; busy?: boolean }) {
+  return (
+    <p className="mc-status" role="status" aria-live="polite">
+      {busy ? <Spinner /> : null}
+      {children}
+    </p>
+  );
+}
+
+export function ErrorMessage({ id, title, children }: { id?: string; title?: string; children?: ReactNode }) {
+  return (
+    <div className="mc-alert" role="alert" id={id}>
+      {title !== undefined ? <p className="mc-alert-title">{title}</p> : null}
+      {children}
+    </div>
+  );
+}
