@@ -290,4 +290,27 @@ describe('connecting MX Bank through the demo partner page', () => {
     await expectConnected(page);
     expectCleanRun();
   });
+
+});
+
+describe('the demo page itself', () => {
+  it('is served under the strict CSP, and a violation would be caught by these tests', async () => {
+    const { page } = t;
+    const response = await page.goto('/');
+    expect(response?.headers()['content-security-policy']).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'",
+    );
+    await widget(page).getByRole('heading', { name: 'Select your institution' }).waitFor();
+    expectCleanRun();
+
+    // An inline script is what the CSP forbids; the recorder must see it, or every expectCleanRun() above is hollow.
+    await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__inlineRan = true;';
+      document.body.append(script);
+    });
+    await page.waitForFunction(() => document.readyState === 'complete');
+    await expect.poll(() => t.problems.cspViolations.length, { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await page.evaluate(() => (window as unknown as { __inlineRan?: boolean }).__inlineRan)).toBeUndefined();
+  });
 });
