@@ -170,7 +170,9 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     cleanups.push(() => {
       if (!--lock.count) {
         body.style.overflow = lock.overflow;
-        if (lock.bare && !body.style.cssText) body.removeAttribute('style');
+        // Reading the attribute first also makes Chromium flush its lazily serialised inline style, which would
+        // otherwise write `style=""` back after the removal.
+        if (lock.bare && !body.getAttribute('style')) body.removeAttribute('style');
         scrollLocks.delete(doc);
       }
     });
