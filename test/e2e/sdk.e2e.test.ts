@@ -103,6 +103,24 @@ describe('the plain HTML page with member-connect/sdk', () => {
     expect(t.problems.pageErrors).toEqual([]);
   });
 
+  it('closes the modal on Escape pressed inside the frame, with one onExit and focus back on the opener', async () => {
+    const { page } = t;
+    await page.goto('/sdk.html');
+    const opener = page.getByRole('button', { name: 'Open in a dialog' });
+    await opener.click();
+    const frame = await frameOf(page);
+    const heading = frame.getByRole('heading', { name: 'Select your institution' });
+    await heading.waitFor();
+    // Key presses inside the iframe never reach the host page; the frame turns Escape into the widget's close().
+    await heading.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect(await callbackLog(page).allTextContents()).toEqual(['onExit userCancelled']);
+    expect(await opener.evaluate((button) => button === document.activeElement)).toBe(true);
+    expect(await page.evaluate(() => document.body.getAttribute('style'))).toBeNull();
+    expect(t.problems.cspViolations).toEqual([]);
+    expect(t.problems.pageErrors).toEqual([]);
+  });
+
   it('renders inline and resizes the iframe to the widget', async () => {
     const { page } = t;
     await page.goto('/sdk.html');
