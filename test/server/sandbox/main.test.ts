@@ -1,0 +1,45 @@
+// `npm run sandbox`'s entry as a real process: honours PORT/HOST, prints the base URL, client id and API key, and
+// answers MX requests on loopback.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { AUTH, MX_ACCEPT } from './harness.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+
+describe('standalone sandbox (main.ts)', () => {
+  let child: ChildProcess | undefined;
+  afterEach(() => {
+    child?.kill('SIGTERM');
+  });
+
+  it('listens on PORT/HOST and prints what a client needs', async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/server/sandbox/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const baseUrl = await new Promise<string>((resolve, reject) => {
+      child?.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('State is kept in memory')) {
+          const match = /base URL:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+          if (match?.[1]) resolve(match[1]);
+          else reject(new Error(`no base URL in: ${output}`));
+        }
+      });
+      child?.once('exit', (code) => reject(new Error(`sandbox exited early (${code}): ${output}`)));
+    });
+    expect(output).toContain('client id: sandbox-client-id');
+    expect(output).toContain('API key:   sandbox-api-key');
+    const reply = await fetch(`${baseUrl}/institutions/mxbank`, { headers: { Authorization: AUTH, Accept: MX_ACCEPT } });
+    expect(reply.status).toBe(200);
+    expect(((await reply.json()) as { institution: { medium_logo_url: string } }).institution.medium_logo_url).toBe(
+      `${baseUrl}/logos/mxbank_100.svg`,
+    );
+  });
+});
