@@ -6,7 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import type { components } from '../../api/mxTypes.generated.ts';
-import { getCatalogue, isUserEntered } from './catalogue.ts';
+import { getCatalogue } from './catalogue.ts';
 import type { CatalogueCredential, CatalogueInstitution } from './catalogue.ts';
 import { droppedResponse, FAULT_HEADER, malformed, parseFaultHeader, statusFaultError } from './faults.ts';
 import type { Fault } from './faults.ts';
@@ -378,7 +378,6 @@ export function createSandbox(options: SandboxOptions = {}): Hono<Env> {
   // ---- the MX API: faults, auth, Accept ---------------------------------------------------------------------------
 
   app.use('*', async (c, next) => {
-    const pathname = new URL(c.req.url).pathname;
     // Browser routes above have already answered; everything else is the API.
     const faults = parseFaultHeader(c.req.header(FAULT_HEADER));
     for (const fault of faults) {
@@ -394,7 +393,7 @@ export function createSandbox(options: SandboxOptions = {}): Hono<Env> {
     const accept = c.req.header('Accept') ?? '';
     if (!accept.split(',').some((part) => part.split(';')[0]?.trim().toLowerCase() === MX_MEDIA_TYPE)) {
       throw new HTTPException(406, {
-        message: `Not Acceptable: set the header "Accept: ${MX_MEDIA_TYPE}" (requested ${pathname.length > 0 ? 'API version' : ''} is missing or unsupported).`,
+        message: `Not Acceptable: no valid API version was requested; send the header "Accept: ${MX_MEDIA_TYPE}".`,
       });
     }
     await next();
@@ -697,5 +696,3 @@ export function createSandbox(options: SandboxOptions = {}): Hono<Env> {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
-export { isUserEntered };

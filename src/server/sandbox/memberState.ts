@@ -41,7 +41,6 @@ type Phase =
   | { name: 'resumed'; round: number; outcome: ResumeOutcome };
 
 interface Job {
-  readonly guid: string;
   readonly scenario: Scenario;
   phase: Phase;
   phaseStartedAt: number;
@@ -98,7 +97,7 @@ export function scenarioFor(member: Pick<MemberRecord, 'institution' | 'credenti
 
 /** Starts an aggregation job now. The status shown until the login is answered is `initialStatus`. */
 export function startJob(member: MemberRecord, now: number, initialStatus: ConnectionStatus): void {
-  member.job = { guid: randomGuid('JOB'), scenario: scenarioFor(member), phase: { name: 'authenticating' }, phaseStartedAt: now };
+  member.job = { scenario: scenarioFor(member), phase: { name: 'authenticating' }, phaseStartedAt: now };
   member.status = initialStatus;
   member.aggregatedAt = now;
   member.isAuthenticated = false;
@@ -109,7 +108,7 @@ export function startJob(member: MemberRecord, now: number, initialStatus: Conne
 
 /** An authenticated member (OAuth consent given) starts processing its accounts straight away. */
 export function startProcessing(member: MemberRecord, now: number): void {
-  member.job = { guid: randomGuid('JOB'), scenario: { kind: 'connect' }, phase: { name: 'processing' }, phaseStartedAt: now };
+  member.job = { scenario: { kind: 'connect' }, phase: { name: 'processing' }, phaseStartedAt: now };
   member.status = 'CONNECTED';
   member.aggregatedAt = now;
   member.isAuthenticated = true;
