@@ -56,8 +56,8 @@ export async function installStoryBackend(msw: SetupWorker, options: StoryBacken
   const sandboxFetch = (path: string, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
     headers.set('Authorization', auth);
-    headers.set('Accept', MX_MEDIA_TYPE);
-    if (init.body !== undefined) headers.set('Content-Type', 'application/json');
+    if (!headers.has('Accept')) headers.set('Accept', MX_MEDIA_TYPE);
+    if (init.body !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
     return Promise.resolve(sandbox.request(`${SANDBOX_ORIGIN}${path}`, { ...init, headers }));
   };
 

@@ -18,10 +18,19 @@ export const withStoryTiming: Decorator = (Story) => (
 );
 
 /** `beforeEach` of every widget story: a fresh sandbox user and proxy, configured by `parameters.backend`. */
+let current: StoryBackend | null = null;
+
 export async function installBackendFromParameters(context: { parameters: Record<string, unknown> }): Promise<StoryBackend> {
   // The addon sets `context.msw` at run time; its type augmentation does not reach @storybook/react-vite's context.
   const { msw } = context as unknown as { msw: SetupWorker };
-  return installStoryBackend(msw, context.parameters.backend as StoryBackendOptions | undefined);
+  current = await installStoryBackend(msw, context.parameters.backend as StoryBackendOptions | undefined);
+  return current;
+}
+
+/** The backend of the story that is running, for `play` functions that act as the bank (e.g. an OAuth decision). */
+export function currentBackend(): StoryBackend {
+  if (current === null) throw new Error('No story backend is installed: is this a widget story?');
+  return current;
 }
 
 type Canvas = ReturnType<typeof within>;
