@@ -130,6 +130,7 @@ export const CredentialSchema = v.pipe(
     // Not in the v20111101 schema; accepted when a backend sends them (MX's internal API does).
     optional: nbool,
     value: nstr,
+    url: nstr,
     image_data: nstr,
   }),
   v.transform((c) => {
@@ -145,6 +146,7 @@ export const CredentialSchema = v.pipe(
       options: optionsOf(c.options),
       isOptional: c.optional === true,
       value: c.value ?? undefined,
+      url: c.url ?? undefined,
       imageData: c.image_data ?? undefined,
     };
   }),
@@ -176,6 +178,7 @@ export const ChallengeSchema = v.pipe(
       options: optionsOf(raw === 'IMAGE_OPTIONS' ? c.image_options : c.options),
       isOptional: false,
       value: undefined,
+      url: undefined,
       imageData: c.image_data ?? undefined,
     };
   }),

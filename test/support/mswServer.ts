@@ -1,4 +1,7 @@
 import { setupServer } from 'msw/node';
 
-// The default handlers are added once the fake backend (sandbox + proxy) exists; tests add theirs with server.use().
-export const server = setupServer();
+import { createFakeBackend } from './fakeBackend';
+
+// Default handlers: the real proxy in front of the real sandbox. A test that needs a fresh bank (its own members)
+// calls `server.use(...createFakeBackend().handlers)`; renderWidget() does that for every widget it renders.
+export const server = setupServer(...createFakeBackend().handlers);

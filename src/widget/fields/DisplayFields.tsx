@@ -25,7 +25,7 @@ export function HiddenField({ field, control }: CredentialFieldProps) {
 /** URL, CONTENT_URL: a link in a new tab; nothing to enter. */
 export function LinkField({ field }: CredentialFieldProps) {
   const t = useCopy();
-  const href = safeUrl(field.value);
+  const href = safeUrl(field.url ?? field.value);
   if (href === undefined) return <p className="mc-text">{field.label}</p>;
   return (
     <p className="mc-text">
@@ -38,7 +38,7 @@ export function LinkField({ field }: CredentialFieldProps) {
 
 /** IMAGE_URL: an image described by its label; nothing to enter. */
 export function ImageField({ field }: CredentialFieldProps) {
-  const src = safeUrl(field.value ?? field.imageData);
+  const src = safeUrl(field.url ?? field.imageData ?? field.value);
   return src === undefined ? <p className="mc-text">{field.label}</p> : <img className="mc-image" src={src} alt={field.label} />;
 }
 

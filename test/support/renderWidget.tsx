@@ -1,0 +1,60 @@
+import axe from 'axe-core';
+import { render } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { StrictMode } from 'react';
+import { expect, vi } from 'vitest';
+
+import { ConnectWidget, type ConnectWidgetProps } from '../../src/widget/ConnectWidget';
+import type { ConnectWidgetHandle } from '../../src/widget/ConnectFlow';
+import { ConnectTimingContext, type ConnectTiming } from '../../src/widget/flowContext';
+import type { ConnectEvent } from '../../src/widget/hostEvents';
+import { createFakeBackend, type FakeBackend, type FakeBackendOptions } from './fakeBackend';
+import { server } from './mswServer';
+
+/** Fast timings for tests: polls every few ms, no search debounce. */
+export const TEST_TIMING: ConnectTiming = { pollSchedule: { delaysMs: [10, 20] }, searchDebounceMs: 0 };
+
+export interface RenderWidgetOptions {
+  backend?: FakeBackend | FakeBackendOptions;
+  timing?: Partial<ConnectTiming>;
+  strict?: boolean;
+}
+
+/** Renders <ConnectWidget> against a fresh fake bank (sandbox + proxy) with recording callbacks. */
+export function renderWidget(props: Partial<ConnectWidgetProps> = {}, options: RenderWidgetOptions = {}) {
+  const backend =
+    options.backend !== undefined && 'handlers' in options.backend ? options.backend : createFakeBackend(options.backend);
+  server.use(...backend.handlers);
+  const onSuccess = vi.fn<NonNullable<ConnectWidgetProps['onSuccess']>>();
+  const onExit = vi.fn<NonNullable<ConnectWidgetProps['onExit']>>();
+  const onEvent = vi.fn<(event: ConnectEvent) => void>();
+  const handle: { current: ConnectWidgetHandle | null } = { current: null };
+  const user = userEvent.setup();
+  const timing = { ...TEST_TIMING, ...options.timing };
+  const element = (
+    <ConnectTimingContext.Provider value={timing}>
+      <ConnectWidget
+        ref={(value) => {
+          handle.current = value;
+        }}
+        proxyUrl="/api/connect"
+        onSuccess={onSuccess}
+        onExit={onExit}
+        onEvent={onEvent}
+        {...props}
+      />
+    </ConnectTimingContext.Provider>
+  );
+  const utils = render(options.strict === true ? <StrictMode>{element}</StrictMode> : element);
+  const eventTypes = () => onEvent.mock.calls.map(([event]) => event.type);
+  return { ...utils, user, backend, onSuccess, onExit, onEvent, eventTypes, handle };
+}
+
+/**
+ * Runs axe on the rendered widget. Colour contrast is checked in Chromium (stories), not here: jsdom computes no
+ * styles, so axe can only report it as incomplete.
+ */
+export async function expectNoAxeViolations(container: Element): Promise<void> {
+  const result = await axe.run(container, { rules: { 'color-contrast': { enabled: false } } });
+  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}

@@ -1,0 +1,114 @@
+import { screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+
+import { CONNECTION_OUTCOMES, connectionOutcome } from '../../src/api/connectionOutcome';
+import { CONNECTION_STATUSES } from '../../src/api/schemas';
+import {
+  type ConnectFlowEvent,
+  connectFlowReducer,
+  type ConnectState,
+  initialConnectState,
+} from '../../src/widget/connectFlow';
+import { expectNoAxeViolations, renderWidget } from '../support/renderWidget';
+
+it('renders the initial step without accessibility violations', async () => {
+  const { container } = renderWidget({ institutionCode: 'mxbank' });
+  await screen.findByLabelText('Username');
+  await expectNoAxeViolations(container);
+});
+
+
+const search: ConnectState = { step: 'institutionSearch', attempt: 0 };
+const credentials: ConnectState = { step: 'credentials', institutionCode: 'mxbank', memberGuid: null, rejection: null, attempt: 0 };
+const status: ConnectState = { step: 'connectionStatus', institutionCode: 'mxbank', memberGuid: 'MBR-1', isResumed: false, attempt: 1 };
+const mfa: ConnectState = { step: 'mfa', institutionCode: 'mxbank', memberGuid: 'MBR-1', wasRejected: false, attempt: 2 };
+const oauthIdle: ConnectState = { step: 'oauth', institutionCode: 'mx_bank_oauth', memberGuid: null, attempt: 1 };
+const oauth: ConnectState = { step: 'oauth', institutionCode: 'mx_bank_oauth', memberGuid: 'MBR-9', attempt: 1 };
+const failed: ConnectState = {
+  step: 'connectionError',
+  institutionCode: 'mxbank',
+  memberGuid: 'MBR-1',
+  kind: 'institutionProblem',
+  status: 'FAILED',
+  attempt: 2,
+};
+const connected: ConnectState = { step: 'connected', institutionCode: 'mxbank', memberGuid: 'MBR-1', attempt: 2 };
+const closed: ConnectState = { step: 'closed', reason: 'userCancelled', institutionCode: null, memberGuid: null, attempt: 0 };
+
+const statusEvent = (connection_status: string, is_being_aggregated = false, challenges?: unknown[]): ConnectFlowEvent => ({
+  type: 'statusReceived',
+  status: { connection_status, is_being_aggregated, challenges: challenges as never },
+});
+
+describe('initialConnectState', () => {
+  it.each([
+    [{}, 'institutionSearch'],
+    [{ institutionCode: 'mxbank' }, 'credentials'],
+    [{ memberGuid: 'MBR-1' }, 'memberLookup'],
+    [{ memberGuid: 'MBR-1', institutionCode: 'mxbank' }, 'memberLookup'],
+  ] as const)('starts %j at %s', (options, step) => {
+    expect(initialConnectState(options).step).toBe(step);
+  });
+});
+
+describe('connectFlowReducer', () => {
+  const cases: [string, ConnectState, ConnectFlowEvent, Partial<ConnectState> & { step: ConnectState['step'] }][] = [
+    ['selecting an institution opens its form', search, { type: 'institutionSelected', institutionCode: 'mxbank', isOAuth: false }, { step: 'credentials', institutionCode: 'mxbank', memberGuid: null }],
+    ['selecting an OAuth institution opens the OAuth step', search, { type: 'institutionSelected', institutionCode: 'mx_bank_oauth', isOAuth: true }, { step: 'oauth', memberGuid: null }],
+    ['back from credentials returns to search', credentials, { type: 'backRequested' }, { step: 'institutionSearch' }],
+    ['an OAuth institution found on the form switches to OAuth', credentials, { type: 'oauthRequired' }, { step: 'oauth' }],
+    ['a submitted member starts polling', credentials, { type: 'memberSubmitted', memberGuid: 'MBR-1' }, { step: 'connectionStatus', memberGuid: 'MBR-1', attempt: 1 }],
+    ['choosing the existing member polls it', credentials, { type: 'existingMemberChosen', memberGuid: 'MBR-0' }, { step: 'connectionStatus', memberGuid: 'MBR-0' }],
+    ['update mode: the member names the institution', { step: 'memberLookup', memberGuid: 'MBR-1', attempt: 0 }, { type: 'memberLookedUp', institutionCode: 'mxbank' }, { step: 'credentials', memberGuid: 'MBR-1' }],
+    ['aggregating keeps polling', status, statusEvent('CONNECTED', true), { step: 'connectionStatus' }],
+    ['CONNECTED and idle succeeds', status, statusEvent('CONNECTED'), { step: 'connected', memberGuid: 'MBR-1' }],
+    ['CHALLENGED (still aggregating) asks MFA', status, statusEvent('CHALLENGED', true), { step: 'mfa', wasRejected: false, attempt: 2 }],
+    ['REJECTED with a new challenge asks again', status, statusEvent('REJECTED', false, [{}]), { step: 'mfa', wasRejected: true }],
+    ['REJECTED without challenges offers to restart', status, statusEvent('REJECTED'), { step: 'connectionError', kind: 'rejected' }],
+    ['DENIED returns to the form in update mode', status, statusEvent('DENIED'), { step: 'credentials', memberGuid: 'MBR-1', rejection: 'DENIED' }],
+    ['LOCKED sends the user to the institution', status, statusEvent('LOCKED'), { step: 'connectionError', kind: 'actionAtInstitution' }],
+    ['PENDING opens the OAuth step', status, statusEvent('PENDING'), { step: 'oauth', memberGuid: 'MBR-1' }],
+    ['an unknown status while idle is a retryable problem', status, statusEvent('SOMETHING_NEW'), { step: 'connectionError', kind: 'institutionProblem', status: null }],
+    ['an MFA answer resumes polling', mfa, { type: 'mfaSubmitted' }, { step: 'connectionStatus', isResumed: true, attempt: 3 }],
+    ['OAuth records the created member', oauthIdle, { type: 'oauthStarted', memberGuid: 'MBR-9' }, { step: 'oauth', memberGuid: 'MBR-9' }],
+    ['OAuth keeps waiting while PENDING', oauth, statusEvent('PENDING'), { step: 'oauth', memberGuid: 'MBR-9' }],
+    ['OAuth completes on CONNECTED', oauth, statusEvent('CONNECTED'), { step: 'connected', memberGuid: 'MBR-9' }],
+    ['OAuth ignores status before a member exists', oauthIdle, statusEvent('CONNECTED'), { step: 'oauth', memberGuid: null }],
+    ['OAuth cancel goes back to search', oauth, { type: 'backRequested' }, { step: 'institutionSearch' }],
+    ['a retry after a failure polls again', failed, { type: 'aggregationRestarted' }, { step: 'connectionStatus', attempt: 3 }],
+    ['closing a failure exits with its reason', failed, { type: 'exitRequested' }, { step: 'closed', reason: 'institutionError', memberGuid: 'MBR-1' }],
+    ['closing elsewhere is a user cancel', credentials, { type: 'exitRequested' }, { step: 'closed', reason: 'userCancelled', institutionCode: 'mxbank' }],
+    ['a 401 ends the session', status, { type: 'sessionExpired' }, { step: 'closed', reason: 'sessionExpired' }],
+  ];
+
+  it.each(cases)('%s', (_title, state, event, expected) => {
+    expect(connectFlowReducer(state, event)).toMatchObject(expected);
+  });
+
+  it.each([
+    ['search ignores a status', search, statusEvent('CONNECTED')],
+    ['credentials ignore an MFA answer', credentials, { type: 'mfaSubmitted' } as const],
+    ['polling ignores back', status, { type: 'backRequested' } as const],
+    ['connected ignores exit (the host already had onSuccess)', connected, { type: 'exitRequested' } as const],
+    ['closed ignores everything', closed, { type: 'sessionExpired' } as const],
+  ] satisfies [string, ConnectState, ConnectFlowEvent][])('%s', (_title, state, event) => {
+    expect(connectFlowReducer(state, event)).toBe(state);
+  });
+});
+
+describe('connection status table', () => {
+  it('has an outcome for each of the 22 statuses', () => {
+    expect(CONNECTION_STATUSES).toHaveLength(22);
+    expect(Object.keys(CONNECTION_OUTCOMES).sort()).toEqual([...CONNECTION_STATUSES].sort());
+  });
+
+  it.each(CONNECTION_STATUSES.map((s) => [s, CONNECTION_OUTCOMES[s]] as const))('%s → %s when idle', (s, outcome) => {
+    expect(connectionOutcome({ connection_status: s, is_being_aggregated: false })).toBe(outcome);
+  });
+
+  it('keeps polling while aggregating, except when the user must act', () => {
+    expect(connectionOutcome({ connection_status: 'DENIED', is_being_aggregated: true })).toBe('pending');
+    expect(connectionOutcome({ connection_status: 'CHALLENGED', is_being_aggregated: true })).toBe('challenged');
+    expect(connectionOutcome({ connection_status: 'PENDING', is_being_aggregated: true })).toBe('oauth');
+  });
+});
