@@ -6,7 +6,12 @@ import { HTTPException } from 'hono/http-exception';
 import { parse as parseCookies } from 'hono/utils/cookie';
 
 import type { ProxyLogEntry } from '../index.ts';
-import { bearerAuthenticate, createConnectProxy, createSessionTokens } from '../index.ts';
+import {
+  bearerAuthenticate,
+  createConnectProxy,
+  createMemoryRateLimitStore,
+  createSessionTokens,
+} from '../index.ts';
 import { createSandbox, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../sandbox/index.ts';
 import {
   DEMO_CONTENT_SECURITY_POLICY,
@@ -20,6 +25,9 @@ export const DEMO_SESSION_COOKIE = 'member_connect_demo_session';
 
 /** Sessions live in memory; the oldest are forgotten past this many so a long-running demo cannot grow unbounded. */
 const MAX_SESSIONS = 10_000;
+/** Distinct host names (127.0.0.1, localhost, a LAN address) that get a sandbox base URL of their own. */
+const MAX_SANDBOX_ORIGINS = 8;
+const PROXY_PATH = '/api/connect';
 
 /** What a route added through `extend` can use. */
 export interface DemoContext {
@@ -122,16 +130,37 @@ export function createDemoServer(options: DemoServerOptions): Hono {
   const issueSessionToken = async (c: Context): Promise<string> => sessionTokens.issue(await sessionUser(c));
 
   const verifyBearer = bearerAuthenticate(sessionTokens);
-  const proxy = createConnectProxy({
-    baseUrl: upstream.baseUrl,
-    clientId: upstream.clientId,
-    apiKey: upstream.apiKey,
-    fetch: upstream.fetch,
-    logger: options.logger,
-    // A Bearer session token (the iframe) wins over the cookie; either way the user comes from the server side.
-    authenticate: async (request: Request) =>
-      request.headers.has('authorization') ? verifyBearer(request) : (userOfRequest(request) ?? null),
-  });
+  const rateLimitStore = createMemoryRateLimitStore();
+  const makeProxy = (baseUrl: string) =>
+    createConnectProxy({
+      baseUrl,
+      clientId: upstream.clientId,
+      apiKey: upstream.apiKey,
+      fetch: upstream.fetch,
+      logger: options.logger,
+      basePath: PROXY_PATH,
+      rateLimitStore,
+      // A Bearer session token (the iframe) wins over the cookie; either way the user comes from the server side.
+      authenticate: async (request: Request) =>
+        request.headers.has('authorization') ? verifyBearer(request) : (userOfRequest(request) ?? null),
+    });
+  const defaultProxy = makeProxy(upstream.baseUrl);
+
+  // The sandbox builds logo and OAuth URLs from its base URL. A visitor on http://localhost:3000 must get URLs on
+  // that origin, not on the printed 127.0.0.1 one: the page's CSP (img-src 'self') would block the logos otherwise.
+  const sandboxProxies = new Map<string, Hono>();
+  const proxyFor = (requestUrl: string): Hono => {
+    if (options.mx) return defaultProxy;
+    const origin = new URL(requestUrl).origin;
+    if (origin === new URL(publicUrl).origin) return defaultProxy;
+    let proxy = sandboxProxies.get(origin);
+    if (proxy === undefined) {
+      if (sandboxProxies.size >= MAX_SANDBOX_ORIGINS) return defaultProxy;
+      proxy = makeProxy(`${origin}/sandbox`);
+      sandboxProxies.set(origin, proxy);
+    }
+    return proxy;
+  };
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
@@ -149,7 +178,8 @@ export function createDemoServer(options: DemoServerOptions): Hono {
     c.res.headers.set('X-Content-Type-Options', 'nosniff');
   });
 
-  app.route('/api/connect', proxy);
+  app.all(PROXY_PATH, (c) => proxyFor(c.req.url).fetch(c.req.raw));
+  app.all(`${PROXY_PATH}/*`, (c) => proxyFor(c.req.url).fetch(c.req.raw));
   app.route('/sandbox', sandbox);
 
   app.get('/demo/session-token', async (c) => {

@@ -128,6 +128,20 @@ describe('createDemoServer', () => {
     expect(body.institutions.map((institution) => institution.code)).toContain('mxbank');
   });
 
+  it('builds sandbox URLs (logos, OAuth) on the origin the browser used, so the CSP allows them', async () => {
+    const app = demo();
+    for (const origin of [PUBLIC_URL, 'http://localhost:3999']) {
+      const page = await app.request(`${origin}/`);
+      const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const response = await app.request(`${origin}/api/connect/institutions/mxbank`, {
+        headers: { ...WIDGET_HEADERS, Cookie: cookie },
+      });
+      expect(response.status).toBe(200);
+      const { institution } = (await response.json()) as { institution: { small_logo_url: string } };
+      expect(institution.small_logo_url.startsWith(`${origin}/sandbox/logos/`)).toBe(true);
+    }
+  });
+
   it('passes the proxy log lines (route patterns, never raw paths) to its logger', async () => {
     const lines: { route: string; status: number }[] = [];
     const app = demo({ logger: (entry) => lines.push({ route: entry.route, status: entry.status }) });
