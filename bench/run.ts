@@ -89,6 +89,7 @@ if (wanted('overhead') || wanted('load')) {
         print('!! proxy overhead: some requests failed');
       }
     }
+    await browserMeasurements();
     if (wanted('load')) {
       const r = await measureLoad(servers, issueToken, CONFIG.load);
       results.load = r;
@@ -115,12 +116,18 @@ if (wanted('overhead') || wanted('load')) {
   } finally {
     await servers.stop();
   }
+} else {
+  await browserMeasurements();
 }
 
-if ((wanted('flow') || wanted('detection')) && !hasChromium()) {
-  failed = true;
-  print(`!! no Chromium at ${chromiumPath()}: apt-get install -y chromium, or set CHROMIUM_PATH (measurements 2 and 3 skipped)`);
-} else if (wanted('flow') || wanted('detection')) {
+/** Measurements 2 and 3 (Chromium on the demo); they run between 1 and 4 so the output reads in order. */
+async function browserMeasurements() {
+  if (!wanted('flow') && !wanted('detection')) return;
+  if (!hasChromium()) {
+    failed = true;
+    print(`!! no Chromium at ${chromiumPath()}: apt-get install -y chromium, or set CHROMIUM_PATH (measurements 2 and 3 skipped)`);
+    return;
+  }
   const browser: Browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   try {
     if (wanted('flow')) await requestsPerFlow(browser);
