@@ -396,6 +396,10 @@ export function createSandbox(options: SandboxOptions = {}): Hono<Env> {
         message: `Not Acceptable: no valid API version was requested; send the header "Accept: ${MX_MEDIA_TYPE}".`,
       });
     }
+    const callback = c.req.header('X-CALLBACK-PAYLOAD');
+    if (callback !== undefined && (callback.length > 1024 || !/^[A-Za-z0-9+/]*={0,2}$/.test(callback))) {
+      throw new HTTPException(400, { message: 'X-CALLBACK-PAYLOAD must be a base64 string of at most 1024 characters.' });
+    }
     await next();
     if (c.get('malformed')) c.res = await malformed(c.res);
   });

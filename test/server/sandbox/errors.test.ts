@@ -25,6 +25,7 @@ describe('authentication and versioning', () => {
     expect(reply.status).toBe(status);
     expect(reply.headers.get('content-type')).toBe('application/vnd.mx.api.v1+json');
     expect(await reply.json()).toEqual({ error: { message: expect.any(String) } });
+    if (status === 401) expect(reply.headers.get('www-authenticate')).toMatch(/^Basic/);
   });
 
   it('accepts the MX media type among others, and custom client id / API key', async () => {
@@ -35,10 +36,24 @@ describe('authentication and versioning', () => {
     expect(old.status).toBe(401);
   });
 
-  it('answers 404 {error:{message}} for unknown routes (after auth)', async () => {
-    const reply = await raw(createHarness(), '/nope', { Authorization: AUTH, Accept: MX_ACCEPT });
+  it('answers 404 {error:{message}} for unknown routes and logos (after auth)', async () => {
+    const h = createHarness();
+    const reply = await raw(h, '/nope', { Authorization: AUTH, Accept: MX_ACCEPT });
     expect(reply.status).toBe(404);
     expect(await reply.json()).toEqual({ error: { message: expect.any(String) } });
+    expect((await raw(h, '/logos/nope_50.svg', {})).status).toBe(404);
+    expect((await raw(h, '/nope', {})).status).toBe(401);
+  });
+
+  it('validates X-CALLBACK-PAYLOAD (base64, at most 1024 characters) where MX accepts it', async () => {
+    const h = createHarness();
+    const user = await h.createUser();
+    const body = JSON.stringify({ member: { institution_code: 'mxbank', credentials: mxbankCredentials('mxuser', 'pw') } });
+    const send = (payload: string) =>
+      raw(h, `/users/${user}/members`, { Authorization: AUTH, Accept: MX_ACCEPT, 'Content-Type': 'application/json', 'X-CALLBACK-PAYLOAD': payload }, { method: 'POST', body });
+    expect((await send('not base64!')).status).toBe(400);
+    expect((await send(btoa('x'.repeat(800)))).status).toBe(400);
+    expect((await send(btoa('{"ref":"abc"}'))).status).toBe(202);
   });
 });
 

@@ -97,6 +97,14 @@ describe('OAuth (mx_bank_oauth)', () => {
     expect((await h.status(user, member.guid)).connection_status).toBe('CONNECTED');
   });
 
+  it('expires an unused URI after 10 minutes (injected clock)', async () => {
+    const { h, user, member } = await oauthMember();
+    h.advance(10 * 60 * 1000 + 1);
+    expect((await h.app.request(member.oauth_window_uri)).status).toBe(404);
+    const fresh = await h.call('GET', `/users/${user}/members/${member.guid}/oauth_window_uri`);
+    expect((await h.app.request(fresh.body.member.oauth_window_uri)).status).toBe(200);
+  });
+
   it('refuses a replayed or forged consent decision', async () => {
     const { h } = await oauthMember();
     const forged = await h.app.request(`${ORIGIN}${PREFIX}/oauth/decision`, {
