@@ -1,6 +1,7 @@
 import axe from 'axe-core';
 import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import type { HttpHandler } from 'msw';
 import { StrictMode } from 'react';
 import { expect, vi } from 'vitest';
 
@@ -18,6 +19,8 @@ export interface RenderWidgetOptions {
   backend?: FakeBackend | FakeBackendOptions;
   timing?: Partial<ConnectTiming>;
   strict?: boolean;
+  /** Handlers that take precedence over the fake backend (faults, odd payloads). */
+  overrides?: HttpHandler[];
 }
 
 /** Renders <ConnectWidget> against a fresh fake bank (sandbox + proxy) with recording callbacks. */
@@ -25,6 +28,7 @@ export function renderWidget(props: Partial<ConnectWidgetProps> = {}, options: R
   const backend =
     options.backend !== undefined && 'handlers' in options.backend ? options.backend : createFakeBackend(options.backend);
   server.use(...backend.handlers);
+  if (options.overrides !== undefined) server.use(...options.overrides);
   const onSuccess = vi.fn<NonNullable<ConnectWidgetProps['onSuccess']>>();
   const onExit = vi.fn<NonNullable<ConnectWidgetProps['onExit']>>();
   const onEvent = vi.fn<(event: ConnectEvent) => void>();

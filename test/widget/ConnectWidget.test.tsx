@@ -29,7 +29,7 @@ describe('ConnectWidget', () => {
     await expectNoAxeViolations(container);
     await logIn(user, 'any-password');
     expect(await screen.findByRole('heading', { name: 'Connected' }, { timeout: 3000 })).toHaveFocus();
-    expect(onSuccess).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(onSuccess).toHaveBeenCalledTimes(1));
     expect(onSuccess).toHaveBeenCalledWith({ memberGuid: expect.stringMatching(/^MBR-/), institutionCode: 'mxbank' });
     expect(onExit).not.toHaveBeenCalled();
     expect(eventTypes()).toEqual(
@@ -69,6 +69,7 @@ describe('ConnectWidget', () => {
     await user.type(screen.getByLabelText('Password'), 'good-password');
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     await screen.findByRole('heading', { name: 'Connected' }, { timeout: 3000 });
+    await waitFor(() => expect(onSuccess).toHaveBeenCalledTimes(1));
     const created = onEvent.mock.calls.map(([e]) => e).find((e) => e.type === 'mx/connect/updateCredentials');
     expect(created?.metadata).toMatchObject({ institution: { code: 'mxbank' } });
     expect(onSuccess).toHaveBeenCalledTimes(1);
