@@ -93,6 +93,11 @@ async function expectConnected(page: Page, institutionCode = 'mxbank'): Promise<
   return guid ?? '';
 }
 
+/** Everything the host page received through onEvent, as shown in its log. */
+async function eventLog(page: Page): Promise<string> {
+  return (await page.getByRole('list', { name: 'Widget events, newest first' }).textContent()) ?? '';
+}
+
 async function isFocused(locator: Locator): Promise<boolean> {
   return locator.evaluate((element) => element === document.activeElement);
 }
@@ -126,10 +131,9 @@ describe('connecting MX Bank through the demo partner page', () => {
 
     await expectConnected(page);
     await snap(page, '04-connected');
-    const log = page.getByRole('list', { name: 'Widget events, newest first' });
-    expect(await log.textContent()).toContain('mx/connect/memberConnected');
+    expect(await eventLog(page)).toContain('mx/connect/memberConnected');
     // The host's event log must never see what the user typed.
-    expect(await log.textContent()).not.toContain('any-password-at-all');
+    expect(await eventLog(page)).not.toContain('any-password-at-all');
     expectCleanRun();
   });
 
@@ -221,6 +225,9 @@ describe('connecting MX Bank through the demo partner page', () => {
     await code.fill('123456');
     await submitMfa(page);
     await expectConnected(page);
+    // Neither the chosen phone nor the code reach the host's events (metadata never carries answers).
+    expect(await eventLog(page)).not.toContain('123456');
+    expect(await eventLog(page)).not.toContain('phone_1234');
     expectCleanRun();
   });
 
