@@ -1,24 +1,23 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
-import { expect, fn, waitFor } from 'storybook/test';
+import { expect, userEvent, waitFor } from 'storybook/test';
 
+import { MXBANK_CODE, MXBANK_LOGIN_GUID, MXBANK_PASSWORD_GUID } from '../../src/server/sandbox/index';
 import { en } from '../../src/widget/copy';
 import { ConnectWidget } from '../../src/widget/ConnectWidget';
-import { PROXY_URL } from '../support/storyBackend';
-import { connectMxBank, expectHeading, installBackendFromParameters, SLOW, withStoryTiming } from '../support/storyWidget';
+import { es } from '../../src/widget/locales/es';
+import { frCA } from '../../src/widget/locales/frCA';
+import { connectMxBank, currentBackend, expectHeading, SLOW, widgetMeta } from '../support/storyWidget';
 
 /**
- * `<ConnectWidget>` against the real proxy and sandbox (running in this page, answered through MSW). Type a scenario
- * password on MX Bank (user `mxuser`) to reach any state: see docs/sandbox.md.
+ * `<ConnectWidget>` against the real proxy and sandbox, both running in this page and answered through MSW. Type a
+ * scenario password on MX Bank (user `mxuser`) to reach any state: see docs/sandbox.md. Each step's states have their
+ * own stories under `widget/steps`.
  */
 const meta = {
+  ...widgetMeta,
   title: 'widget/ConnectWidget',
   component: ConnectWidget,
-  decorators: [withStoryTiming],
-  beforeEach: async (context) => {
-    await installBackendFromParameters(context);
-  },
-  args: { proxyUrl: PROXY_URL, colorScheme: 'light', onSuccess: fn(), onExit: fn(), onEvent: fn() },
-  parameters: { layout: 'centered' },
+  tags: ['autodocs'],
 } satisfies Meta<typeof ConnectWidget>;
 
 export default meta;
@@ -40,5 +39,132 @@ export const WholeFlow: Story = {
     await expect(canvas.getByText('Your MX Bank account is connected.')).toBeVisible();
     await waitFor(() => expect(args.onSuccess).toHaveBeenCalledTimes(1));
     await expect(args.onExit).not.toHaveBeenCalled();
+  },
+};
+
+/** A wrong password, then the right one: the retry updates the same member and connects. */
+export const WholeFlowWithRetry: Story = {
+  play: async ({ canvas, args }) => {
+    await connectMxBank(canvas, 'INVALID');
+    await expect(await canvas.findByRole('alert', {}, SLOW)).toHaveTextContent(en.deniedTitle);
+    const password = canvas.getByLabelText('Password');
+    await userEvent.clear(password);
+    await userEvent.type(password, 'the-right-one');
+    await userEvent.click(canvas.getByRole('button', { name: en.submit }));
+    await expectHeading(canvas, en.connectedHeading);
+    await waitFor(() => expect(args.onSuccess).toHaveBeenCalledTimes(1));
+  },
+};
+
+/** Connected: the last screen, with the primary action the host hears about. */
+export const Connected: Story = {
+  args: { institutionCode: 'mxbank' },
+  play: async ({ canvas, args }) => {
+    await userEvent.type(await canvas.findByLabelText('Username', {}, SLOW), 'mxuser');
+    await userEvent.type(canvas.getByLabelText('Password'), 'secret');
+    await userEvent.click(canvas.getByRole('button', { name: en.submit }));
+    await expectHeading(canvas, en.connectedHeading);
+    await userEvent.click(canvas.getByRole('button', { name: en.done }));
+    await waitFor(() =>
+      expect(args.onEvent).toHaveBeenCalledWith(expect.objectContaining({ type: 'mx/connect/connected/primaryAction' })),
+    );
+  },
+};
+
+/** The user leaves: `onExit` once, and the widget says it is closed. */
+export const Exit: Story = {
+  play: async ({ canvas, args }) => {
+    await userEvent.click(await canvas.findByRole('button', { name: en.close }, SLOW));
+    await expectHeading(canvas, en.closedHeading);
+    await waitFor(() => expect(args.onExit).toHaveBeenCalledTimes(1));
+    await expect(args.onSuccess).not.toHaveBeenCalled();
+  },
+};
+
+let seededMemberGuid: string | undefined;
+
+/** Update mode: `memberGuid` of an existing member opens its credentials for re-entry. */
+export const UpdateMode: Story = {
+  parameters: {
+    backend: {
+      members: [
+        {
+          institution_code: MXBANK_CODE,
+          credentials: [
+            { guid: MXBANK_LOGIN_GUID, value: 'mxuser' },
+            { guid: MXBANK_PASSWORD_GUID, value: 'old-password' },
+          ],
+        },
+      ],
+    },
+  },
+  // Runs after the meta's beforeEach installed the backend: find the seeded member, as the partner's backend would.
+  beforeEach: async () => {
+    const backend = currentBackend();
+    const body = (await (await backend.sandboxFetch(`/users/${backend.userGuid}/members`)).json()) as {
+      members: { guid: string }[];
+    };
+    seededMemberGuid = body.members[0]?.guid;
+  },
+  render: (args) => <ConnectWidget {...args} memberGuid={seededMemberGuid} />,
+  play: async ({ canvas }) => {
+    await expectHeading(canvas, 'Update your credentials for MX Bank');
+  },
+};
+
+const localeStory = (locale: 'es' | 'fr-CA', messages: typeof es): Story => ({
+  args: { locale },
+  play: async ({ canvas }) => {
+    await expectHeading(canvas, messages.searchHeading);
+    await expect(await canvas.findByRole('heading', { name: messages.popularHeading }, SLOW)).toBeVisible();
+    await expect(canvas.getByRole('searchbox', { name: messages.searchLabel })).toBeVisible();
+  },
+});
+export const LocaleEnglish: Story = {
+  args: { locale: 'en' },
+  play: async ({ canvas }) => {
+    await expectHeading(canvas, en.searchHeading);
+  },
+};
+export const LocaleSpanish = localeStory('es', es);
+export const LocaleFrenchCanada = localeStory('fr-CA', frCA);
+
+export const Dark: Story = {
+  args: { colorScheme: 'dark' },
+  parameters: { backgrounds: { value: 'dark' } },
+  play: async ({ canvas }) => {
+    await expectHeading(canvas, en.popularHeading);
+    await expect(canvas.getByRole('region', { name: en.widgetLabel })).toHaveAttribute('data-color-scheme', 'dark');
+  },
+};
+export const Light: Story = {
+  args: { colorScheme: 'light' },
+  play: async ({ canvas }) => {
+    await expectHeading(canvas, en.popularHeading);
+    await expect(canvas.getByRole('region', { name: en.widgetLabel })).toHaveAttribute('data-color-scheme', 'light');
+  },
+};
+
+/** The narrowest supported screen: 320 px wide, nothing cut off or scrolling sideways. */
+export const Narrow320: Story = {
+  globals: { viewport: { value: 'narrow320', isRotated: false } },
+  parameters: { layout: 'fullscreen' },
+  play: async ({ canvas, canvasElement }) => {
+    await expectHeading(canvas, en.popularHeading);
+    await expect(window.innerWidth).toBe(320);
+    const root = canvas.getByRole('region', { name: en.widgetLabel });
+    await expect(root.getBoundingClientRect().width).toBeLessThanOrEqual(320);
+    await expect(canvasElement.ownerDocument.documentElement.scrollWidth).toBeLessThanOrEqual(320);
+  },
+};
+
+/** The credentials form at 320 px. */
+export const Narrow320Credentials: Story = {
+  args: { institutionCode: 'thistledale_cooperative_bank' },
+  globals: { viewport: { value: 'narrow320', isRotated: false } },
+  parameters: { layout: 'fullscreen' },
+  play: async ({ canvas, canvasElement }) => {
+    await expect(await canvas.findByLabelText('Customer ID', {}, SLOW)).toBeVisible();
+    await expect(canvasElement.ownerDocument.documentElement.scrollWidth).toBeLessThanOrEqual(320);
   },
 };
