@@ -1,0 +1,107 @@
+import { screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+
+import { CONNECTION_STATUSES, type ConnectionStatus } from '../../../src/api/schemas';
+import { expectNoAxeViolations, renderWidget } from '../../support/renderWidget';
+
+type Expectation =
+  | { kind: 'connected' }
+  | { kind: 'heading'; name: string | RegExp; text?: string | RegExp };
+
+// What the user sees for each of MX's 22 statuses (product.md table), reached with the sandbox's STATUS_<NAME> passwords.
+const EXPECTED: Record<ConnectionStatus, Expectation> = {
+  CREATED: { kind: 'connected' },
+  UPDATED: { kind: 'connected' },
+  RESUMED: { kind: 'connected' },
+  RECONNECTED: { kind: 'connected' },
+  DELAYED: { kind: 'connected' },
+  CONNECTED: { kind: 'connected' },
+  CHALLENGED: { kind: 'heading', name: 'MX Bank needs more information' },
+  REJECTED: { kind: 'heading', name: 'That answer was not accepted.' },
+  EXPIRED: { kind: 'heading', name: 'The time to answer ran out.' },
+  DENIED: { kind: 'heading', name: 'Update your credentials for MX Bank', text: 'The username or password is not correct.' },
+  PREVENTED: { kind: 'heading', name: 'Update your credentials for MX Bank', text: /too many failed attempts/ },
+  IMPAIRED: { kind: 'heading', name: 'Update your credentials for MX Bank', text: /Some required information is missing/ },
+  IMPORTED: { kind: 'heading', name: 'Update your credentials for MX Bank', text: /Enter your credentials to finish/ },
+  LOCKED: { kind: 'heading', name: 'MX Bank needs your attention.' },
+  IMPEDED: { kind: 'heading', name: 'MX Bank needs your attention.' },
+  FAILED: { kind: 'heading', name: 'MX Bank is having trouble.' },
+  DEGRADED: { kind: 'heading', name: 'MX Bank is having trouble.' },
+  DISCONNECTED: { kind: 'heading', name: 'MX Bank is having trouble.' },
+  DISCONTINUED: { kind: 'heading', name: 'This connection is not available.' },
+  CLOSED: { kind: 'heading', name: 'This connection is not available.' },
+  DISABLED: { kind: 'heading', name: 'This connection is not available.' },
+  PENDING: { kind: 'heading', name: 'Connect with MX Bank' },
+};
+
+async function connectWith(password: string, options: Parameters<typeof renderWidget>[1] = {}) {
+  const rendered = renderWidget({ institutionCode: 'mxbank' }, options);
+  const { user } = rendered;
+  await user.type(await screen.findByLabelText('Username'), 'mxuser');
+  await user.type(screen.getByLabelText('Password'), password);
+  await user.click(screen.getByRole('button', { name: 'Continue' }));
+  return rendered;
+}
+
+describe('connection status step', () => {
+  it('shows a visible live region while connecting, without accessibility violations', async () => {
+    const { container } = await connectWith('anything', { backend: { aggregationMs: 400 } });
+    const status = await screen.findByRole('status');
+    expect(status).toHaveTextContent('Verifying your credentials with MX Bank…');
+    expect(screen.getByRole('heading', { name: 'Connecting to MX Bank' })).toHaveFocus();
+    await expectNoAxeViolations(container);
+  });
+
+  it.each(CONNECTION_STATUSES.map((s) => [s, EXPECTED[s]] as const))('%s leads to its designed outcome', async (status, expected) => {
+    const { onSuccess, onEvent } = await connectWith(`STATUS_${status}`);
+    if (expected.kind === 'connected') {
+      await screen.findByRole('heading', { name: 'Connected' }, { timeout: 4000 });
+      await waitFor(() => expect(onSuccess).toHaveBeenCalledTimes(1));
+    } else {
+      const heading = await screen.findByRole('heading', { name: expected.name }, { timeout: 4000 });
+      expect(heading).toHaveFocus();
+      if (expected.text !== undefined) expect(screen.getByRole('alert')).toHaveTextContent(expected.text);
+      expect(onSuccess).not.toHaveBeenCalled();
+    }
+    const reported = onEvent.mock.calls
+      .map(([e]) => e)
+      .filter((e) => e.type === 'mx/connect/memberStatusUpdate')
+      .map((e) => (e.metadata as { connection_status: string }).connection_status);
+    if (status !== 'CONNECTED' && status !== 'CHALLENGED') expect(reported).toContain(status);
+  });
+
+  it('says so when the connection is DELAYED', async () => {
+    await connectWith('STATUS_DELAYED', { backend: { aggregationMs: 300 } });
+    expect(
+      await screen.findByText('This is taking longer than usual. You can keep waiting.', {}, { timeout: 4000 }),
+    ).toBeInTheDocument();
+    await screen.findByRole('heading', { name: 'Connected' }, { timeout: 4000 });
+  });
+
+  it('LOCKED links to the institution site and exits with actionRequired', async () => {
+    const { user, onExit } = await connectWith('LOCKED');
+    await screen.findByRole('heading', { name: 'MX Bank needs your attention.' }, { timeout: 4000 });
+    expect(screen.getByRole('link', { name: /Go to MX Bank website/ })).toHaveAttribute('href', expect.stringMatching(/^https?:/));
+    await user.click(screen.getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(onExit).toHaveBeenCalledWith(expect.objectContaining({ reason: 'actionRequired', institutionCode: 'mxbank' })));
+    expect(onExit).toHaveBeenCalledTimes(1);
+  });
+
+  it('FAILED offers a retry that aggregates the same member again', async () => {
+    const { user, onEvent } = await connectWith('SERVER_ERROR');
+    await screen.findByRole('heading', { name: 'MX Bank is having trouble.' }, { timeout: 4000 });
+    const polls = () => onEvent.mock.calls.filter(([e]) => e.type === 'mx/connect/stepChange').length;
+    const before = polls();
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    // The sandbox replays the same password, so the retry ends FAILED again, after a new connecting step.
+    await waitFor(() => expect(polls()).toBeGreaterThanOrEqual(before + 2), { timeout: 4000 });
+    expect(await screen.findByRole('heading', { name: 'MX Bank is having trouble.' }, { timeout: 4000 })).toBeInTheDocument();
+  });
+
+  it('DISCONTINUED exits with connectionUnavailable', async () => {
+    const { user, onExit } = await connectWith('STATUS_DISCONTINUED');
+    await screen.findByRole('heading', { name: 'This connection is not available.' }, { timeout: 4000 });
+    await user.click(screen.getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(onExit).toHaveBeenCalledWith(expect.objectContaining({ reason: 'connectionUnavailable' })));
+  });
+});
