@@ -35,7 +35,13 @@ const CONFIG = {
 const startedAt = Date.now();
 const results: Record<string, unknown> = {
   startedAt: new Date(startedAt).toISOString(),
-  machine: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model },
+  machine: {
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    loadAverageAtStart: os.loadavg().map((l) => round(l, 2)),
+  },
   config: CONFIG,
 };
 let failed = false;
@@ -229,7 +235,12 @@ async function statusDetection(browser: Browser) {
 
 results.elapsedSeconds = round((Date.now() - startedAt) / 1000, 1);
 results.ok = !failed;
-print(`\nbench: ${failed ? 'FAILED' : 'done'} in ${results.elapsedSeconds} s`);
+// Other work on the machine moves absolute numbers a lot (ratios much less), so the run says how busy it was.
+print(
+  `\nbench: ${failed ? 'FAILED' : 'done'} in ${results.elapsedSeconds} s on ${os.cpus().length} CPUs, Node ` +
+    `${process.version}; 1-minute load average ${os.loadavg()[0]?.toFixed(1)} at the end ` +
+    `(${(results.machine as { loadAverageAtStart: number[] }).loadAverageAtStart[0]} at the start)`,
+);
 const dir = path.join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
 writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify({ ...results, printed: out.join('\n') }, null, 2)}\n`);
