@@ -7,6 +7,7 @@ import { ApiError } from '../api/errors';
 import { retryDelay, shouldRetry } from '../api/queries';
 import { type ConnectLocale, type ConnectMessages, en, loadMessages } from './copy';
 import { ConnectFlow, type ConnectWidgetHandle } from './ConnectFlow';
+import { useTiming } from './flowContext';
 import {
   type ConnectEvent,
   type ConnectExitResult,
@@ -109,6 +110,7 @@ export const ConnectWidget = forwardRef<ConnectWidgetHandle, ConnectWidgetProps>
     if (error instanceof ApiError && error.status === 401) sessionExpiredRef.current?.();
   }, []);
 
+  const { requestTimeoutMs } = useTiming();
   const isFunctionToken = typeof sessionToken === 'function';
   const fixedToken = typeof sessionToken === 'string' ? sessionToken : undefined;
   const client = useMemo(
@@ -118,8 +120,9 @@ export const ConnectWidget = forwardRef<ConnectWidgetHandle, ConnectWidgetProps>
       createApiClient({
         baseUrl: proxyUrl,
         sessionToken: isFunctionToken ? readToken : fixedToken,
+        timeoutMs: requestTimeoutMs,
       }),
-    [proxyUrl, isFunctionToken, fixedToken, readToken],
+    [proxyUrl, isFunctionToken, fixedToken, readToken, requestTimeoutMs],
   );
 
   // handleQueryError reads a ref only when a query fails, never during render.

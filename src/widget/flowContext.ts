@@ -46,7 +46,13 @@ export function useFlow(): FlowContextValue {
 export interface ConnectTiming {
   pollSchedule: PollSchedule;
   searchDebounceMs: number;
+  /** Per-request deadline; past it the request fails as a timeout. */
+  requestTimeoutMs: number;
 }
-export const DEFAULT_TIMING: ConnectTiming = { pollSchedule: DEFAULT_POLL_SCHEDULE, searchDebounceMs: 300 };
+export const DEFAULT_TIMING: ConnectTiming = {
+  pollSchedule: DEFAULT_POLL_SCHEDULE,
+  searchDebounceMs: 300,
+  requestTimeoutMs: 30_000,
+};
 export const ConnectTimingContext = createContext<ConnectTiming>(DEFAULT_TIMING);
 export const useTiming = (): ConnectTiming => useContext(ConnectTimingContext);

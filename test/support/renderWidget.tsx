@@ -13,7 +13,7 @@ import { createFakeBackend, type FakeBackend, type FakeBackendOptions } from './
 import { server } from './mswServer';
 
 /** Fast timings for tests: polls every few ms, no search debounce. */
-export const TEST_TIMING: ConnectTiming = { pollSchedule: { delaysMs: [10, 20] }, searchDebounceMs: 0 };
+export const TEST_TIMING: ConnectTiming = { pollSchedule: { delaysMs: [10, 20] }, searchDebounceMs: 0, requestTimeoutMs: 5000 };
 
 export interface RenderWidgetOptions {
   backend?: FakeBackend | FakeBackendOptions;

@@ -16,7 +16,7 @@ async function logIn(user: ReturnType<typeof renderWidget>['user'], password: st
   await user.click(screen.getByRole('button', { name: 'Continue' }));
 }
 
-describe('ConnectWidget', () => {
+describe('ConnectWidget', { timeout: 20_000 }, () => {
   it('has no accessibility violations on the search step', async () => {
     const { container } = renderWidget();
     await screen.findByRole('list', { name: 'Popular institutions' });

@@ -15,7 +15,7 @@ it('renders the initial step without accessibility violations', async () => {
   const { container } = renderWidget({ institutionCode: 'mxbank' });
   await screen.findByLabelText('Username');
   await expectNoAxeViolations(container);
-});
+}, 20_000);
 
 
 const search: ConnectState = { step: 'institutionSearch', attempt: 0 };

@@ -62,7 +62,7 @@ function renderForm(fields: CredentialField[], onSubmit = vi.fn()) {
   return { ...utils, onSubmit, user: userEvent.setup() };
 }
 
-describe('credential field registry', () => {
+describe('credential field registry', { timeout: 20_000 }, () => {
   it('renders every credential type without accessibility violations', async () => {
     const { container } = renderForm(ALL_FIELDS);
     await expectNoAxeViolations(container);
@@ -145,7 +145,7 @@ describe('credential field registry', () => {
   });
 });
 
-describe('every credential type against the sandbox', () => {
+describe('every credential type against the sandbox', { timeout: 20_000 }, () => {
   const catalogue = getCatalogue();
   const institutionWith = (type: string) =>
     catalogue.all.find((i) => !i.supports_oauth && !i.code.startsWith('fault_') && i.credentials.some((c) => c.field_type === type));

@@ -43,7 +43,7 @@ async function connectWith(password: string, options: Parameters<typeof renderWi
   return rendered;
 }
 
-describe('connection status step', () => {
+describe('connection status step', { timeout: 20_000 }, () => {
   it('shows a visible live region while connecting, without accessibility violations', async () => {
     const { container } = await connectWith('anything', { backend: { aggregationMs: 400 } });
     const status = await screen.findByRole('status');
