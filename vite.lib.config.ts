@@ -1,10 +1,27 @@
 // The browser entry `member-connect`: ESM, React and every npm dependency left external so the host's bundler
 // de-duplicates them. Types come from tsc (tsconfig.build.json).
+import { readFileSync } from 'node:fs';
+
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+// The widget's TypeScript never imports its stylesheet (no side effects on import, nothing injected at run time, so it
+// works under a strict CSP); hosts import `member-connect/styles.css`, which is this file copied as it is.
+function emitWidgetStylesheet(): Plugin {
+  return {
+    name: 'member-connect:stylesheet',
+    generateBundle() {
+      this.emitFile({
+        type: 'asset',
+        fileName: 'member-connect.css',
+        source: readFileSync('src/widget/styles.css', 'utf8'),
+      });
+    },
+  };
+}
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), emitWidgetStylesheet()],
   publicDir: false,
   build: {
     outDir: 'dist/lib',
