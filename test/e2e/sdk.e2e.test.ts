@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { TestContext } from '../support/browser.ts';
@@ -56,6 +56,15 @@ async function connectMxBank(frame: Frame) {
   await frame.getByLabel('Password', { exact: true }).fill('any-password-at-all');
   await frame.getByRole('button', { name: 'Continue' }).click();
   await frame.getByRole('heading', { name: 'Connected' }).waitFor();
+}
+
+/** Whether the inline iframe is exactly as tall as the widget rendered inside it. */
+async function iframeMatchesContent(iframe: Locator, frame: Frame): Promise<boolean> {
+  const reported = await iframe.evaluate((element: HTMLIFrameElement) => element.style.height);
+  const content = await frame.evaluate(() =>
+    Math.ceil(document.getElementById('root')?.getBoundingClientRect().height ?? -1),
+  );
+  return reported === `${content}px`;
 }
 
 function callbackLog(page: Page) {
@@ -128,16 +137,10 @@ describe('the plain HTML page with member-connect/sdk', () => {
     const iframe = page.locator('#inline-container iframe');
     const frame = await frameOf(page);
     await frame.getByRole('searchbox', { name: 'Search for your bank' }).waitFor();
-    // The SDK starts at 600px; the frame reports its content height and the SDK applies it.
-    await page.waitForFunction(() => {
-      const element = document.querySelector<HTMLIFrameElement>('#inline-container iframe');
-      return element !== null && element.style.height !== '600px';
-    });
-    const reported = await iframe.evaluate((element: HTMLIFrameElement) => element.style.height);
-    const content = await frame.evaluate(() =>
-      Math.ceil(document.getElementById('root')?.getBoundingClientRect().height ?? -1),
-    );
-    expect(reported).toBe(`${content}px`);
+    // The SDK starts at 600px; the frame reports its content height whenever it changes and the SDK applies it, so
+    // once the widget settles the iframe is exactly as tall as the widget.
+    await expect.poll(() => iframeMatchesContent(iframe, frame)).toBe(true);
+    expect(await iframe.evaluate((element: HTMLIFrameElement) => element.style.height)).not.toBe('600px');
     expect(await page.getByRole('dialog').count()).toBe(0);
     expect(t.problems.cspViolations).toEqual([]);
     expect(t.problems.pageErrors).toEqual([]);
@@ -186,10 +189,10 @@ describe('a hostile page on another origin', () => {
       await frame.getByRole('searchbox', { name: 'Search for your bank' }).fill('mx bank');
       await mxBankResult(frame).click();
       await frame.getByRole('heading', { name: 'Log in to MX Bank' }).waitFor();
+      await frame.getByLabel('Username', { exact: true }).waitFor();
       await host.evaluate(recordMessages);
       await frame.evaluate(recordMessages);
       const iframe = host.locator('#inline-container iframe');
-      const heightBefore = await iframe.evaluate((element: HTMLIFrameElement) => element.style.height);
 
       await attacker.evaluate(() => {
         const victim = (window as unknown as { victim: Window }).victim;
@@ -201,7 +204,10 @@ describe('a hostile page on another origin', () => {
           { type: 'success', result: { memberGuid: 'MBR-FORGED', institutionCode: 'evilbank' } },
           { type: 'exit', result: { reason: 'userCancelled', message: 'forged' } },
           { type: 'resize', height: 5 },
-          { type: 'event', event: { mx: true, type: 'mx/connect/memberConnected', metadata: { member_guid: 'MBR-FORGED' } } },
+          {
+            type: 'event',
+            event: { mx: true, type: 'mx/connect/memberConnected', metadata: { member_guid: 'MBR-FORGED' } },
+          },
           { type: 'tokenRequest', id: 0 },
           { type: 'ready' },
         ]) {
@@ -228,7 +234,9 @@ describe('a hostile page on another origin', () => {
       expect(await host.getByRole('list', { name: 'Widget events, newest first' }).textContent()).not.toContain(
         'MBR-FORGED',
       );
-      expect(await iframe.evaluate((element: HTMLIFrameElement) => element.style.height)).toBe(heightBefore);
+      // The forged 5px resize did not land: the iframe keeps following the widget's real height.
+      await expect.poll(() => iframeMatchesContent(iframe, frame)).toBe(true);
+      expect(await iframe.evaluate((element: HTMLIFrameElement) => element.style.height)).not.toBe('5px');
       expect(await frame.getByRole('heading', { name: 'Log in to MX Bank' }).isVisible()).toBe(true);
       expect(await frame.getByRole('searchbox', { name: 'Search for your bank' }).count()).toBe(0);
 
