@@ -8,7 +8,8 @@
 //                   import() (other locales, late screens) are not first load and go to dist/size/member-connect.lazy/.
 //   frame           the built iframe page dist/frame/: its HTML, its module script and stylesheets and every chunk
 //                   those import statically (React included). Lazy chunks go to dist/size/frame.lazy/.
-//   sdk             src/sdk/index.ts bundled and minified (no dependencies allowed).
+//   sdk             src/sdk/index.ts bundled and minified (no dependencies allowed); and, under the same 2 kB
+//                   limit, the classic-script build dist/lib/sdk.iife.js as shipped.
 //
 // It also fails when server code (src/server, hono, @hono/*, node: built-ins) or test-only code (msw, test/) is
 // reachable from any browser entry: it reads the esbuild metafile inputs of the three source bundles (the frame's
@@ -306,6 +307,16 @@ for (const [name, entry] of Object.entries(entries)) {
   }
   write(name, bundle.files);
   report[name] = { source: rel(entry), files: bundle.files, top: topInputs(bundle.outputs, bundle.first) };
+}
+
+// The SDK also ships as a classic script (dist/lib/sdk.iife.js, global MemberConnect) for pages without a bundler;
+// it is measured as built, since that file is what such a page loads.
+const sdkScript = path.join(root, 'dist/lib/sdk.iife.js');
+if (existsSync(sdkScript)) {
+  write('sdk-script', [{ name: 'sdk.iife.js', contents: readFileSync(sdkScript), firstLoad: true }]);
+  report['sdk-script'] = { source: rel(sdkScript), files: [{ name: 'sdk.iife.js', contents: readFileSync(sdkScript), firstLoad: true }], top: [] };
+} else {
+  problems.push('sdk-script: dist/lib/sdk.iife.js not found (run `npm run build` first)');
 }
 
 // The frame: bytes from the real build (dist/frame), leak check from its source entry.
