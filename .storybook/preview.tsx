@@ -19,8 +19,13 @@ const msw = createPreviewAnnotations(async () => {
     // the vitest browser use '/': resolve the worker next to iframe.html in both.
     serviceWorker: { url: BASE.startsWith('/') ? `${BASE}mockServiceWorker.js` : 'mockServiceWorker.js' },
     onUnhandledRequest(request, print) {
+      const url = new URL(request.url);
+      // Stories stay on loopback: a sandbox institution's https://….example link or image must never go out.
+      if (url.origin !== location.origin) {
+        throw new Error(`Stories make no requests off this origin: ${request.method} ${url.origin}`);
+      }
       if (isCommonAssetRequest(request)) return;
-      if (!new URL(request.url).pathname.includes('/api/')) return;
+      if (!url.pathname.includes('/api/')) return;
       print.error();
       // Printing alone would let the request through to the dev server; failing it is what a test needs.
       throw new Error(`No story handler for ${request.method} ${request.url}`);

@@ -5,11 +5,11 @@ import { expect, fn, userEvent, within } from 'storybook/test';
 
 import { en } from '../../src/widget/copy';
 import { ConnectWidget } from '../../src/widget/ConnectWidget';
-import { ConnectTimingContext, type ConnectTiming } from '../../src/widget/flowContext';
+import { type ConnectTiming, ConnectTimingContext, DEFAULT_TIMING } from '../../src/widget/flowContext';
 import { installStoryBackend, PROXY_URL, type StoryBackend, type StoryBackendOptions } from './storyBackend';
 
 /** Polls and debounce shortened so that a story's flow takes well under a second per step. */
-export const STORY_TIMING: ConnectTiming = { pollSchedule: { delaysMs: [60] }, searchDebounceMs: 30 };
+export const STORY_TIMING: ConnectTiming = { ...DEFAULT_TIMING, pollSchedule: { delaysMs: [60] }, searchDebounceMs: 30 };
 
 export const withStoryTiming: Decorator = (Story) => (
   <ConnectTimingContext.Provider value={STORY_TIMING}>

@@ -115,18 +115,18 @@ export const Hidden = single('HIDDEN', async ({ canvasElement }) => {
   await expect(hidden).not.toBeNull();
   await expect(hidden?.getAttribute('value')).toMatch(/^web-/);
 });
-// The sandbox sends URL / CONTENT_URL / IMAGE_URL targets in `url`, which the widget's schema does not read yet, so
-// these render their label as text (reported to the widget owner). The stories assert what a user sees today.
 export const Url = single('URL', async ({ canvas }) => {
-  await expect(canvas.getByText(/Read the online banking terms/)).toBeVisible();
-  await expect(canvas.queryByRole('textbox')).toBeNull();
+  const link = canvas.getByRole('link', { name: /Read the online banking terms/ });
+  await expect(link).toHaveAttribute('target', '_blank');
+  await expect(link).toHaveAttribute('rel', expect.stringContaining('noopener'));
+  await expect(link).toHaveAttribute('href', expect.stringMatching(/^https:\/\/.+\/terms$/));
 });
 export const ContentUrl = single('CONTENT_URL', async ({ canvas }) => {
-  await expect(canvas.getByText(/Privacy notice/)).toBeVisible();
-  await expect(canvas.queryByRole('textbox')).toBeNull();
+  await expect(canvas.getByRole('link', { name: /Privacy notice/ })).toHaveAttribute('target', '_blank');
 });
 export const ImageUrl = single('IMAGE_URL', async ({ canvas }) => {
-  await expect(canvas.getByText('Your site key image')).toBeVisible();
+  // The sandbox's image lives on a fictional host; the preview refuses off-origin requests, so only its alt text shows.
+  await expect(canvas.getByRole('img', { name: 'Your site key image' })).toHaveAttribute('src', expect.stringMatching(/sitekey\.png$/));
   await expect(canvas.queryByRole('textbox')).toBeNull();
 });
 export const ImageData = single('IMAGE_DATA', async ({ canvas }) => {

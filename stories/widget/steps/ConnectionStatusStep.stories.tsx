@@ -12,9 +12,13 @@ import { expectHeading, logIn, SLOW, widgetMeta } from '../../support/storyWidge
  * `STATUS_<status>` (sandbox scenario). Statuses that pass on the way to CONNECTED are held on screen with a stopped
  * sandbox clock.
  */
-const meta = { ...widgetMeta, title: 'widget/steps/ConnectionStatusStep', args: { ...widgetMeta.args, institutionCode: 'mxbank' } } satisfies Meta<
-  typeof ConnectWidget
->;
+const meta = {
+  ...widgetMeta,
+  title: 'widget/steps/ConnectionStatusStep',
+  // Written out (not only inherited from widgetMeta): the story indexer reads tags statically.
+  tags: ['!autodocs'],
+  args: { ...widgetMeta.args, institutionCode: 'mxbank' },
+} satisfies Meta<typeof ConnectWidget>;
 export default meta;
 type Story = StoryObj<typeof meta>;
 

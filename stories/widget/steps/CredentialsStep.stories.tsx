@@ -7,7 +7,12 @@ import { MXBANK_CODE, MXBANK_LOGIN_GUID, MXBANK_PASSWORD_GUID } from '../../../s
 import { expectHeading, logIn, SLOW, widgetMeta } from '../../support/storyWidget';
 
 /** Each story starts at an institution's login through the `institutionCode` deep link. */
-const meta = { ...widgetMeta, title: 'widget/steps/CredentialsStep' } satisfies Meta<typeof ConnectWidget>;
+const meta = {
+  ...widgetMeta,
+  title: 'widget/steps/CredentialsStep',
+  // Written out (not only inherited from widgetMeta): the story indexer reads tags statically.
+  tags: ['!autodocs'],
+} satisfies Meta<typeof ConnectWidget>;
 export default meta;
 type Story = StoryObj<typeof meta>;
 

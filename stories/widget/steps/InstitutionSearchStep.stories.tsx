@@ -5,7 +5,12 @@ import { en } from '../../../src/widget/copy';
 import type { ConnectWidget } from '../../../src/widget/ConnectWidget';
 import { expectHeading, searchFor, SLOW, widgetMeta } from '../../support/storyWidget';
 
-const meta = { ...widgetMeta, title: 'widget/steps/InstitutionSearchStep' } satisfies Meta<typeof ConnectWidget>;
+const meta = {
+  ...widgetMeta,
+  title: 'widget/steps/InstitutionSearchStep',
+  // Written out (not only inherited from widgetMeta): the story indexer reads tags statically.
+  tags: ['!autodocs'],
+} satisfies Meta<typeof ConnectWidget>;
 export default meta;
 type Story = StoryObj<typeof meta>;
 

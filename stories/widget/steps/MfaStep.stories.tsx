@@ -10,6 +10,8 @@ import { expectHeading, logIn, SLOW, widgetMeta } from '../../support/storyWidge
 const meta = {
   ...widgetMeta,
   title: 'widget/steps/MfaStep',
+  // Written out (not only inherited from widgetMeta): the story indexer reads tags statically.
+  tags: ['!autodocs'],
   args: { ...widgetMeta.args, institutionCode: 'mxbank' },
 } satisfies Meta<typeof ConnectWidget>;
 export default meta;

@@ -9,6 +9,8 @@ import { expectHeading, SLOW, widgetMeta } from '../../support/storyWidget';
 const meta = {
   ...widgetMeta,
   title: 'widget/steps/OAuthStep',
+  // Written out (not only inherited from widgetMeta): the story indexer reads tags statically.
+  tags: ['!autodocs'],
   args: { ...widgetMeta.args, institutionCode: 'mx_bank_oauth' },
 } satisfies Meta<typeof ConnectWidget>;
 export default meta;
