@@ -16,7 +16,7 @@ import {
   toConnectEvent,
 } from './hostEvents';
 import { type ConnectTheme, themeStyle } from './theme';
-import { CopyContext, translator } from './ui/copyContext';
+import { CopyContext } from './ui/copyContext';
 import { Spinner } from './ui/StepLayout';
 import type { FlowHost } from './useConnectFlow';
 
@@ -168,7 +168,6 @@ export const ConnectWidget = forwardRef<ConnectWidgetHandle, ConnectWidgetProps>
   }, [finish]);
 
   const messages = useMessages(locale, props.messages);
-  const t = messages === null ? null : translator(messages);
 
   return (
     <div
@@ -176,8 +175,7 @@ export const ConnectWidget = forwardRef<ConnectWidgetHandle, ConnectWidgetProps>
       data-color-scheme={colorScheme}
       style={themeStyle(props.theme)}
       lang={locale}
-      role="region"
-      aria-label={t?.('widgetLabel') ?? en.widgetLabel}
+      // No landmark role: several widgets on one page would make duplicate landmarks (axe landmark-unique).
       aria-busy={messages === null || undefined}
     >
       {messages === null ? (

@@ -56,9 +56,11 @@ export function renderWidget(props: Partial<ConnectWidgetProps> = {}, options: R
 
 /**
  * Runs axe on the rendered widget. Colour contrast is checked in Chromium (stories), not here: jsdom computes no
- * styles, so axe can only report it as incomplete.
+ * styles, so axe can only report it as incomplete. `pageRules` turns off page-level rules (e.g. `region`) when the
+ * whole test document, which has no host-page landmarks, is checked.
  */
-export async function expectNoAxeViolations(container: Element): Promise<void> {
-  const result = await axe.run(container, { rules: { 'color-contrast': { enabled: false } } });
+export async function expectNoAxeViolations(container: Element, pageRules: readonly string[] = []): Promise<void> {
+  const rules = Object.fromEntries(['color-contrast', ...pageRules].map((id) => [id, { enabled: false }]));
+  const result = await axe.run(container, { rules });
   expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
