@@ -88,6 +88,10 @@ export async function installStoryBackend(msw: SetupWorker, options: StoryBacken
     rateLimit: false,
   });
 
-  msw.use(http.all(`*${PROXY_URL}/*`, ({ request }) => proxy.fetch(request)));
+  msw.use(
+    http.all(`*${PROXY_URL}/*`, ({ request }) => proxy.fetch(request)),
+    // Institution logos are absolute URLs on the sandbox's origin, which only exists in this page.
+    http.get(`${SANDBOX_ORIGIN}/logos/*`, ({ request }) => sandbox.request(request)),
+  );
   return { userGuid: user.guid, sandboxFetch };
 }

@@ -59,25 +59,15 @@ export const PopupBlocked: Story = {
   },
 };
 
-/**
- * The user presses Deny on the bank's consent page and the widget learns it from polling (the completion page's
- * message needs a real popup). Today the widget silently returns to the OAuth start with no reason shown; only the
- * `oauthError` message path shows "The connection was not completed" (reported as a gap).
- */
+/** The user presses Deny on the bank's consent page; the widget learns it from polling and offers to try again. */
 export const Denied: Story = {
   beforeEach: withPopup('opens'),
-  play: async ({ canvas, args }) => {
+  play: async ({ canvas }) => {
     await userEvent.click(await canvas.findByRole('button', { name: 'Go to MX Bank (OAuth)' }, SLOW));
     await decideOAuth(await openedUrl(), 'deny');
-    await waitFor(
-      () =>
-        expect(args.onEvent).toHaveBeenCalledWith(
-          expect.objectContaining({ type: 'mx/connect/memberStatusUpdate', metadata: expect.objectContaining({ connection_status: 'DENIED' }) }),
-        ),
-      SLOW,
-    );
-    await expect(await canvas.findByRole('button', { name: 'Go to MX Bank (OAuth)' }, SLOW)).toBeEnabled();
-    await expect(canvas.queryByText(/Waiting for you to finish/)).toBeNull();
+    await expect(await canvas.findByRole('alert', {}, SLOW)).toHaveTextContent('The connection was not completed at MX Bank (OAuth).');
+    await expect(canvas.getByRole('button', { name: 'Try again' })).toBeEnabled();
+    await expect(canvas.getByRole('button', { name: 'Choose another institution' })).toBeVisible();
   },
 };
 
