@@ -83,11 +83,15 @@ export const membersQuery = (client: ApiClient) =>
 export const memberQuery = (client: ApiClient, guid: string) =>
   queryOptions({ queryKey: memberKeys.detail(guid), queryFn: ({ signal }) => client.getMember(guid, signal) });
 
-/** Whether polling should stop: the status needs the user or is final. An OAuth wait keeps polling while PENDING. */
+/**
+ * Whether polling should stop: the status needs the user or is final. An OAuth wait keeps polling while PENDING, and
+ * through DENIED too: a retried consent in a new window can still turn a denied member into a connected one.
+ */
 export const isPollingDone = (status: MemberStatus | undefined, isOAuth: boolean): boolean => {
   if (status === undefined) return false;
   const outcome = connectionOutcome(status);
-  return outcome !== 'pending' && !(isOAuth && outcome === 'oauth');
+  if (isOAuth) return outcome !== 'pending' && outcome !== 'oauth' && outcome !== 'credentialsNeeded';
+  return outcome !== 'pending';
 };
 
 export const memberStatusQuery = (

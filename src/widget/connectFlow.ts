@@ -106,6 +106,8 @@ function applyStatus(
         ? { step: 'mfa', institutionCode, memberGuid, wasRejected: true, attempt }
         : toError('rejected');
     case 'credentialsNeeded':
+      // An OAuth denial is shown by the OAuth step itself (retry with a fresh URL, or cancel): there is no form.
+      if (state.step === 'oauth') return state;
       return { step: 'credentials', institutionCode, memberGuid, rejection: known, attempt };
     case 'oauth':
       return state.step === 'oauth' ? state : { step: 'oauth', institutionCode, memberGuid, attempt };
@@ -163,7 +165,8 @@ export function connectFlowReducer(state: ConnectState, event: ConnectFlowEvent)
         case 'backRequested':
           return { step: 'institutionSearch', attempt: state.attempt };
         case 'oauthStarted':
-          return state.memberGuid === event.memberGuid ? state : { ...state, memberGuid: event.memberGuid };
+          // Every opened window gets a fresh status query (its own attempt), so a previous denial cannot end it.
+          return { ...state, memberGuid: event.memberGuid, attempt: state.attempt + 1 };
         case 'statusReceived':
           return state.memberGuid === null ? state : applyStatus(state, state.memberGuid, event.status);
         default:

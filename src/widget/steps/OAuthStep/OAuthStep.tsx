@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 
 import { useApiClient } from '../../../api/ApiClientProvider';
 import { createMemberMutation, oauthWindowUriMutation } from '../../../api/mutations';
+import { connectionOutcome } from '../../../api/connectionOutcome';
 import { institutionQuery, memberKeys } from '../../../api/queries';
 import { safeUrl } from '../../fields/DisplayFields';
 import { useFlow } from '../../flowContext';
@@ -52,6 +53,27 @@ export function OAuthStep({ institutionCode, memberGuid, attempt }: OAuthStepPro
   const isBusy = useRef(false);
   const status = useMemberStatus(memberGuid, attempt, true, phase === 'waiting' || phase === 'blocked');
   const name = institution.data?.name ?? institutionCode;
+  const reportedAttempt = useRef<number | null>(null);
+  const reportDenial = useCallback(
+    (guid: string, reason: string) => {
+      if (reportedAttempt.current === attempt) return;
+      reportedAttempt.current = attempt;
+      emit('oauthError', { member_guid: guid, reason });
+    },
+    [attempt, emit],
+  );
+
+  // A denial counts when the member turns DENIED during this window's attempt; a member denied before a retry
+  // stays DENIED until the new consent, which must not read as a second denial.
+  const [attemptSawOpen, setAttemptSawOpen] = useState<number | null>(null);
+  const outcome = status.data === undefined ? null : connectionOutcome(status.data);
+  if (outcome !== null && outcome !== 'credentialsNeeded' && attemptSawOpen !== attempt) setAttemptSawOpen(attempt);
+  const isDenied = outcome === 'credentialsNeeded' && attemptSawOpen === attempt;
+  const shownPhase: OAuthPhase = isDenied && phase !== 'opening' ? 'failed' : phase;
+  const deniedStatus = status.data?.connection_status ?? 'DENIED';
+  useEffect(() => {
+    if (isDenied && memberGuid !== null) reportDenial(memberGuid, deniedStatus);
+  }, [deniedStatus, isDenied, memberGuid, reportDenial]);
 
   // The completion page posts to us; only the popup we opened, on the OAuth URL's origin, is believed.
   useEffect(() => {
@@ -64,13 +86,13 @@ export function OAuthStep({ institutionCode, memberGuid, attempt }: OAuthStepPro
         void queryClient.invalidateQueries({ queryKey: memberKeys.status(memberGuid, attempt) });
       } else if (result === 'error') {
         const reason = (event.data as { metadata?: { error_reason?: unknown } }).metadata?.error_reason;
-        emit('oauthError', { member_guid: memberGuid, reason: typeof reason === 'string' ? reason : 'UNKNOWN' });
+        reportDenial(memberGuid, typeof reason === 'string' ? reason : 'UNKNOWN');
         setPhase('failed');
       }
     };
     window.addEventListener('message', handleMessage);
     return () => window.removeEventListener('message', handleMessage);
-  }, [attempt, emit, memberGuid, queryClient, windowUri]);
+  }, [attempt, memberGuid, queryClient, reportDenial, windowUri]);
 
   const handleContinue = () => {
     if (isBusy.current) return;
@@ -87,7 +109,10 @@ export function OAuthStep({ institutionCode, memberGuid, attempt }: OAuthStepPro
             return { guid: member.guid, uri: member.oauth_window_uri ?? (await client.getOAuthWindowUri(member.guid)) };
           })
         : // Each OAuth URL works once: a retry always asks for a fresh one.
-          freshUri.mutateAsync(memberGuid).then((uri) => ({ guid: memberGuid, uri }));
+          freshUri.mutateAsync(memberGuid).then((uri) => {
+            dispatch({ type: 'oauthStarted', memberGuid });
+            return { guid: memberGuid, uri };
+          });
     uriPromise
       .then(({ guid, uri }) => {
         const href = safeUrl(uri);
@@ -120,12 +145,12 @@ export function OAuthStep({ institutionCode, memberGuid, attempt }: OAuthStepPro
   return (
     <StepLayout
       title={t('oauthHeading', { institution: name })}
-      state={phase}
+      state={shownPhase}
       logo={<InstitutionLogo url={institution.data?.medium_logo_url} name={name} alt={t('logoAlt', { institution: name })} />}
     >
       <p className="mc-text">{t('oauthIntro', { institution: name })}</p>
-      {phase === 'waiting' ? <StatusMessage busy>{t('oauthWaiting', { institution: name })}</StatusMessage> : null}
-      {phase === 'blocked' && windowUri !== null ? (
+      {shownPhase === 'waiting' ? <StatusMessage busy>{t('oauthWaiting', { institution: name })}</StatusMessage> : null}
+      {shownPhase === 'blocked' && windowUri !== null ? (
         <div className="mc-notice" role="alert">
           <p>{t('oauthBlocked')}</p>
           <p>
@@ -135,21 +160,21 @@ export function OAuthStep({ institutionCode, memberGuid, attempt }: OAuthStepPro
           </p>
         </div>
       ) : null}
-      {phase === 'failed' ? (
+      {shownPhase === 'failed' ? (
         <ErrorMessage title={t('oauthError', { institution: name })}>
           {failure !== null ? <p>{describeError(t, failure)}</p> : null}
         </ErrorMessage>
       ) : null}
       {status.isError ? <ErrorMessage>{t('statusPollError')}</ErrorMessage> : null}
       <div className="mc-actions">
-        {phase !== 'blocked' ? (
+        {shownPhase !== 'blocked' ? (
           <button
             type="button"
             className="mc-button mc-button-primary"
             disabled={phase === 'opening' || institution.isPending}
             onClick={handleContinue}
           >
-            {phase === 'failed' || phase === 'waiting' ? t('retry') : t('oauthContinue', { institution: name })}
+            {shownPhase === 'failed' || shownPhase === 'waiting' ? t('retry') : t('oauthContinue', { institution: name })}
           </button>
         ) : null}
         <button type="button" className="mc-button mc-button-secondary" onClick={handleCancel}>
