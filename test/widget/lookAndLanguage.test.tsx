@@ -1,0 +1,51 @@
+import { screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+
+import { en } from '../../src/widget/copy';
+import { es } from '../../src/widget/locales/es';
+import { frCA } from '../../src/widget/locales/frCA';
+import { THEME_PROPERTIES, themeStyle } from '../../src/widget/theme';
+import { expectNoAxeViolations, renderWidget } from '../support/renderWidget';
+
+describe('look and language', { timeout: 20_000 }, () => {
+  it('loads Spanish lazily, without accessibility violations', async () => {
+    const { container } = renderWidget({ locale: 'es' });
+    expect(await screen.findByRole('heading', { name: 'Selecciona tu institución' })).toBeInTheDocument();
+    expect(container.querySelector('.mc-root')).toHaveAttribute('lang', 'es');
+    await expectNoAxeViolations(container);
+  });
+
+  it('speaks Canadian French and applies message overrides', async () => {
+    renderWidget({ locale: 'fr-CA', messages: { searchHeading: 'Trouvez votre caisse' } });
+    expect(await screen.findByRole('heading', { name: 'Trouvez votre caisse' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Recherchez votre banque')).toBeInTheDocument();
+  });
+
+  it('has every message in every locale, with the same placeholders', () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const locale of [es, frCA]) {
+      expect(Object.keys(locale).sort()).toEqual(Object.keys(en).sort());
+      for (const [id, text] of Object.entries(en)) {
+        expect(placeholders(locale[id as keyof typeof en]), id).toEqual(placeholders(text));
+      }
+    }
+  });
+
+  it('sets theme tokens as custom properties on its own root and the colour scheme as an attribute', async () => {
+    const { container } = renderWidget({ colorScheme: 'dark', theme: { colorPrimary: '#123456', radius: '2px' } });
+    await screen.findByRole('list', { name: 'Popular institutions' });
+    const root = container.querySelector<HTMLElement>('.mc-root');
+    expect(root).toHaveAttribute('data-color-scheme', 'dark');
+    expect(root?.style.getPropertyValue('--mc-color-primary')).toBe('#123456');
+    expect(root?.style.getPropertyValue('--mc-radius')).toBe('2px');
+    expect(document.documentElement.style.getPropertyValue('--mc-color-primary')).toBe('');
+    // Nothing was injected into the page: no <style> element at all.
+    expect(document.querySelectorAll('style')).toHaveLength(0);
+  });
+
+  it('drops theme values that could break out of a declaration', () => {
+    expect(themeStyle({ colorPrimary: 'red; background: url(x)', fontFamily: 'Inter' })).toEqual({
+      [THEME_PROPERTIES.fontFamily]: 'Inter',
+    });
+  });
+});
