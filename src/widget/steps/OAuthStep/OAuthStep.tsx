@@ -65,10 +65,11 @@ export function OAuthStep({ institutionCode, memberGuid, attempt }: OAuthStepPro
 
   // A denial counts when the member turns DENIED during this window's attempt; a member denied before a retry
   // stays DENIED until the new consent, which must not read as a second denial.
-  const [attemptSawOpen, setAttemptSawOpen] = useState<number | null>(null);
+  // 'fresh': the member was just created (PENDING), so any denial is this window's.
+  const [attemptSawOpen, setAttemptSawOpen] = useState<number | 'fresh' | null>(null);
   const outcome = status.data === undefined ? null : connectionOutcome(status.data);
   if (outcome !== null && outcome !== 'credentialsNeeded' && attemptSawOpen !== attempt) setAttemptSawOpen(attempt);
-  const isDenied = outcome === 'credentialsNeeded' && attemptSawOpen === attempt;
+  const isDenied = outcome === 'credentialsNeeded' && (attemptSawOpen === attempt || attemptSawOpen === 'fresh');
   const shownPhase: OAuthPhase = isDenied && phase !== 'opening' ? 'failed' : phase;
   const deniedStatus = status.data?.connection_status ?? 'DENIED';
   useEffect(() => {
@@ -105,11 +106,13 @@ export function OAuthStep({ institutionCode, memberGuid, attempt }: OAuthStepPro
     const uriPromise: Promise<{ guid: string; uri: string }> =
       memberGuid === null
         ? create.mutateAsync({ institutionCode, credentials: [], isOAuth: true, skipAggregation }).then(async (member) => {
+            setAttemptSawOpen('fresh');
             dispatch({ type: 'oauthStarted', memberGuid: member.guid });
             return { guid: member.guid, uri: member.oauth_window_uri ?? (await client.getOAuthWindowUri(member.guid)) };
           })
         : // Each OAuth URL works once: a retry always asks for a fresh one.
           freshUri.mutateAsync(memberGuid).then((uri) => {
+            setAttemptSawOpen(null);
             dispatch({ type: 'oauthStarted', memberGuid });
             return { guid: memberGuid, uri };
           });
