@@ -1,6 +1,6 @@
 import { type Ref, useEffect, useId, useImperativeHandle, useMemo, useState } from 'react';
 
-import type { ConnectFlowOptions } from './connectFlow';
+import type { ConnectFlowOptions } from './connectFlowReducer';
 import { createDraftStore, FlowContext, type FlowContextValue } from './flowContext';
 import { ClosedStep } from './steps/ClosedStep/ClosedStep';
 import { ConnectedStep } from './steps/ConnectedStep/ConnectedStep';

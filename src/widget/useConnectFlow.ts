@@ -1,6 +1,6 @@
 import { useEffect, useReducer, useRef } from 'react';
 
-import { type ConnectFlowOptions, connectFlowReducer, initialConnectState, STEP_NAMES } from './connectFlow';
+import { type ConnectFlowOptions, connectFlowReducer, initialConnectState, STEP_NAMES } from './connectFlowReducer';
 import type { ConnectExitResult, ConnectSuccessResult, EmitEvent } from './hostEvents';
 
 export interface FlowHost {

@@ -4,7 +4,7 @@ import { useApiClient } from '../../../api/ApiClientProvider';
 import { aggregateMemberMutation } from '../../../api/mutations';
 import { institutionQuery } from '../../../api/queries';
 import type { MessageId } from '../../copy';
-import type { ConnectionErrorKind } from '../../connectFlow';
+import type { ConnectionErrorKind } from '../../connectFlowReducer';
 import { safeUrl } from '../../fields/DisplayFields';
 import { useFlow } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';

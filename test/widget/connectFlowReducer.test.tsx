@@ -8,7 +8,7 @@ import {
   connectFlowReducer,
   type ConnectState,
   initialConnectState,
-} from '../../src/widget/connectFlow';
+} from '../../src/widget/connectFlowReducer';
 import { expectNoAxeViolations, renderWidget } from '../support/renderWidget';
 
 it('renders the initial step without accessibility violations', async () => {
