@@ -46,6 +46,8 @@ export interface DemoServerOptions {
   demoRoot: string;
   /** The built iframe bundle (`dist/frame`): served at `/frame/` when given. */
   frameRoot?: string;
+  /** The static Storybook (`storybook-static`, from `npm run build-storybook`): served at `/storybook/` when given. */
+  storybookRoot?: string;
   /** Talk to this MX environment instead of the built-in sandbox (which stays mounted at `/sandbox`, unused). */
   mx?: MxUpstream;
   /** Used to reach `mx.baseUrl`; the global `fetch` by default. */
@@ -172,7 +174,8 @@ export function createDemoServer(options: DemoServerOptions): Hono {
 
   app.use('*', async (c, next) => {
     await next();
-    if (!c.res.headers.has('Content-Security-Policy')) {
+    // Storybook's own pages rely on inline scripts; it is a catalogue for people, not part of what partners embed.
+    if (!c.res.headers.has('Content-Security-Policy') && !isStorybookPath(c.req.path)) {
       c.res.headers.set('Content-Security-Policy', contentSecurityPolicy);
     }
     c.res.headers.set('X-Content-Type-Options', 'nosniff');
@@ -205,10 +208,22 @@ export function createDemoServer(options: DemoServerOptions): Hono {
       serveStatic({ root: frameRoot, rewriteRequestPath: (path) => path.slice('/frame'.length) || '/' }),
     );
   }
+  if (options.storybookRoot !== undefined) {
+    const storybookRoot = options.storybookRoot;
+    app.get('/storybook', (c) => c.redirect('/storybook/'));
+    app.use(
+      '/storybook/*',
+      serveStatic({ root: storybookRoot, rewriteRequestPath: (path) => path.slice('/storybook'.length) || '/' }),
+    );
+  }
   app.use('/*', serveStatic({ root: options.demoRoot }));
 
   app.notFound((c) => c.json({ error: { message: 'Not found.' } }, 404));
   return app;
+}
+
+function isStorybookPath(path: string): boolean {
+  return path === '/storybook' || path.startsWith('/storybook/');
 }
 
 function randomId(): string {

@@ -14,6 +14,7 @@ import { DemoConfigError, readDemoConfig } from './demoConfig.ts';
 const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const demoRoot = path.join(distDir, 'demo');
 const frameRoot = path.join(distDir, 'frame');
+const storybookRoot = path.resolve(distDir, '..', 'storybook-static');
 
 const config = loadConfig();
 
@@ -44,6 +45,7 @@ server.listen(config.port, config.host, () => {
     publicUrl,
     demoRoot,
     frameRoot: existsSync(frameRoot) ? frameRoot : undefined,
+    storybookRoot: existsSync(storybookRoot) ? storybookRoot : undefined,
     mx: config.mx,
     logger: (entry) =>
       console.log(

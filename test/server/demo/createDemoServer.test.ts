@@ -17,6 +17,7 @@ const WIDGET_HEADERS = { 'X-Member-Connect': '1' };
 // Small stand-ins for the built pages: the server under test serves whatever the build put there.
 let pagesDir: string;
 let frameDir: string;
+let storybookDir: string;
 beforeAll(() => {
   const root = mkdtempSync(path.join(tmpdir(), 'demo-server-test-'));
   pagesDir = path.join(root, 'demo');
@@ -27,6 +28,9 @@ beforeAll(() => {
   writeFileSync(path.join(pagesDir, 'sdk.html'), '<!doctype html><title>sdk page</title>');
   writeFileSync(path.join(pagesDir, 'assets', 'main.js'), 'console.log("partner")');
   writeFileSync(path.join(frameDir, 'index.html'), '<!doctype html><title>frame page</title>');
+  storybookDir = path.join(root, 'storybook-static');
+  mkdirSync(storybookDir);
+  writeFileSync(path.join(storybookDir, 'index.html'), '<!doctype html><title>storybook</title>');
 });
 afterAll(() => rmSync(path.dirname(pagesDir), { recursive: true, force: true }));
 
@@ -115,6 +119,16 @@ describe('createDemoServer', () => {
     expect(await frame.text()).toContain('frame page');
     expect(frame.headers.get('content-security-policy')).toBe(CSP);
     expect((await app.request('/frame')).headers.get('location')).toBe('/frame/');
+  });
+
+  it('serves the static Storybook at /storybook/ when built, without the pages\' CSP (Storybook needs inline scripts)', async () => {
+    const app = demo({ storybookRoot: storybookDir });
+    const page = await app.request('/storybook/');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>storybook</title>');
+    expect(page.headers.get('content-security-policy')).toBeNull();
+    expect((await app.request('/storybook')).headers.get('location')).toBe('/storybook/');
+    expect((await demo().request('/storybook/')).status).toBe(404);
   });
 
   it('proxies the widget API to the in-process sandbox for a browser with a session', async () => {
