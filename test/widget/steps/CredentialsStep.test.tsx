@@ -2,6 +2,7 @@ import { screen, waitFor } from '@testing-library/react';
 import { delay, http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
+import { getCatalogue } from '../../../src/server/sandbox/catalogue';
 import { createFakeBackend } from '../../support/fakeBackend';
 import { server } from '../../support/mswServer';
 import { expectNoAxeViolations, renderWidget } from '../../support/renderWidget';
@@ -31,6 +32,37 @@ describe('credentials step', { timeout: 20_000 }, () => {
     expect(screen.getByRole('heading', { name: 'Log in to MX Bank' })).toBeInTheDocument();
     expect(screen.getByRole('img', { name: 'MX Bank logo' })).toBeInTheDocument();
     await expectNoAxeViolations(container);
+  });
+
+  it('renders instructional text safely: links stay links, no markup leaks, logo falls back to an initial', async () => {
+    const institution = getCatalogue().all.find(
+      (i) => !i.supports_oauth && !i.code.startsWith('fault_') && (i.instructional_text ?? '').includes('<a '),
+    );
+    if (institution === undefined) throw new Error('the sandbox has no institution with instructional links');
+    const { container } = renderWidget(
+      { institutionCode: institution.code },
+      {
+        overrides: [
+          http.get(`*/api/connect/institutions/${institution.code}`, () =>
+            HttpResponse.json({
+              institution: {
+                ...institution,
+                medium_logo_url: 'javascript:alert(1)',
+                instructional_text: `${institution.instructional_text ?? ''} <img src=x onerror=alert(1)><a href="javascript:alert(1)">bad</a>`,
+              },
+            }),
+          ),
+        ],
+      },
+    );
+    await screen.findByRole('button', { name: 'Continue' });
+    const [, href = '', label = ''] = /<a[^>]*href="([^"]+)"[^>]*>([^<]+)<\/a>/.exec(institution.instructional_text ?? '') ?? [];
+    expect(screen.getByRole('link', { name: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })).toHaveAttribute('href', href);
+    expect(screen.queryByRole('link', { name: /bad/ })).toBeNull();
+    expect(container.querySelector('img[src="x"]')).toBeNull();
+    expect(container.textContent).not.toContain('<a');
+    expect(screen.getByRole('img', { name: `${institution.name} logo` }).tagName).toBe('SPAN');
+    expect(screen.getByRole('link', { name: new RegExp(`^Go to ${institution.name} website`) })).toHaveAttribute('target', '_blank');
   });
 
   it('creates exactly one member on a double click', async () => {
