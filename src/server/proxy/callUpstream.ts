@@ -14,19 +14,34 @@ export interface UpstreamCall {
   fetch: typeof fetch;
   url: string;
   method: string;
-  authorization: string;
+  /** From `createUpstreamHeaders`, made once per proxy. */
+  headers: UpstreamHeaders;
   timeoutMs: number;
   body: string | undefined;
   /** Strings that must never come back to the browser in an error message (credential values, MFA answers, keys). */
   secrets: readonly string[];
 }
 
+/** The only headers MX ever gets from the proxy; none of the browser's. */
+export interface UpstreamHeaders {
+  withoutBody: Readonly<Record<string, string>>;
+  withBody: Readonly<Record<string, string>>;
+}
+
 /** What the proxy answers with after a successful upstream call. */
 export interface UpstreamResult {
   status: number;
-  /** Parsed JSON (re-serialised by the caller), or `null` for a body-less answer such as 204. */
-  json: unknown;
+  /** The body, already parsed once and known to be valid JSON, or `null` for a body-less answer such as 204. */
+  jsonText: string | null;
   upstreamStatus: number;
+}
+
+const decoder = new TextDecoder();
+
+/** The upstream request headers for one proxy, built once rather than per call. */
+export function createUpstreamHeaders(authorization: string): UpstreamHeaders {
+  const withoutBody = Object.freeze({ Authorization: authorization, Accept: MX_ACCEPT });
+  return { withoutBody, withBody: Object.freeze({ ...withoutBody, 'Content-Type': 'application/json' }) };
 }
 
 const TIMED_OUT = Symbol('timed out');
@@ -37,8 +52,7 @@ const TIMED_OUT = Symbol('timed out');
  * and `Retry-After` come back; no upstream header, stack or raw body ever does.
  */
 export async function callUpstream(call: UpstreamCall): Promise<UpstreamResult> {
-  const headers: Record<string, string> = { Authorization: call.authorization, Accept: MX_ACCEPT };
-  if (call.body !== undefined) headers['Content-Type'] = 'application/json';
+  const headers = call.body === undefined ? call.headers.withoutBody : call.headers.withBody;
 
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -78,10 +92,12 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamResult> 
 
   const status = response.status;
   if (status >= 200 && status < 300) {
-    if (status === 204 || status === 205 || text.trim() === '') return { status: 204, json: null, upstreamStatus: status };
-    const json = parseJson(text);
-    if (json === undefined) throw new ProxyError(502, GENERIC_MESSAGES.unreachable, 'upstream_malformed', { upstreamStatus: status });
-    return { status, json, upstreamStatus: status };
+    if (status === 204 || status === 205 || text.trim() === '') return { status: 204, jsonText: null, upstreamStatus: status };
+    // Parsed only to check it is JSON: nothing is filtered out of a success body, so the checked text is passed on.
+    if (parseJson(text) === undefined) {
+      throw new ProxyError(502, GENERIC_MESSAGES.unreachable, 'upstream_malformed', { upstreamStatus: status });
+    }
+    return { status, jsonText: text, upstreamStatus: status };
   }
   if (status >= 300 && status < 400) {
     throw new ProxyError(502, GENERIC_MESSAGES.unreachable, 'upstream_redirect', { upstreamStatus: status });
@@ -173,5 +189,5 @@ async function readLimited(response: Response): Promise<string> {
     all.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(all);
+  return decoder.decode(all);
 }

@@ -6,7 +6,7 @@ import * as v from 'valibot';
 
 import type { MemberFieldOptions } from './bodySchemas.ts';
 import { createBodySchemas, describeBodyIssue } from './bodySchemas.ts';
-import { callUpstream } from './callUpstream.ts';
+import { callUpstream, createUpstreamHeaders } from './callUpstream.ts';
 import { USER_GUID_PATTERN } from './patterns.ts';
 import type { ProxyReason } from './proxyError.ts';
 import { GENERIC_MESSAGES, ProxyError } from './proxyError.ts';
@@ -91,6 +91,9 @@ const ALL_METHODS = 'GET, POST, PUT, DELETE';
 const LOGGED_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH']);
 const CORS_REQUEST_HEADERS = new Set(['authorization', 'content-type', 'x-member-connect']);
 const MAX_QUERY_LENGTH = 2048;
+// A proxy serves the same few signed-in users over and over: their SHA-256 is remembered rather than recomputed.
+const USER_KEY_CACHE_SIZE = 1024;
+const JSON_HEADERS: Readonly<Record<string, string>> = { 'Content-Type': 'application/json' };
 
 /**
  * The partner-side proxy between the widget and MX: a Hono app (a Web-standard `fetch` handler) exposing only the
@@ -111,6 +114,8 @@ export function createConnectProxy(options: ConnectProxyOptions): Hono {
   const now = options.now ?? Date.now;
   const authorization = `Basic ${base64(`${config.clientId}:${config.apiKey}`)}`;
   const secretsOfConfig = [config.apiKey, authorization];
+  const upstreamHeaders = createUpstreamHeaders(authorization);
+  const userKeyOf = createUserKeyCache();
 
   const app = config.basePath === undefined ? new Hono<ProxyEnv>() : new Hono<ProxyEnv>().basePath(config.basePath);
 
@@ -150,7 +155,7 @@ export function createConnectProxy(options: ConnectProxyOptions): Hono {
       throw new ProxyError(403, 'Missing the X-Member-Connect: 1 request header.', 'missing_csrf_header');
     }
     state.userGuid = await authenticateRequest(c.req.raw);
-    state.userKey = await sha256Hex(state.userGuid);
+    state.userKey = await userKeyOf(state.userGuid);
     await next();
   });
 
@@ -197,14 +202,16 @@ export function createConnectProxy(options: ConnectProxyOptions): Hono {
       fetch: config.fetch,
       url,
       method: route.method,
-      authorization,
+      headers: upstreamHeaders,
       timeoutMs: config.timeoutMs,
       body,
       secrets,
     });
     state.upstreamStatus = result.upstreamStatus;
-    if (result.json === null) return c.body(null, 204);
-    return c.json(result.json, result.status as ContentfulStatusCode);
+    if (result.jsonText === null) return c.body(null, 204);
+    // callUpstream has parsed this text and found it valid JSON; re-serialising the parse would give the browser the
+    // same value, so the text goes out as it came.
+    return c.body(result.jsonText, result.status as ContentfulStatusCode, JSON_HEADERS);
   }
 
   async function authenticateRequest(request: Request): Promise<string> {
@@ -328,7 +335,7 @@ function readParams(c: Context<ProxyEnv>): Record<string, string> {
 }
 
 function readQuery(url: string, route: ProxyRoute): string {
-  const search = new URL(url).search;
+  const search = searchOf(url);
   if (search.length > MAX_QUERY_LENGTH) throw new ProxyError(400, 'Query string too long.', 'bad_query');
   const incoming = new URLSearchParams(search);
   const outgoing = new URLSearchParams();
@@ -373,6 +380,38 @@ function allowedMethods(path: string): string {
   return PROXY_ROUTES.filter((route) => route.path === path)
     .map((route) => route.method)
     .join(', ');
+}
+
+/**
+ * `new URL(url).search` without building a URL: `url` is a Request's URL, already parsed and serialised, so its first
+ * `?` starts the query and a `#` after it can only start the fragment.
+ */
+function searchOf(url: string): string {
+  const start = url.indexOf('?');
+  if (start === -1) return '';
+  const hash = url.indexOf('#', start);
+  const search = hash === -1 ? url.slice(start) : url.slice(start, hash);
+  return search === '?' ? '' : search;
+}
+
+/** SHA-256 hex of a user guid, memoised in a small LRU (Map order = least recently used first). */
+function createUserKeyCache(): (userGuid: string) => Promise<string> {
+  const keys = new Map<string, string>();
+  return async (userGuid) => {
+    const known = keys.get(userGuid);
+    if (known !== undefined) {
+      keys.delete(userGuid);
+      keys.set(userGuid, known);
+      return known;
+    }
+    const key = await sha256Hex(userGuid);
+    if (keys.size >= USER_KEY_CACHE_SIZE) {
+      const oldest = keys.keys().next().value;
+      if (oldest !== undefined) keys.delete(oldest);
+    }
+    keys.set(userGuid, key);
+    return key;
+  };
 }
 
 async function sha256Hex(text: string): Promise<string> {

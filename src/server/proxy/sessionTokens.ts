@@ -25,8 +25,18 @@ const TOKEN_PREFIX = 'mc1';
 const MAX_TTL_SECONDS = 24 * 60 * 60;
 // A signed payload is a small JSON object; anything longer than this is refused before any crypto runs.
 const TOKEN_PATTERN = /^mc1\.([A-Za-z0-9_-]{1,400})\.([A-Za-z0-9_-]{43})$/;
+// The widget sends the same token on every request until it expires, so each instance remembers the tokens it has
+// already verified. The cache only skips recomputing a MAC whose result cannot change (same secret, same bytes); the
+// expiry is still checked on every call. Bounded so a flood of valid tokens cannot grow it.
+const VERIFIED_CACHE_SIZE = 1024;
 
 const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+
+interface VerifiedToken {
+  sub: string;
+  expiresAt: number;
+}
 
 /**
  * Session tokens for iframe use: `mc1.<payload>.<signature>`, where the payload is base64url JSON `{sub, exp}` and the
@@ -58,6 +68,15 @@ export function createSessionTokens(options: SessionTokenOptions): SessionTokens
   ]);
   const sign = async (data: string): Promise<Uint8Array> =>
     new Uint8Array(await crypto.subtle.sign('HMAC', await keyPromise, encoder.encode(data)));
+  // Only tokens whose MAC and claims checked out go in (Map order = least recently used first).
+  const verified = new Map<string, VerifiedToken>();
+  const remember = (token: string, entry: VerifiedToken): void => {
+    if (verified.size >= VERIFIED_CACHE_SIZE) {
+      const oldest = verified.keys().next().value;
+      if (oldest !== undefined) verified.delete(oldest);
+    }
+    verified.set(token, entry);
+  };
 
   return {
     async issue(userGuid) {
@@ -72,6 +91,13 @@ export function createSessionTokens(options: SessionTokenOptions): SessionTokens
     async verify(token) {
       try {
         if (typeof token !== 'string') return null;
+        const known = verified.get(token);
+        if (known !== undefined) {
+          verified.delete(token);
+          if (now() >= known.expiresAt) return null;
+          verified.set(token, known);
+          return known.sub;
+        }
         const match = TOKEN_PATTERN.exec(token);
         if (match === null) return null;
         const [, payload = '', signature = ''] = match;
@@ -81,12 +107,13 @@ export function createSessionTokens(options: SessionTokenOptions): SessionTokens
         // Only a payload we signed ourselves gets parsed.
         const bytes = base64UrlDecode(payload);
         if (bytes === null) return null;
-        const claims: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+        const claims: unknown = JSON.parse(strictDecoder.decode(bytes));
         if (typeof claims !== 'object' || claims === null) return null;
         const { sub, exp } = claims as { sub?: unknown; exp?: unknown };
         if (typeof sub !== 'string' || !USER_GUID_PATTERN.test(sub)) return null;
         if (typeof exp !== 'number' || !Number.isFinite(exp)) return null;
         if (now() >= exp * 1000) return null;
+        remember(token, { sub, expiresAt: exp * 1000 });
         return sub;
       } catch {
         return null;

@@ -215,6 +215,17 @@ describe('query parameters', () => {
     expect(search?.get('supports_account_verification')).toBe('true');
     expect(search?.get('iso_country_code')).toBe('US');
   });
+
+  it('reads the query only up to a fragment, and forwards none for a bare `?`', async () => {
+    const { proxy, call, calls, tokens } = createKit();
+    const headers = { 'X-Member-Connect': '1', Authorization: `Bearer ${await tokens.issue(ALICE)}` };
+    const withFragment = await proxy.request(new Request('http://proxy.test/institutions?name=mx#page=0&foo=1', { headers }));
+    expect(withFragment.status).toBe(200);
+    expect(calls[0]?.url.search).toBe('?name=mx');
+    expect((await call('/institutions?')).status).toBe(200);
+    expect(calls[1]?.url.search).toBe('');
+    expect(calls[1]?.url.href).toBe(`${BASE_URL}/institutions`);
+  });
 });
 
 describe('request bodies', () => {
@@ -515,9 +526,23 @@ describe('upstream answers', () => {
     expect(logs[0]).toMatchObject({ status: 502, reason: 'upstream_refused_credentials', upstreamStatus: 401 });
   });
 
+  it('passes a success body on as the same JSON value, typed application/json, with no MX header', async () => {
+    const text = '{ "institutions": [ {"code": "mxbank", "name": "MX Bank \\u00e9"} ],\n  "pagination": {"total_entries": 1} }';
+    const { call } = createKit({}, () => new Response(text, { status: 200, headers: { 'Content-Type': 'application/vnd.mx.api.v1+json', 'X-Upstream': 'leak' } }));
+    const response = await call('/institutions');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('x-upstream')).toBeNull();
+    expect(await response.json()).toEqual(JSON.parse(text));
+  });
+
   it('answers 502 for malformed JSON and for redirects', async () => {
     const malformed = createKit({}, () => new Response('<html>oops', { status: 200 }));
     expect((await malformed.call('/institutions')).status).toBe(502);
+    const truncated = createKit({}, () => json({ institutions: [] }).text().then((t) => new Response(t.slice(0, -1))));
+    const cut = await truncated.call('/institutions');
+    expect(cut.status).toBe(502);
+    expect(await cut.json()).toEqual({ error: { message: expect.any(String) } });
     const redirect = createKit({}, () => new Response(null, { status: 302, headers: { Location: 'https://evil.test/' } }));
     const response = await redirect.call('/institutions');
     expect(response.status).toBe(502);
@@ -576,6 +601,18 @@ describe('logging', () => {
     expect(status.userHash).toBe(hex.slice(0, 16));
     const everything = JSON.stringify(logs);
     for (const secret of ['secret-search-term', 'hunter2-secret', MEMBER, ALICE, 'x=1']) expect(everything).not.toContain(secret);
+  });
+
+  it('hashes each user to their own userHash on every request', async () => {
+    const { call, logs } = createKit();
+    for (const user of [ALICE, BOB, ALICE, BOB]) await call(`/members/${MEMBER}/status`, { user });
+    const hashOf = async (guid: string) => {
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(guid)));
+      return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('').slice(0, 16);
+    };
+    const [alice, bob] = [await hashOf(ALICE), await hashOf(BOB)];
+    expect(alice).not.toBe(bob);
+    expect(logs.map((l) => l.userHash)).toEqual([alice, bob, alice, bob]);
   });
 
   it('gives every response its own X-Request-Id, matching the log', async () => {

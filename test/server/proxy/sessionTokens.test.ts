@@ -46,6 +46,33 @@ describe('createSessionTokens', () => {
     await expect(tokens.verify(`${token.slice(0, -2)}${last}${token.at(-1)}`)).resolves.toBeNull();
   });
 
+  it('still refuses a tampered copy of a token it has just accepted', async () => {
+    const tokens = createSessionTokens({ secret: SECRET });
+    const token = await tokens.issue(USER);
+    await expect(tokens.verify(token)).resolves.toBe(USER);
+    await expect(tokens.verify(token)).resolves.toBe(USER);
+    const last = token.at(-2) === 'A' ? 'B' : 'A';
+    await expect(tokens.verify(`${token.slice(0, -2)}${last}${token.at(-1)}`)).resolves.toBeNull();
+    await expect(tokens.verify(`${token} `)).resolves.toBeNull();
+  });
+
+  it('keeps verifying correctly after many distinct tokens, and expires each one on time', async () => {
+    const time = clock();
+    const tokens = createSessionTokens({ secret: SECRET, ttlSeconds: 3600, now: time.now });
+    const issued: string[] = [];
+    for (let i = 0; i < 1100; i += 1) {
+      issued.push(await tokens.issue(USER));
+      time.advance(1000);
+    }
+    expect(new Set(issued).size).toBe(issued.length);
+    for (const token of issued) await expect(tokens.verify(token)).resolves.toBe(USER);
+    // The first token was issued 1100 s ago with a 3600 s life: still good, then refused once its hour is up.
+    await expect(tokens.verify(issued[0] ?? '')).resolves.toBe(USER);
+    time.advance(3600_000 - 1100_000);
+    await expect(tokens.verify(issued[0] ?? '')).resolves.toBeNull();
+    await expect(tokens.verify(issued[1] ?? '')).resolves.toBe(USER);
+  });
+
   it('refuses a token signed with another secret', async () => {
     const other = createSessionTokens({ secret: `${SECRET}-other` });
     const tokens = createSessionTokens({ secret: SECRET });
