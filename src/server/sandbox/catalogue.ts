@@ -53,7 +53,8 @@ export interface CredentialOption {
 /**
  * A credential as served. The first six fields are the v20111101 schema; the optional ones are extras the spec lacks
  * (documented in docs/sandbox.md): `options` (as in Atrium's docs), `image_data` (IMAGE_DATA), `url` (URL,
- * CONTENT_URL, IMAGE_URL), `value` (HIDDEN: the value to send back as given).
+ * CONTENT_URL, IMAGE_URL), `value` (HIDDEN: the value to send back as given). A `url` starting with `/` is a path the
+ * sandbox serves itself; it is made absolute from the request URL and mount prefix when served.
  */
 export interface CatalogueCredential {
   readonly guid: string;
@@ -117,14 +118,21 @@ function buildCredentials(code: string, drafts: readonly CredentialDraft[]): Cat
   }));
 }
 
-const svgUri = (body: string): string =>
-  `data:image/svg+xml;base64,${btoa(`<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">${body}</svg>`)}`;
+const svgUri = (label: string, body: string): string =>
+  `data:image/svg+xml;base64,${btoa(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64" role="img" aria-label="${label}"><title>${label}</title>${body}</svg>`,
+  )}`;
+// Security-image choices: one light tile each, distinct in shape and colour.
+const tile = (label: string, body: string): string => svgUri(label, `<rect width="64" height="64" rx="8" fill="#eef2f5"/>${body}`);
+
+/** Where the sandbox serves an institution's site-key picture (relative to the sandbox root). */
+export const siteKeyPath = (code: string): string => `/sitekeys/${encodeURIComponent(code)}.svg`;
 
 const LOGIN: CredentialDraft = { kind: 'LOGIN', field_name: 'LOGIN', label: 'Username' };
 const PASSWORD: CredentialDraft = { kind: 'PASSWORD', field_name: 'PASSWORD', label: 'Password' };
 
 /** Credential-set templates; each generated institution gets one. Together they cover every credential type. */
-const CREDENTIAL_SETS: readonly ((site: string) => CredentialDraft[])[] = [
+const CREDENTIAL_SETS: readonly ((site: string, code: string) => CredentialDraft[])[] = [
   () => [LOGIN, PASSWORD],
   () => [{ ...LOGIN, label: 'User ID' }, PASSWORD, { kind: 'TEXT', field_name: 'MEMBER_NUMBER', label: 'Member number' }],
   () => [
@@ -161,9 +169,9 @@ const CREDENTIAL_SETS: readonly ((site: string) => CredentialDraft[])[] = [
     { kind: 'URL', field_name: 'TERMS_URL', label: 'Read the online banking terms', url: `${site}/terms` },
     { kind: 'CONTENT_URL', field_name: 'PRIVACY_NOTICE', label: 'Privacy notice', url: `${site}/privacy` },
   ],
-  (site) => [
+  (_site, code) => [
     LOGIN,
-    { kind: 'IMAGE_URL', field_name: 'SITE_KEY_IMAGE', label: 'Your site key image', url: `${site}/sitekey.png` },
+    { kind: 'IMAGE_URL', field_name: 'SITE_KEY_IMAGE', label: 'Your site key image', url: siteKeyPath(code) },
     PASSWORD,
   ],
   () => [
@@ -173,7 +181,7 @@ const CREDENTIAL_SETS: readonly ((site: string) => CredentialDraft[])[] = [
       kind: 'IMAGE_DATA',
       field_name: 'VERIFICATION_CODE',
       label: 'Type the characters in the picture',
-      image_data: svgUri('<rect width="64" height="64" fill="#445"/><text x="32" y="38" font-size="14" text-anchor="middle" fill="#fff" font-family="monospace">7XK2</text>'),
+      image_data: svgUri('The characters: 7XK2', '<rect width="64" height="64" fill="#445"/><text x="32" y="38" font-size="14" text-anchor="middle" fill="#fff" font-family="monospace">7XK2</text>'),
     },
   ],
   () => [
@@ -184,9 +192,17 @@ const CREDENTIAL_SETS: readonly ((site: string) => CredentialDraft[])[] = [
       field_name: 'SECURITY_IMAGE',
       label: 'Choose your security image',
       options: [
-        { label: 'Sailboat', value: 'sailboat', data_uri: svgUri('<path d="M32 8v40H12z" fill="#39c"/><rect x="8" y="50" width="48" height="6" fill="#963"/>') },
-        { label: 'Mountain', value: 'mountain', data_uri: svgUri('<path d="M4 56 26 16l14 24 8-10 12 26z" fill="#585"/>') },
-        { label: 'Sun', value: 'sun', data_uri: svgUri('<circle cx="32" cy="32" r="16" fill="#fb3"/>') },
+        {
+          label: 'Sailboat',
+          value: 'sailboat',
+          data_uri: tile('Sailboat', '<path d="M31 8v34H13z" fill="#39c"/><path d="M35 14v28h16z" fill="#7bd"/><path d="M8 45h48l-7 9H15z" fill="#963"/>'),
+        },
+        { label: 'Mountain', value: 'mountain', data_uri: tile('Mountain', '<path d="M4 56 26 16l14 24 8-10 12 26z" fill="#585"/><path d="m20 27 6-11 6 11z" fill="#fff"/>') },
+        {
+          label: 'Sun',
+          value: 'sun',
+          data_uri: tile('Sun', '<circle cx="32" cy="32" r="13" fill="#fb3"/><path d="M32 6v9M32 49v9M6 32h9M49 32h9M14 14l6 6M44 44l6 6M14 50l6-6M44 20l6-6" stroke="#fb3" stroke-width="4" stroke-linecap="round"/>'),
+        },
       ],
     },
   ],
@@ -240,7 +256,7 @@ function generated(): CatalogueInstitution[] {
     const index = result.length;
     const site = `https://www.${code.replaceAll('_', '')}.example`;
     const oauth = index % 17 === 5;
-    const drafts = oauth ? OAUTH_SET(site) : (CREDENTIAL_SETS[index % CREDENTIAL_SETS.length] as (s: string) => CredentialDraft[])(site);
+    const drafts = oauth ? OAUTH_SET(site) : (CREDENTIAL_SETS[index % CREDENTIAL_SETS.length] as (s: string, c: string) => CredentialDraft[])(site, code);
     const withSteps = index % 3 === 0;
     result.push({
       code,

@@ -6,7 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import type { components } from '../../api/mxTypes.generated.ts';
-import { getCatalogue } from './catalogue.ts';
+import { getCatalogue, siteKeyPath } from './catalogue.ts';
 import type { CatalogueCredential, CatalogueInstitution } from './catalogue.ts';
 import { droppedResponse, FAULT_HEADER, malformed, parseFaultHeader, statusFaultError } from './faults.ts';
 import type { Fault } from './faults.ts';
@@ -35,6 +35,7 @@ import {
   safeOrigin,
 } from './oauthPages.ts';
 import { paginate } from './pagination.ts';
+import { siteKeySvg } from './siteKeyImage.ts';
 
 type Schemas = components['schemas'];
 
@@ -244,7 +245,15 @@ export function createSandbox(options: SandboxOptions = {}): Hono<Env> {
     };
   };
 
-  const credentialWire = (credential: CatalogueCredential): Schemas['CredentialResponse'] => ({ ...credential });
+  // A catalogue `url` starting with '/' is served by the sandbox itself (site-key images): absolute, like the logos.
+  const credentialWire =
+    (c: Ctx) =>
+    (credential: CatalogueCredential): Schemas['CredentialResponse'] => {
+      const served: CatalogueCredential = credential.url?.startsWith('/')
+        ? { ...credential, url: `${baseUrl(c)}${credential.url}` }
+        : { ...credential };
+      return served;
+    };
 
   const userWire = (user: UserRecord): Schemas['UserResponse'] => ({
     email: user.email,
@@ -300,7 +309,7 @@ export function createSandbox(options: SandboxOptions = {}): Hono<Env> {
     });
   };
 
-  // ---- public browser routes: consent page, its assets, logos (no Basic auth: a browser opens them) ---------------
+  // ---- public browser routes: consent page, its assets, logos, site keys (no Basic auth: a browser opens them) ----
 
   const asset = (c: Ctx, body: string, type: string): Response =>
     c.body(body, 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=3600' });
@@ -373,6 +382,14 @@ export function createSandbox(options: SandboxOptions = {}): Hono<Env> {
     const institution = match && catalogue.byCode.get(match[1] ?? '');
     if (!match || !institution) return fail(404, 'Logo not found.');
     return asset(c, logoSvg(institution.name, institution.colour, Number(match[2])), 'image/svg+xml');
+  });
+
+  route('GET', '/sitekeys/:file', (c) => {
+    const code = /^(.+)\.svg$/.exec(c.req.param('file') ?? '')?.[1] ?? '';
+    const institution = catalogue.byCode.get(code);
+    // Only institutions whose credentials name this picture have one.
+    if (!institution?.credentials.some((credential) => credential.url === siteKeyPath(code))) return fail(404, 'Image not found.');
+    return asset(c, siteKeySvg(institution.name, institution.colour), 'image/svg+xml');
   });
 
   // ---- the MX API: faults, auth, Accept ---------------------------------------------------------------------------
@@ -512,7 +529,7 @@ export function createSandbox(options: SandboxOptions = {}): Hono<Env> {
   route('GET', '/institutions/:institution_code/credentials', (c) => {
     const institution = getInstitution(c.req.param('institution_code'));
     const { items, pagination } = paginate(institution.credentials, c.req.query(), 1000);
-    return json(c, { credentials: items.map(credentialWire), pagination });
+    return json(c, { credentials: items.map(credentialWire(c)), pagination });
   });
 
   // ---- members -----------------------------------------------------------------------------------------------------
@@ -673,7 +690,7 @@ export function createSandbox(options: SandboxOptions = {}): Hono<Env> {
     const found = await memberRequest(c);
     if ('response' in found) return found.response;
     const { items, pagination } = paginate(found.member.institution.credentials, c.req.query(), 1000);
-    return json(c, { credentials: items.map(credentialWire), pagination });
+    return json(c, { credentials: items.map(credentialWire(c)), pagination });
   });
 
   route('GET', '/users/:user_guid/members/:member_guid/oauth_window_uri', async (c) => {

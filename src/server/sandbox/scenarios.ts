@@ -48,20 +48,32 @@ export type Scenario =
   | { readonly kind: 'slow'; readonly status: ConnectionStatus }
   | { readonly kind: 'mfa'; readonly rounds: readonly (readonly ChallengeTemplate[])[] };
 
-// Small generated images so challenges carry real data URIs without external hosts.
-const svgDataUri = (body: string, fill: string): string =>
-  `data:image/svg+xml;base64,${btoa(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96" viewBox="0 0 96 96"><rect width="96" height="96" rx="12" fill="${fill}"/>${body}</svg>`,
-  )}`;
+/** The answer that satisfies a TEXT, TOKEN or IMAGE_DATA challenge (MX Bank: "answer `correct`"); tokens also take this code. */
+export const CORRECT_ANSWER = 'correct';
+export const CORRECT_TOKEN = '123456';
 
+// Small generated images so challenges carry real data URIs without external hosts. Each names what it shows
+// (role="img" + aria-label + title) for anyone opening the picture on its own.
+const svgDataUri = (label: string, width: number, height: number, body: string): string =>
+  `data:image/svg+xml;base64,${btoa(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${label}"><title>${label}</title>${body}</svg>`,
+  )}`;
+const choiceImage = (label: string, shape: string): string =>
+  svgDataUri(label, 96, 96, `<rect width="96" height="96" rx="12" fill="#eeeeee"/>${shape}`);
+
+// The picture shows exactly the accepted answer (CORRECT_ANSWER), large, dark on light, in a plain font: the
+// sandbox tests the flow, not anyone's eyesight.
 const CAPTCHA_IMAGE = svgDataUri(
-  '<text x="48" y="58" font-family="monospace" font-size="22" text-anchor="middle" fill="#fff">c0rr3ct</text>',
-  '#33475b',
+  `The characters: ${CORRECT_ANSWER}`,
+  240,
+  80,
+  '<rect x="1" y="1" width="238" height="78" rx="10" fill="#f4f6f8" stroke="#8a99a8" stroke-width="2"/>' +
+    `<text x="120" y="53" font-family="Helvetica, Arial, sans-serif" font-size="38" font-weight="700" letter-spacing="3" text-anchor="middle" fill="#14212e">${CORRECT_ANSWER}</text>`,
 );
 const IMAGE_CHOICES = [
-  { label: 'A red circle', value: 'red_circle', image: svgDataUri('<circle cx="48" cy="48" r="28" fill="#d33"/>', '#eee') },
-  { label: 'A green square', value: 'correct', image: svgDataUri('<rect x="22" y="22" width="52" height="52" fill="#2a2"/>', '#eee') },
-  { label: 'A blue triangle', value: 'blue_triangle', image: svgDataUri('<path d="M48 18 80 76H16z" fill="#36c"/>', '#eee') },
+  { label: 'A red circle', value: 'red_circle', image: choiceImage('A red circle', '<circle cx="48" cy="48" r="28" fill="#d33"/>') },
+  { label: 'A green square', value: 'correct', image: choiceImage('A green square', '<rect x="22" y="22" width="52" height="52" fill="#2a2"/>') },
+  { label: 'A blue triangle', value: 'blue_triangle', image: choiceImage('A blue triangle', '<path d="M48 18 80 76H16z" fill="#36c"/>') },
 ];
 
 const TEXT_CHALLENGE: ChallengeTemplate = {
@@ -105,10 +117,6 @@ const PHONE_CHALLENGE: ChallengeTemplate = {
   ],
 };
 
-/** The answer that satisfies a TEXT, TOKEN or IMAGE_DATA challenge (MX Bank: "answer `correct`"); tokens also take this code. */
-export const CORRECT_ANSWER = 'correct';
-export const CORRECT_TOKEN = '123456';
-
 /** Failure passwords MX documents for `mxuser`; they can also be given as an MFA answer. */
 const ERROR_PASSWORDS: Readonly<Record<string, { status: ConnectionStatus; reason: string }>> = {
   BAD_REQUEST: { status: 'FAILED', reason: 'You must fill out the username and password fields.' },
@@ -142,7 +150,7 @@ const NAMED_SCENARIOS: ReadonlyMap<string, { scenario: Scenario; outcome: string
   });
   map.set('image', {
     scenario: { kind: 'mfa', rounds: [[IMAGE_DATA_CHALLENGE]] },
-    outcome: 'CHALLENGED with an IMAGE_DATA question (MX); answer `correct` to connect',
+    outcome: 'CHALLENGED with an IMAGE_DATA question (MX); the picture shows `correct`: type it to connect',
   });
   for (const [password, { status, reason }] of Object.entries(ERROR_PASSWORDS)) {
     map.set(password, { scenario: { kind: 'end', status, reason }, outcome: `${status}: "${reason}" (MX)` });

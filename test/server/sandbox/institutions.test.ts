@@ -1,9 +1,9 @@
 // Institutions: search, filters, MX's records_per_page rules and other pagination edges, favorites, read,
-// credentials covering every credential type, logos served by the sandbox under its mount prefix.
+// credentials covering every credential type, logos and site-key pictures served by the sandbox under its mount prefix.
 import { describe, expect, it } from 'vitest';
 
-import { CREDENTIAL_TYPES } from '../../../src/server/sandbox/index.ts';
-import { createHarness, ORIGIN, PREFIX } from './harness.ts';
+import { CREDENTIAL_TYPES, createSandbox } from '../../../src/server/sandbox/index.ts';
+import { AUTH, createHarness, MX_ACCEPT, ORIGIN, PREFIX } from './harness.ts';
 
 interface Institution {
   code: string;
@@ -159,7 +159,9 @@ describe('favorites, read, credentials, logos', () => {
       expect(options.every((option) => option.guid.startsWith('CRD-') && option.label && option.value)).toBe(true);
     }
     expect(seen.get('IMAGE_DATA')!.image_data).toMatch(/^data:image\//);
-    for (const type of ['URL', 'CONTENT_URL', 'IMAGE_URL']) expect(seen.get(type)!.url, type).toMatch(/^https:\/\//);
+    for (const type of ['URL', 'CONTENT_URL']) expect(seen.get(type)!.url, type).toMatch(/^https:\/\//);
+    // The site-key picture is the sandbox's own (see the next describe block).
+    expect(seen.get('IMAGE_URL')!.url).toMatch(new RegExp(`^${ORIGIN}${PREFIX}/sitekeys/[a-z0-9_]+\\.svg$`));
     expect(seen.get('HIDDEN')!.value).toEqual(expect.any(String));
   });
 
@@ -167,5 +169,61 @@ describe('favorites, read, credentials, logos', () => {
     const a = await createHarness().call('GET', '/institutions?records_per_page=100&page=3');
     const b = await createHarness().call('GET', '/institutions?records_per_page=100&page=3');
     expect(a.body).toEqual(b.body);
+  });
+});
+
+describe('IMAGE_URL site-key pictures', () => {
+  async function imageUrlInstitution(h: ReturnType<typeof createHarness>) {
+    const list = await h.call('GET', '/institutions?records_per_page=100');
+    for (const institution of list.body.institutions as Institution[]) {
+      const reply = await h.call('GET', `/institutions/${institution.code}/credentials`);
+      const credentials = reply.body.credentials as { guid: string; type: string; label: string; url?: string }[];
+      const image = credentials.find((credential) => credential.type === 'IMAGE_URL');
+      if (image) return { institution, credentials, image };
+    }
+    throw new Error('no IMAGE_URL institution on the first page');
+  }
+
+  it('serves the picture the credential names, under the mount prefix, as an SVG image without Basic auth', async () => {
+    const h = createHarness();
+    const { institution, image } = await imageUrlInstitution(h);
+    expect(image.url).toBe(`${ORIGIN}${PREFIX}/sitekeys/${institution.code}.svg`);
+    const picture = await h.app.request(image.url!);
+    expect(picture.status).toBe(200);
+    expect(picture.headers.get('content-type')).toBe('image/svg+xml');
+    const svg = await picture.text();
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" [^>]*role="img"/);
+    expect(svg).toContain(`aria-label="${institution.name} site key image"`);
+  });
+
+  it('gives a member\u2019s credentials the same URL, and a sandbox at the root serves it at the root', async () => {
+    const h = createHarness();
+    const { institution, credentials, image } = await imageUrlInstitution(h);
+    const user = await h.createUser();
+    const answers = credentials
+      .filter((credential) => credential.type === 'LOGIN' || credential.type === 'PASSWORD')
+      .map((credential) => ({ guid: credential.guid, value: 'someone' }));
+    const created = await h.call('POST', `/users/${user}/members`, { member: { institution_code: institution.code, credentials: answers } });
+    expect(created.status).toBe(202);
+    const listed = await h.call('GET', `/users/${user}/members/${created.body.member.guid}/credentials`);
+    expect(listed.body.credentials.find((credential: { type: string }) => credential.type === 'IMAGE_URL').url).toBe(image.url);
+
+    const root = createSandbox();
+    const headers = { Authorization: AUTH, Accept: MX_ACCEPT };
+    const rootCredentials = await (await root.request(`http://127.0.0.1:8089/institutions/${institution.code}/credentials`, { headers })).json();
+    const rootUrl = rootCredentials.credentials.find((credential: { type: string }) => credential.type === 'IMAGE_URL').url;
+    expect(rootUrl).toBe(`http://127.0.0.1:8089/sitekeys/${institution.code}.svg`);
+    const picture = await root.request(rootUrl);
+    expect(picture.status).toBe(200);
+    expect(picture.headers.get('content-type')).toBe('image/svg+xml');
+  });
+
+  it('has no picture for an unknown institution or one without an IMAGE_URL credential', async () => {
+    const h = createHarness();
+    for (const path of ['/sitekeys/nope.svg', '/sitekeys/mxbank.svg', '/sitekeys/mxbank.png']) {
+      const reply = await h.app.request(`${ORIGIN}${PREFIX}${path}`);
+      expect(reply.status, path).toBe(404);
+      expect(reply.headers.get('content-type'), path).toBe(MX_ACCEPT);
+    }
   });
 });

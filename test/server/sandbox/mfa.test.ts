@@ -12,6 +12,12 @@ interface Challenge {
   image_data?: string;
 }
 
+const decodeSvg = (dataUri: string): string => {
+  const prefix = 'data:image/svg+xml;base64,';
+  expect(dataUri.startsWith(prefix)).toBe(true);
+  return atob(dataUri.slice(prefix.length));
+};
+
 async function challenged(password: string) {
   const h = createHarness();
   const user = await h.createUser();
@@ -74,6 +80,27 @@ describe('MFA', () => {
     expect(options.options!.every((option) => option.guid.startsWith('CRD-'))).toBe(true);
     const images = (await challenged('image_options')).challenges[0]!;
     expect(images.image_options!.every((option) => option.data_uri.startsWith('data:image/'))).toBe(true);
+  });
+
+  it('shows exactly the accepted answer in the IMAGE_DATA picture, which connects when typed', async () => {
+    const { challenges, resume, statusAfterVerdict } = await challenged('image');
+    const [image] = challenges as [Challenge];
+    const svg = decodeSvg(image.image_data!);
+    expect([...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((match) => match[1])).toEqual(['correct']);
+    expect(svg).toContain('aria-label="The characters: correct"');
+    expect((await resume([{ guid: image.guid, value: 'correct' }])).status).toBe(202);
+    expect((await statusAfterVerdict()).connection_status).toBe('CONNECTED');
+  });
+
+  it('draws each IMAGE_OPTIONS choice differently, the green square being the accepted one (as docs/sandbox.md says)', async () => {
+    const [images] = (await challenged('image_options')).challenges as [Challenge];
+    const options = images.image_options!;
+    expect(new Set(options.map((option) => option.data_uri)).size).toBe(options.length);
+    for (const option of options) expect(decodeSvg(option.data_uri), option.label).toContain(`aria-label="${option.label}"`);
+    const accepted = options.find((option) => option.value === 'correct')!;
+    expect(accepted.label).toBe('A green square');
+    // A square shape in green on the tile (the tile is the first rect, the shape the second).
+    expect(decodeSvg(accepted.data_uri)).toMatch(/<rect [^>]*\/><rect x="22" y="22" width="52" height="52" fill="#2a2"\/>/);
   });
 
   it('runs two rounds: choose a phone (OPTIONS), then enter the code (TOKEN)', async () => {
