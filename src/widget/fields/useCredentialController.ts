@@ -10,10 +10,9 @@ export function useCredentialController({ field, control, idPrefix }: Credential
     name: field.guid,
     control,
     rules: {
+      // A checkbox is never required: unchecked is an answer ("false"), not a missing one.
       validate: (value) =>
-        field.isOptional || (typeof value === 'string' ? value.trim() !== '' : value === true)
-          ? true
-          : t('fieldRequired', { label: field.label }),
+        field.isOptional || typeof value === 'boolean' || (typeof value === 'string' && value.trim() !== '') ? true : t('fieldRequired', { label: field.label }),
     },
   });
   const inputId = `${idPrefix}-${field.guid}`;

@@ -122,6 +122,21 @@ describe('credential field registry', { timeout: 20_000 }, () => {
     expect(onSubmit).not.toHaveBeenCalled();
   });
 
+  it('never requires a checkbox: an unchecked box submits as "false"', async () => {
+    const fields = [field('LOGIN'), field('CHECKBOX', { label: 'Remember this device' })];
+    const { user, onSubmit } = renderForm(fields);
+    await user.type(screen.getByLabelText('LOGIN label'), 'me');
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    await waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
+    expect(screen.queryByText('Remember this device is required.')).toBeNull();
+    expect(screen.getByRole('checkbox', { name: 'Remember this device' })).not.toHaveAttribute('aria-invalid');
+    const [values] = onSubmit.mock.calls[0] as [Record<string, string | boolean>];
+    expect(toCredentialAnswers(fields, values)).toEqual([
+      { guid: 'CRD-LOGIN', value: 'me' },
+      { guid: 'CRD-CHECKBOX', value: 'false' },
+    ]);
+  });
+
   it('builds the credentials array: typed values, booleans, given values, nothing for display-only types', () => {
     const answers = toCredentialAnswers(ALL_FIELDS, {
       'CRD-LOGIN': 'me',
