@@ -52,9 +52,27 @@ describe('connection status step', { timeout: 20_000 }, () => {
     await expectNoAxeViolations(container);
   });
 
+  // The sandbox runs on a manual clock here, so a transient status (CREATED, DELAYED, ...) stays on screen until the
+  // test has seen it, however slow the machine: the outcome never depends on how fast polls happen to be.
   it.each(CONNECTION_STATUSES.map((s) => [s, EXPECTED[s]] as const))('%s leads to its designed outcome', async (status, expected) => {
-    const { onSuccess, onEvent } = await connectWith(`STATUS_${status}`);
+    const PHASE_MS = 1000;
+    let time = 1_700_000_000_000;
+    const { onSuccess, onEvent } = await connectWith(`STATUS_${status}`, {
+      backend: { aggregationMs: PHASE_MS, now: () => time },
+    });
+    const reported = () =>
+      onEvent.mock.calls
+        .map(([e]) => e)
+        .filter((e) => e.type === 'mx/connect/memberStatusUpdate')
+        .map((e) => (e.metadata as { connection_status: string }).connection_status);
+    // The member exists once the widget has read its status at least once; only then does time move.
+    await waitFor(() => expect(reported().length).toBeGreaterThan(0), { timeout: 4000 });
+    time += PHASE_MS;
+    if (status !== 'CONNECTED' && status !== 'CHALLENGED') {
+      await waitFor(() => expect(reported()).toContain(status), { timeout: 4000 });
+    }
     if (expected.kind === 'connected') {
+      time += 10 * PHASE_MS;
       await screen.findByRole('heading', { name: 'Connected' }, { timeout: 4000 });
       await waitFor(() => expect(onSuccess).toHaveBeenCalledTimes(1));
     } else {
@@ -63,18 +81,17 @@ describe('connection status step', { timeout: 20_000 }, () => {
       if (expected.text !== undefined) expect(screen.getByRole('alert')).toHaveTextContent(expected.text);
       expect(onSuccess).not.toHaveBeenCalled();
     }
-    const reported = onEvent.mock.calls
-      .map(([e]) => e)
-      .filter((e) => e.type === 'mx/connect/memberStatusUpdate')
-      .map((e) => (e.metadata as { connection_status: string }).connection_status);
-    if (status !== 'CONNECTED' && status !== 'CHALLENGED') expect(reported).toContain(status);
   });
 
   it('says so when the connection is DELAYED', async () => {
-    await connectWith('STATUS_DELAYED', { backend: { aggregationMs: 300 } });
+    let time = 1_700_000_000_000;
+    const { onEvent } = await connectWith('STATUS_DELAYED', { backend: { aggregationMs: 1000, now: () => time } });
+    await waitFor(() => expect(onEvent.mock.calls.some(([e]) => e.type === 'mx/connect/memberStatusUpdate')).toBe(true));
+    time += 1000;
     expect(
       await screen.findByText('This is taking longer than usual. You can keep waiting.', {}, { timeout: 4000 }),
     ).toBeInTheDocument();
+    time += 10_000;
     await screen.findByRole('heading', { name: 'Connected' }, { timeout: 4000 });
   });
 
