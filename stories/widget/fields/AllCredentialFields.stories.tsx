@@ -126,7 +126,7 @@ export const ContentUrl = single('CONTENT_URL', async ({ canvas }) => {
 });
 export const ImageUrl = single('IMAGE_URL', async ({ canvas }) => {
   // The sandbox's image lives on a fictional host; the preview refuses off-origin requests, so only its alt text shows.
-  await expect(canvas.getByRole('img', { name: 'Your site key image' })).toHaveAttribute('src', expect.stringMatching(/sitekey\.png$/));
+  await expect(canvas.getByRole('img', { name: 'Your site key image' })).toHaveAttribute('src', expect.stringMatching(/\/sitekeys\/[a-z0-9_]+\.svg$/));
   await expect(canvas.queryByRole('textbox')).toBeNull();
 });
 export const ImageData = single('IMAGE_DATA', async ({ canvas }) => {
