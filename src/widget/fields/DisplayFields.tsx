@@ -1,8 +1,8 @@
 import { useController } from 'react-hook-form';
 
-import { useCopy } from '../ui/copyContext';
 import type { CredentialFieldProps } from './fieldTypes';
 import { TextField } from './TextField';
+import { NewTabHint } from '../ui/NewTabHint';
 
 /** Only http(s) and data:image URLs are ever put into the page. */
 export const safeUrl = (url: string | undefined): string | undefined => {
@@ -24,13 +24,12 @@ export function HiddenField({ field, control }: CredentialFieldProps) {
 
 /** URL, CONTENT_URL: a link in a new tab; nothing to enter. */
 export function LinkField({ field }: CredentialFieldProps) {
-  const t = useCopy();
   const href = safeUrl(field.url ?? field.value);
   if (href === undefined) return <p className="mc-text">{field.label}</p>;
   return (
     <p className="mc-text">
       <a href={href} target="_blank" rel="noopener noreferrer">
-        {field.label} <span className="mc-visually-hidden">{t('opensInNewTab')}</span>
+        {field.label}<NewTabHint />
       </a>
     </p>
   );

@@ -1,8 +1,11 @@
-import { screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import { delay, http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
 import { getCatalogue } from '../../../src/server/sandbox/catalogue';
+import { en } from '../../../src/widget/copy';
+import { SafeRichText } from '../../../src/widget/steps/CredentialsStep/InstitutionHeader';
+import { CopyContext } from '../../../src/widget/ui/copyContext';
 import { createFakeBackend } from '../../support/fakeBackend';
 import { server } from '../../support/mswServer';
 import { expectNoAxeViolations, renderWidget } from '../../support/renderWidget';
@@ -187,5 +190,26 @@ describe('credentials step', { timeout: 20_000 }, () => {
     expect(searches.count()).toBe(before);
     expect(eventTypes()).toContain('mx/connect/backToSearch');
     searches.stop();
+  });
+});
+
+describe('instructional text', () => {
+  it('ends the visible link text at the link: no stray space before the full stop', () => {
+    render(
+      <CopyContext.Provider value={en}>
+        <p data-testid="text">
+          <SafeRichText html={'Read this. <a href="https://mxbank.example/help">More about MX Bank</a>.'} />
+        </p>
+      </CopyContext.Provider>,
+    );
+    const link = screen.getByRole('link');
+    const hidden = link.querySelector('.mc-visually-hidden');
+    // What a sighted user sees: the page text without the screen-reader-only hint.
+    const visible = (node: Node): string =>
+      node === hidden ? '' : node.nodeType === Node.TEXT_NODE ? (node.textContent ?? '') : [...node.childNodes].map(visible).join('');
+    expect(visible(link)).toBe('More about MX Bank');
+    expect(visible(screen.getByTestId('text'))).toBe('Read this. More about MX Bank.');
+    // The separating space is inside the hint, so Chromium names the link "More about MX Bank (opens in a new tab)".
+    expect(hidden?.textContent).toBe(' (opens in a new tab)');
   });
 });

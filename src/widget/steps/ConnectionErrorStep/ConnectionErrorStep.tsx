@@ -10,6 +10,7 @@ import { useFlow } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';
 import { describeError } from '../../ui/errorCopy';
 import { ErrorMessage, StepLayout } from '../../ui/StepLayout';
+import { NewTabHint } from '../../ui/NewTabHint';
 
 interface ErrorDesign {
   title: MessageId;
@@ -51,7 +52,7 @@ export function ConnectionErrorStep({ institutionCode, memberGuid, kind }: Conne
       <div className="mc-actions">
         {design.linkToInstitution && site !== undefined ? (
           <a className="mc-button mc-button-primary" href={site} target="_blank" rel="noopener noreferrer">
-            {t('visitInstitution', { institution: name })} <span className="mc-visually-hidden">{t('opensInNewTab')}</span>
+            {t('visitInstitution', { institution: name })}<NewTabHint />
           </a>
         ) : null}
         {design.retry !== null ? (

@@ -3,13 +3,13 @@ import { Fragment, type ReactNode } from 'react';
 import type { Institution } from '../../../api/schemas';
 import { safeUrl } from '../../fields/DisplayFields';
 import { useCopy } from '../../ui/copyContext';
+import { NewTabHint } from '../../ui/NewTabHint';
 
 /**
  * Institution instructional text may contain `<a>` tags (mx-platform.md §3.1). It is rendered as text, with only
  * http(s) links turned into real links: no HTML is ever parsed into the page.
  */
 export function SafeRichText({ html }: { html: string }) {
-  const t = useCopy();
   const parts: ReactNode[] = [];
   const pattern = /<a\b[^>]*?href\s*=\s*["']([^"']*)["'][^>]*>(.*?)<\/a>/gis;
   let last = 0;
@@ -24,7 +24,7 @@ export function SafeRichText({ html }: { html: string }) {
         label
       ) : (
         <a key={index} href={href} target="_blank" rel="noopener noreferrer">
-          {label} <span className="mc-visually-hidden">{t('opensInNewTab')}</span>
+          {label}<NewTabHint />
         </a>
       ),
     );
@@ -71,7 +71,7 @@ export function InstitutionHeader({ institution }: { institution: Institution })
           {links.map((link) => (
             <li key={link.label}>
               <a href={link.href} target="_blank" rel="noopener noreferrer">
-                {link.label} <span className="mc-visually-hidden">{t('opensInNewTab')}</span>
+                {link.label}<NewTabHint />
               </a>
             </li>
           ))}

@@ -12,6 +12,7 @@ import { describeError } from '../../ui/errorCopy';
 import { InstitutionLogo } from '../../ui/InstitutionLogo';
 import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
 import { useMemberStatus } from '../ConnectionStatusStep/ConnectionStatusStep';
+import { NewTabHint } from '../../ui/NewTabHint';
 
 export interface OAuthStepProps {
   institutionCode: string;
@@ -158,7 +159,7 @@ export function OAuthStep({ institutionCode, memberGuid, attempt }: OAuthStepPro
           <p>{t('oauthBlocked')}</p>
           <p>
             <a href={windowUri} target="_blank" rel="opener" className="mc-button mc-button-primary">
-              {t('oauthLink', { institution: name })} <span className="mc-visually-hidden">{t('opensInNewTab')}</span>
+              {t('oauthLink', { institution: name })}<NewTabHint />
             </a>
           </p>
         </div>
