@@ -63,12 +63,16 @@ class WidgetErrorBoundary extends Component<{ fallback: ReactNode; onError: () =
   }
 }
 
+/**
+ * The messages to show. While another locale loads, the last loaded one stays on screen: swapping in a spinner would
+ * unmount the flow and lose the step and what the user typed. Only the very first load shows a spinner.
+ */
 function useMessages(locale: ConnectLocale, overrides: Partial<ConnectMessages> | undefined): ConnectMessages | null {
   const [loaded, setLoaded] = useState<{ locale: ConnectLocale; messages: ConnectMessages } | null>(
     locale === 'en' ? { locale, messages: en } : null,
   );
   useEffect(() => {
-    if (loaded?.locale === locale) return;
+    if (locale === 'en' || loaded?.locale === locale) return;
     let active = true;
     void loadMessages(locale).then(
       (messages) => active && setLoaded({ locale, messages }),
@@ -79,7 +83,7 @@ function useMessages(locale: ConnectLocale, overrides: Partial<ConnectMessages> 
     };
   }, [loaded?.locale, locale]);
   return useMemo(() => {
-    const base = locale === 'en' ? en : loaded?.locale === locale ? loaded.messages : null;
+    const base = locale === 'en' ? en : (loaded?.messages ?? null);
     return base === null ? null : { ...base, ...overrides };
   }, [loaded, locale, overrides]);
 }

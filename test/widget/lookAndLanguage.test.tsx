@@ -1,11 +1,30 @@
-import { screen } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 
-import { en } from '../../src/widget/copy';
+import { type ConnectLocale, en } from '../../src/widget/copy';
+import { ConnectWidget } from '../../src/widget/ConnectWidget';
+import { ConnectTimingContext } from '../../src/widget/flowContext';
 import { es } from '../../src/widget/locales/es';
 import { frCA } from '../../src/widget/locales/frCA';
 import { THEME_PROPERTIES, themeStyle } from '../../src/widget/theme';
-import { expectNoAxeViolations, renderWidget } from '../support/renderWidget';
+import { createFakeBackend } from '../support/fakeBackend';
+import { server } from '../support/mswServer';
+import { expectNoAxeViolations, renderWidget, TEST_TIMING } from '../support/renderWidget';
+
+/** A host page with its own language and appearance controls, as the demo partner page has. */
+function HostWithSettings() {
+  const [locale, setLocale] = useState<ConnectLocale>('en');
+  const [scheme, setScheme] = useState<'light' | 'dark'>('light');
+  return (
+    <ConnectTimingContext.Provider value={TEST_TIMING}>
+      <button type="button" onClick={() => setLocale('es')}>host: Spanish</button>
+      <button type="button" onClick={() => setScheme('dark')}>host: dark</button>
+      <ConnectWidget proxyUrl="/api/connect" locale={locale} colorScheme={scheme} />
+    </ConnectTimingContext.Provider>
+  );
+}
 
 describe('look and language', { timeout: 20_000 }, () => {
   it('loads Spanish lazily, without accessibility violations', async () => {
@@ -19,6 +38,23 @@ describe('look and language', { timeout: 20_000 }, () => {
     renderWidget({ locale: 'fr-CA', messages: { searchHeading: 'Trouvez votre caisse' } });
     expect(await screen.findByRole('heading', { name: 'Trouvez votre caisse' })).toBeInTheDocument();
     expect(screen.getByLabelText('Recherchez votre banque')).toBeInTheDocument();
+  });
+
+  it('changes language and colour scheme in place, keeping the step and what the user typed', async () => {
+    server.use(...createFakeBackend().handlers);
+    const user = userEvent.setup();
+    const { container } = render(<HostWithSettings />);
+    await user.type(await screen.findByLabelText('Search for your bank'), 'MX Bank');
+    await user.click(await screen.findByRole('button', { name: /^MX Bank$/ }));
+    await user.type(await screen.findByLabelText('Username'), 'mxuser');
+
+    await user.click(screen.getByRole('button', { name: 'host: dark' }));
+    expect(container.querySelector('.mc-root')).toHaveAttribute('data-color-scheme', 'dark');
+    await user.click(screen.getByRole('button', { name: 'host: Spanish' }));
+    expect(await screen.findByRole('heading', { name: 'Inicia sesión en MX Bank' })).toBeInTheDocument();
+    // Same step, same form: nothing was re-mounted.
+    expect(screen.getByLabelText('Username')).toHaveValue('mxuser');
+    expect(screen.queryByLabelText('Search for your bank')).toBeNull();
   });
 
   it('has every message in every locale, with the same placeholders', () => {
