@@ -39,6 +39,8 @@ export type ConnectFlowEvent =
   | { type: 'oauthStarted'; memberGuid: string }
   | { type: 'statusReceived'; status: Pick<MemberStatus, 'connection_status' | 'is_being_aggregated' | 'challenges'> }
   | { type: 'mfaSubmitted' }
+  /** The resume was refused (405/409: no longer CHALLENGED, e.g. EXPIRED): re-read the status for the real outcome. */
+  | { type: 'resumeRefused' }
   | { type: 'aggregationRestarted' }
   | { type: 'sessionExpired' }
   | { type: 'exitRequested' };
@@ -178,12 +180,12 @@ export function connectFlowReducer(state: ConnectState, event: ConnectFlowEvent)
       return applyStatus(state, state.memberGuid, event.status);
     }
     case 'mfa': {
-      if (event.type !== 'mfaSubmitted') return state;
+      if (event.type !== 'mfaSubmitted' && event.type !== 'resumeRefused') return state;
       return {
         step: 'connectionStatus',
         institutionCode: state.institutionCode,
         memberGuid: state.memberGuid,
-        isResumed: true,
+        isResumed: event.type === 'mfaSubmitted',
         attempt: state.attempt + 1,
       };
     }

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 
 import { expectNoAxeViolations, renderWidget } from '../../support/renderWidget';
 
-async function logIn(password: string) {
-  const rendered = renderWidget({ institutionCode: 'mxbank' });
+async function logIn(password: string, options: Parameters<typeof renderWidget>[1] = {}) {
+  const rendered = renderWidget({ institutionCode: 'mxbank' }, options);
   const { user } = rendered;
   await user.type(await screen.findByLabelText('Username'), 'mxuser');
   await user.type(screen.getByLabelText('Password'), password);
@@ -98,6 +98,22 @@ describe('MFA step', { timeout: 20_000 }, () => {
     await screen.findByRole('heading', { name: 'That answer was not accepted.' }, { timeout: 4000 });
     await user.click(screen.getByRole('button', { name: 'Start again' }));
     // A new aggregation asks the question again.
+    await screen.findByLabelText('What city were you born in?', {}, { timeout: 4000 });
+  });
+
+  it('answers too late: re-reads the status and offers to start again, never the raw refusal', async () => {
+    // The sandbox's clock is injected: moving it past the challenge's expiry needs no waiting.
+    let skewMs = 0;
+    const { user, container } = await logIn('challenge', {
+      backend: { challengeExpiryMs: 60_000, now: () => Date.now() + skewMs },
+    });
+    await user.type(screen.getByLabelText('What city were you born in?'), 'correct');
+    skewMs = 10 * 60_000;
+    await submit(user);
+    await screen.findByRole('heading', { name: 'The time to answer ran out.' }, { timeout: 4000 });
+    expect(container.textContent).not.toMatch(/CHALLENGED|connection_status|could not send/i);
+    // Start again aggregates the same member: a new question comes.
+    await user.click(screen.getByRole('button', { name: 'Start again' }));
     await screen.findByLabelText('What city were you born in?', {}, { timeout: 4000 });
   });
 

@@ -2,6 +2,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 
 import { useApiClient } from '../../../api/ApiClientProvider';
+import { ApiError } from '../../../api/errors';
 import { resumeMemberMutation } from '../../../api/mutations';
 import { challengesQuery, institutionQuery } from '../../../api/queries';
 import type { CredentialField } from '../../../api/schemas';
@@ -19,6 +20,9 @@ export interface MfaStepProps {
   attempt: number;
   wasRejected: boolean;
 }
+
+/** MX refuses a resume when the member is no longer CHALLENGED (the time ran out, or it was answered elsewhere). */
+const isRefused = (error: unknown) => error instanceof ApiError && (error.status === 405 || error.status === 409);
 
 export function MfaStep({ institutionCode, memberGuid, attempt, wasRejected }: MfaStepProps) {
   const t = useCopy();
@@ -47,8 +51,10 @@ export function MfaStep({ institutionCode, memberGuid, attempt, wasRejected }: M
       await resume.mutateAsync({ guid: memberGuid, answers: toCredentialAnswers(fields, values) });
       emit('submitMFA', { member_guid: memberGuid });
       dispatch({ type: 'mfaSubmitted' });
-    } catch {
-      // Shown from resume.error; the answers stay in the form for another try.
+    } catch (error) {
+      // A refusal is not a send failure: the member's status says what happened (EXPIRED → start again). Any other
+      // error is shown from resume.error and the answers stay in the form for another try.
+      if (isRefused(error)) dispatch({ type: 'resumeRefused' });
     } finally {
       inFlight.current = false;
     }
@@ -72,7 +78,7 @@ export function MfaStep({ institutionCode, memberGuid, attempt, wasRejected }: M
       <>
         <p className="mc-text">{t('mfaIntro')}</p>
         {wasRejected ? <ErrorMessage id={errorId}>{t('mfaRejected')}</ErrorMessage> : null}
-        {resume.isError ? (
+        {resume.isError && !isRefused(resume.error) ? (
           <ErrorMessage id={errorId} title={t('submitError')}>
             <p>{describeError(t, resume.error)}</p>
           </ErrorMessage>
@@ -80,7 +86,7 @@ export function MfaStep({ institutionCode, memberGuid, attempt, wasRejected }: M
         <CredentialForm
           fields={challenges.data}
           isPending={resume.isPending}
-          describedBy={wasRejected || resume.isError ? errorId : undefined}
+          describedBy={wasRejected || (resume.isError && !isRefused(resume.error)) ? errorId : undefined}
           submitLabel={t('mfaSubmit')}
           onSubmit={handleSubmit}
         />
