@@ -1,4 +1,5 @@
-import { screen, waitFor } from '@testing-library/react';
+import { cleanup, screen, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
 import { CONNECTION_STATUSES, type ConnectionStatus } from '../../../src/api/schemas';
@@ -102,6 +103,35 @@ describe('connection status step', { timeout: 20_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Close' }));
     await waitFor(() => expect(onExit).toHaveBeenCalledWith(expect.objectContaining({ reason: 'actionRequired', institutionCode: 'mxbank' })));
     expect(onExit).toHaveBeenCalledTimes(1);
+  });
+
+  it("shows the institution's connection_status_message under the widget's wording (LOCKED, DENIED)", async () => {
+    await connectWith('LOCKED');
+    await screen.findByRole('heading', { name: 'MX Bank needs your attention.' }, { timeout: 4000 });
+    expect(
+      await screen.findByText("Your account is locked. Please log in to MX Bank's website to unlock it.", {}, { timeout: 4000 }),
+    ).toHaveClass('mc-institution-message');
+    cleanup();
+    await connectWith('INVALID');
+    await screen.findByRole('heading', { name: 'Update your credentials for MX Bank' }, { timeout: 4000 });
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent('The username or password is not correct.');
+    await waitFor(() => expect(alert).toHaveTextContent(/do not match your credentials at MX Bank/));
+  });
+
+  it('renders the connection_status_message as plain text, never as HTML', async () => {
+    const message = 'Locked. <img src="x" onerror="alert(1)"><b>Call us</b>';
+    const { container } = await connectWith('LOCKED', {
+      overrides: [
+        http.get('*/api/connect/members/:guid', ({ params }) =>
+          HttpResponse.json({
+            member: { guid: params.guid, institution_code: 'mxbank', connection_status: 'LOCKED', connection_status_message: message },
+          }),
+        ),
+      ],
+    });
+    expect(await screen.findByText(message, {}, { timeout: 4000 })).toBeInTheDocument();
+    expect(container.querySelector('img[src="x"], b')).toBeNull();
   });
 
   it('FAILED offers a retry that aggregates the same member again', async () => {

@@ -8,6 +8,7 @@ import type { ConnectionErrorKind } from '../../connectFlowReducer';
 import { safeUrl } from '../../fields/DisplayFields';
 import { useFlow } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';
+import { InstitutionStatusMessage } from '../../ui/InstitutionStatusMessage';
 import { describeError } from '../../ui/errorCopy';
 import { ErrorMessage, StepLayout } from '../../ui/StepLayout';
 import { NewTabHint } from '../../ui/NewTabHint';
@@ -48,6 +49,7 @@ export function ConnectionErrorStep({ institutionCode, memberGuid, kind }: Conne
   return (
     <StepLayout title={t(design.title, { institution: name })} state="failed">
       <p className="mc-text">{t(design.body, { institution: name })}</p>
+      <InstitutionStatusMessage memberGuid={memberGuid} />
       {aggregate.isError ? <ErrorMessage>{describeError(t, aggregate.error)}</ErrorMessage> : null}
       <div className="mc-actions">
         {design.linkToInstitution && site !== undefined ? (

@@ -13,6 +13,7 @@ import { useFlow } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';
 import { describeError } from '../../ui/errorCopy';
 import { InstitutionLogo } from '../../ui/InstitutionLogo';
+import { InstitutionStatusMessage } from '../../ui/InstitutionStatusMessage';
 import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
 import { CredentialForm } from './CredentialForm';
 import { InstitutionHeader } from './InstitutionHeader';
@@ -130,6 +131,7 @@ export function CredentialsStep({ institutionCode, memberGuid, rejection }: Cred
     alert = (
       <ErrorMessage id={errorId} title={t('deniedTitle')}>
         <p>{t(rejectionCopy ?? 'deniedFallback')}</p>
+        <InstitutionStatusMessage memberGuid={memberGuid} />
       </ErrorMessage>
     );
   }
