@@ -18,6 +18,9 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
     if (!/^\d{1,15}$/.test(declared)) throw new ProxyError(400, 'Invalid Content-Length.', 'bad_body');
     if (Number(declared) > limit) throw tooLarge(limit);
   }
+  // A Fetch Request with method GET or HEAD never has a body (its constructor refuses one), so there is nothing to
+  // read. Not touching `.body` matters on Node: @hono/node-server builds a whole second Request the first time it is.
+  if (request.method === 'GET' || request.method === 'HEAD') return undefined;
   const text = await readText(request, limit);
   if (text.trim() === '') return undefined;
   const contentType = request.headers.get('content-type') ?? '';

@@ -290,6 +290,14 @@ describe('request bodies', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('checks a declared Content-Length on GET requests too', async () => {
+    const { call, calls } = createKit();
+    expect((await call('/institutions', { headers: { 'Content-Length': '999999' } })).status).toBe(413);
+    expect((await call('/institutions', { headers: { 'Content-Length': 'lots' } })).status).toBe(400);
+    expect(calls).toHaveLength(0);
+    expect((await call('/institutions', { headers: { 'Content-Length': '0' } })).status).toBe(200);
+  });
+
   it('refuses an oversized body with 413, by declared length and while streaming', async () => {
     const { call, calls } = createKit();
     const big = JSON.stringify({ member: { institution_code: 'mxbank', credentials: [{ guid: 'CRD-1', value: 'x'.repeat(20_000) }] } });
