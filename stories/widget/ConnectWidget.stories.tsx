@@ -6,7 +6,7 @@ import { en } from '../../src/widget/copy';
 import { ConnectWidget } from '../../src/widget/ConnectWidget';
 import { es } from '../../src/widget/locales/es';
 import { frCA } from '../../src/widget/locales/frCA';
-import { connectMxBank, currentBackend, expectHeading, SLOW, widgetMeta } from '../support/storyWidget';
+import { connectMxBank, currentBackend, expectHeading, pickInstitution, searchFor, SLOW, widgetMeta } from '../support/storyWidget';
 
 /**
  * `<ConnectWidget>` against the real proxy and sandbox, both running in this page and answered through MSW. Type a
@@ -172,5 +172,24 @@ export const Narrow320Credentials: Story = {
   play: async ({ canvas, canvasElement }) => {
     await expect(await canvas.findByLabelText('Customer ID', {}, SLOW)).toBeVisible();
     await expect(canvasElement.ownerDocument.documentElement.scrollWidth).toBeLessThanOrEqual(320);
+  },
+};
+
+/**
+ * Focus follows the steps: the new step's heading receives focus without drawing the keyboard ring (it is not a
+ * control), while a control focused from the keyboard still shows its ring.
+ */
+export const FocusOnStepChange: Story = {
+  play: async ({ canvas }) => {
+    await searchFor(canvas, 'mx bank');
+    await pickInstitution(canvas, /^MX Bank$/);
+    const heading = await canvas.findByRole('heading', { name: 'Log in to MX Bank' }, SLOW);
+    await waitFor(() => expect(heading).toHaveFocus());
+    await expect(getComputedStyle(heading).outlineStyle).toBe('none');
+    await userEvent.tab();
+    const control = heading.ownerDocument.activeElement as HTMLElement;
+    await expect(control).not.toBe(heading);
+    await expect(control.matches(':focus-visible')).toBe(true);
+    await expect(getComputedStyle(control).outlineStyle).toBe('solid');
   },
 };
