@@ -170,8 +170,23 @@ export const Narrow320Credentials: Story = {
   globals: { viewport: { value: 'narrow320', isRotated: false } },
   parameters: { layout: 'fullscreen' },
   play: async ({ canvas, canvasElement }) => {
-    await expect(await canvas.findByLabelText('Customer ID', {}, SLOW)).toBeVisible();
+    const customerId = await canvas.findByLabelText('Customer ID', {}, SLOW);
+    await expect(customerId).toBeVisible();
     await expect(canvasElement.ownerDocument.documentElement.scrollWidth).toBeLessThanOrEqual(320);
+    // The show/hide toggle stays on one line, so the password input is as tall as its neighbours.
+    const height = (element: Element) => Math.round(element.getBoundingClientRect().height);
+    const toggle = canvas.getByRole('button', { name: en.showPassword });
+    await expect(height(canvas.getByLabelText('Password'))).toBe(height(customerId));
+    await expect(height(toggle)).toBe(height(customerId));
+    // An unchecked box is a valid answer: an empty submit flags the text fields only, and the row keeps its layout.
+    await userEvent.click(canvas.getByRole('button', { name: en.submit }));
+    await expect(await canvas.findByText('Customer ID is required.')).toBeVisible();
+    await expect(canvas.queryByText('Remember this device is required.')).toBeNull();
+    const box = canvas.getByRole('checkbox', { name: 'Remember this device' }).getBoundingClientRect();
+    const label = canvas.getByText('Remember this device').getBoundingClientRect();
+    await expect(box.right).toBeLessThan(label.left);
+    await expect(label.left - box.right).toBeLessThan(16);
+    await expect(Math.abs(box.left - customerId.getBoundingClientRect().left)).toBeLessThan(4);
   },
 };
 
