@@ -133,8 +133,24 @@ export const ImageData = single('IMAGE_DATA', async ({ canvas }) => {
   await expect(canvas.getByRole('textbox', { name: 'Type the characters in the picture' })).toBeVisible();
 });
 export const ImageOptions = single('IMAGE_OPTIONS', async ({ canvas }) => {
-  await userEvent.click(canvas.getByRole('radio', { name: 'Mountain' }));
-  await expect(canvas.getByRole('radio', { name: 'Mountain' })).toBeChecked();
+  const mountain = canvas.getByRole('radio', { name: 'Mountain' });
+  await userEvent.click(mountain);
+  await expect(mountain).toBeChecked();
+  // Equal tiles, each image inside its own bordered box.
+  const tiles = [...canvas.getByRole('group').querySelectorAll('label')];
+  const widths = new Set(tiles.map((tile) => Math.round(tile.getBoundingClientRect().width)));
+  await expect(widths.size).toBe(1);
+  for (const tile of tiles) {
+    const box = tile.getBoundingClientRect();
+    const image = (tile.querySelector('img') as HTMLImageElement).getBoundingClientRect();
+    await expect(image.left >= box.left && image.right <= box.right && image.top >= box.top && image.bottom <= box.bottom).toBe(true);
+  }
+  // A visible selected state and a visible focus ring on the tile.
+  const tile = mountain.closest('label') as HTMLElement;
+  await expect(getComputedStyle(tile).boxShadow).not.toBe('none');
+  await expect(getComputedStyle(tiles.find((t) => t !== tile) as HTMLElement).boxShadow).toBe('none');
+  mountain.focus();
+  await expect(getComputedStyle(tile).outlineStyle).toBe('solid');
 });
 
 const notRendered = (type: CredentialFieldType): Story =>
