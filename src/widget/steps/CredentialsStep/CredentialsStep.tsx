@@ -101,13 +101,13 @@ export function CredentialsStep({ institutionCode, memberGuid, rejection }: Cred
         emit('updateCredentials', { institution: { code: institutionCode }, member_guid: memberGuid });
         member = await update.mutateAsync({ guid: memberGuid, credentials, skipAggregation });
       }
+      // Stays locked after success: a second click that lands before the step has re-rendered must not post again.
       dispatch({ type: 'memberSubmitted', memberGuid: member.guid });
     } catch (error) {
+      inFlight.current = false;
       if (error instanceof ApiError) {
         emit('createMemberError', { institution_code: institutionCode, status: error.status, message: error.message });
       }
-    } finally {
-      inFlight.current = false;
     }
   };
 
