@@ -10,6 +10,7 @@ export function PasswordField(props: CredentialFieldProps) {
   const t = useCopy();
   const [isVisible, setIsVisible] = useState(false);
   const { field, inputId, errorId, error, describedBy, invalid } = useCredentialController(props);
+  const label = isVisible ? t('hidePassword') : t('showPassword');
   return (
     <div className="mc-field" data-invalid={invalid || undefined}>
       <label className="mc-label" htmlFor={inputId}>
@@ -32,14 +33,21 @@ export function PasswordField(props: CredentialFieldProps) {
           aria-invalid={invalid || undefined}
           aria-describedby={describedBy}
         />
+        {/* An icon button: a worded toggle takes half the row at 320 px in longer languages ("Afficher le mot de passe"). */}
         <button
           type="button"
           className="mc-button mc-button-quiet"
           aria-controls={inputId}
           aria-pressed={isVisible}
+          title={label}
           onClick={() => setIsVisible((v) => !v)}
         >
-          {isVisible ? t('hidePassword') : t('showPassword')}
+          <svg viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true" focusable="false">
+            <path d="M2 12s4-7 10-7 10 7 10 7-4 7-10 7S2 12 2 12z" />
+            <circle cx="12" cy="12" r="3" />
+            {isVisible ? <path d="M4 4l16 16" /> : null}
+          </svg>
+          <span className="mc-visually-hidden">{label}</span>
         </button>
       </div>
       <FieldMessage id={errorId} message={error} />
