@@ -1,61 +1,20 @@
 import * as v from 'valibot';
 
+import {
+  CONNECTION_STATUSES,
+  type ConnectionStatus,
+  CREDENTIAL_FIELD_TYPES,
+  type CredentialFieldType,
+} from './mxEnums';
+
 // The wire contract the widget relies on (MX v20111101, ../shared/spec/v20111101.yml). Every field in the spec is
 // nullable, so the schemas accept null/absent and normalise to what the UI needs. Unknown keys are dropped.
 
 const nstr = v.nullish(v.string());
 const nbool = v.nullish(v.boolean());
 
-/** Every `field_type` MX documents (mx-platform.md §3.3). The registry must cover each one. */
-export const CREDENTIAL_FIELD_TYPES = [
-  'LOGIN',
-  'TEXT',
-  'PASSWORD',
-  'OPTIONS',
-  'CHECKBOX',
-  'RADIO',
-  'URL',
-  'HIDDEN',
-  'IMAGE_URL',
-  'CONTENT_URL',
-  'CUSTOM',
-  'CLUDGE',
-  'TOKEN',
-  'IMAGE_DATA',
-  'IMAGE_OPTIONS',
-  'USERKEY',
-  'OAUTH2_URL',
-  'OAUTH_ACCESS_TOKEN',
-  'OAUTH_REFRESH_TOKEN',
-] as const;
-export type CredentialFieldType = (typeof CREDENTIAL_FIELD_TYPES)[number];
-
-/** MX's 22 `connection_status` values (mx-platform.md §7). */
-export const CONNECTION_STATUSES = [
-  'CREATED',
-  'PREVENTED',
-  'DENIED',
-  'CHALLENGED',
-  'REJECTED',
-  'LOCKED',
-  'CONNECTED',
-  'IMPEDED',
-  'RECONNECTED',
-  'DEGRADED',
-  'DISCONNECTED',
-  'DISCONTINUED',
-  'CLOSED',
-  'DELAYED',
-  'FAILED',
-  'UPDATED',
-  'DISABLED',
-  'IMPORTED',
-  'RESUMED',
-  'EXPIRED',
-  'IMPAIRED',
-  'PENDING',
-] as const;
-export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+export { CONNECTION_STATUSES, CREDENTIAL_FIELD_TYPES };
+export type { ConnectionStatus, CredentialFieldType };
 
 export const isCredentialFieldType = (value: string): value is CredentialFieldType =>
   (CREDENTIAL_FIELD_TYPES as readonly string[]).includes(value);

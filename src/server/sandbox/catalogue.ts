@@ -1,31 +1,12 @@
 // The sandbox's institutions: MX's two test institutions, a few fault institutions, and a deterministic catalogue of
 // fictional ones generated from word lists (no real bank names). Between them the credential sets cover every
 // credential type in product.md.
+import { CREDENTIAL_FIELD_TYPES, type CredentialFieldType } from '../../api/mxEnums.ts';
 import { fnv1a, seededRandom, stableGuid } from './ids.ts';
 import type { Fault } from './faults.ts';
 
-export const CREDENTIAL_TYPES = [
-  'LOGIN',
-  'TEXT',
-  'PASSWORD',
-  'TOKEN',
-  'OPTIONS',
-  'RADIO',
-  'CHECKBOX',
-  'HIDDEN',
-  'URL',
-  'CONTENT_URL',
-  'IMAGE_URL',
-  'IMAGE_DATA',
-  'IMAGE_OPTIONS',
-  'CUSTOM',
-  'CLUDGE',
-  'USERKEY',
-  'OAUTH2_URL',
-  'OAUTH_ACCESS_TOKEN',
-  'OAUTH_REFRESH_TOKEN',
-] as const;
-export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
+export const CREDENTIAL_TYPES = CREDENTIAL_FIELD_TYPES;
+export type CredentialType = CredentialFieldType;
 
 /** Types a person types or picks; the others are display-only or machine-provided and never required. */
 const USER_ENTERED: ReadonlySet<CredentialType> = new Set([

@@ -2,32 +2,10 @@
 // rest are ours, so that every MFA type, a two-round MFA and each of the 22 connection statuses can be produced from
 // the UI by typing a password.
 
-export const CONNECTION_STATUSES = [
-  'CREATED',
-  'PREVENTED',
-  'DENIED',
-  'CHALLENGED',
-  'REJECTED',
-  'LOCKED',
-  'CONNECTED',
-  'IMPEDED',
-  'RECONNECTED',
-  'DEGRADED',
-  'DISCONNECTED',
-  'DISCONTINUED',
-  'CLOSED',
-  'DELAYED',
-  'FAILED',
-  'UPDATED',
-  'DISABLED',
-  'IMPORTED',
-  'RESUMED',
-  'EXPIRED',
-  'IMPAIRED',
-  'PENDING',
-] as const;
+import { CONNECTION_STATUSES, type ConnectionStatus } from '../../api/mxEnums.ts';
 
-export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+export { CONNECTION_STATUSES };
+export type { ConnectionStatus };
 
 export type ChallengeType = 'TEXT' | 'OPTIONS' | 'TOKEN' | 'IMAGE_DATA' | 'IMAGE_OPTIONS';
 
