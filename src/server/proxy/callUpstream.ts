@@ -1,6 +1,7 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { GENERIC_MESSAGES, ProxyError } from './proxyError.ts';
+import { readLimitedBytes } from './readLimitedBytes.ts';
 
 export const MX_ACCEPT = 'application/vnd.mx.api.v1+json';
 
@@ -169,25 +170,10 @@ function parseJson(text: string): unknown {
 }
 
 async function readLimited(response: Response): Promise<string> {
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_UPSTREAM_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      throw new ProxyError(502, GENERIC_MESSAGES.unreachable, 'upstream_malformed', { upstreamStatus: response.status });
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return decoder.decode(all);
+  const bytes = await readLimitedBytes(
+    response.body,
+    MAX_UPSTREAM_BYTES,
+    () => new ProxyError(502, GENERIC_MESSAGES.unreachable, 'upstream_malformed', { upstreamStatus: response.status }),
+  );
+  return decoder.decode(bytes);
 }

@@ -1,4 +1,5 @@
 import { ProxyError } from './proxyError.ts';
+import { readLimitedBytes } from './readLimitedBytes.ts';
 
 // Keys that could reach an object's prototype if any later code merged this body into another object. JSON.parse
 // itself makes them plain own properties; refusing them outright keeps every consumer safe.
@@ -45,26 +46,7 @@ function tooLarge(limit: number): ProxyError {
 }
 
 async function readText(request: Request, limit: number): Promise<string> {
-  if (request.body === null) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const all = await readLimitedBytes(request.body, limit, () => tooLarge(limit));
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(all);
   } catch {
