@@ -8,6 +8,7 @@ import { http } from 'msw';
 import { createConnectProxy } from '../../src/server/index';
 import { createSandbox, FAULT_HEADER, MX_MEDIA_TYPE, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../src/server/sandbox/index';
 import { PROXY_URL, type UpstreamFault } from './storyBackend';
+import { SANDBOX_ORIGIN, sandboxAssetHandlers } from './sandboxAssets';
 
 export interface SwitchableFault extends UpstreamFault {
   /** Applies to this many matching calls, then the route answers normally again (default: every call). */
@@ -42,7 +43,6 @@ export interface FailureBackend {
   calls: () => readonly UpstreamCallRecord[];
 }
 
-const SANDBOX_ORIGIN = 'http://sandbox.story';
 
 export async function installFailureBackend(msw: SetupWorker, options: FailureBackendOptions = {}): Promise<FailureBackend> {
   const sandbox = createSandbox({ aggregationMs: options.aggregationMs ?? 40 });
@@ -86,7 +86,7 @@ export async function installFailureBackend(msw: SetupWorker, options: FailureBa
 
   msw.use(
     http.all(`*${PROXY_URL}/*`, ({ request }) => proxy.fetch(request)),
-    http.get(`${SANDBOX_ORIGIN}/logos/*`, ({ request }) => sandbox.request(request)),
+    ...sandboxAssetHandlers(sandbox),
   );
   return {
     userGuid: user.guid,

@@ -5,12 +5,16 @@ import * as v from 'valibot';
 import type { CredentialField, CredentialFieldType } from '../../src/api/schemas';
 import { CredentialsBodySchema, InstitutionsBodySchema } from '../../src/api/schemas';
 import { createSandbox, MX_MEDIA_TYPE, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../src/server/sandbox/index';
+import { SANDBOX_ORIGIN, sandboxAssetHandlers } from './sandboxAssets';
 
 const sandbox = createSandbox();
+
+/** MSW handlers that serve this module's sandbox pictures (site keys, logos) to the story's page. */
+export const credentialAssetHandlers = sandboxAssetHandlers(sandbox);
 const headers = { Accept: MX_MEDIA_TYPE, Authorization: `Basic ${btoa(`${SANDBOX_CLIENT_ID}:${SANDBOX_API_KEY}`)}` };
 
 async function sandboxGet<T>(path: string, schema: v.GenericSchema<unknown, T>): Promise<T> {
-  const response = await sandbox.request(path, { headers });
+  const response = await sandbox.request(`${SANDBOX_ORIGIN}${path}`, { headers });
   if (!response.ok) throw new Error(`sandbox ${path}: HTTP ${response.status}`);
   return v.parse(schema, await response.json());
 }

@@ -6,6 +6,7 @@ import { http } from 'msw';
 
 import { createConnectProxy } from '../../src/server/index';
 import { createSandbox, FAULT_HEADER, MX_MEDIA_TYPE, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../src/server/sandbox/index';
+import { SANDBOX_ORIGIN, sandboxAssetHandlers } from './sandboxAssets';
 
 /** Where the widget finds the proxy in every story. */
 export const PROXY_URL = '/api/connect';
@@ -41,7 +42,6 @@ export interface StoryBackend {
   sandboxFetch: (path: string, init?: RequestInit) => Promise<Response>;
 }
 
-const SANDBOX_ORIGIN = 'http://sandbox.story';
 const matches = (rule: { path: RegExp; method?: string }, url: URL, method: string) =>
   rule.path.test(url.pathname) && (rule.method === undefined || rule.method.toUpperCase() === method);
 
@@ -90,8 +90,7 @@ export async function installStoryBackend(msw: SetupWorker, options: StoryBacken
 
   msw.use(
     http.all(`*${PROXY_URL}/*`, ({ request }) => proxy.fetch(request)),
-    // Institution logos are absolute URLs on the sandbox's origin, which only exists in this page.
-    http.get(`${SANDBOX_ORIGIN}/logos/*`, ({ request }) => sandbox.request(request)),
+    ...sandboxAssetHandlers(sandbox),
   );
   return { userGuid: user.guid, sandboxFetch };
 }

@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { useId } from 'react';
 import { useForm } from 'react-hook-form';
-import { expect, userEvent, within } from 'storybook/test';
+import { expect, userEvent, waitFor, within } from 'storybook/test';
 
 import type { CredentialField, CredentialFieldType } from '../../../src/api/schemas';
 import { CREDENTIAL_FIELD_TYPES } from '../../../src/api/schemas';
@@ -9,7 +9,9 @@ import { en } from '../../../src/widget/copy';
 import { defaultValueFor, FIELD_REGISTRY } from '../../../src/widget/fields/fieldRegistry';
 import type { CredentialValues } from '../../../src/widget/fields/fieldTypes';
 import { CopyContext } from '../../../src/widget/ui/copyContext';
-import { oneCredentialPerType } from '../../support/sandboxCredentials';
+import type { SetupWorker } from 'msw/browser';
+
+import { credentialAssetHandlers, oneCredentialPerType } from '../../support/sandboxCredentials';
 
 interface FieldFormProps {
   /** Credential definitions as the sandbox serves them (loaded per story). */
@@ -54,6 +56,10 @@ const meta = {
   component: FieldForm,
   tags: ['!autodocs'],
   args: { fields: [], title: 'Credential fields' },
+  beforeEach: (context) => {
+    // The addon sets `context.msw` at run time; its type augmentation does not reach this context type.
+    (context as unknown as { msw: SetupWorker }).msw.use(...credentialAssetHandlers);
+  },
   loaders: [async (): Promise<Loaded> => ({ byType: await oneCredentialPerType() })],
   render: (args, { loaded }) => <FieldForm {...args} fields={fieldsOf(loaded as Loaded, CREDENTIAL_FIELD_TYPES)} />,
 } satisfies Meta<typeof FieldForm>;
@@ -127,6 +133,10 @@ export const ContentUrl = single('CONTENT_URL', async ({ canvas }) => {
 export const ImageUrl = single('IMAGE_URL', async ({ canvas }) => {
   // The sandbox's image lives on a fictional host; the preview refuses off-origin requests, so only its alt text shows.
   await expect(canvas.getByRole('img', { name: 'Your site key image' })).toHaveAttribute('src', expect.stringMatching(/\/sitekeys\/[a-z0-9_]+\.svg$/));
+  // The picture really loads (the in-page sandbox serves it), not only the attribute.
+  await waitFor(() =>
+    expect((canvas.getByRole('img', { name: 'Your site key image' }) as HTMLImageElement).naturalWidth).toBeGreaterThan(0),
+  );
   await expect(canvas.queryByRole('textbox')).toBeNull();
 });
 export const ImageData = single('IMAGE_DATA', async ({ canvas }) => {
