@@ -1,4 +1,3 @@
-/* eslint-disable react-hooks/refs -- RHF's `field.ref` is a callback ref passed to the element, not a ref object read during render; the compiler lint cannot tell them apart here. */
 import { useState } from 'react';
 
 import { useCopy } from '../ui/copyContext';
@@ -9,7 +8,7 @@ import { useCredentialController } from './useCredentialController';
 export function PasswordField(props: CredentialFieldProps) {
   const t = useCopy();
   const [isVisible, setIsVisible] = useState(false);
-  const { field, inputId, errorId, error, describedBy, invalid } = useCredentialController(props);
+  const { controlProps, inputId, errorId, error, invalid } = useCredentialController(props);
   const label = isVisible ? t('hidePassword') : t('showPassword');
   return (
     <div className="mc-field" data-invalid={invalid || undefined}>
@@ -18,20 +17,12 @@ export function PasswordField(props: CredentialFieldProps) {
       </label>
       <div className="mc-password">
         <input
-          id={inputId}
           // Session-replay tools skip inputs marked this way (prior-art.md §11.10).
           className="mc-input ph-no-capture"
           data-private=""
           type={isVisible ? 'text' : 'password'}
           autoComplete="current-password"
-          name={field.name}
-          ref={field.ref}
-          value={typeof field.value === 'string' ? field.value : ''}
-          onChange={field.onChange}
-          onBlur={field.onBlur}
-          required={!props.field.isOptional}
-          aria-invalid={invalid || undefined}
-          aria-describedby={describedBy}
+          {...controlProps}
         />
         {/* An icon button: a worded toggle takes half the row at 320 px in longer languages ("Afficher le mot de passe"). */}
         <button

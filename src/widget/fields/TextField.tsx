@@ -1,4 +1,3 @@
-/* eslint-disable react-hooks/refs -- RHF's `field.ref` is a callback ref passed to the element, not a ref object read during render; the compiler lint cannot tell them apart here. */
 import type { InputHTMLAttributes } from 'react';
 
 import { FieldMessage } from './FieldMessage';
@@ -8,28 +7,20 @@ import { useCredentialController } from './useCredentialController';
 type InputExtras = Pick<InputHTMLAttributes<HTMLInputElement>, 'autoComplete' | 'inputMode' | 'type'>;
 
 function TextInput({ extras, ...props }: CredentialFieldProps & { extras: InputExtras }) {
-  const { field, inputId, errorId, error, describedBy, invalid } = useCredentialController(props);
+  const { controlProps, inputId, errorId, error, invalid } = useCredentialController(props);
   return (
     <div className="mc-field" data-invalid={invalid || undefined}>
       <label className="mc-label" htmlFor={inputId}>
         {props.field.label}
       </label>
       <input
-        id={inputId}
         className="mc-input"
         type="text"
         autoCapitalize="none"
         autoCorrect="off"
         spellCheck={false}
         {...extras}
-        name={field.name}
-        ref={field.ref}
-        value={typeof field.value === 'string' ? field.value : ''}
-        onChange={field.onChange}
-        onBlur={field.onBlur}
-        required={!props.field.isOptional}
-        aria-invalid={invalid || undefined}
-        aria-describedby={describedBy}
+        {...controlProps}
       />
       <FieldMessage id={errorId} message={error} />
     </div>

@@ -18,12 +18,27 @@ export function useCredentialController({ field, control, idPrefix }: Credential
   const inputId = `${idPrefix}-${field.guid}`;
   const errorId = `${inputId}-error`;
   const error = controller.fieldState.error?.message;
+  const describedBy = error !== undefined ? errorId : undefined;
+  const invalid = error !== undefined;
+  const { name, ref, value, onChange, onBlur } = controller.field;
   return {
     ...controller,
     inputId,
     errorId,
     error,
-    describedBy: error !== undefined ? errorId : undefined,
-    invalid: error !== undefined,
+    describedBy,
+    invalid,
+    /** The wiring every single-value control (`<input>`, `<select>`) takes as it is: label link, value, validity. */
+    controlProps: {
+      id: inputId,
+      name,
+      ref,
+      value: typeof value === 'string' ? value : '',
+      onChange,
+      onBlur,
+      required: !field.isOptional,
+      'aria-invalid': invalid || undefined,
+      'aria-describedby': describedBy,
+    },
   };
 }
