@@ -1,9 +1,8 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
+import { MX_MEDIA_TYPE } from '../../mx/mxMediaType.ts';
 import { GENERIC_MESSAGES, ProxyError } from './proxyError.ts';
 import { readLimitedBytes } from './readLimitedBytes.ts';
-
-export const MX_ACCEPT = 'application/vnd.mx.api.v1+json';
 
 // Institution pages of 100 records are well under this; anything bigger is not an MX answer we expect.
 const MAX_UPSTREAM_BYTES = 2 * 1024 * 1024;
@@ -41,7 +40,7 @@ const decoder = new TextDecoder();
 
 /** The upstream request headers for one proxy, built once rather than per call. */
 export function createUpstreamHeaders(authorization: string): UpstreamHeaders {
-  const withoutBody = Object.freeze({ Authorization: authorization, Accept: MX_ACCEPT });
+  const withoutBody = Object.freeze({ Authorization: authorization, Accept: MX_MEDIA_TYPE });
   return { withoutBody, withBody: Object.freeze({ ...withoutBody, 'Content-Type': 'application/json' }) };
 }
 

@@ -5,7 +5,8 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-import type { components } from '../../api/mxTypes.generated.ts';
+import { MX_MEDIA_TYPE } from '../../mx/mxMediaType.ts';
+import type { components } from '../../mx/mxTypes.generated.ts';
 import { getCatalogue, siteKeyPath } from './catalogue.ts';
 import type { CatalogueCredential, CatalogueInstitution } from './catalogue.ts';
 import { droppedResponse, FAULT_HEADER, malformed, parseFaultHeader, statusFaultError } from './faults.ts';
@@ -56,7 +57,6 @@ export interface SandboxOptions {
 
 export const SANDBOX_CLIENT_ID = 'sandbox-client-id';
 export const SANDBOX_API_KEY = 'sandbox-api-key';
-export const MX_MEDIA_TYPE = 'application/vnd.mx.api.v1+json';
 
 const OAUTH_LINK_TTL_MS = 10 * 60 * 1000;
 
