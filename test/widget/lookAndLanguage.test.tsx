@@ -3,7 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 
-import { type ConnectLocale, en } from '../../src/widget/copy';
+import type { ConnectLocale } from '../../src/contract/hostContract';
+import { en } from '../../src/widget/copy';
 import { ConnectWidget } from '../../src/widget/ConnectWidget';
 import { ConnectTimingContext } from '../../src/widget/flowContext';
 import { es } from '../../src/widget/locales/es';
