@@ -50,6 +50,15 @@ export default tseslint.config(
     },
   },
   {
+    // Inside the widget the arrows point down: steps → fields → ui, lib. Listed again with SERVER because a later
+    // no-restricted-imports replaces the earlier one for the same files.
+    files: ['src/widget/ui/**', 'src/widget/lib/**'],
+    rules: restrict(
+      [...SERVER, '**/fields/**', '**/steps/**'],
+      'widget/ui and widget/lib are the widget\'s leaves: they never import fields/ or steps/ (docs/architecture.md).',
+    ),
+  },
+  {
     files: ['src/sdk/**'],
     rules: restrict(
       [...SERVER, 'react', 'react/*', 'react-dom', 'react-dom/*', '**/widget/**', '**/api/**', '@tanstack/*'],
