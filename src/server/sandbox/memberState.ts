@@ -64,6 +64,8 @@ export interface MemberRecord {
   hasProcessedAccountNumbers: boolean;
   aggregatedAt: number | null;
   successfullyAggregatedAt: number | null;
+  /** When the member's accounts first appeared (halfway through its first successful job); null until then. */
+  accountsAt: number | null;
   oauthWindowUri: string | null;
   job: Job | null;
 }
@@ -129,6 +131,7 @@ function finish(member: MemberRecord, status: ConnectionStatus, at: number): voi
     member.hasProcessedAccountNumbers = true;
     member.hasProcessedTransactions = true;
     member.successfullyAggregatedAt = at;
+    member.accountsAt ??= at;
   }
 }
 
@@ -168,6 +171,7 @@ export function settle(member: MemberRecord, now: number, timing: Timing): void 
     if (phase.name === 'processing' && now >= job.phaseStartedAt + aggregationMs / 2) {
       member.hasProcessedAccounts = true;
       member.hasProcessedAccountNumbers = true;
+      member.accountsAt ??= job.phaseStartedAt + aggregationMs / 2;
     }
     if (now < endsAt) return;
     switch (phase.name) {
