@@ -11,7 +11,7 @@ import type { Catalogue, CatalogueInstitution } from './catalogue.ts';
 import { droppedResponse, statusFaultError } from './faults.ts';
 import type { Fault } from './faults.ts';
 import { memberWire, settle } from './memberState.ts';
-import type { MemberRecord, Timing } from './memberState.ts';
+import type { MemberRecord, MemberWire, Timing } from './memberState.ts';
 import type { SandboxStore, UserRecord } from './store.ts';
 
 export type Schemas = components['schemas'];
@@ -95,7 +95,7 @@ export async function applyFault(c: Ctx, deps: SandboxDeps, fault: Fault): Promi
 export const getInstitution = (deps: SandboxDeps, code: string | undefined): CatalogueInstitution =>
   deps.catalogue.byCode.get(code ?? '') ?? fail(404, 'Institution not found.');
 
-export const memberOut = (deps: SandboxDeps, member: MemberRecord): Schemas['MemberResponse'] =>
+export const memberOut = (deps: SandboxDeps, member: MemberRecord): MemberWire =>
   memberWire(member, deps.store.peekUser(member.userGuid)?.id ?? null);
 
 /** Loads `user_guid` for every route under `/users/{user_guid}` (404 when unknown). */

@@ -14,6 +14,7 @@ import { challengesRoutes } from './routes/challenges.ts';
 import { institutionAssetRoutes, institutionsRoutes } from './routes/institutions.ts';
 import { membersRoutes } from './routes/members.ts';
 import { oauthApiRoutes, oauthPageRoutes } from './routes/oauth.ts';
+import { transactionsRoutes } from './routes/transactions.ts';
 import { usersRoutes } from './routes/users.ts';
 import { SandboxStore } from './store.ts';
 import type { SandboxLimits } from './store.ts';
@@ -108,6 +109,7 @@ export function createSandbox(options: SandboxOptions = {}): Hono<SandboxEnv> {
   app.route('/', challengesRoutes(deps));
   app.route('/', oauthApiRoutes(deps));
   app.route('/', accountsRoutes(deps));
+  app.route('/', transactionsRoutes(deps));
 
   // A catch-all instead of notFound(): a parent app that mounts the sandbox keeps its own notFound handler.
   app.all('*', () => {

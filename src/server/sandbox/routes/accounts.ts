@@ -1,7 +1,8 @@
-// Accounts: by member and by user, list and read (read-only: no manual accounts, no updates).
+// Accounts: by member and by user, list and read (read-only: no manual accounts, no updates), and their full account
+// and routing numbers once a verification job has gathered them.
 import { Hono } from 'hono';
 
-import { accountWire, memberAccounts } from '../accounts.ts';
+import { accountNumbers, accountWire, memberAccounts } from '../accounts.ts';
 import { fail, json } from '../context.ts';
 import type { Ctx, SandboxDeps, SandboxEnv, Schemas } from '../context.ts';
 import { settle } from '../memberState.ts';
@@ -60,6 +61,20 @@ export function accountsRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
   app.get('/users/:user_guid/accounts/:account_guid', (c) =>
     json(c, { account: findAccount(userMembers(c.get('user')).flatMap(accountsOut), c.req.param('account_guid')) }),
   );
+
+  app.get('/users/:user_guid/members/:member_guid/account_numbers', (c) => {
+    const { items, pagination } = paginate(accountNumbers(c.get('member')), c.req.query(), 1000);
+    return json(c, { account_numbers: items, pagination });
+  });
+
+  app.get('/users/:user_guid/accounts/:account_guid/account_numbers', (c) => {
+    const guid = c.req.param('account_guid');
+    const member = userMembers(c.get('user')).find((candidate) => memberAccounts(candidate).some((account) => account.guid === guid));
+    if (!member) return fail(404, 'Account not found.');
+    const list = accountNumbers(member).filter((number) => number.account_guid === guid);
+    const { items, pagination } = paginate(list, c.req.query(), 1000);
+    return json(c, { account_numbers: items, pagination });
+  });
 
   return app;
 }

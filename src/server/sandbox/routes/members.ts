@@ -8,8 +8,8 @@ import type { CatalogueInstitution } from '../catalogue.ts';
 import { applyFault, fail, getInstitution, json, memberOut } from '../context.ts';
 import type { SandboxDeps, SandboxEnv } from '../context.ts';
 import { randomGuid } from '../ids.ts';
-import { isAggregating, settle, startJob, statusWire } from '../memberState.ts';
-import type { MemberRecord } from '../memberState.ts';
+import { settle, startJob, statusWire } from '../memberState.ts';
+import type { JobKind, MemberRecord } from '../memberState.ts';
 import { paginate } from '../pagination.ts';
 import { credentialWire } from './institutions.ts';
 import { issueOauthLink } from './oauth.ts';
@@ -82,6 +82,8 @@ export function membersRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       aggregatedAt: null,
       successfullyAggregatedAt: null,
       accountsAt: null,
+      accountNumbersAt: null,
+      mostRecentJobGuid: null,
       oauthWindowUri: null,
       job: null,
     };
@@ -139,14 +141,37 @@ export function membersRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
 
   app.get('/users/:user_guid/members/:member_guid/status', (c) => json(c, { member: statusWire(c.get('member')) }));
 
-  app.post('/users/:user_guid/members/:member_guid/aggregate', (c) => {
-    const record = c.get('member');
+  /**
+   * Starts a job of `kind` (mx-platform §6): a job of the same kind already running (or waiting for MFA answers) is
+   * reported with 202 and nothing new starts; a job of the other kind running is a 409.
+   */
+  const startKind = (record: MemberRecord, kind: JobKind): 'started' | 'running' => {
     if (record.isOauth && (record.status === 'PENDING' || record.status === 'DENIED')) {
       fail(409, 'An OAuth member must complete OAuth (oauth_window_uri) before it can aggregate.');
     }
-    // A job already running (or waiting for MFA answers) is reported with 202 and nothing new starts (mx-platform §6).
-    if (!isAggregating(record)) startJob(record, now(), record.status);
+    if (record.job) {
+      if (record.job.kind !== kind) fail(409, `Another kind of job (${record.job.kind}) is already running for this member.`);
+      return 'running';
+    }
+    startJob(record, now(), record.status, kind);
+    return 'started';
+  };
+
+  app.post('/users/:user_guid/members/:member_guid/aggregate', (c) => {
+    const record = c.get('member');
+    startKind(record, 'aggregation');
     return json(c, { member: memberOut(deps, record) }, 202);
+  });
+
+  // Instant account verification: a job like an aggregation that also gathers account and routing numbers. The spec
+  // documents 200 for a started job; a verification already running answers 202 as MX's error guide says.
+  app.post('/users/:user_guid/members/:member_guid/verify', (c) => {
+    const record = c.get('member');
+    if (!record.institution.supports_account_verification) {
+      fail(400, "Member's institution does not support instant account verification.");
+    }
+    const outcome = startKind(record, 'verification');
+    return json(c, { member: memberOut(deps, record) }, outcome === 'started' ? 200 : 202);
   });
 
   app.get('/users/:user_guid/members/:member_guid/credentials', (c) => {
