@@ -6,14 +6,15 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // Folder boundaries (docs/architecture.md): browser code never imports server code, the SDK never imports React
-// or the widget, and server code never imports browser code.
+// or the widget, server code never imports browser code, and src/mx (MX's vocabulary, imported by both sides)
+// imports nothing at all.
 const SERVER = ['**/server/**', 'hono', 'hono/*', '@hono/*', 'node:*'];
 const restrict = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
 });
 
 export default tseslint.config(
-  { ignores: ['dist', 'storybook-static', 'public/mockServiceWorker.js', 'node_modules', 'src/api/mxTypes.generated.ts'] },
+  { ignores: ['dist', 'storybook-static', 'public/mockServiceWorker.js', 'node_modules', 'src/mx/mxTypes.generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   reactHooks.configs.flat.recommended,
@@ -34,6 +35,19 @@ export default tseslint.config(
   {
     files: ['src/widget/**', 'src/api/**', 'src/protocol/**', 'src/frame/**', 'src/demo/**', 'src/index.ts'],
     rules: restrict(SERVER, 'Browser code must not import server code (proxy, sandbox, Node built-ins).'),
+  },
+  {
+    files: ['src/mx/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          // Anything but a sibling file: no packages, no parent folders. Browser and server code both import src/mx,
+          // so one import here would pull that dependency into both.
+          patterns: [{ regex: '^(?!\\./)', message: 'src/mx is dependency-free: it may import only its own files.' }],
+        },
+      ],
+    },
   },
   {
     files: ['src/sdk/**'],

@@ -19,5 +19,5 @@ export { createApiClient } from './api/client';
 export type { ApiClient, ApiClientOptions, SessionTokenSource } from './api/client';
 export { ApiError, ContractError } from './api/errors';
 export type { ApiErrorKind } from './api/errors';
-export { CONNECTION_STATUSES, CREDENTIAL_FIELD_TYPES } from './api/schemas';
-export type { ConnectionStatus, CredentialFieldType } from './api/schemas';
+export { CONNECTION_STATUSES, CREDENTIAL_FIELD_TYPES } from './mx/mxEnums';
+export type { ConnectionStatus, CredentialFieldType } from './mx/mxEnums';

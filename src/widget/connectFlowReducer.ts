@@ -1,6 +1,6 @@
 import { connectionOutcome } from '../api/connectionOutcome';
-import type { ConnectionStatus, MemberStatus } from '../api/schemas';
-import { isConnectionStatus } from '../api/schemas';
+import type { MemberStatus } from '../api/schemas';
+import { type ConnectionStatus, isConnectionStatus } from '../mx/mxEnums';
 import type { ConnectExitReason, ConnectStepName } from './hostEvents';
 
 export type ConnectionErrorKind = 'rejected' | 'expired' | 'actionAtInstitution' | 'institutionProblem' | 'unavailable';

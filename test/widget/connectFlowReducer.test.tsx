@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
 import { CONNECTION_OUTCOMES, connectionOutcome } from '../../src/api/connectionOutcome';
-import { CONNECTION_STATUSES } from '../../src/api/schemas';
+import { CONNECTION_STATUSES } from '../../src/mx/mxEnums';
 import {
   type ConnectFlowEvent,
   connectFlowReducer,

@@ -1,7 +1,6 @@
+import { MX_MEDIA_TYPE } from '../../mx/mxMediaType.ts';
 import { GENERIC_MESSAGES, ProxyError } from './proxyError.ts';
 import { readLimitedBytes } from './readLimitedBytes.ts';
-
-export const MX_ACCEPT = 'application/vnd.mx.api.v1+json';
 
 // Institution pages of 100 records are well under this; anything bigger is not an MX answer we expect.
 export const MAX_UPSTREAM_BYTES = 2 * 1024 * 1024;
@@ -43,7 +42,7 @@ export interface UpstreamHeaders {
 }
 
 export function createUpstreamHeaders(authorization: string): UpstreamHeaders {
-  const withoutBody = Object.freeze({ Authorization: authorization, Accept: MX_ACCEPT });
+  const withoutBody = Object.freeze({ Authorization: authorization, Accept: MX_MEDIA_TYPE });
   return { withoutBody, withBody: Object.freeze({ ...withoutBody, 'Content-Type': 'application/json' }) };
 }
 

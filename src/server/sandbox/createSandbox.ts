@@ -5,7 +5,9 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-import type { components } from '../../api/mxTypes.generated.ts';
+import { MX_MEDIA_TYPE } from '../../mx/mxMediaType.ts';
+import type { components } from '../../mx/mxTypes.generated.ts';
+import { accountWire, memberAccounts } from './accounts.ts';
 import { getCatalogue, siteKeyPath } from './catalogue.ts';
 import type { CatalogueCredential, CatalogueInstitution } from './catalogue.ts';
 import { droppedResponse, FAULT_HEADER, malformed, parseFaultHeader, statusFaultError } from './faults.ts';
@@ -56,7 +58,6 @@ export interface SandboxOptions {
 
 export const SANDBOX_CLIENT_ID = 'sandbox-client-id';
 export const SANDBOX_API_KEY = 'sandbox-api-key';
-export const MX_MEDIA_TYPE = 'application/vnd.mx.api.v1+json';
 
 const OAUTH_LINK_TTL_MS = 10 * 60 * 1000;
 
@@ -566,6 +567,7 @@ export function createSandbox(options: SandboxOptions = {}): Hono<Env> {
       hasProcessedAccountNumbers: false,
       aggregatedAt: null,
       successfullyAggregatedAt: null,
+      accountsAt: null,
       oauthWindowUri: null,
       job: null,
     };
@@ -704,6 +706,63 @@ export function createSandbox(options: SandboxOptions = {}): Hono<Env> {
     if (skip !== undefined && skip !== 'true' && skip !== 'false') fail(400, '"skip_aggregation" must be true or false.');
     const uri = issueOauthLink(c, record, skip === 'true');
     return json(c, { member: { guid: record.guid, oauth_window_uri: uri } });
+  });
+
+  // ---- accounts ----------------------------------------------------------------------------------------------------
+
+  /** `true`/`false` query flags; "only accounts of user-managed members / manual accounts": the sandbox has neither. */
+  const onlyUnemulated = (c: Ctx): boolean =>
+    (['member_is_managed_by_user', 'is_manual'] as const).some((key) => {
+      const value = c.req.query(key);
+      if (value !== undefined && value !== 'true' && value !== 'false') fail(400, `"${key}" must be true or false.`);
+      return value === 'true';
+    });
+
+  const accountsOut = (member: MemberRecord): Schemas['AccountResponse'][] => {
+    const userId = users.get(member.userGuid)?.id ?? null;
+    return memberAccounts(member).map((account) => accountWire(account, member, userId));
+  };
+
+  const userMembers = (user: UserRecord): MemberRecord[] => {
+    const list = [...members.values()].filter((member) => member.userGuid === user.guid);
+    for (const member of list) settle(member, now(), timing);
+    return list;
+  };
+
+  const findAccount = (list: readonly Schemas['AccountResponse'][], guid: string | undefined): Schemas['AccountResponse'] =>
+    list.find((account) => account.guid === guid) ?? fail(404, 'Account not found.');
+
+  route('GET', '/users/:user_guid/members/:member_guid/accounts', async (c) => {
+    const found = await memberRequest(c);
+    if ('response' in found) return found.response;
+    const list = onlyUnemulated(c) ? [] : accountsOut(found.member);
+    const { items, pagination } = paginate(list, c.req.query(), 1000);
+    return json(c, { accounts: items, pagination });
+  });
+
+  route('GET', '/users/:user_guid/members/:member_guid/accounts/:account_guid', async (c) => {
+    const found = await memberRequest(c);
+    if ('response' in found) return found.response;
+    return json(c, { account: findAccount(accountsOut(found.member), c.req.param('account_guid')) });
+  });
+
+  route('GET', '/users/:user_guid/accounts', (c) => {
+    const user = getUser(c);
+    const useCase = c.req.query('use_case');
+    if (useCase !== undefined && useCase !== 'PFM' && useCase !== 'MONEY_MOVEMENT') fail(400, '"use_case" must be PFM or MONEY_MOVEMENT.');
+    const skip = onlyUnemulated(c);
+    const list = skip
+      ? []
+      : userMembers(user)
+          .filter((member) => useCase === undefined || (member.useCases ?? []).some((item) => item === useCase))
+          .flatMap(accountsOut);
+    const { items, pagination } = paginate(list, c.req.query(), 1000);
+    return json(c, { accounts: items, pagination });
+  });
+
+  route('GET', '/users/:user_guid/accounts/:account_guid', (c) => {
+    const user = getUser(c);
+    return json(c, { account: findAccount(userMembers(user).flatMap(accountsOut), c.req.param('account_guid')) });
   });
 
   // A catch-all instead of notFound(): a parent app that mounts the sandbox keeps its own notFound handler.

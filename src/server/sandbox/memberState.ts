@@ -1,7 +1,7 @@
 // Members and their aggregation jobs. Nothing runs on a timer: every request first calls `settle(member, now)`,
 // which replays the phases that have elapsed since the last request, so the same code runs in Node, jsdom and a
 // service worker, and tests move time with an injected clock.
-import type { components } from '../../api/mxTypes.generated.ts';
+import type { components } from '../../mx/mxTypes.generated.ts';
 import { isUserEntered, MXBANK_CODE, MXBANK_USERNAME } from './catalogue.ts';
 import type { CatalogueInstitution } from './catalogue.ts';
 import { randomGuid } from './ids.ts';
@@ -64,6 +64,8 @@ export interface MemberRecord {
   hasProcessedAccountNumbers: boolean;
   aggregatedAt: number | null;
   successfullyAggregatedAt: number | null;
+  /** When the member's accounts first appeared (halfway through its first successful job); null until then. */
+  accountsAt: number | null;
   oauthWindowUri: string | null;
   job: Job | null;
 }
@@ -129,6 +131,7 @@ function finish(member: MemberRecord, status: ConnectionStatus, at: number): voi
     member.hasProcessedAccountNumbers = true;
     member.hasProcessedTransactions = true;
     member.successfullyAggregatedAt = at;
+    member.accountsAt ??= at;
   }
 }
 
@@ -168,6 +171,7 @@ export function settle(member: MemberRecord, now: number, timing: Timing): void 
     if (phase.name === 'processing' && now >= job.phaseStartedAt + aggregationMs / 2) {
       member.hasProcessedAccounts = true;
       member.hasProcessedAccountNumbers = true;
+      member.accountsAt ??= job.phaseStartedAt + aggregationMs / 2;
     }
     if (now < endsAt) return;
     switch (phase.name) {

@@ -27,6 +27,10 @@ const IMPLEMENTED = [
   'aggregateMember',
   'listMemberCredentials',
   'requestOAuthWindowURI',
+  'listMemberAccounts',
+  'readAccountByMember',
+  'listUserAccounts',
+  'readAccount',
 ].sort();
 
 describe('spec conformance', () => {
@@ -79,6 +83,11 @@ describe('spec conformance', () => {
     await call('PUT', `/users/${user}/members/${plain}`, { member: { credentials: mxbankCredentials('mxuser', 'pw2'), metadata: 'n', background_aggregation_is_disabled: false } });
     await call('POST', `/users/${user}/members/${plain}/aggregate`);
     await call('GET', `/users/${user}/members/${plain}/credentials`);
+    const accounts = (await call('GET', `/users/${user}/members/${plain}/accounts?records_per_page=10&page=1`)).body.accounts;
+    expect(accounts.length).toBeGreaterThan(0);
+    await call('GET', `/users/${user}/members/${plain}/accounts/${accounts[0].guid}`);
+    await call('GET', `/users/${user}/accounts?records_per_page=10&use_case=PFM`);
+    await call('GET', `/users/${user}/accounts/${accounts[0].guid}`);
     const oauth = (await call('POST', `/users/${user}/members`, { member: { institution_code: 'mx_bank_oauth', is_oauth: true, credentials: [] }, referral_source: 'BROWSER' })).body.member.guid;
     await call('GET', `/users/${user}/members/${oauth}/oauth_window_uri?referral_source=BROWSER`);
     await call('DELETE', `/users/${user}/members/${plain}`);

@@ -3,7 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 
-import { CREDENTIAL_FIELD_TYPES, type CredentialField, type CredentialFieldType } from '../../../src/api/schemas';
+import type { CredentialField } from '../../../src/api/schemas';
+import { CREDENTIAL_FIELD_TYPES, type CredentialFieldType } from '../../../src/mx/mxEnums';
 import { getCatalogue } from '../../../src/server/sandbox/catalogue';
 import { en } from '../../../src/widget/copy';
 import { FIELD_REGISTRY, toCredentialAnswers } from '../../../src/widget/fields/fieldRegistry';
