@@ -84,6 +84,18 @@ const MEMBER_STATUS = {
   challenges: listOf(CHALLENGE),
 };
 const ONE_MEMBER = { member: MEMBER };
+// An account as the browser may see it (the widget's account picker): never the full number, balances or user fields.
+const ACCOUNT = {
+  ...fields('guid', 'member_guid', 'name', 'type', 'subtype'),
+  account_number_last_four: (account: Readonly<Record<string, unknown>>) => lastFour(account.account_number),
+};
+
+/** The last four digits of an account number, or `null` when it has fewer than four. */
+function lastFour(accountNumber: unknown): string | null {
+  if (typeof accountNumber !== 'string') return null;
+  const digits = accountNumber.replace(/\D+/g, '');
+  return digits.length >= 4 ? digits.slice(-4) : null;
+}
 
 const enc = encodeURIComponent;
 const member = (user: string, params: Readonly<Record<string, string>>) =>
@@ -231,5 +243,14 @@ export const PROXY_ROUTES: readonly ProxyRoute[] = [
     query: { referral_source: { pattern: /^BROWSER$/ }, skip_aggregation: BOOLEAN },
     upstream: (user, params) => `${member(user, params)}/oauth_window_uri`,
     response: { member: fields('guid', 'oauth_window_uri') },
+  },
+  {
+    method: 'GET',
+    path: '/members/:member_guid/accounts',
+    group: 'read',
+    body: 'none',
+    query: PAGINATION,
+    upstream: (user, params) => `${member(user, params)}/accounts`,
+    response: { accounts: listOf(ACCOUNT), pagination: PAGINATION_OUT },
   },
 ];
