@@ -70,9 +70,12 @@ export function applyShape(shape: ResponseShape, value: unknown): unknown {
 const isScalar = (value: unknown): boolean =>
   value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 
-/** Every field path a shape lets through (`member.guid`, `accounts[].name`), for the docs and their test. */
+/**
+ * Every field path a shape lets through (`member.guid`, `accounts[].name`; a partner-owned field ends in `?`), for the
+ * docs and their test.
+ */
 export function shapeFields(shape: ResponseShape, prefix = ''): string[] {
-  if (shape instanceof PartnerOwned) return [`${prefix} (with memberFields.${shape.field})`];
+  if (shape instanceof PartnerOwned) return [`${prefix}?`];
   if (shape === true || typeof shape === 'function') return [prefix];
   if (Array.isArray(shape)) return shapeFields(shape[0] as ResponseShape, `${prefix}[]`);
   return Object.entries(shape as Record<string, ResponseShape>).flatMap(([field, inner]) =>
