@@ -33,8 +33,13 @@ export interface DemoServerOptions {
   frameRoot?: string;
   /** The static Storybook (`storybook-static`, from `npm run build-storybook`): served at `/storybook/` when given. */
   storybookRoot?: string;
-  /** Talk to this MX environment instead of the built-in sandbox. */
+  /** Talk to this MX environment instead of the built-in sandbox (then nothing is served at `/sandbox`). */
   mx?: MxUpstream;
+  /**
+   * Serve the built-in sandbox's whole MX API at `/sandbox` (anyone who can reach the port can then read and change
+   * every visitor's user and members). Off by default: only the consent page, logos and site-key pictures are served.
+   */
+  publicSandbox?: boolean;
   /** Used to reach `mx.baseUrl`; the global `fetch` by default. */
   fetch?: typeof fetch;
   /** HMAC secret for session tokens; a random one per process by default (tokens then die with the process). */
@@ -47,14 +52,15 @@ export interface DemoServerOptions {
 
 /**
  * The demo partner site of `npm start` on one origin: the partner pages at `/`, the proxy at `/api/connect`, the
- * sandbox at `/sandbox` and `GET /demo/session-token`. Each browser gets its own MX user through a cookie session.
+ * sandbox's browser pages at `/sandbox` and `GET /demo/session-token`. Each browser gets its own MX user through a
+ * cookie session.
  */
 export function createDemoServer(options: DemoServerOptions): Hono {
   const publicUrl = options.publicUrl.replace(/\/+$/, '');
-  const sandbox = createSandboxMount();
-  const upstream: MxUpstream & { fetch: typeof fetch } = options.mx
-    ? { ...options.mx, fetch: options.fetch ?? fetch }
-    : { baseUrl: `${publicUrl}${SANDBOX_PATH}`, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, fetch: sandbox.fetch };
+  const sandbox = options.mx ? undefined : createSandboxMount({ publicApi: options.publicSandbox === true });
+  const upstream: MxUpstream & { fetch: typeof fetch } = sandbox
+    ? { baseUrl: `${publicUrl}${SANDBOX_PATH}`, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, fetch: sandbox.fetch }
+    : { ...options.mx!, fetch: options.fetch ?? fetch };
 
   const sessions = createDemoSessions({
     secureCookie: new URL(publicUrl).protocol === 'https:',
@@ -71,13 +77,13 @@ export function createDemoServer(options: DemoServerOptions): Hono {
   app.use('*', demoSecurityHeaders({ remoteImages: options.mx !== undefined }));
   app.all(`${PROXY_PATH}/*`, demoProxy({
     upstream,
-    sandboxOrigin: options.mx ? undefined : new URL(publicUrl).origin,
+    sandboxOrigin: sandbox ? new URL(publicUrl).origin : undefined,
     logger: options.logger,
     // A Bearer session token (the iframe) wins over the cookie; either way the user comes from the server side.
     authenticate: (request) =>
       request.headers.has('authorization') ? verifyBearer(request) : (sessions.userOf(request) ?? null),
   }));
-  app.route(SANDBOX_PATH, sandbox.routes);
+  if (sandbox) app.route(SANDBOX_PATH, sandbox.routes);
   app.get('/demo/session-token', sessionTokenRoute(issueSessionToken));
   options.extend?.(app, { sessionUser: sessions.ensure, issueSessionToken });
   app.route('/', demoPages({

@@ -47,6 +47,7 @@ server.listen(config.port, config.host, () => {
     frameRoot: existsSync(frameRoot) ? frameRoot : undefined,
     storybookRoot: existsSync(storybookRoot) ? storybookRoot : undefined,
     mx: config.mx,
+    publicSandbox: config.publicSandbox,
     logger: (entry) =>
       console.log(
         `proxy ${entry.method} ${entry.route} ${entry.status} ${entry.durationMs}ms` +
@@ -59,8 +60,9 @@ server.listen(config.port, config.host, () => {
     `member-connect demo: ${publicUrl}/`,
     '',
     config.mx
-      ? `Upstream: MX at ${config.mx.baseUrl} (client id ${config.mx.clientId}); the sandbox at /sandbox is not used.`
-      : `Upstream: the built-in MX sandbox at ${publicUrl}/sandbox (client id sandbox-client-id, API key sandbox-api-key).`,
+      ? `Upstream: MX at ${config.mx.baseUrl} (client id ${config.mx.clientId}).`
+      : 'Upstream: the built-in MX sandbox, in-process. Its API is not on the network (DEMO_PUBLIC_SANDBOX=1 serves it).',
+    ...(config.publicSandbox ? publicSandboxWarning(publicUrl, config.host) : []),
     '',
     'Sandbox test credentials (search "MX Bank"):',
     '  username mxuser, any password       -> connects',
@@ -76,6 +78,15 @@ const stop = () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+
+function publicSandboxWarning(publicUrl: string, host: string): string[] {
+  return [
+    '',
+    '!!! DEMO_PUBLIC_SANDBOX=1: the sandbox MX API is PUBLIC at ' + `${publicUrl}/sandbox (bound to ${host}).`,
+    '!!! Anyone who can reach this port can list, read, change and delete EVERY visitor\'s user and members with the',
+    '!!! well-known client id sandbox-client-id and API key sandbox-api-key.',
+  ];
+}
 
 function loadConfig(): DemoConfig {
   try {

@@ -34,8 +34,12 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(path.dirname(pagesDir), { recursive: true, force: true }));
 
+/** The demo app; relative paths are requested on PUBLIC_URL, the origin a browser of the printed URL would use. */
 function demo(overrides: Partial<DemoServerOptions> = {}) {
-  return createDemoServer({ publicUrl: PUBLIC_URL, demoRoot: pagesDir, frameRoot: frameDir, ...overrides });
+  const app = createDemoServer({ publicUrl: PUBLIC_URL, demoRoot: pagesDir, frameRoot: frameDir, ...overrides });
+  const request: typeof app.request = (input, init, env, executionCtx) =>
+    app.request(typeof input === 'string' && input.startsWith('/') ? `${PUBLIC_URL}${input}` : input, init, env, executionCtx);
+  return { request };
 }
 type DemoApp = ReturnType<typeof demo>;
 
@@ -207,16 +211,98 @@ describe('createDemoServer', () => {
     expect(forged.status).toBe(401);
   });
 
-  it('mounts the sandbox at /sandbox with its own Basic auth', async () => {
-    const app = demo();
-    const accept = { Accept: 'application/vnd.mx.api.v1+json' };
-    const anonymous = await app.request('/sandbox/institutions/mxbank', { headers: accept });
-    expect(anonymous.status).toBe(401);
-    const authorized = await app.request('/sandbox/institutions/mxbank', {
-      headers: { ...accept, Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}` },
+  describe('the sandbox at /sandbox', () => {
+    const SANDBOX_HEADERS = {
+      Accept: 'application/vnd.mx.api.v1+json',
+      Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}`,
+      'Content-Type': 'application/json',
+    };
+
+    /** A demo with one visitor (Alice) who has connected MX Bank; `userGuid` is read through a route of the test's own. */
+    async function demoWithVictim(overrides: Partial<DemoServerOptions> = {}) {
+      const app = demo({
+        ...overrides,
+        extend: (hono, context) => hono.get('/test/user-guid', async (c) => c.text(await context.sessionUser(c))),
+      });
+      const alice = { Cookie: await openSession(app) };
+      const created = await createMxBankMember(app, alice);
+      expect(created.status).toBe(202);
+      const { member } = (await created.json()) as { member: { guid: string } };
+      const userGuid = await (await app.request('/test/user-guid', { headers: alice })).text();
+      expect(userGuid).toMatch(/^USR-/);
+      return { app, alice, userGuid, memberGuid: member.guid };
+    }
+
+    it('does not let a visitor list, read, change, aggregate or delete another visitor\'s user or members', async () => {
+      const { app, alice, userGuid, memberGuid } = await demoWithVictim();
+      const attacks: [string, string, unknown?][] = [
+        ['GET', '/sandbox/users'],
+        ['GET', `/sandbox/users?id=anything`],
+        ['POST', '/sandbox/users', { user: { id: 'intruder' } }],
+        ['GET', `/sandbox/users/${userGuid}`],
+        ['PUT', `/sandbox/users/${userGuid}`, { user: { is_disabled: true } }],
+        ['GET', `/sandbox/users/${userGuid}/members`],
+        ['GET', `/sandbox/users/${userGuid}/members/${memberGuid}`],
+        ['PUT', `/sandbox/users/${userGuid}/members/${memberGuid}`, { member: { metadata: 'owned' } }],
+        ['POST', `/sandbox/users/${userGuid}/members/${memberGuid}/aggregate`],
+        ['GET', `/sandbox/users/${userGuid}/members/${memberGuid}/accounts`],
+        ['DELETE', `/sandbox/users/${userGuid}/members/${memberGuid}`],
+        ['DELETE', `/sandbox/users/${userGuid}`],
+        ['GET', '/sandbox/institutions'],
+        ['GET', '/sandbox/logos/..%2Fusers'],
+        ['GET', `/sandbox/oauth/authorize/x/../../users/${userGuid}`],
+        ['GET', `/sandbox/logos/../users/${userGuid}/members`],
+      ];
+      for (const [method, path, body] of attacks) {
+        const response = await app.request(path, {
+          method,
+          headers: SANDBOX_HEADERS,
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        expect(`${method} ${path} -> ${response.status}`).toBe(`${method} ${path} -> 404`);
+        expect(await response.text()).not.toContain(userGuid);
+      }
+      // Alice's member is untouched and still hers.
+      expect(await memberGuids(app, alice)).toEqual([memberGuid]);
+      const status = await app.request(`/api/connect/members/${memberGuid}`, { headers: { ...WIDGET_HEADERS, ...alice } });
+      expect(status.status).toBe(200);
     });
-    expect(authorized.status).toBe(200);
-    expect(((await authorized.json()) as { institution: { code: string } }).institution.code).toBe('mxbank');
+
+    it('still serves what a browser opens itself: logos, site-key pictures and the OAuth consent page', async () => {
+      const app = demo();
+      const logo = await app.request('/sandbox/logos/mxbank_100.svg');
+      expect(logo.status).toBe(200);
+      expect(logo.headers.get('content-type')).toBe('image/svg+xml');
+      const cookie = await openSession(app);
+      const created = await app.request('/api/connect/members', {
+        method: 'POST',
+        headers: { ...WIDGET_HEADERS, Cookie: cookie, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ member: { institution_code: 'mx_bank_oauth', is_oauth: true } }),
+      });
+      expect(created.status).toBe(202);
+      const { member } = (await created.json()) as { member: { oauth_window_uri: string } };
+      const consentUrl = new URL(member.oauth_window_uri);
+      expect(consentUrl.origin).toBe(PUBLIC_URL);
+      const consent = await app.request(consentUrl.pathname);
+      expect(consent.status).toBe(200);
+      const session = /name="session" value="([^"]+)"/.exec(await consent.text())?.[1];
+      expect(session).toBeDefined();
+      const decision = await app.request('/sandbox/oauth/decision', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ session: session ?? '', decision: 'authorize', opener_origin: PUBLIC_URL }),
+      });
+      expect(decision.status).toBe(200);
+      expect(await decision.text()).toContain('data-result="success"');
+    });
+
+    it('serves the whole sandbox API only when asked to (publicSandbox)', async () => {
+      const { app, userGuid } = await demoWithVictim({ publicSandbox: true });
+      const user = await app.request(`/sandbox/users/${userGuid}`, { headers: SANDBOX_HEADERS });
+      expect(user.status).toBe(200);
+      const anonymous = await app.request('/sandbox/institutions/mxbank', { headers: { Accept: SANDBOX_HEADERS.Accept } });
+      expect(anonymous.status).toBe(401);
+    });
   });
 
   it('lets routes added through `extend` use the session and get the CSP header', async () => {
@@ -251,7 +337,7 @@ describe('createDemoServer', () => {
       return { app, upstream, seen };
     }
 
-    it('creates users at MX and proxies to MX, leaving the built-in sandbox unused', async () => {
+    it('creates users at MX and proxies to MX, with no built-in sandbox at /sandbox', async () => {
       const { app, upstream, seen } = mxDemo();
       const cookie = await openSession(app);
       const created = await createMxBankMember(app, { Cookie: cookie });
@@ -262,10 +348,7 @@ describe('createDemoServer', () => {
       expect(seen[0]).toBe('POST http://mx.invalid/users');
       expect(seen.slice(1).every((line) => line.startsWith('POST http://mx.invalid/users/USR-'))).toBe(true);
 
-      const builtIn = await app.request('/sandbox/users', {
-        headers: { Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}`, Accept: accept },
-      });
-      expect(((await builtIn.json()) as { users: unknown[] }).users).toHaveLength(0);
+      expect((await app.request('/sandbox/logos/mxbank_100.svg')).status).toBe(404);
     });
 
     it('lets institution logos come from MX over https', async () => {
