@@ -8,3 +8,4 @@ export { createMemoryRateLimitStore, DEFAULT_RATE_LIMITS } from './proxy/rateLim
 export type { RateLimitHit, RateLimitOptions, RateLimitRule, RateLimitStore } from './proxy/rateLimit.ts';
 export { bearerAuthenticate, createSessionTokens } from './proxy/sessionTokens.ts';
 export type { SessionTokenOptions, SessionTokens } from './proxy/sessionTokens.ts';
+export { ensureMxUser, type EnsureMxUserOptions, MxUserError } from './users/ensureMxUser.ts';

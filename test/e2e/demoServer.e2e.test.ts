@@ -15,7 +15,7 @@ describe('the built demo server (dist/node/demo.js)', () => {
       expect(demo.output()).toContain('mxuser');
       expect(demo.output()).toContain('INVALID');
       expect(demo.output()).toContain('in-process');
-      expect(demo.output()).not.toContain('PUBLIC');
+      expect(demo.output()).not.toContain('!!!');
 
       const page = await fetch(`${demo.url}/`);
       expect(page.status).toBe(200);

@@ -3,10 +3,11 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 
 import type { ProxyLogEntry } from '../index.ts';
-import { bearerAuthenticate, createSessionTokens } from '../index.ts';
+import { bearerAuthenticate, createSessionTokens, ensureMxUser, MxUserError } from '../index.ts';
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../sandbox/index.ts';
-import { createMxUser } from './createMxUser.ts';
 import type { MxUpstream } from './demoConfig.ts';
+import { demoError, isPageLoad } from './demoErrors.ts';
+import { defaultHosts, onlyOwnHosts } from './demoHosts.ts';
 import { demoPages } from './demoPages.ts';
 import { demoProxy, PROXY_PATH } from './demoProxy.ts';
 import { createDemoSessions } from './demoSessions.ts';
@@ -27,6 +28,10 @@ export interface DemoContext {
 export interface DemoServerOptions {
   /** The origin browsers use to reach the demo, e.g. `http://127.0.0.1:3000`. The sandbox's OAuth links point here. */
   publicUrl: string;
+  /** More `host:port` names the demo answers for, besides `publicUrl`'s and localhost/127.0.0.1/[::1] on its port. */
+  hosts?: string[];
+  /** Honour `X-Forwarded-Proto` and `X-Forwarded-For` from a TLS-terminating reverse proxy in front. @default false */
+  trustProxy?: boolean;
   /** The built partner pages (`dist/demo`): served at `/`. */
   demoRoot: string;
   /** The built iframe bundle (`dist/frame`): served at `/frame/` when given. */
@@ -42,6 +47,12 @@ export interface DemoServerOptions {
   publicSandbox?: boolean;
   /** Used to reach `mx.baseUrl`; the global `fetch` by default. */
   fetch?: typeof fetch;
+  /** Deadline for creating a visitor's MX user; past it the page load answers 504. @default 10_000 */
+  userCreationTimeoutMs?: number;
+  /** Sessions kept in memory (least recently used go first). @default 10_000 */
+  maxSessions?: number;
+  /** New sessions one client address may start per window. @default 30 per minute */
+  newSessionLimit?: { limit: number; windowMs: number };
   /** HMAC secret for session tokens; a random one per process by default (tokens then die with the process). */
   sessionSecret?: string;
   /** Receives the proxy's log line for each widget request (route pattern, status, timing; never bodies). */
@@ -56,32 +67,36 @@ export interface DemoServerOptions {
  * cookie session.
  */
 export function createDemoServer(options: DemoServerOptions): Hono {
-  const publicUrl = options.publicUrl.replace(/\/+$/, '');
+  const publicUrl = new URL(options.publicUrl.replace(/\/+$/, ''));
+  const trustProxy = options.trustProxy === true;
   const sandbox = options.mx ? undefined : createSandboxMount({ publicApi: options.publicSandbox === true });
   const upstream: MxUpstream & { fetch: typeof fetch } = sandbox
-    ? { baseUrl: `${publicUrl}${SANDBOX_PATH}`, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, fetch: sandbox.fetch }
+    ? { baseUrl: `${publicUrl.origin}${SANDBOX_PATH}`, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, fetch: sandbox.fetch }
     : { ...options.mx!, fetch: options.fetch ?? fetch };
 
   const sessions = createDemoSessions({
-    secureCookie: new URL(publicUrl).protocol === 'https:',
-    createUser: () => createUserOrFail(upstream),
+    publicUrl,
+    trustProxy,
+    maxSessions: options.maxSessions,
+    newSessionLimit: options.newSessionLimit,
+    createUser: () => createVisitorUser(upstream, options.userCreationTimeoutMs),
   });
   const sessionTokens = createSessionTokens({
     secret: options.sessionSecret ?? crypto.randomUUID() + crypto.randomUUID(),
   });
   const issueSessionToken = async (c: Context) => sessionTokens.issue(await sessions.ensure(c));
-  const verifyBearer = bearerAuthenticate(sessionTokens);
 
   const app = new Hono();
-  app.onError(jsonError);
+  app.onError(demoError);
+  app.use('*', onlyOwnHosts([...defaultHosts(publicUrl), ...(options.hosts ?? [])]));
   app.use('*', demoSecurityHeaders({ remoteImages: options.mx !== undefined }));
   app.all(`${PROXY_PATH}/*`, demoProxy({
     upstream,
-    sandboxOrigin: sandbox ? new URL(publicUrl).origin : undefined,
+    sandboxPublicUrl: sandbox ? publicUrl : undefined,
+    allowedOrigins: publicUrl.protocol === 'https:' ? [publicUrl.origin] : [],
+    sessions,
+    verifyBearer: bearerAuthenticate(sessionTokens),
     logger: options.logger,
-    // A Bearer session token (the iframe) wins over the cookie; either way the user comes from the server side.
-    authenticate: (request) =>
-      request.headers.has('authorization') ? verifyBearer(request) : (sessions.userOf(request) ?? null),
   }));
   if (sandbox) app.route(SANDBOX_PATH, sandbox.routes);
   app.get('/demo/session-token', sessionTokenRoute(issueSessionToken));
@@ -90,9 +105,10 @@ export function createDemoServer(options: DemoServerOptions): Hono {
     demoRoot: options.demoRoot,
     frameRoot: options.frameRoot,
     storybookRoot: options.storybookRoot,
-    // A page load is where a browser first shows up, so that is where its session (and MX user) is created.
+    // A person's page load is where a browser first shows up, so that is where its session (and MX user) is created;
+    // an image, a fetch or a frame pointing at the page gets the page without one.
     onPageLoad: async (c, next) => {
-      await sessions.ensure(c);
+      if (isPageLoad(c)) await sessions.ensure(c);
       await next();
     },
   }));
@@ -100,17 +116,20 @@ export function createDemoServer(options: DemoServerOptions): Hono {
   return app;
 }
 
-async function createUserOrFail(upstream: MxUpstream & { fetch: typeof fetch }): Promise<string> {
+/** One MX user per demo visitor, under a random id of the demo's own (a partner would use its user's id). */
+async function createVisitorUser(upstream: MxUpstream & { fetch: typeof fetch }, timeoutMs = 10_000): Promise<string> {
   try {
-    return await createMxUser(upstream);
+    return await ensureMxUser({
+      ...upstream,
+      id: `member-connect-demo-${crypto.randomUUID()}`,
+      metadata: 'member-connect demo visitor',
+      timeoutMs,
+    });
   } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(`member-connect demo: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof MxUserError && error.reason === 'timeout') {
+      throw new HTTPException(504, { message: 'MX did not create a user for this visit in time. Try again shortly.' });
+    }
     throw new HTTPException(502, { message: 'The demo could not create a user at MX. See the server log.' });
   }
-}
-
-function jsonError(error: Error, c: Context): Response {
-  if (error instanceof HTTPException) return c.json({ error: { message: error.message } }, error.status);
-  console.error(error);
-  return c.json({ error: { message: 'Internal server error.' } }, 500);
 }

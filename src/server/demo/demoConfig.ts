@@ -15,6 +15,10 @@ export interface DemoConfig {
   mx?: MxUpstream;
   /** `DEMO_PUBLIC_SANDBOX=1`: serve the sandbox's whole MX API at `/sandbox`. */
   publicSandbox: boolean;
+  /** `DEMO_TRUST_PROXY=1`: a TLS-terminating reverse proxy in front sets `X-Forwarded-Proto` and `X-Forwarded-For`. */
+  trustProxy: boolean;
+  /** `DEMO_PUBLIC_URL`: the origin browsers use when it is not `http://HOST:PORT` (behind a reverse proxy). */
+  publicUrl?: string;
 }
 
 export class DemoConfigError extends Error {
@@ -40,8 +44,12 @@ export function readDemoConfig(env: Record<string, string | undefined>): DemoCon
     );
   }
 
+  const trustProxy = readFlag(env, 'DEMO_TRUST_PROXY');
+  const publicUrl = readPublicUrl(env.DEMO_PUBLIC_URL);
+  const common = { port, host, publicSandbox, trustProxy, ...(publicUrl === undefined ? {} : { publicUrl }) };
+
   const present = MX_VARIABLES.filter((name) => env[name]?.trim());
-  if (present.length === 0) return { port, host, publicSandbox };
+  if (present.length === 0) return common;
   if (present.length < MX_VARIABLES.length) {
     const missing = MX_VARIABLES.filter((name) => !present.includes(name));
     throw new DemoConfigError(
@@ -64,9 +72,7 @@ export function readDemoConfig(env: Record<string, string | undefined>): DemoCon
     throw new DemoConfigError('DEMO_PUBLIC_SANDBOX applies to the built-in sandbox; unset it or the MX variables.');
   }
   return {
-    port,
-    host,
-    publicSandbox,
+    ...common,
     mx: { baseUrl, clientId: (env.MX_CLIENT_ID ?? '').trim(), apiKey: (env.MX_API_KEY ?? '').trim() },
   };
 }
@@ -75,6 +81,21 @@ export function readDemoConfig(env: Record<string, string | undefined>): DemoCon
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+function readPublicUrl(value: string | undefined): string | undefined {
+  const trimmed = value?.trim() ?? '';
+  if (trimmed === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw new DemoConfigError(`DEMO_PUBLIC_URL is not a URL: ${JSON.stringify(trimmed)}.`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.hash) {
+    throw new DemoConfigError('DEMO_PUBLIC_URL must be an http(s) origin, for example https://demo.example.com.');
+  }
+  return url.origin;
 }
 
 function readFlag(env: Record<string, string | undefined>, name: string): boolean {

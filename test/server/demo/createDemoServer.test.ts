@@ -13,6 +13,8 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 const MXBANK_USERNAME_GUID = 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1';
 const MXBANK_PASSWORD_GUID = 'CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d';
 const WIDGET_HEADERS = { 'X-Member-Connect': '1' };
+/** What a browser sends when a person opens a page. */
+const PAGE_LOAD = { Accept: 'text/html,application/xhtml+xml', 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Mode': 'navigate' };
 
 // Small stand-ins for the built pages: the server under test serves whatever the build put there.
 let pagesDir: string;
@@ -45,7 +47,7 @@ type DemoApp = ReturnType<typeof demo>;
 
 /** Loads the page like a first-time browser would and returns the session cookie it was given. */
 async function openSession(app: DemoApp): Promise<string> {
-  const response = await app.request('/');
+  const response = await app.request('/', { headers: PAGE_LOAD });
   expect(response.status).toBe(200);
   const setCookie = response.headers.get('set-cookie') ?? '';
   const match = new RegExp(`${DEMO_SESSION_COOKIE}=([^;]+)`).exec(setCookie);
@@ -78,7 +80,7 @@ async function memberGuids(app: DemoApp, headers: Record<string, string>): Promi
 
 describe('createDemoServer', () => {
   it('serves the partner page under the strict CSP and starts an httpOnly, SameSite=Lax cookie session', async () => {
-    const response = await demo().request('/');
+    const response = await demo().request('/', { headers: PAGE_LOAD });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('partner page');
     expect(response.headers.get('content-security-policy')).toBe(CSP);
@@ -93,19 +95,14 @@ describe('createDemoServer', () => {
   it('keeps an existing session instead of creating a new user on every page load', async () => {
     const app = demo();
     const cookie = await openSession(app);
-    const again = await app.request('/', { headers: { Cookie: cookie } });
+    const again = await app.request('/', { headers: { ...PAGE_LOAD, Cookie: cookie } });
     expect(again.status).toBe(200);
     expect(again.headers.get('set-cookie')).toBeNull();
   });
 
-  it('marks the cookie Secure when the demo is served over https', async () => {
-    const response = await demo({ publicUrl: 'https://demo.example' }).request('/');
-    expect(response.headers.get('set-cookie')).toContain('Secure');
-  });
-
   it('serves other pages and assets, and answers unknown paths with a JSON 404', async () => {
     const app = demo();
-    const sdkPage = await app.request('/sdk.html');
+    const sdkPage = await app.request('/sdk.html', { headers: PAGE_LOAD });
     expect(sdkPage.status).toBe(200);
     expect(sdkPage.headers.get('set-cookie')).toContain(DEMO_SESSION_COOKIE);
     const asset = await app.request('/assets/main.js');
@@ -149,7 +146,7 @@ describe('createDemoServer', () => {
   it('builds sandbox URLs (logos, OAuth) on the origin the browser used, so the CSP allows them', async () => {
     const app = demo();
     for (const origin of [PUBLIC_URL, 'http://localhost:3999']) {
-      const page = await app.request(`${origin}/`);
+      const page = await app.request(`${origin}/`, { headers: PAGE_LOAD });
       const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
       const response = await app.request(`${origin}/api/connect/institutions/mxbank`, {
         headers: { ...WIDGET_HEADERS, Cookie: cookie },
@@ -168,14 +165,22 @@ describe('createDemoServer', () => {
     expect(lines).toEqual([{ route: '/institutions/:institution_code', status: 200 }]);
   });
 
-  it('refuses the widget API without a session, and with a made-up session id', async () => {
+  it('starts a session on the widget\'s first call, and never adopts a made-up session id', async () => {
     const app = demo();
     for (const headers of [WIDGET_HEADERS, { ...WIDGET_HEADERS, Cookie: `${DEMO_SESSION_COOKIE}=forged` }]) {
       const response = await app.request('/api/connect/members', { headers });
-      expect(response.status).toBe(401);
-      const body = (await response.json()) as { error: { message: string } };
-      expect(typeof body.error.message).toBe('string');
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ members: [] });
+      const cookie = response.headers.get('set-cookie') ?? '';
+      expect(cookie).toMatch(new RegExp(`^${DEMO_SESSION_COOKIE}=[A-Za-z0-9_-]{32}; `));
+      expect(cookie).not.toContain('forged');
     }
+  });
+
+  it('refuses the widget API to a caller without a session that is not the widget (no X-Member-Connect)', async () => {
+    const response = await demo().request('/api/connect/members');
+    expect(response.status).toBe(403);
+    expect(response.headers.get('set-cookie')).toBeNull();
   });
 
   it('gives each browser its own MX user', async () => {
@@ -311,7 +316,7 @@ describe('createDemoServer', () => {
         hono.get('/demo/whoami', async (c) => c.json({ hasUser: (await context.sessionUser(c)).startsWith('USR-') }));
       },
     });
-    const response = await app.request('/demo/whoami');
+    const response = await app.request('/demo/whoami', { headers: PAGE_LOAD });
     expect(await response.json()).toEqual({ hasUser: true });
     expect(response.headers.get('content-security-policy')).toBe(CSP);
     expect(response.headers.get('set-cookie')).toContain(DEMO_SESSION_COOKIE);
@@ -356,10 +361,15 @@ describe('createDemoServer', () => {
       expect(response.headers.get('content-security-policy')).toBe(CSP.replace("data:", 'data: https:'));
     });
 
-    it('answers a page load with 502 when MX refuses to create the user', async () => {
-      const response = await mxDemo('wrong-key').app.request('/');
-      expect(response.status).toBe(502);
-      const body = (await response.json()) as { error: { message: string } };
+    it('answers 502 (a page for a page load, JSON for the widget) when MX refuses to create the user', async () => {
+      const { app } = mxDemo('wrong-key');
+      const page = await app.request('/', { headers: PAGE_LOAD });
+      expect(page.status).toBe(502);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await page.text()).toMatch(/could not create a user/);
+      const call = await app.request('/api/connect/members', { headers: WIDGET_HEADERS });
+      expect(call.status).toBe(502);
+      const body = (await call.json()) as { error: { message: string } };
       expect(body.error.message).toMatch(/could not create a user/);
       expect(JSON.stringify(body)).not.toContain('wrong-key');
     });
