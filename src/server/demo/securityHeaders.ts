@@ -18,14 +18,23 @@ export function demoSecurityHeaders(options: { remoteImages: boolean }): Middlew
       styleSrc: SELF,
       imgSrc: options.remoteImages ? ["'self'", 'data:', 'https:'] : ["'self'", 'data:'],
       frameAncestors: SELF,
+      // No injected <base> can re-root relative URLs, and no injected <form> can post anywhere but here.
+      baseUri: ["'none'"],
+      formAction: SELF,
     },
     // A response that brought its own policy (the sandbox's consent page) keeps it.
     overwrite: false,
     xContentTypeOptions: true,
+    // Full URLs go only to the demo's own origin (the sandbox's consent page reads its opener's origin from the
+    // referrer); banks, MX's logo host and any other site get no Referer at all.
+    referrerPolicy: 'same-origin',
+    // Not `same-origin`: the widget opens the bank's OAuth page in a popup and keeps its handle, and the bank's
+    // completion page posts its result to `window.opener`. Under `same-origin` a cross-origin bank page would be put in
+    // another browsing context group, cutting both links. `same-origin-allow-popups` keeps the popups this page opens
+    // and still severs any cross-origin page that opened the demo (no reverse tabnabbing through `window.opener`).
+    crossOriginOpenerPolicy: 'same-origin-allow-popups',
     crossOriginResourcePolicy: false,
-    crossOriginOpenerPolicy: false,
     originAgentCluster: false,
-    referrerPolicy: false,
     strictTransportSecurity: false,
     xDnsPrefetchControl: false,
     xDownloadOptions: false,

@@ -9,7 +9,7 @@ import { createDemoServer, DEMO_SESSION_COOKIE } from '../../../src/server/demo/
 import { createSandbox } from '../../../src/server/sandbox/index.ts';
 
 const PUBLIC_URL = 'http://127.0.0.1:3999';
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'";
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'self'";
 const MXBANK_USERNAME_GUID = 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1';
 const MXBANK_PASSWORD_GUID = 'CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d';
 const WIDGET_HEADERS = { 'X-Member-Connect': '1' };
@@ -90,6 +90,33 @@ describe('createDemoServer', () => {
     expect(cookie).toContain('SameSite=Lax');
     expect(cookie).toContain('Path=/');
     expect(cookie).not.toContain('Secure');
+  });
+
+  it('sends Referrer-Policy, Cross-Origin-Opener-Policy and nosniff; the CSP bounds forms and <base>', async () => {
+    const app = demo();
+    for (const requestPath of ['/', '/frame/', '/assets/main.js']) {
+      const response = await app.request(requestPath, { headers: PAGE_LOAD });
+      expect(response.headers.get('referrer-policy')).toBe('same-origin');
+      // Not same-origin: the OAuth popup (a bank's page) must keep its opener to report back (securityHeaders.ts).
+      expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin-allow-popups');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('content-security-policy')).toMatch(/; base-uri 'none'; form-action 'self'$/);
+    }
+  });
+
+  it('keeps the sandbox consent page\'s own, stricter CSP', async () => {
+    const app = demo();
+    const cookie = await openSession(app);
+    const created = await app.request('/api/connect/members', {
+      method: 'POST',
+      headers: { ...WIDGET_HEADERS, Cookie: cookie, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ member: { institution_code: 'mx_bank_oauth', is_oauth: true } }),
+    });
+    const { member } = (await created.json()) as { member: { oauth_window_uri: string } };
+    const consent = await app.request(new URL(member.oauth_window_uri).pathname);
+    expect(consent.status).toBe(200);
+    expect(consent.headers.get('content-security-policy')).toMatch(/^default-src 'none'; .*frame-ancestors 'none'$/);
+    expect(consent.headers.get('cross-origin-opener-policy')).toBe('same-origin-allow-popups');
   });
 
   it('keeps an existing session instead of creating a new user on every page load', async () => {
