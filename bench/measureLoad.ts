@@ -55,6 +55,8 @@ export interface LoadResult extends LoadOptions {
   /** 503 answers, and how many of them carried Retry-After. */
   shed: { status503: number; withRetryAfter: number };
   proxyCpuMicrosPerRequest: number;
+  /** CPU time used during the run, as a share of one core: who was busy (the machine has few cores). */
+  cpuShareOfOneCore: Record<'proxy' | 'sandbox' | 'loadGenerator', number>;
   memory: Record<'proxy' | 'sandbox', { before: MemorySnapshot; after: MemorySnapshot }>;
 }
 
@@ -85,7 +87,7 @@ export async function measureLoad(
 ): Promise<LoadResult> {
   const { proxy, sandbox } = servers.processes;
   const before = { proxy: mb(await proxy.memory()), sandbox: mb(await sandbox.memory()) };
-  const cpuBefore = processCpuMicros(proxy.pid);
+  const cpuBefore = { proxy: processCpuMicros(proxy.pid), sandbox: processCpuMicros(sandbox.pid), loadGenerator: processCpuMicros(process.pid) };
   const stop = new AbortController();
   const started = performance.now();
   const stopAt = started + options.durationSeconds * 1000;
@@ -151,7 +153,18 @@ export async function measureLoad(
   await Promise.all(Array.from({ length: options.concurrency }, (_, i) => person(i)));
   clearTimeout(cutTimer);
   const elapsedSeconds = (performance.now() - started) / 1000;
-  const proxyCpuMicrosPerRequest = (processCpuMicros(proxy.pid) - cpuBefore) / Math.max(1, proxyRequests);
+  const cpuUsed = {
+    proxy: processCpuMicros(proxy.pid) - cpuBefore.proxy,
+    sandbox: processCpuMicros(sandbox.pid) - cpuBefore.sandbox,
+    loadGenerator: processCpuMicros(process.pid) - cpuBefore.loadGenerator,
+  };
+  const share = (micros: number) => micros / (elapsedSeconds * 1e6);
+  const cpuShareOfOneCore = {
+    proxy: share(cpuUsed.proxy),
+    sandbox: share(cpuUsed.sandbox),
+    loadGenerator: share(cpuUsed.loadGenerator),
+  };
+  const proxyCpuMicrosPerRequest = cpuUsed.proxy / Math.max(1, proxyRequests);
   const after = { proxy: mb(await proxy.memory()), sandbox: mb(await sandbox.memory()) };
   return {
     ...options,
@@ -171,6 +184,7 @@ export async function measureLoad(
     failedRequestMs: summarize(failedRequestMs),
     shed,
     proxyCpuMicrosPerRequest,
+    cpuShareOfOneCore,
     memory: {
       proxy: { before: before.proxy, after: after.proxy },
       sandbox: { before: before.sandbox, after: after.sandbox },

@@ -33,7 +33,7 @@ const profileName = `proxy-${new Date().toISOString().replace(/[:.]/g, '-')}.cpu
 
 const CONFIG = {
   overhead: { connections: 10, durationSeconds: 4, rounds: 5 },
-  flow: { aggregationMs: 1500, search: 'MX Bank', password: 'challenge', mfaAnswer: 'correct', naivePollMs: 1000 },
+  flow: { aggregationMs: 1500, search: 'MX Bank', password: 'challenge', mfaAnswer: 'correct', naivePollMs: 1000, targetRequests: 10 },
   // Phase lengths (a connect has two: login and processing) drawn at random in [min, max]; `batch` run side by side.
   // MX recommends polling no more often than every 3 s (docs/mx-platform.md §4.4), hence the second poller.
   detection: {
@@ -173,6 +173,10 @@ if (wanted('overhead') || wanted('load') || wanted('overload')) {
             ['flows/s', ...cell((r) => round(r.flowsPerSecond, 1))],
             ['proxy requests (req/s)', ...cell((r) => `${r.proxyRequests.toLocaleString('en-US')} (${round(r.proxyRequestsPerSecond, 0)})`)],
             ['proxy CPU µs per request', ...cell((r) => round(r.proxyCpuMicrosPerRequest, 0))],
+            [
+              'CPU, % of one core: proxy / sandbox / load generator',
+              ...cell((r) => (['proxy', 'sandbox', 'loadGenerator'] as const).map((k) => round(r.cpuShareOfOneCore[k] * 100, 0)).join(' / ')),
+            ],
             ['flow time p50 / p99 ms', ...cell((r) => `${ms(r.flowMs.p50)} / ${ms(r.flowMs.p99)}`)],
             ['failed flows', ...cell((r) => r.errors)],
             ...kinds.map((k) => [`  ${k}`, ...cell((r) => r.errorsByKind[k] ?? 0)]),
@@ -260,6 +264,12 @@ async function requestsPerFlow(browser: Browser) {
           ['total', widget.total, naive.total, ratio(widget.total, naive.total)],
         ],
       ),
+    );
+    print(
+      `requests per flow (issue 16 §3): widget ${widget.total}, target ≤ ${c.targetRequests}: ` +
+        `${verdict(widget.total, c.targetRequests)} (naive baseline ${naive.total} in the same run). Avoidable calls seen: ` +
+        `${widget.avoidable?.pollsRightAfterWrite ?? 0} status poll(s) within 300 ms of a create/resume answer, ` +
+        `${widget.avoidable?.challengesAlreadyInStatus ?? 0} GET /challenges after a status that carried the challenges`,
     );
   } finally {
     await demo.stop();
