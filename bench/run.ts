@@ -16,6 +16,8 @@ import type { LoadOptions, LoadResult } from './measureLoad.ts';
 import { measureLoad } from './measureLoad.ts';
 import type { OverheadResult, OverheadSide } from './measureProxyOverhead.ts';
 import { measureProxyOverhead } from './measureProxyOverhead.ts';
+import type { PageLoadSummary } from './measurePageLoad.ts';
+import { measurePageLoad } from './measurePageLoad.ts';
 import type { FlowObservation } from './naiveClient.ts';
 import { runNaiveFlow } from './naiveClient.ts';
 import { startBenchDemo } from './startBenchDemo.ts';
@@ -31,6 +33,8 @@ const profile = process.argv.includes('--profile');
 const resultsDir = path.join(import.meta.dirname, 'results');
 const profileName = `proxy-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
 
+const ROOT = path.resolve(import.meta.dirname, '..');
+
 const CONFIG = {
   overhead: { connections: 10, durationSeconds: 4, rounds: 5 },
   flow: { aggregationMs: 1500, search: 'MX Bank', password: 'challenge', mfaAnswer: 'correct', naivePollMs: 1000, targetRequests: 10 },
@@ -45,6 +49,13 @@ const CONFIG = {
     password: 'password',
     naivePollMs: 1000,
     mxPacePollMs: 3000,
+  },
+  // A slow mobile link as Lighthouse and issue 16 define it: 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip.
+  pages: {
+    loads: 5,
+    throttle: { downloadBytesPerSecond: 1_600_000 / 8, uploadBytesPerSecond: 750_000 / 8, latencyMs: 150 },
+    targetKB: 115,
+    targetMs: 1000,
   },
   // `load`: the target (issue 16 §2), 1,000 people at once, each pausing 1 s between steps and polling every 1 s (the
   // widget's first interval). `overload`: twice the people with no pauses and 250 ms polling, past this machine's
@@ -214,7 +225,7 @@ if (wanted('overhead') || wanted('load') || wanted('overload')) {
 
 /** Measurements 2 and 3 (Chromium on the demo); they run between 1 and 4 so the output reads in order. */
 async function browserMeasurements() {
-  if (!wanted('flow') && !wanted('detection')) return;
+  if (!wanted('flow') && !wanted('detection') && !wanted('pages')) return;
   if (!hasChromium()) {
     failed = true;
     print(`!! no Chromium at ${chromiumPath()}: apt-get install -y chromium, or set CHROMIUM_PATH (measurements 2 and 3 skipped)`);
@@ -224,6 +235,7 @@ async function browserMeasurements() {
   try {
     if (wanted('flow')) await requestsPerFlow(browser);
     if (wanted('detection')) await statusDetection(browser);
+    if (wanted('pages')) await pagesLikeACdn(browser);
   } catch (error) {
     failed = true;
     print(`!! browser measurement failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -345,6 +357,50 @@ async function statusDetection(browser: Browser) {
       ],
     ),
   );
+}
+
+async function pagesLikeACdn(browser: Browser) {
+  const c = CONFIG.pages;
+  const demo = await startBenchDemo({ aggregationMs: 1000, builtInSandbox: true });
+  try {
+    const staticRoots = [
+      { prefix: '/frame/', dir: path.join(ROOT, 'dist/frame') },
+      { prefix: '/', dir: path.join(ROOT, 'dist/demo') },
+    ];
+    const loopback = await measurePageLoad(browser, demo.url, { loads: c.loads, staticRoots });
+    const throttled = await measurePageLoad(browser, demo.url, { loads: c.loads, staticRoots, throttle: c.throttle });
+    results.pages = { config: c, loopback, throttled };
+    const kB = (n: number) => (n / 1000).toFixed(1);
+    const encodings = (s: PageLoadSummary) =>
+      Object.entries(s.encodings)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
+    const linkName = `${((c.throttle.downloadBytesPerSecond * 8) / 1e6).toFixed(1)} Mbit/s, ${c.throttle.latencyMs} ms`;
+    print(
+      formatTable(
+        `5. Pages: cold load of the demo page in Chromium (fresh context), until the widget's search box is ` +
+          `interactive; median of ${c.loads}; throttled with CDP Network.emulateNetworkConditions`,
+        ['link', 'first screen kB', 'ms to search box', 'all of the load kB', 'repeat visit kB', 'a CDN would send kB', 'responses by encoding'],
+        [loopback, throttled].map((s, i) => [
+          i === 0 ? 'loopback' : linkName,
+          kB(s.firstScreenBytes),
+          round(s.msToSearchBox, 0),
+          kB(s.totalBytes),
+          kB(s.repeatVisitBytes),
+          kB(s.cdnFirstScreenBytes),
+          encodings(s),
+        ]),
+      ),
+    );
+    print(
+      `pages (issue 16 §4), throttled ${linkName}: first screen ${kB(throttled.firstScreenBytes)} kB, target ≤ ` +
+        `${c.targetKB} kB: ${verdict(throttled.firstScreenBytes / 1000, c.targetKB)} (the same files brotli-compressed: ` +
+        `${kB(throttled.cdnFirstScreenBytes)} kB); search box after ${round(throttled.msToSearchBox, 0)} ms, target ≤ ` +
+        `${c.targetMs} ms: ${verdict(throttled.msToSearchBox, c.targetMs)} (loopback ${round(loopback.msToSearchBox, 0)} ms)`,
+    );
+  } finally {
+    await demo.stop();
+  }
 }
 
 /** Little's law for a closed loop: the mean time per request must be connections / throughput. */
