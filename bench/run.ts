@@ -2,7 +2,8 @@
 // Prints tables and writes bench/results/latest.json. `--only=overhead,flow,detection,pages,sizes,load` runs a subset;
 // `--profile` profiles the proxy process.
 // Exits non-zero when the load test sees any error or a browser flow does not finish. See docs/bench.md.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -50,6 +51,13 @@ const CONFIG = {
     naivePollMs: 1000,
     mxPacePollMs: 3000,
   },
+  // Issue 16 §5 targets beside the budgets `npm test` enforces (which stay).
+  sizes: [
+    { budget: 'member-connect', label: 'host entry (member-connect: JS + stylesheet, React external)', targetKB: 35, gateKB: 45 },
+    { budget: 'frame', label: 'frame page (HTML + JS + CSS, React included)', targetKB: 100, gateKB: 115 },
+    { budget: 'sdk', label: 'sdk (ESM)', targetKB: 1.5, gateKB: 2 },
+    { budget: 'sdk-script', label: 'sdk as a classic script', targetKB: undefined, gateKB: 2 },
+  ],
   // A slow mobile link as Lighthouse and issue 16 define it: 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip.
   pages: {
     loads: 5,
@@ -174,7 +182,7 @@ if (wanted('overhead') || wanted('load') || wanted('overload')) {
       const ms = (n: number) => (Number.isFinite(n) ? `${round(n, 0).toLocaleString('en-US')}` : '–');
       print(
         formatTable(
-          `4. Load: connect flows through the proxy process to the sandbox process on loopback (aggregation phase ` +
+          `5. Load: connect flows through the proxy process to the sandbox process on loopback (aggregation phase ` +
             `${CONFIG.load.aggregationMs} ms, every 2nd flow with MFA; partner backend creates each MX user directly)`,
           ['measure', ...runs.map(([, r]) => `${r.concurrency.toLocaleString('en-US')} flows, ${r.durationSeconds} s`)],
           [
@@ -223,7 +231,45 @@ if (wanted('overhead') || wanted('load') || wanted('overload')) {
   await browserMeasurements();
 }
 
-/** Measurements 2 and 3 (Chromium on the demo); they run between 1 and 4 so the output reads in order. */
+if (wanted('sizes')) firstScreenBytes();
+
+/**
+ * Issue 16 §5 from the build: the size step (scripts/size-bundles.mjs, the first half of `npm run size`) writes the
+ * first-load files of each budget and dist/size/report.json (gzip -9 per file, summed); the bench reads that report.
+ */
+function firstScreenBytes() {
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/size-bundles.mjs')], { cwd: ROOT, stdio: 'ignore' });
+  const report = JSON.parse(readFileSync(path.join(ROOT, 'dist/size/report.json'), 'utf8')) as Record<
+    string,
+    { firstLoadGzip?: number; lazy?: { gzip: number }[] } | undefined
+  >;
+  results.firstScreen = { config: CONFIG.sizes, report };
+  const kB = (n: number) => (n / 1000).toFixed(2);
+  const rows = CONFIG.sizes.map(({ budget, label, targetKB, gateKB }) => {
+    const entry = report[budget];
+    const bytes = entry?.firstLoadGzip ?? NaN;
+    if (!Number.isFinite(bytes)) failed = true;
+    return [
+      label,
+      kB(bytes),
+      kB((entry?.lazy ?? []).reduce((a, f) => a + f.gzip, 0)),
+      targetKB === undefined ? '' : `≤ ${targetKB}`,
+      targetKB === undefined ? '' : verdict(bytes / 1000, targetKB),
+      `≤ ${gateKB}`,
+      verdict(bytes / 1000, gateKB),
+    ];
+  });
+  print(
+    formatTable(
+      '6. First-screen bytes from the build (dist/size/report.json of scripts/size-bundles.mjs; gzip -9 per file, ' +
+        'summed; 1 kB = 1,000 B)',
+      ['what loads first', 'first load kB', 'lazy chunks kB', 'target kB (issue 16 §5)', 'result', 'npm test gate kB', 'gate'],
+      rows,
+    ),
+  );
+}
+
+/** Measurements 2, 3 and 4 (Chromium on the demo); they run between 1 and 5 so the output reads in order. */
 async function browserMeasurements() {
   if (!wanted('flow') && !wanted('detection') && !wanted('pages')) return;
   if (!hasChromium()) {
@@ -378,7 +424,7 @@ async function pagesLikeACdn(browser: Browser) {
     const linkName = `${((c.throttle.downloadBytesPerSecond * 8) / 1e6).toFixed(1)} Mbit/s, ${c.throttle.latencyMs} ms`;
     print(
       formatTable(
-        `5. Pages: cold load of the demo page in Chromium (fresh context), until the widget's search box is ` +
+        `4. Pages: cold load of the demo page in Chromium (fresh context), until the widget's search box is ` +
           `interactive; median of ${c.loads}; throttled with CDP Network.emulateNetworkConditions`,
         ['link', 'first screen kB', 'ms to search box', 'all of the load kB', 'repeat visit kB', 'a CDN would send kB', 'responses by encoding'],
         [loopback, throttled].map((s, i) => [
