@@ -19,8 +19,6 @@ import { usersRoutes } from './routes/users.ts';
 import { SandboxStore } from './store.ts';
 import type { SandboxLimits } from './store.ts';
 
-export { MX_MEDIA_TYPE } from './context.ts';
-
 export interface SandboxOptions {
   /** Basic-auth user name. Defaults to `'sandbox-client-id'`. */
   clientId?: string;
