@@ -26,9 +26,12 @@ export interface SandboxOptions {
   clientId?: string;
   /** Basic-auth password. Defaults to `'sandbox-api-key'`. */
   apiKey?: string;
-  /** How long one aggregation phase takes, in ms. Defaults to 1500. */
+  /**
+   * How long one aggregation phase takes, in ms (1 ms to 10 minutes). A plain connect takes two phases. Defaults to
+   * 1500; try 8000 to see a slow bank and polling at MX's real pace.
+   */
   aggregationMs?: number;
-  /** An unanswered challenge ends EXPIRED after this many ms. Defaults to 5 minutes. */
+  /** An unanswered challenge ends EXPIRED after this many ms (1 ms to 24 hours). Defaults to 5 minutes. */
   challengeExpiryMs?: number;
   /** Injectable clock (ms since epoch). State is derived from it lazily on each request: no timers. */
   now?: () => number;
@@ -43,14 +46,23 @@ export const SANDBOX_API_KEY = 'sandbox-api-key';
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A duration option, checked: a typo (NaN, a negative, seconds for ms) fails at startup instead of stalling members. */
+function duration(name: string, value: number | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > max) {
+    throw new RangeError(`createSandbox: ${name} must be a number of milliseconds from 1 to ${max} (got ${String(value)}).`);
+  }
+  return value;
+}
+
 export function createSandbox(options: SandboxOptions = {}): Hono<SandboxEnv> {
   const expectedAuth = `Basic ${btoa(`${options.clientId ?? SANDBOX_CLIENT_ID}:${options.apiKey ?? SANDBOX_API_KEY}`)}`;
   const deps: SandboxDeps = {
     store: new SandboxStore(options.limits),
     catalogue: getCatalogue(),
     timing: {
-      aggregationMs: options.aggregationMs ?? 1500,
-      challengeExpiryMs: options.challengeExpiryMs ?? 5 * 60 * 1000,
+      aggregationMs: duration('aggregationMs', options.aggregationMs, 1500, 10 * 60 * 1000),
+      challengeExpiryMs: duration('challengeExpiryMs', options.challengeExpiryMs, 5 * 60 * 1000, 24 * 60 * 60 * 1000),
     },
     now: options.now ?? Date.now,
     sleep: options.sleep ?? defaultSleep,
