@@ -7,8 +7,9 @@ import { OpenAPIBackend } from 'openapi-backend';
 import type { Document } from 'openapi-backend';
 import { parse } from 'yaml';
 
+import { MX_MEDIA_TYPE } from '../../src/mx/mxMediaType.ts';
+
 export const SPEC_PATH = path.resolve(import.meta.dirname, '../../../shared/spec/v20111101.yml');
-const MX_MEDIA_TYPE = 'application/vnd.mx.api.v1+json';
 
 export interface SpecRequest {
   method: string;

@@ -1,6 +1,6 @@
 // A connected member's accounts. They are derived from the member's guid (seeded, so the same member always shows the
 // same accounts and balances) instead of stored, so they cost no memory and vanish with their member.
-import type { components } from '../../api/mxTypes.generated.ts';
+import type { components } from '../../mx/mxTypes.generated.ts';
 import { MXBANK_CODE, MXBANK_OAUTH_CODE } from './catalogue.ts';
 import type { CatalogueInstitution } from './catalogue.ts';
 import { fnv1a, seededRandom, stableGuid } from './ids.ts';

@@ -6,7 +6,8 @@ import { HTTPException } from 'hono/http-exception';
 import { basePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-import type { components } from '../../api/mxTypes.generated.ts';
+import { MX_MEDIA_TYPE } from '../../mx/mxMediaType.ts';
+import type { components } from '../../mx/mxTypes.generated.ts';
 import type { Catalogue, CatalogueInstitution } from './catalogue.ts';
 import { droppedResponse, statusFaultError } from './faults.ts';
 import type { Fault } from './faults.ts';
@@ -16,7 +17,7 @@ import type { SandboxStore, UserRecord } from './store.ts';
 
 export type Schemas = components['schemas'];
 
-export const MX_MEDIA_TYPE = 'application/vnd.mx.api.v1+json';
+export { MX_MEDIA_TYPE };
 
 export interface SandboxEnv {
   Variables: {

@@ -3,7 +3,7 @@
 import { serve } from '@hono/node-server';
 
 import { parseSandboxArgs, SANDBOX_USAGE } from './cli.ts';
-import { createSandbox, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from './index.ts';
+import { createSandbox, MX_MEDIA_TYPE, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from './index.ts';
 import type { SandboxOptions } from './index.ts';
 
 let options: SandboxOptions;
@@ -31,7 +31,7 @@ const server = serve({ fetch: sandbox.fetch, port, hostname }, (info) => {
   console.log(`  base URL:  ${baseUrl}`);
   console.log(`  client id: ${SANDBOX_CLIENT_ID}`);
   console.log(`  API key:   ${SANDBOX_API_KEY}`);
-  console.log(`  Accept:    application/vnd.mx.api.v1+json`);
+  console.log(`  Accept:    ${MX_MEDIA_TYPE}`);
   console.log('  MX Bank:   institution "mxbank", username "mxuser" (see docs/sandbox.md for the scenario passwords)');
   console.log(`  timing:    aggregation phase ${options.aggregationMs ?? 1500} ms, challenge expiry ${options.challengeExpiryMs ?? 300_000} ms`);
   console.log('  State is kept in memory and lost when the server stops.');

@@ -1,7 +1,7 @@
 // Members and their aggregation jobs. Nothing runs on a timer: every request first calls `settle(member, now)`,
 // which replays the phases that have elapsed since the last request, so the same code runs in Node, jsdom and a
 // service worker, and tests move time with an injected clock.
-import type { components } from '../../api/mxTypes.generated.ts';
+import type { components } from '../../mx/mxTypes.generated.ts';
 import { isUserEntered, MXBANK_CODE, MXBANK_USERNAME } from './catalogue.ts';
 import type { CatalogueInstitution } from './catalogue.ts';
 import { randomGuid } from './ids.ts';

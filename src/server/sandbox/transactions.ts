@@ -1,7 +1,7 @@
 // A connected member's transactions: three months of everyday banking before its accounts first appeared (pay every
 // other Friday, rent, utilities, a subscription, groceries, coffee, a monthly transfer to savings; card spending and
 // its payment; loan payments). Seeded by the member guid, so a member always shows the same history; nothing stored.
-import type { components } from '../../api/mxTypes.generated.ts';
+import type { components } from '../../mx/mxTypes.generated.ts';
 import { memberAccounts } from './accounts.ts';
 import type { SandboxAccount } from './accounts.ts';
 import { fnv1a, seededRandom, stableGuid } from './ids.ts';
