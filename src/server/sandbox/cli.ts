@@ -6,9 +6,11 @@ import type { SandboxOptions } from './createSandbox.ts';
 export const SANDBOX_USAGE = `Usage: npm run sandbox -- [options]   (PORT and HOST from the environment)
   --aggregation-ms <ms>        one aggregation phase (default 1500); e.g. 8000 to try a slow bank and real polling
   --challenge-expiry-ms <ms>   an unanswered MFA challenge ends EXPIRED after this long (default 300000)
+  --webhook-url <url>          POST MX-format webhooks there as members change (http://user:pass@host/path sends
+                               the user and password as HTTP Basic, as MX does for a protected endpoint)
   --help                       this text`;
 
-export type SandboxCliOptions = Pick<SandboxOptions, 'aggregationMs' | 'challengeExpiryMs'>;
+export type SandboxCliOptions = Pick<SandboxOptions, 'aggregationMs' | 'challengeExpiryMs' | 'webhookUrl'>;
 
 /** Parses the flags; throws an Error whose message says what is wrong (main.ts prints it with the usage). */
 export function parseSandboxArgs(argv: readonly string[]): SandboxCliOptions | 'help' {
@@ -17,6 +19,7 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxCliOptions | '
     options: {
       'aggregation-ms': { type: 'string' },
       'challenge-expiry-ms': { type: 'string' },
+      'webhook-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -33,5 +36,6 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxCliOptions | '
   const challengeExpiryMs = milliseconds('challenge-expiry-ms', values['challenge-expiry-ms']);
   if (aggregationMs !== undefined) options.aggregationMs = aggregationMs;
   if (challengeExpiryMs !== undefined) options.challengeExpiryMs = challengeExpiryMs;
+  if (values['webhook-url'] !== undefined) options.webhookUrl = values['webhook-url'];
   return options;
 }

@@ -18,6 +18,8 @@ import { transactionsRoutes } from './routes/transactions.ts';
 import { usersRoutes } from './routes/users.ts';
 import { SandboxStore } from './store.ts';
 import type { SandboxLimits } from './store.ts';
+import { checkWebhookOptions, createMemberEvents, createWebhookSender, NO_EVENTS } from './webhooks.ts';
+import type { WebhookOptions } from './webhooks.ts';
 
 export { MX_MEDIA_TYPE } from './context.ts';
 
@@ -39,6 +41,33 @@ export interface SandboxOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Bounds on what the sandbox keeps in memory (see docs/sandbox.md). */
   limits?: SandboxLimits;
+  /**
+   * Where to POST MX-format webhooks (MEMBER, CONNECTION_STATUS, AGGREGATION, VERIFICATION) as members change. Off by
+   * default. User info in the URL (`http://user:pass@host/path`) is sent as HTTP Basic instead, like `webhookAuth`.
+   */
+  webhookUrl?: string;
+  /** HTTP Basic credentials for the webhook endpoint (MX's usual way to authenticate its webhooks). */
+  webhookAuth?: { username: string; password: string };
+  /** Delays before retrying a failed webhook delivery (network error, 429, 5xx). Defaults to `[1000, 5000]`. */
+  webhookRetryDelaysMs?: readonly number[];
+}
+
+/** The webhook option, with credentials moved out of the URL (fetch refuses URLs that carry them). */
+function webhookOptions(options: SandboxOptions): WebhookOptions | null {
+  if (options.webhookUrl === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(options.webhookUrl);
+  } catch {
+    throw new TypeError(`createSandbox: webhookUrl must be an absolute http(s) URL (got "${options.webhookUrl}").`);
+  }
+  const fromUrl = url.username ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;
+  url.username = '';
+  url.password = '';
+  const auth = options.webhookAuth ?? fromUrl;
+  const webhook: WebhookOptions = { url: url.href, ...auth, ...(options.webhookRetryDelaysMs ? { retryDelaysMs: options.webhookRetryDelaysMs } : {}) };
+  checkWebhookOptions(webhook);
+  return webhook;
 }
 
 export const SANDBOX_CLIENT_ID = 'sandbox-client-id';
@@ -57,16 +86,21 @@ function duration(name: string, value: number | undefined, fallback: number, max
 
 export function createSandbox(options: SandboxOptions = {}): Hono<SandboxEnv> {
   const expectedAuth = `Basic ${btoa(`${options.clientId ?? SANDBOX_CLIENT_ID}:${options.apiKey ?? SANDBOX_API_KEY}`)}`;
+  const store = new SandboxStore(options.limits);
+  const timing = {
+    aggregationMs: duration('aggregationMs', options.aggregationMs, 1500, 10 * 60 * 1000),
+    challengeExpiryMs: duration('challengeExpiryMs', options.challengeExpiryMs, 5 * 60 * 1000, 24 * 60 * 60 * 1000),
+  };
+  const now = options.now ?? Date.now;
+  const webhook = webhookOptions(options);
   const deps: SandboxDeps = {
-    store: new SandboxStore(options.limits),
+    store,
     catalogue: getCatalogue(),
-    timing: {
-      aggregationMs: duration('aggregationMs', options.aggregationMs, 1500, 10 * 60 * 1000),
-      challengeExpiryMs: duration('challengeExpiryMs', options.challengeExpiryMs, 5 * 60 * 1000, 24 * 60 * 60 * 1000),
-    },
-    now: options.now ?? Date.now,
+    timing,
+    now,
     sleep: options.sleep ?? defaultSleep,
     basePath: undefined,
+    events: webhook ? createMemberEvents(createWebhookSender(webhook, now), { store, now, timing }) : NO_EVENTS,
   };
 
   const app = new Hono<SandboxEnv>();

@@ -34,6 +34,11 @@ const server = serve({ fetch: sandbox.fetch, port, hostname }, (info) => {
   console.log(`  Accept:    ${MX_MEDIA_TYPE}`);
   console.log('  MX Bank:   institution "mxbank", username "mxuser" (see docs/sandbox.md for the scenario passwords)');
   console.log(`  timing:    aggregation phase ${options.aggregationMs ?? 1500} ms, challenge expiry ${options.challengeExpiryMs ?? 300_000} ms`);
+  if (options.webhookUrl !== undefined) {
+    // Never print the credentials a webhook URL may carry.
+    const target = new URL(options.webhookUrl);
+    console.log(`  webhooks:  POST to ${target.origin}${target.pathname}${target.username ? ' (HTTP Basic)' : ''}`);
+  }
   console.log('  State is kept in memory and lost when the server stops.');
 });
 
