@@ -3,6 +3,7 @@
 // This file composes it: public browser routes, then MX's auth/Accept guard, the user and member loaders, and one
 // sub-app per resource (routes/*), all over one store.
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 
 import { getCatalogue } from './catalogue.ts';
@@ -114,6 +115,18 @@ export function createSandbox(options: SandboxOptions = {}): Hono<SandboxEnv> {
     console.error('sandbox: unexpected error', error instanceof Error ? error.message : 'unknown');
     return c.body(JSON.stringify({ error: { message: 'Internal server error.' } }), 500, { 'Content-Type': MX_MEDIA_TYPE });
   });
+
+  // Every route, the unauthenticated consent form included, refuses a large body with 413 instead of buffering it
+  // (Content-Length is checked up front; a chunked body is counted as it streams in).
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: store.limits.maxBodyBytes,
+      onError: () => {
+        throw new HTTPException(413, { message: `The request body is larger than ${store.limits.maxBodyBytes} bytes.` });
+      },
+    }),
+  );
 
   // Public browser routes first (no Basic auth: a browser opens them); they answer before the guard below runs.
   app.route('/', oauthPageRoutes(deps));
