@@ -3,18 +3,20 @@
 export { ConnectWidget } from './widget/ConnectWidget';
 export type { ConnectWidgetProps } from './widget/ConnectWidget';
 export type { ConnectWidgetHandle } from './widget/ConnectFlow';
-export { CONNECT_EVENT_NAMES } from './widget/hostEvents';
+export { CONNECT_EVENT_NAMES } from './contract/hostContract';
 export type {
+  ConnectColorScheme,
   ConnectEvent,
   ConnectEventMetadata,
   ConnectEventName,
   ConnectExitReason,
   ConnectExitResult,
+  ConnectLocale,
   ConnectStepName,
   ConnectSuccessResult,
-} from './widget/hostEvents';
-export type { ConnectLocale, ConnectMessages, MessageId } from './widget/copy';
-export type { ConnectTheme } from './widget/theme';
+  ConnectTheme,
+} from './contract/hostContract';
+export type { ConnectMessages, MessageId } from './widget/copy';
 export { createApiClient } from './api/client';
 export type { ApiClient, ApiClientOptions, SessionTokenSource } from './api/client';
 export { ApiError, ContractError } from './api/errors';

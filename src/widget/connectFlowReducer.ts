@@ -1,7 +1,7 @@
 import { connectionOutcome } from '../api/connectionOutcome';
 import type { MemberStatus } from '../api/schemas';
+import type { ConnectExitReason, ConnectStepName } from '../contract/hostContract';
 import { type ConnectionStatus, isConnectionStatus } from '../mx/mxEnums';
-import type { ConnectExitReason, ConnectStepName } from './hostEvents';
 
 export type ConnectionErrorKind = 'rejected' | 'expired' | 'actionAtInstitution' | 'institutionProblem' | 'unavailable';
 

@@ -171,3 +171,34 @@ export function accountWire(account: SandboxAccount, member: MemberRecord, userI
     user_id: userId,
   };
 }
+
+type AccountNumberResponse = components['schemas']['AccountNumberResponse'];
+
+/** Only deposit accounts have account and routing numbers to verify (MX's instant account verification). */
+export const isVerifiable = (account: SandboxAccount): boolean => account.type === 'CHECKING' || account.type === 'SAVINGS';
+
+/**
+ * The member's full account numbers: deposit accounts only, once a verification job has gathered them. US banks give
+ * a routing number; Canadian ones an institution and a transit number instead, as MX does.
+ */
+export function accountNumbers(member: MemberRecord): AccountNumberResponse[] {
+  if (member.accountNumbersAt === null) return [];
+  const canadian = member.institution.iso_country_code === 'CA';
+  const random = seededRandom(fnv1a(`transit:${member.guid}`));
+  return memberAccounts(member)
+    .filter(isVerifiable)
+    .map((account) => ({
+      account_guid: account.guid,
+      account_number: account.accountNumber,
+      guid: stableGuid('ACN', account.guid),
+      institution_number: canadian ? account.routingNumber?.slice(0, 3) ?? null : null,
+      loan_guarantor: null,
+      loan_reference_number: null,
+      member_guid: member.guid,
+      passed_validation: true,
+      routing_number: canadian ? null : account.routingNumber,
+      sequence_number: null,
+      transit_number: canadian ? digits(random, 5) : null,
+      user_guid: member.userGuid,
+    }));
+}
