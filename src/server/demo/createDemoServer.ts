@@ -45,6 +45,8 @@ export interface DemoServerOptions {
    * every visitor's user and members). Off by default: only the consent page, logos and site-key pictures are served.
    */
   publicSandbox?: boolean;
+  /** One aggregation phase of the built-in sandbox, in ms. @default the sandbox's own */
+  sandboxAggregationMs?: number;
   /** Used to reach `mx.baseUrl`; the global `fetch` by default. */
   fetch?: typeof fetch;
   /** Deadline for creating a visitor's MX user; past it the page load answers 504. @default 10_000 */
@@ -69,7 +71,9 @@ export interface DemoServerOptions {
 export function createDemoServer(options: DemoServerOptions): Hono {
   const publicUrl = new URL(options.publicUrl.replace(/\/+$/, ''));
   const trustProxy = options.trustProxy === true;
-  const sandbox = options.mx ? undefined : createSandboxMount({ publicApi: options.publicSandbox === true });
+  const sandbox = options.mx
+    ? undefined
+    : createSandboxMount({ publicApi: options.publicSandbox === true, aggregationMs: options.sandboxAggregationMs });
   const upstream: MxUpstream & { fetch: typeof fetch } = sandbox
     ? { baseUrl: `${publicUrl.origin}${SANDBOX_PATH}`, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, fetch: sandbox.fetch }
     : { ...options.mx!, fetch: options.fetch ?? fetch };

@@ -224,6 +224,21 @@ describe('createDemoServer', () => {
     expect(await memberGuids(app, bob)).toEqual([]);
   });
 
+  it('passes sandboxAggregationMs to the built-in sandbox', async () => {
+    const statusAfterCreate = async (sandboxAggregationMs: number) => {
+      const app = demo({ sandboxAggregationMs });
+      const cookie = await openSession(app);
+      const created = await createMxBankMember(app, { Cookie: cookie });
+      const { member } = (await created.json()) as { member: { guid: string } };
+      const status = await app.request(`/api/connect/members/${member.guid}/status`, {
+        headers: { ...WIDGET_HEADERS, Cookie: cookie },
+      });
+      return ((await status.json()) as { member: { connection_status: string } }).member.connection_status;
+    };
+    expect(await statusAfterCreate(0)).toBe('CONNECTED');
+    expect(await statusAfterCreate(600_000)).not.toBe('CONNECTED');
+  });
+
   it('issues a session token for the same user as the cookie, usable as a Bearer token', async () => {
     const app = demo();
     const cookie = await openSession(app);
