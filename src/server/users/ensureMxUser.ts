@@ -1,10 +1,10 @@
-import type { components } from '../../api/mxTypes.generated.ts';
+import { MX_MEDIA_TYPE } from '../../mx/mxMediaType.ts';
+import type { components } from '../../mx/mxTypes.generated.ts';
 
 type UserResponseBody = components['schemas']['UserResponseBody'];
 type UsersResponseBody = components['schemas']['UsersResponseBody'];
 type UserCreateRequestBody = components['schemas']['UserCreateRequestBody'];
 
-const MX_ACCEPT = 'application/vnd.mx.api.v1+json';
 const USER_GUID = /^USR-[A-Za-z0-9-]+$/;
 
 export interface EnsureMxUserOptions {
@@ -54,7 +54,7 @@ export async function ensureMxUser(options: EnsureMxUserOptions): Promise<string
   const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
   const doFetch = options.fetch ?? fetch;
   const headers = {
-    Accept: MX_ACCEPT,
+    Accept: MX_MEDIA_TYPE,
     'Content-Type': 'application/json',
     Authorization: `Basic ${btoa(`${clientId}:${apiKey}`)}`,
   };
