@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ProxyLogEntry } from '../index.ts';
 import { bearerAuthenticate, createSessionTokens, ensureMxUser, MxUserError } from '../index.ts';
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../sandbox/index.ts';
+import { clientAddress } from './demoClient.ts';
 import type { MxUpstream } from './demoConfig.ts';
 import { demoError, isPageLoad } from './demoErrors.ts';
 import { defaultHosts, onlyOwnHosts } from './demoHosts.ts';
@@ -98,6 +99,7 @@ export function createDemoServer(options: DemoServerOptions): Hono {
     upstream,
     sandboxPublicUrl: sandbox ? publicUrl : undefined,
     allowedOrigins: publicUrl.protocol === 'https:' ? [publicUrl.origin] : [],
+    clientKey: (request, env) => clientAddress(request, env, { publicUrl, trustProxy }),
     sessions,
     verifyBearer: bearerAuthenticate(sessionTokens),
     logger: options.logger,
