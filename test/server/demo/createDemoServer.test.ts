@@ -343,6 +343,24 @@ describe('createDemoServer', () => {
       expect(await decision.text()).toContain('data-result="success"');
     });
 
+    it('refuses a large body to the unauthenticated consent form with 413, declared or streamed', async () => {
+      const app = demo();
+      const big = `session=x&decision=authorize&pad=${'a'.repeat(1024 * 1024)}`;
+      const declared = await app.request('/sandbox/oauth/decision', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: big,
+      });
+      expect(declared.status).toBe(413);
+      const streamed = await app.request('/sandbox/oauth/decision', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' },
+        body: new Blob([big]).stream(),
+        duplex: 'half',
+      } as RequestInit);
+      expect(streamed.status).toBe(413);
+    });
+
     it('serves the whole sandbox API only when asked to (publicSandbox)', async () => {
       const { app, userGuid } = await demoWithVictim({ publicSandbox: true });
       const user = await app.request(`/sandbox/users/${userGuid}`, { headers: SANDBOX_HEADERS });
