@@ -3,33 +3,22 @@
 // message from the fields it knows, so nothing unknown (or of the wrong type) crosses the boundary.
 //
 // The parsers are hand-written type guards rather than valibot schemas on purpose: the SDK bundles this module and has
-// a 2 KB gzip budget with no runtime dependencies.
+// a 2 KB gzip budget with no runtime dependencies. The payloads are the host contract's types (contract/hostContract.ts).
+
+import {
+  CONNECT_COLOR_SCHEMES,
+  CONNECT_LOCALES,
+  type ConnectColorScheme,
+  type ConnectEvent,
+  type ConnectExitReason,
+  type ConnectExitResult,
+  type ConnectLocale,
+  type ConnectSuccessResult,
+  type ConnectTheme,
+} from '../contract/hostContract';
 
 export const PROTOCOL = 'member-connect';
 export const PROTOCOL_VERSION = 1;
-
-/** An event in MX's wire shape, e.g. `{ mx: true, type: 'mx/connect/memberConnected', metadata: {...} }`. */
-export interface MxConnectEvent {
-  mx: true;
-  type: `mx/connect/${string}`;
-  metadata: Record<string, unknown>;
-}
-
-export interface ConnectSuccessResult {
-  memberGuid: string;
-  institutionCode: string;
-}
-
-export interface ConnectExitResult {
-  /** Why the session ended: one of the widget's exit reasons (`userCancelled`, `unmounted`, `sessionExpired`, …). */
-  reason: string;
-  memberGuid?: string;
-  institutionCode?: string;
-  message?: string;
-}
-
-export type FrameLocale = 'en' | 'es' | 'fr-CA';
-export type FrameColorScheme = 'light' | 'dark' | 'system';
 
 /** Widget configuration the host sends in the handshake (never in the URL). */
 export interface FrameConfig {
@@ -38,10 +27,10 @@ export interface FrameConfig {
   institutionCode?: string;
   memberGuid?: string;
   skipAggregation?: boolean;
-  locale?: FrameLocale;
-  colorScheme?: FrameColorScheme;
+  locale?: ConnectLocale;
+  colorScheme?: ConnectColorScheme;
   /** Theme tokens (CSS custom property values) keyed by token name. */
-  theme?: Record<string, string>;
+  theme?: Partial<ConnectTheme>;
   /** Copy overrides keyed by message id. */
   messages?: Record<string, string>;
   /** True when the SDK shows the frame in its modal: Escape inside the frame then asks the widget to close. */
@@ -76,7 +65,7 @@ export type HostToFrameMessage =
 /** Frame → host. */
 export type FrameToHostMessage =
   | { type: 'ready' }
-  | { type: 'event'; event: MxConnectEvent }
+  | { type: 'event'; event: ConnectEvent }
   | { type: 'resize'; height: number }
   | { type: 'success'; result: ConnectSuccessResult }
   | { type: 'exit'; result: ConnectExitResult }
@@ -115,7 +104,12 @@ function pickStrings(bag: Bag, keys: readonly string[]): Bag | undefined {
   return out;
 }
 
-/** Parses a message the host received from the frame; `undefined` for anything unknown or malformed. */
+/**
+ * Parses a message the host received from the frame; `undefined` for anything unknown or malformed.
+ * The two `as` below are where the frame is taken at its word: the shapes are checked, but an event's metadata and
+ * an exit reason are not checked against the contract's lists. The SDK has already checked the sender (the iframe's
+ * window at the frame's origin, built from the same package version), and the lists would cost the SDK's 2 kB budget.
+ */
 export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined {
   const bag = open(data);
   switch (bag?.type) {
@@ -129,7 +123,7 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
         isString(event.type) &&
         /^mx\/connect\/[\w/-]+$/.test(event.type) &&
         isBag(event.metadata)
-        ? { type: 'event', event: { mx: true, type: event.type as MxConnectEvent['type'], metadata: event.metadata } }
+        ? { type: 'event', event: ({ mx: true, type: event.type, metadata: event.metadata } as ConnectEvent) }
         : undefined;
     }
     case 'resize': {
@@ -148,7 +142,7 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
       const result = bag.result;
       if (!isBag(result) || !isString(result.reason) || !result.reason) return undefined;
       const rest = pickStrings(result, ['memberGuid', 'institutionCode', 'message']);
-      return rest && { type: 'exit', result: { ...rest, reason: result.reason } };
+      return rest && { type: 'exit', result: { ...rest, reason: result.reason as ConnectExitReason } };
     }
     case 'tokenRequest': {
       return isId(bag.id) ? { type: 'tokenRequest', id: bag.id } : undefined;
@@ -159,8 +153,8 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
   }
 }
 
-const LOCALES: readonly unknown[] = ['en', 'es', 'fr-CA'] satisfies FrameLocale[];
-const COLOR_SCHEMES: readonly unknown[] = ['light', 'dark', 'system'] satisfies FrameColorScheme[];
+const LOCALES: readonly unknown[] = CONNECT_LOCALES;
+const COLOR_SCHEMES: readonly unknown[] = CONNECT_COLOR_SCHEMES;
 
 function parseConfig(value: unknown): FrameConfig | undefined {
   if (!isBag(value)) return undefined;
