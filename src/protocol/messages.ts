@@ -5,6 +5,10 @@
 // The parsers are hand-written type guards rather than valibot schemas on purpose: the SDK bundles this module and has
 // a 2 KB gzip budget with no runtime dependencies.
 
+import type { ConnectExitReason } from '../widget/hostEvents';
+
+export type { ConnectExitReason };
+
 export const PROTOCOL = 'member-connect';
 export const PROTOCOL_VERSION = 1;
 
@@ -21,11 +25,24 @@ export interface ConnectSuccessResult {
 }
 
 export interface ConnectExitResult {
-  /** Why the session ended: one of the widget's exit reasons (`userCancelled`, `unmounted`, `sessionExpired`, …). */
-  reason: string;
+  /**
+   * Why the session ended: one of the widget's exit reasons (`userCancelled`, `sessionExpired`, …) or one the SDK
+   * adds itself (`unmounted`, `frameError`). A newer frame may send a reason this union does not list yet.
+   */
+  reason: ConnectExitReason;
   memberGuid?: string;
   institutionCode?: string;
   message?: string;
+}
+
+/**
+ * What a partner's token endpoint returns, and what the README and `docs/proxy.md` show: `{ sessionToken }`, the
+ * string from `createSessionTokens().issue(userGuid)`. The SDK's `sessionToken` function resolves to that string.
+ * @example
+ * sessionToken: () => fetch('/connect-token').then((r) => r.json() as Promise<SessionTokenResponse>).then((b) => b.sessionToken)
+ */
+export interface SessionTokenResponse {
+  sessionToken: string;
 }
 
 export type FrameLocale = 'en' | 'es' | 'fr-CA';
@@ -48,17 +65,6 @@ export interface FrameConfig {
   modal?: boolean;
 }
 
-export const FRAME_CONFIG_KEYS = [
-  'proxyUrl',
-  'institutionCode',
-  'memberGuid',
-  'skipAggregation',
-  'locale',
-  'colorScheme',
-  'theme',
-  'messages',
-] as const satisfies readonly (keyof FrameConfig)[];
-
 /** Host → frame. */
 export type HostToFrameMessage =
   | {
@@ -76,6 +82,8 @@ export type HostToFrameMessage =
 /** Frame → host. */
 export type FrameToHostMessage =
   | { type: 'ready' }
+  /** The frame accepted the handshake and rendered the widget; until then the host owns closing. */
+  | { type: 'started' }
   | { type: 'event'; event: MxConnectEvent }
   | { type: 'resize'; height: number }
   | { type: 'success'; result: ConnectSuccessResult }
@@ -100,27 +108,32 @@ const isStringRecord = (value: unknown): value is Record<string, string> =>
   isBag(value) && Object.values(value).every(isString);
 
 function open(data: unknown): Bag | undefined {
-  return isBag(data) && data.protocol === PROTOCOL && data.version === PROTOCOL_VERSION && isString(data.type)
-    ? data
-    : undefined;
+  // No check on `type`: the parsers' switch matches known string types only.
+  return isBag(data) && data.protocol === PROTOCOL && data.version === PROTOCOL_VERSION ? data : undefined;
 }
 
 /** Copies the listed optional string fields that are present; `undefined` when one has the wrong type. */
-function pickStrings(bag: Bag, keys: readonly string[]): Bag | undefined {
-  const out: Bag = {};
+function pickStrings(bag: Bag, keys: readonly string[]): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
   for (const key of keys) {
-    if (!isOptional(bag[key], isString)) return undefined;
-    if (bag[key] !== undefined) out[key] = bag[key];
+    const value = bag[key];
+    if (value === undefined) continue;
+    if (!isString(value)) return undefined;
+    out[key] = value;
   }
   return out;
 }
+
+const SUCCESS_KEYS = ['memberGuid', 'institutionCode'];
+const EXIT_KEYS = [...SUCCESS_KEYS, 'message', 'reason'];
 
 /** Parses a message the host received from the frame; `undefined` for anything unknown or malformed. */
 export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined {
   const bag = open(data);
   switch (bag?.type) {
-    case 'ready': {
-      return { type: 'ready' };
+    case 'ready':
+    case 'started': {
+      return { type: bag.type };
     }
     case 'event': {
       const event = bag.event;
@@ -138,17 +151,18 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
         ? { type: 'resize', height: Math.ceil(height) }
         : undefined;
     }
-    case 'success': {
-      const result = bag.result;
-      return isBag(result) && isString(result.memberGuid) && isString(result.institutionCode)
-        ? { type: 'success', result: { memberGuid: result.memberGuid, institutionCode: result.institutionCode } }
-        : undefined;
-    }
+    case 'success':
     case 'exit': {
-      const result = bag.result;
-      if (!isBag(result) || !isString(result.reason) || !result.reason) return undefined;
-      const rest = pickStrings(result, ['memberGuid', 'institutionCode', 'message']);
-      return rest && { type: 'exit', result: { ...rest, reason: result.reason } };
+      // Both results are flat bags of these strings: a success needs the member and institution, an exit a reason.
+      const success = bag.type === 'success';
+      // pickStrings has checked every listed field to be a string when present; the required ones are checked here.
+      const result = isBag(bag.result) ? pickStrings(bag.result, success ? SUCCESS_KEYS : EXIT_KEYS) : undefined;
+      if (success) {
+        return result?.memberGuid && result.institutionCode
+          ? { type: 'success', result: result as unknown as ConnectSuccessResult }
+          : undefined;
+      }
+      return result?.reason ? { type: 'exit', result: result as unknown as ConnectExitResult } : undefined;
     }
     case 'tokenRequest': {
       return isId(bag.id) ? { type: 'tokenRequest', id: bag.id } : undefined;

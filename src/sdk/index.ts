@@ -2,9 +2,11 @@
 export type { ConnectWidgetInstance, MountConnectWidgetOptions } from './mountConnectWidget';
 export { mountConnectWidget } from './mountConnectWidget';
 export type {
+  ConnectExitReason,
   ConnectExitResult,
   ConnectSuccessResult,
   FrameColorScheme,
   FrameLocale,
   MxConnectEvent,
+  SessionTokenResponse,
 } from '../protocol/messages';

@@ -8,3 +8,5 @@ export { createMemoryRateLimitStore, DEFAULT_RATE_LIMITS } from './proxy/rateLim
 export type { RateLimitHit, RateLimitOptions, RateLimitRule, RateLimitStore } from './proxy/rateLimit.ts';
 export { bearerAuthenticate, createSessionTokens } from './proxy/sessionTokens.ts';
 export type { SessionTokenOptions, SessionTokens } from './proxy/sessionTokens.ts';
+// The JSON your token endpoint returns to the browser (`{ sessionToken }`), shared with `member-connect/sdk`.
+export type { SessionTokenResponse } from '../protocol/messages.ts';

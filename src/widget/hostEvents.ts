@@ -66,7 +66,9 @@ export type ConnectExitReason =
   | 'institutionError'
   | 'connectionUnavailable'
   | 'unmounted'
-  | 'widgetError';
+  | 'widgetError'
+  /** SDK only: the frame never started (wrong `frameUrl`, an error page, a frame of another version). */
+  | 'frameError';
 
 export interface ConnectSuccessResult {
   memberGuid: string;
