@@ -3,50 +3,21 @@
 // message from the fields it knows, so nothing unknown (or of the wrong type) crosses the boundary.
 //
 // The parsers are hand-written type guards rather than valibot schemas on purpose: the SDK bundles this module and has
-// a 2 KB gzip budget with no runtime dependencies.
+// a 2 KB gzip budget with no runtime dependencies. The payloads are the host contract's types (contract/hostContract.ts).
 
-import type { ConnectExitReason } from '../widget/hostEvents';
-
-export type { ConnectExitReason };
+import {
+  CONNECT_COLOR_SCHEMES,
+  CONNECT_LOCALES,
+  type ConnectColorScheme,
+  type ConnectEvent,
+  type ConnectExitResult,
+  type ConnectLocale,
+  type ConnectSuccessResult,
+  type ConnectTheme,
+} from '../contract/hostContract';
 
 export const PROTOCOL = 'member-connect';
 export const PROTOCOL_VERSION = 1;
-
-/** An event in MX's wire shape, e.g. `{ mx: true, type: 'mx/connect/memberConnected', metadata: {...} }`. */
-export interface MxConnectEvent {
-  mx: true;
-  type: `mx/connect/${string}`;
-  metadata: Record<string, unknown>;
-}
-
-export interface ConnectSuccessResult {
-  memberGuid: string;
-  institutionCode: string;
-}
-
-export interface ConnectExitResult {
-  /**
-   * Why the session ended: one of the widget's exit reasons (`userCancelled`, `sessionExpired`, …) or one the SDK
-   * adds itself (`unmounted`, `frameError`). A newer frame may send a reason this union does not list yet.
-   */
-  reason: ConnectExitReason;
-  memberGuid?: string;
-  institutionCode?: string;
-  message?: string;
-}
-
-/**
- * What a partner's token endpoint returns, and what the README and `docs/proxy.md` show: `{ sessionToken }`, the
- * string from `createSessionTokens().issue(userGuid)`. The SDK's `sessionToken` function resolves to that string.
- * @example
- * sessionToken: () => fetch('/connect-token').then((r) => r.json() as Promise<SessionTokenResponse>).then((b) => b.sessionToken)
- */
-export interface SessionTokenResponse {
-  sessionToken: string;
-}
-
-export type FrameLocale = 'en' | 'es' | 'fr-CA';
-export type FrameColorScheme = 'light' | 'dark' | 'system';
 
 /** Widget configuration the host sends in the handshake (never in the URL). */
 export interface FrameConfig {
@@ -55,10 +26,10 @@ export interface FrameConfig {
   institutionCode?: string;
   memberGuid?: string;
   skipAggregation?: boolean;
-  locale?: FrameLocale;
-  colorScheme?: FrameColorScheme;
+  locale?: ConnectLocale;
+  colorScheme?: ConnectColorScheme;
   /** Theme tokens (CSS custom property values) keyed by token name. */
-  theme?: Record<string, string>;
+  theme?: Partial<ConnectTheme>;
   /** Copy overrides keyed by message id. */
   messages?: Record<string, string>;
   /** True when the SDK shows the frame in its modal: Escape inside the frame then asks the widget to close. */
@@ -84,7 +55,7 @@ export type FrameToHostMessage =
   | { type: 'ready' }
   /** The frame accepted the handshake and rendered the widget; until then the host owns closing. */
   | { type: 'started' }
-  | { type: 'event'; event: MxConnectEvent }
+  | { type: 'event'; event: ConnectEvent }
   | { type: 'resize'; height: number }
   | { type: 'success'; result: ConnectSuccessResult }
   | { type: 'exit'; result: ConnectExitResult }
@@ -127,7 +98,12 @@ function pickStrings(bag: Bag, keys: readonly string[]): Record<string, string> 
 const SUCCESS_KEYS = ['memberGuid', 'institutionCode'];
 const EXIT_KEYS = [...SUCCESS_KEYS, 'message', 'reason'];
 
-/** Parses a message the host received from the frame; `undefined` for anything unknown or malformed. */
+/**
+ * Parses a message the host received from the frame; `undefined` for anything unknown or malformed.
+ * The `as` casts below are where the frame is taken at its word: the shapes are checked, but an event's metadata and
+ * an exit reason are not checked against the contract's lists. The SDK has already checked the sender (the iframe's
+ * window at the frame's origin, built from the same package version), and the lists would cost the SDK's 2 kB budget.
+ */
 export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined {
   const bag = open(data);
   switch (bag?.type) {
@@ -142,7 +118,7 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
         isString(event.type) &&
         /^mx\/connect\/[\w/-]+$/.test(event.type) &&
         isBag(event.metadata)
-        ? { type: 'event', event: { mx: true, type: event.type as MxConnectEvent['type'], metadata: event.metadata } }
+        ? { type: 'event', event: ({ mx: true, type: event.type, metadata: event.metadata } as ConnectEvent) }
         : undefined;
     }
     case 'resize': {
@@ -155,7 +131,6 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
     case 'exit': {
       // Both results are flat bags of these strings: a success needs the member and institution, an exit a reason.
       const success = bag.type === 'success';
-      // pickStrings has checked every listed field to be a string when present; the required ones are checked here.
       const result = isBag(bag.result) ? pickStrings(bag.result, success ? SUCCESS_KEYS : EXIT_KEYS) : undefined;
       if (success) {
         return result?.memberGuid && result.institutionCode
@@ -173,8 +148,8 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
   }
 }
 
-const LOCALES: readonly unknown[] = ['en', 'es', 'fr-CA'] satisfies FrameLocale[];
-const COLOR_SCHEMES: readonly unknown[] = ['light', 'dark', 'system'] satisfies FrameColorScheme[];
+const LOCALES: readonly unknown[] = CONNECT_LOCALES;
+const COLOR_SCHEMES: readonly unknown[] = CONNECT_COLOR_SCHEMES;
 
 function parseConfig(value: unknown): FrameConfig | undefined {
   if (!isBag(value)) return undefined;

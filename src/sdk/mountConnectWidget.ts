@@ -1,15 +1,12 @@
 // Framework-free host loader for the frame bundle (issue 7). All state lives in the closure of one mount so several
 // instances coexist; nothing runs at import time (SSR safe). Kept deliberately terse: the budget is 2 KB gzip.
-import {
-  type ConnectExitReason,
-  type ConnectExitResult,
-  type ConnectSuccessResult,
-  envelope,
-  type FrameConfig,
-  type HostToFrameMessage,
-  type MxConnectEvent,
-  parseFrameMessage,
-} from '../protocol/messages';
+import type {
+  ConnectEvent,
+  ConnectExitReason,
+  ConnectExitResult,
+  ConnectSuccessResult,
+} from '../contract/hostContract';
+import { envelope, type FrameConfig, type HostToFrameMessage, parseFrameMessage } from '../protocol/messages';
 
 export interface MountConnectWidgetOptions extends Omit<FrameConfig, 'modal'> {
   /** URL of the frame bundle's `index.html` (e.g. `https://partner.example/connect/frame/`). Its origin is the only one trusted. */
@@ -31,7 +28,7 @@ export interface MountConnectWidgetOptions extends Omit<FrameConfig, 'modal'> {
    */
   onExit?: (result: ConnectExitResult) => void;
   /** Every widget event, in MX's wire shape. */
-  onEvent?: (event: MxConnectEvent) => void;
+  onEvent?: (event: ConnectEvent) => void;
   /** Accessible name of the dialog and the iframe. @default 'Connect your bank account' */
   title?: string;
   /** Stacking order of the modal overlay. @default 2147483000 */
@@ -118,7 +115,7 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     (async () => {
       const token: unknown = await (refreshable ? sessionToken() : sessionToken);
       if (typeof token === 'string' && token) return token;
-      throw `gave ${typeof token}, not your token endpoint's sessionToken string`;
+      throw `is ${typeof token}, not your token endpoint's sessionToken string`;
     })().then(send, (error) => {
       log('sessionToken ' + error);
       send();

@@ -373,7 +373,7 @@ describe('mountConnectWidget: modal', () => {
     expect(screen.getByRole('dialog')).toBeInTheDocument();
     fromFrame(iframe, {
       type: 'event',
-      event: { mx: true, type: 'mx/connect/connected/primaryAction', metadata: {} },
+      event: { mx: true, type: 'mx/connect/connected/primaryAction', metadata: { member_guid: 'MBR-1' } },
     });
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(spies.onSuccess).toHaveBeenCalledTimes(1);
@@ -464,7 +464,7 @@ describe('mountConnectWidget: no silent hang (issue 14)', () => {
     expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'sessionExpired' });
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(errors).toHaveBeenCalledExactlyOnceWith(
-      `member-connect: sessionToken gave ${got}, not your token endpoint's sessionToken string`,
+      `member-connect: sessionToken is ${got}, not your token endpoint's sessionToken string`,
     );
   });
 
@@ -497,7 +497,7 @@ describe('mountConnectWidget: no silent hang (issue 14)', () => {
     await settle();
     expect(posted).toHaveBeenLastCalledWith(envelope({ type: 'token', id: 1 }), FRAME_ORIGIN);
     expect(errors).toHaveBeenCalledExactlyOnceWith(
-      "member-connect: sessionToken gave object, not your token endpoint's sessionToken string",
+      "member-connect: sessionToken is object, not your token endpoint's sessionToken string",
     );
   });
 

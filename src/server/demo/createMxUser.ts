@@ -1,4 +1,5 @@
-import type { components } from '../../api/mxTypes.generated.ts';
+import { MX_MEDIA_TYPE } from '../../mx/mxMediaType.ts';
+import type { components } from '../../mx/mxTypes.generated.ts';
 
 type UserResponseBody = components['schemas']['UserResponseBody'];
 type UserCreateRequestBody = components['schemas']['UserCreateRequestBody'];
@@ -19,7 +20,7 @@ export async function createMxUser({ baseUrl, clientId, apiKey, fetch }: CreateM
   const response = await fetch(`${baseUrl}/users`, {
     method: 'POST',
     headers: {
-      Accept: 'application/vnd.mx.api.v1+json',
+      Accept: MX_MEDIA_TYPE,
       'Content-Type': 'application/json',
       Authorization: `Basic ${btoa(`${clientId}:${apiKey}`)}`,
     },

@@ -1,4 +1,5 @@
 import type { MemberFieldOptions } from './bodySchemas.ts';
+import type { ProxyFetch } from './callUpstream.ts';
 import type { ConnectProxyOptions } from './createConnectProxy.ts';
 
 /** The validated, normalised configuration the proxy runs on. */
@@ -7,12 +8,14 @@ export interface ProxyConfig {
   clientId: string;
   apiKey: string;
   authenticate: ConnectProxyOptions['authenticate'];
-  fetch: typeof fetch;
+  fetch: ProxyFetch;
   timeoutMs: number;
   allowedOrigins: ReadonlySet<string>;
+  trustProxy: boolean;
   memberFields: MemberFieldOptions;
   basePath: string | undefined;
   maxBodyBytes: number;
+  bodyTimeoutMs: number;
 }
 
 const fail = (message: string): never => {
@@ -64,6 +67,14 @@ export function readProxyOptions(options: ConnectProxyOptions): ProxyConfig {
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 256 || maxBodyBytes > 1_048_576) {
     fail('option `maxBodyBytes` must be an integer from 256 to 1048576.');
   }
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
+  if (!Number.isInteger(bodyTimeoutMs) || bodyTimeoutMs < 1 || bodyTimeoutMs > 120_000) {
+    fail('option `bodyTimeoutMs` must be an integer from 1 to 120000.');
+  }
+  if (options.trustProxy !== undefined && typeof options.trustProxy !== 'boolean') fail('option `trustProxy` must be a boolean.');
+  if (options.clientKey !== undefined && typeof options.clientKey !== 'function') {
+    fail('option `clientKey` must be a function (request, env) => string | null.');
+  }
   const allowedOrigins = new Set<string>();
   if (options.allowedOrigins !== undefined) {
     if (!Array.isArray(options.allowedOrigins)) fail('option `allowedOrigins` must be an array of origins.');
@@ -109,8 +120,10 @@ export function readProxyOptions(options: ConnectProxyOptions): ProxyConfig {
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     timeoutMs,
     allowedOrigins,
+    trustProxy: options.trustProxy === true,
     memberFields: { id: memberFields.id === true, metadata: memberFields.metadata === true },
     basePath,
     maxBodyBytes,
+    bodyTimeoutMs,
   };
 }

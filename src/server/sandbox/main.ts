@@ -1,7 +1,7 @@
 // `npm run sandbox`: the sandbox as a standalone MX-compatible server for any MX client. Honours PORT and HOST.
 import { serve } from '@hono/node-server';
 
-import { createSandbox, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from './index.ts';
+import { createSandbox, MX_MEDIA_TYPE, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from './index.ts';
 
 const port = Number(process.env.PORT ?? 8089);
 const hostname = process.env.HOST ?? '127.0.0.1';
@@ -13,7 +13,7 @@ const server = serve({ fetch: createSandbox().fetch, port, hostname }, (info) =>
   console.log(`  base URL:  ${baseUrl}`);
   console.log(`  client id: ${SANDBOX_CLIENT_ID}`);
   console.log(`  API key:   ${SANDBOX_API_KEY}`);
-  console.log(`  Accept:    application/vnd.mx.api.v1+json`);
+  console.log(`  Accept:    ${MX_MEDIA_TYPE}`);
   console.log('  MX Bank:   institution "mxbank", username "mxuser" (see docs/sandbox.md for the scenario passwords)');
   console.log('  State is kept in memory and lost when the server stops.');
 });

@@ -198,7 +198,7 @@ describe('createDemoServer', () => {
     expect(tokenResponse.status).toBe(200);
     expect(tokenResponse.headers.get('cache-control')).toBe('no-store');
     const { sessionToken } = (await tokenResponse.json()) as { sessionToken: string };
-    expect(sessionToken).toMatch(/^mc1\./);
+    expect(sessionToken).toMatch(/^mc2\./);
 
     expect(await memberGuids(app, { Authorization: `Bearer ${sessionToken}` })).toEqual([member.guid]);
     const forged = await app.request('/api/connect/members', {

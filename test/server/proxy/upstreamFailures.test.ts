@@ -173,11 +173,11 @@ describe('upstream failures over loopback HTTP', () => {
     expect((await expectClean(response)).error.message).toMatch(/temporarily unavailable/);
   });
 
-  it('passes a 4xx on as exactly { error: { message } }', async () => {
+  it('passes a 4xx on as exactly { error: { message } }, in the proxy\'s own words', async () => {
     const { get } = proxyFor('conflict');
     const response = await get('/members');
     expect(response.status).toBe(409);
-    expect(await expectClean(response)).toEqual({ error: { message: 'Member already exists.' } });
+    expect(await expectClean(response)).toEqual({ error: { message: 'This connection already exists.' } });
   });
 
   it('strips upstream headers from a success too', async () => {

@@ -1,4 +1,4 @@
-import type { ConnectExitReason } from '../../hostEvents';
+import type { ConnectExitReason } from '../../../contract/hostContract';
 import { useCopy } from '../../ui/copyContext';
 import { StepLayout } from '../../ui/StepLayout';
 

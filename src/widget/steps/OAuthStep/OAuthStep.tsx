@@ -5,7 +5,7 @@ import { useApiClient } from '../../../api/ApiClientProvider';
 import { createMemberMutation, oauthWindowUriMutation } from '../../../api/mutations';
 import { connectionOutcome } from '../../../api/connectionOutcome';
 import { institutionQuery, memberKeys } from '../../../api/queries';
-import { safeUrl } from '../../fields/DisplayFields';
+import { safeUrl } from '../../lib/safeUrl';
 import { useFlow } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';
 import { describeError } from '../../ui/errorCopy';

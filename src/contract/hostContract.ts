@@ -1,5 +1,33 @@
-// The host contract: MX-named events with typed metadata (product.md "Host interface"). Metadata never carries
-// credential values or MFA answers; it names things by guid/code only.
+// The host contract (product.md "Host interface"): what a partner page configures and hears back, the same for the
+// React widget and the SDK's iframe. Declared once here and imported by the widget, the postMessage protocol, the SDK
+// and the frame. Dependency-free and type-first: the SDK bundles what it uses from here against a 2 kB budget.
+// Event metadata never carries credential values or MFA answers; it names things by guid/code only.
+
+/** Languages the widget ships copy for. Non-English copy loads lazily. */
+export const CONNECT_LOCALES = ['en', 'es', 'fr-CA'] as const;
+export type ConnectLocale = (typeof CONNECT_LOCALES)[number];
+
+/** `system` follows the user's `prefers-color-scheme`. */
+export const CONNECT_COLOR_SCHEMES = ['light', 'dark', 'system'] as const;
+export type ConnectColorScheme = (typeof CONNECT_COLOR_SCHEMES)[number];
+
+/** Theme tokens, applied as CSS custom properties on the widget root (never on :root, so widgets stay isolated). */
+export interface ConnectTheme {
+  colorPrimary: string;
+  colorOnPrimary: string;
+  colorBackground: string;
+  colorSurface: string;
+  colorText: string;
+  colorTextMuted: string;
+  colorBorder: string;
+  colorError: string;
+  colorSuccess: string;
+  colorFocus: string;
+  fontFamily: string;
+  fontSize: string;
+  radius: string;
+  spacing: string;
+}
 
 export interface ConnectEventMetadata {
   loaded: { initial_step: ConnectStepName };
@@ -74,6 +102,16 @@ export interface ConnectSuccessResult {
   memberGuid: string;
   institutionCode: string;
 }
+/**
+ * What a partner's token endpoint returns to the browser: `{ sessionToken }`, the string from
+ * `createSessionTokens().issue(userGuid)`. The SDK's `sessionToken` option (or function) gives that string.
+ * @example
+ * sessionToken: () => fetch('/connect-token').then((r) => r.json() as Promise<SessionTokenResponse>).then((b) => b.sessionToken)
+ */
+export interface SessionTokenResponse {
+  sessionToken: string;
+}
+
 export interface ConnectExitResult {
   reason: ConnectExitReason;
   memberGuid?: string;
