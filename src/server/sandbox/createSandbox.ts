@@ -75,10 +75,12 @@ export const SANDBOX_API_KEY = 'sandbox-api-key';
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A duration option, checked: a typo (NaN, a negative, seconds for ms) fails at startup instead of stalling members. */
-function duration(name: string, value: number | undefined, fallback: number, max: number): number {
+function duration(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > max) {
-    throw new RangeError(`createSandbox: ${name} must be a number of milliseconds from 1 to ${max} (got ${String(value)}).`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new RangeError(
+      `createSandbox: ${name} must be a number of milliseconds from ${min} to ${max} (got ${String(value)}).`,
+    );
   }
   return value;
 }
@@ -87,8 +89,9 @@ export function createSandbox(options: SandboxOptions = {}): Hono<SandboxEnv> {
   const expectedAuth = `Basic ${btoa(`${options.clientId ?? SANDBOX_CLIENT_ID}:${options.apiKey ?? SANDBOX_API_KEY}`)}`;
   const store = new SandboxStore(options.limits);
   const timing = {
-    aggregationMs: duration('aggregationMs', options.aggregationMs, 1500, 10 * 60 * 1000),
-    challengeExpiryMs: duration('challengeExpiryMs', options.challengeExpiryMs, 5 * 60 * 1000, 24 * 60 * 60 * 1000),
+    // 0 connects at the first status read: what tests and a demo without waiting want.
+    aggregationMs: duration('aggregationMs', options.aggregationMs, 1500, 0, 10 * 60 * 1000),
+    challengeExpiryMs: duration('challengeExpiryMs', options.challengeExpiryMs, 5 * 60 * 1000, 1, 24 * 60 * 60 * 1000),
   };
   const now = options.now ?? Date.now;
   const webhook = webhookOptions(options);
