@@ -71,7 +71,7 @@ export function createDemoSessions(options: DemoSessionsOptions): DemoSessions {
     const id = ids[0];
     if (id === undefined) return undefined;
     const session = returning.get(id) ?? fresh.get(id);
-    if (session === undefined || session.client !== clientAddress(c, options)) return undefined;
+    if (session === undefined || session.client !== clientAddress(c.req.raw, c.env, options)) return undefined;
     fresh.delete(id);
     returning.delete(id);
     returning.set(id, session);
@@ -100,7 +100,7 @@ export function createDemoSessions(options: DemoSessionsOptions): DemoSessions {
   const ensure = async (c: Context): Promise<string> => {
     const existing = userOf(c);
     if (existing !== undefined) return existing;
-    const client = clientAddress(c, options);
+    const client = clientAddress(c.req.raw, c.env, options);
     countNewSession(client);
     const userGuid = await options.createUser();
     const id = randomId();
