@@ -19,9 +19,10 @@ export const proxyHeaders = (token: string): Record<string, string> => ({
 });
 
 /** `POST /users` on the sandbox: what a partner backend does once per end user. */
-export async function createSandboxUser(sandboxUrl: string): Promise<string> {
+export async function createSandboxUser(sandboxUrl: string, signal?: AbortSignal): Promise<string> {
   const response = await fetch(`${sandboxUrl}/users`, {
     method: 'POST',
+    signal,
     headers: sandboxHeaders(),
     body: JSON.stringify({ user: { id: `bench-${crypto.randomUUID()}` } }),
   });

@@ -10,6 +10,7 @@ import {
   type ProxyLogEntry,
   type SessionTokenOptions,
   type SessionTokens,
+  type TokenRevocationStore,
 } from '../../src/server/index.ts';
 
 const required = { baseUrl: 'https://int-api.mx.com', clientId: 'id', apiKey: 'key', authenticate: () => 'USR-1' };
@@ -74,7 +75,13 @@ describe('session tokens', () => {
     expectTypeOf(tokens).toEqualTypeOf<SessionTokens>();
     expectTypeOf(tokens.issue).toEqualTypeOf<(userGuid: string) => Promise<string>>();
     expectTypeOf(tokens.verify).toEqualTypeOf<(token: string) => Promise<string | null>>();
-    expectTypeOf<SessionTokenOptions>().toEqualTypeOf<{ secret: string; ttlSeconds?: number; now?: () => number }>();
+    expectTypeOf(tokens.revoke).toEqualTypeOf<(token: string) => Promise<boolean>>();
+    expectTypeOf<SessionTokenOptions>().toEqualTypeOf<{
+      secret: string;
+      ttlSeconds?: number;
+      revocationStore?: TokenRevocationStore;
+      now?: () => number;
+    }>();
     // @ts-expect-error the secret is required
     createSessionTokens({ ttlSeconds: 300 });
     // @ts-expect-error ttlSeconds is a number

@@ -22,8 +22,6 @@ import type { SandboxLimits } from './store.ts';
 import { checkWebhookOptions, createMemberEvents, createWebhookSender, NO_EVENTS } from './webhooks.ts';
 import type { WebhookOptions } from './webhooks.ts';
 
-export { MX_MEDIA_TYPE } from './context.ts';
-
 export interface SandboxOptions {
   /** Basic-auth user name. Defaults to `'sandbox-client-id'`. */
   clientId?: string;
