@@ -41,6 +41,15 @@ export interface SandboxOptions {
   /** Bounds on what the sandbox keeps in memory (see docs/sandbox.md). */
   limits?: SandboxLimits;
   /**
+   * Where browsers reach the sandbox, for the URLs it builds (logos, site-key pictures, `oauth_window_uri` and the
+   * consent page's links). Not needed with Hono's `app.route('/mx', sandbox)`, which the sandbox sees; needed when
+   * the prefix is stripped before the sandbox sees the request (`app.mount`, Express `app.use('/mx', …)`, a
+   * path-rewriting reverse proxy). A path (`'/mx'`) keeps the request's origin; an absolute URL
+   * (`'https://bank.example/mx'`) sets the origin too.
+   * @example createSandbox({ basePath: '/mx' })
+   */
+  basePath?: string;
+  /**
    * Where to POST MX-format webhooks (MEMBER, CONNECTION_STATUS, AGGREGATION, VERIFICATION) as members change. Off by
    * default. User info in the URL (`http://user:pass@host/path`) is sent as HTTP Basic instead, like `webhookAuth`.
    */
@@ -49,6 +58,17 @@ export interface SandboxOptions {
   webhookAuth?: { username: string; password: string };
   /** Delays before retrying a failed webhook delivery (network error, 429, 5xx). Defaults to `[1000, 5000]`. */
   webhookRetryDelaysMs?: readonly number[];
+}
+
+/** `basePath`, checked and without a trailing slash ('' for the root). */
+function checkedBasePath(basePath: string | undefined): string | undefined {
+  if (basePath === undefined) return undefined;
+  const absolute = /^https?:\/\//.test(basePath);
+  const path = absolute ? URL.canParse(basePath) && new URL(basePath).pathname : basePath;
+  if (typeof path !== 'string' || !path.startsWith('/') || /[?#\s]/.test(basePath) || path.includes('//') || (absolute && new URL(basePath).username)) {
+    throw new TypeError(`createSandbox: basePath must be a path such as "/mx" or an absolute http(s) URL such as "https://bank.example/mx" (got "${basePath}").`);
+  }
+  return basePath.replace(/\/+$/, '');
 }
 
 /** The webhook option, with credentials moved out of the URL (fetch refuses URLs that carry them). */
@@ -101,7 +121,7 @@ export function createSandbox(options: SandboxOptions = {}): Hono<SandboxEnv> {
     timing,
     now,
     sleep: options.sleep ?? defaultSleep,
-    basePath: undefined,
+    basePath: checkedBasePath(options.basePath),
     events: webhook ? createMemberEvents(createWebhookSender(webhook, now), { store, now, timing }) : NO_EVENTS,
   };
 
