@@ -26,7 +26,7 @@ export default defineConfig({
   build: {
     outDir: 'dist/lib',
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps (issue 14): the output is unminified ESM, readable as it is.
     cssCodeSplit: false,
     lib: { entry: { index: 'src/index.ts' }, formats: ['es'], cssFileName: 'member-connect' },
     rolldownOptions: {

@@ -94,12 +94,24 @@ export type ConnectExitReason =
   | 'institutionError'
   | 'connectionUnavailable'
   | 'unmounted'
-  | 'widgetError';
+  | 'widgetError'
+  /** SDK only: the frame never started (wrong `frameUrl`, an error page, a frame of another version). */
+  | 'frameError';
 
 export interface ConnectSuccessResult {
   memberGuid: string;
   institutionCode: string;
 }
+/**
+ * What a partner's token endpoint returns to the browser: `{ sessionToken }`, the string from
+ * `createSessionTokens().issue(userGuid)`. The SDK's `sessionToken` option (or function) gives that string.
+ * @example
+ * sessionToken: () => fetch('/connect-token').then((r) => r.json() as Promise<SessionTokenResponse>).then((b) => b.sessionToken)
+ */
+export interface SessionTokenResponse {
+  sessionToken: string;
+}
+
 export interface ConnectExitResult {
   reason: ConnectExitReason;
   memberGuid?: string;

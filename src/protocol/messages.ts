@@ -10,7 +10,6 @@ import {
   CONNECT_LOCALES,
   type ConnectColorScheme,
   type ConnectEvent,
-  type ConnectExitReason,
   type ConnectExitResult,
   type ConnectLocale,
   type ConnectSuccessResult,
@@ -37,17 +36,6 @@ export interface FrameConfig {
   modal?: boolean;
 }
 
-export const FRAME_CONFIG_KEYS = [
-  'proxyUrl',
-  'institutionCode',
-  'memberGuid',
-  'skipAggregation',
-  'locale',
-  'colorScheme',
-  'theme',
-  'messages',
-] as const satisfies readonly (keyof FrameConfig)[];
-
 /** Host → frame. */
 export type HostToFrameMessage =
   | {
@@ -65,6 +53,8 @@ export type HostToFrameMessage =
 /** Frame → host. */
 export type FrameToHostMessage =
   | { type: 'ready' }
+  /** The frame accepted the handshake and rendered the widget; until then the host owns closing. */
+  | { type: 'started' }
   | { type: 'event'; event: ConnectEvent }
   | { type: 'resize'; height: number }
   | { type: 'success'; result: ConnectSuccessResult }
@@ -89,32 +79,37 @@ const isStringRecord = (value: unknown): value is Record<string, string> =>
   isBag(value) && Object.values(value).every(isString);
 
 function open(data: unknown): Bag | undefined {
-  return isBag(data) && data.protocol === PROTOCOL && data.version === PROTOCOL_VERSION && isString(data.type)
-    ? data
-    : undefined;
+  // No check on `type`: the parsers' switch matches known string types only.
+  return isBag(data) && data.protocol === PROTOCOL && data.version === PROTOCOL_VERSION ? data : undefined;
 }
 
 /** Copies the listed optional string fields that are present; `undefined` when one has the wrong type. */
-function pickStrings(bag: Bag, keys: readonly string[]): Bag | undefined {
-  const out: Bag = {};
+function pickStrings(bag: Bag, keys: readonly string[]): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
   for (const key of keys) {
-    if (!isOptional(bag[key], isString)) return undefined;
-    if (bag[key] !== undefined) out[key] = bag[key];
+    const value = bag[key];
+    if (value === undefined) continue;
+    if (!isString(value)) return undefined;
+    out[key] = value;
   }
   return out;
 }
 
+const SUCCESS_KEYS = ['memberGuid', 'institutionCode'];
+const EXIT_KEYS = [...SUCCESS_KEYS, 'message', 'reason'];
+
 /**
  * Parses a message the host received from the frame; `undefined` for anything unknown or malformed.
- * The two `as` below are where the frame is taken at its word: the shapes are checked, but an event's metadata and
+ * The `as` casts below are where the frame is taken at its word: the shapes are checked, but an event's metadata and
  * an exit reason are not checked against the contract's lists. The SDK has already checked the sender (the iframe's
  * window at the frame's origin, built from the same package version), and the lists would cost the SDK's 2 kB budget.
  */
 export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined {
   const bag = open(data);
   switch (bag?.type) {
-    case 'ready': {
-      return { type: 'ready' };
+    case 'ready':
+    case 'started': {
+      return { type: bag.type };
     }
     case 'event': {
       const event = bag.event;
@@ -132,17 +127,17 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
         ? { type: 'resize', height: Math.ceil(height) }
         : undefined;
     }
-    case 'success': {
-      const result = bag.result;
-      return isBag(result) && isString(result.memberGuid) && isString(result.institutionCode)
-        ? { type: 'success', result: { memberGuid: result.memberGuid, institutionCode: result.institutionCode } }
-        : undefined;
-    }
+    case 'success':
     case 'exit': {
-      const result = bag.result;
-      if (!isBag(result) || !isString(result.reason) || !result.reason) return undefined;
-      const rest = pickStrings(result, ['memberGuid', 'institutionCode', 'message']);
-      return rest && { type: 'exit', result: { ...rest, reason: result.reason as ConnectExitReason } };
+      // Both results are flat bags of these strings: a success needs the member and institution, an exit a reason.
+      const success = bag.type === 'success';
+      const result = isBag(bag.result) ? pickStrings(bag.result, success ? SUCCESS_KEYS : EXIT_KEYS) : undefined;
+      if (success) {
+        return result?.memberGuid && result.institutionCode
+          ? { type: 'success', result: result as unknown as ConnectSuccessResult }
+          : undefined;
+      }
+      return result?.reason ? { type: 'exit', result: result as unknown as ConnectExitResult } : undefined;
     }
     case 'tokenRequest': {
       return isId(bag.id) ? { type: 'tokenRequest', id: bag.id } : undefined;
