@@ -44,11 +44,19 @@ export function createApiClient(options: ApiClientOptions) {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const source = options.sessionToken;
   let token: Promise<string> | undefined;
-  const getToken = (refresh: boolean): Promise<string> | undefined => {
+  const getToken = async (refresh: boolean): Promise<string | undefined> => {
     if (source === undefined) return undefined;
-    if (typeof source === 'string') return Promise.resolve(source);
+    if (typeof source === 'string') return source;
     if (token === undefined || refresh) token = Promise.resolve().then(source);
-    return token;
+    const pending = token;
+    try {
+      return await pending;
+    } catch {
+      // The host could not give us a token: that is an expired session (a 401), not a bug. The failure is not cached,
+      // so a later request (e.g. after "Start again") asks the host again.
+      if (token === pending) token = undefined;
+      throw new ApiError({ kind: 'http', status: 401, message: 'The host could not provide a session token.' });
+    }
   };
 
   async function send(method: string, path: string, body: unknown, signal: AbortSignal | undefined, refreshed = false) {

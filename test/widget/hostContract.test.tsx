@@ -3,6 +3,7 @@ import { http, HttpResponse } from 'msw';
 import { renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import { en } from '../../src/widget/copy';
 import { ConnectWidget } from '../../src/widget/ConnectWidget';
 import { createFakeBackend } from '../support/fakeBackend';
 import { server } from '../support/mswServer';
@@ -90,6 +91,14 @@ describe('host contract', { timeout: 20_000 }, () => {
     await waitFor(() => expect(onExit).toHaveBeenCalledWith({ reason: 'sessionExpired' }));
     expect(onExit).toHaveBeenCalledTimes(1);
     expect(sessionToken).toHaveBeenCalledTimes(2);
+  });
+
+  it('ends with sessionExpired when the sessionToken function of the host rejects', async () => {
+    const sessionToken = vi.fn(() => Promise.reject(new Error('the partner backend is down')));
+    const { onExit } = renderWidget({ sessionToken });
+    await waitFor(() => expect(onExit).toHaveBeenCalledWith({ reason: 'sessionExpired' }));
+    expect(onExit).toHaveBeenCalledTimes(1);
+    expect(screen.queryByText(en.serverError)).toBeNull();
   });
 
   it('keeps polling through a 429 on status, honouring Retry-After', async () => {
