@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { ApiError, ContractError, parseRetryAfter } from './errors';
 import type { components } from './mxTypes.generated';
 import {
+  AccountsBodySchema,
   ChallengesBodySchema,
   CredentialsBodySchema,
   ErrorBodySchema,
@@ -189,6 +190,9 @@ export function createApiClient(options: ApiClientOptions) {
     deleteMember: async (guid: string) => {
       await send('DELETE', `/members/${seg(guid)}`, undefined, undefined);
     },
+    listMemberAccounts: async (guid: string, signal?: AbortSignal) =>
+      (await json(AccountsBodySchema, 'GET', `/members/${seg(guid)}/accounts${query({ records_per_page: 100 })}`, { signal }))
+        .accounts,
     getMemberStatus: async (guid: string, signal?: AbortSignal) =>
       (await json(MemberStatusBodySchema, 'GET', `/members/${seg(guid)}/status`, { signal })).member,
     listChallenges: async (guid: string, signal?: AbortSignal) => {

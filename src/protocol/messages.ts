@@ -15,9 +15,21 @@ export interface MxConnectEvent {
   metadata: Record<string, unknown>;
 }
 
+/** One connected account as the host hears about it: never more than the last four digits of its number. */
+export interface ConnectedAccount {
+  guid: string;
+  name: string;
+  /** MX's account type (`CHECKING`, `SAVINGS`, `CREDIT_CARD`, …); `null` when MX does not say. */
+  type: string | null;
+  /** The last four digits of the account number, when MX has them. */
+  lastFour: string | null;
+}
+
 export interface ConnectSuccessResult {
   memberGuid: string;
   institutionCode: string;
+  /** The member's accounts (empty when they could not be read; the connection itself succeeded). */
+  accounts: ConnectedAccount[];
 }
 
 export interface ConnectExitResult {
@@ -30,6 +42,16 @@ export interface ConnectExitResult {
 
 export type FrameLocale = 'en' | 'es' | 'fr-CA';
 export type FrameColorScheme = 'light' | 'dark' | 'system';
+/** What the host will read from the connected accounts, listed on the consent screen. */
+export type ConnectDataScope = 'accountDetails' | 'balances' | 'transactions' | 'accountNumbers';
+
+/** Who is asking for the connection, shown on the consent screen. */
+export interface ConnectPartner {
+  name: string;
+  /** An https (or same-origin) image URL; anything else is not shown. */
+  logoUrl?: string;
+  privacyPolicyUrl?: string;
+}
 
 /** Widget configuration the host sends in the handshake (never in the URL). */
 export interface FrameConfig {
@@ -46,6 +68,12 @@ export interface FrameConfig {
   messages?: Record<string, string>;
   /** True when the SDK shows the frame in its modal: Escape inside the frame then asks the widget to close. */
   modal?: boolean;
+  /** Shown on the consent screen. */
+  partner?: ConnectPartner;
+  /** Start without the consent screen (the host has already asked). @default false */
+  skipConsent?: boolean;
+  /** The data listed on the consent screen. @default ['accountDetails', 'balances', 'transactions'] */
+  dataRequested?: ConnectDataScope[];
 }
 
 export const FRAME_CONFIG_KEYS = [
@@ -57,6 +85,9 @@ export const FRAME_CONFIG_KEYS = [
   'colorScheme',
   'theme',
   'messages',
+  'partner',
+  'skipConsent',
+  'dataRequested',
 ] as const satisfies readonly (keyof FrameConfig)[];
 
 /** Host → frame. */
@@ -71,7 +102,8 @@ export type HostToFrameMessage =
   /** Answer to `tokenRequest` with the same id; no `sessionToken` means the host could not get one. */
   | { type: 'token'; id: number; sessionToken?: string }
   | { type: 'back' }
-  | { type: 'close' };
+  /** `force`: end at once, without the widget's "Exit?" question. */
+  | { type: 'close'; force?: boolean };
 
 /** Frame → host. */
 export type FrameToHostMessage =
@@ -140,9 +172,15 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
     }
     case 'success': {
       const result = bag.result;
-      return isBag(result) && isString(result.memberGuid) && isString(result.institutionCode)
-        ? { type: 'success', result: { memberGuid: result.memberGuid, institutionCode: result.institutionCode } }
-        : undefined;
+      if (!isBag(result) || !isString(result.memberGuid) || !isString(result.institutionCode)) return undefined;
+      const accounts: ConnectedAccount[] = [];
+      // A frame from before accounts were reported sends none: still a success.
+      for (const a of Array.isArray(result.accounts) ? result.accounts : []) {
+        const nullable = (value: unknown) => value === null || isString(value);
+        if (!isBag(a) || !isString(a.guid) || !isString(a.name) || !nullable(a.type) || !nullable(a.lastFour)) return undefined;
+        accounts.push({ guid: a.guid, name: a.name, type: a.type as string | null, lastFour: a.lastFour as string | null });
+      }
+      return { type: 'success', result: { memberGuid: result.memberGuid, institutionCode: result.institutionCode, accounts } };
     }
     case 'exit': {
       const result = bag.result;
@@ -161,13 +199,24 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
 
 const LOCALES: readonly unknown[] = ['en', 'es', 'fr-CA'] satisfies FrameLocale[];
 const COLOR_SCHEMES: readonly unknown[] = ['light', 'dark', 'system'] satisfies FrameColorScheme[];
+const DATA_SCOPES: readonly unknown[] = ['accountDetails', 'balances', 'transactions', 'accountNumbers'] satisfies ConnectDataScope[];
+
+function parsePartner(value: unknown): ConnectPartner | undefined {
+  if (!isBag(value) || !isString(value.name)) return undefined;
+  const rest = pickStrings(value, ['logoUrl', 'privacyPolicyUrl']);
+  return rest && { ...rest, name: value.name };
+}
 
 function parseConfig(value: unknown): FrameConfig | undefined {
   if (!isBag(value)) return undefined;
   const strings = pickStrings(value, ['proxyUrl', 'institutionCode', 'memberGuid']);
-  const { skipAggregation, locale, colorScheme, theme, messages, modal } = value;
+  const { skipAggregation, locale, colorScheme, theme, messages, modal, skipConsent, dataRequested } = value;
+  const partner = value.partner === undefined ? undefined : parsePartner(value.partner);
   const valid =
     strings &&
+    (value.partner === undefined || partner !== undefined) &&
+    isOptional(skipConsent, (v) => typeof v === 'boolean') &&
+    isOptional(dataRequested, (v) => Array.isArray(v) && v.every((scope) => DATA_SCOPES.includes(scope))) &&
     isOptional(skipAggregation, (v) => typeof v === 'boolean') &&
     isOptional(modal, (v) => typeof v === 'boolean') &&
     isOptional(locale, (v) => LOCALES.includes(v)) &&
@@ -175,7 +224,7 @@ function parseConfig(value: unknown): FrameConfig | undefined {
     isOptional(theme, isStringRecord) &&
     isOptional(messages, isStringRecord);
   if (!valid) return undefined;
-  const config: Bag = { ...strings, skipAggregation, locale, colorScheme, theme, messages, modal };
+  const config: Bag = { ...strings, skipAggregation, locale, colorScheme, theme, messages, modal, partner, skipConsent, dataRequested };
   for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
   return config as FrameConfig;
 }
@@ -196,9 +245,11 @@ export function parseHostMessage(data: unknown): HostToFrameMessage | undefined 
         ? { type: 'token', id: bag.id }
         : { type: 'token', id: bag.id, sessionToken: bag.sessionToken as string };
     }
-    case 'back':
+    case 'back': {
+      return { type: 'back' };
+    }
     case 'close': {
-      return { type: bag.type };
+      return bag.force === true ? { type: 'close', force: true } : { type: 'close' };
     }
     default: {
       return undefined;

@@ -37,8 +37,11 @@ export interface MountConnectWidgetOptions extends Omit<FrameConfig, 'modal'> {
 }
 
 export interface ConnectWidgetInstance {
-  /** Asks the widget to close; it answers with `onExit`. Before the frame is ready (or after the end) it closes at once. */
-  close(): void;
+  /**
+   * Asks the widget to close; it answers with `onExit`. Once the person has typed something, the widget first asks
+   * "Exit?"; `{ force: true }` skips that. Before the frame is ready (or after the end) it closes at once.
+   */
+  close(options?: { force?: boolean }): void;
   /** Asks the widget to go one step back. */
   back(): void;
   /** Removes every element and listener and restores focus and page scroll. Idempotent. */
@@ -113,8 +116,8 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     if (modal && previousFocus?.isConnected) previousFocus.focus?.({ preventScroll: true });
   };
 
-  const close = () => {
-    if (handshaken && !ended) post({ type: 'close' });
+  const close = (options?: { force?: boolean }) => {
+    if (handshaken && !ended) post(options?.force ? { type: 'close', force: true } : { type: 'close' });
     else {
       exit('userCancelled');
       destroy();
@@ -134,10 +137,14 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     const dialog = element('div', {
       width: 'min(480px,100vw)',
       height: 'min(720px,100vh)',
-      background: '#fff',
+      // The page's colours (Canvas) in the widget's scheme, so a dark widget has no white frame around it.
+      background: 'Canvas',
+      colorScheme: !options.colorScheme || options.colorScheme == 'system' ? 'light dark' : options.colorScheme,
       borderRadius: '8px',
       overflow: 'hidden',
     });
+    // Mobile browsers' toolbars come and go: 100dvh is the visible height. Older browsers ignore it and keep 100vh.
+    dialog.style.height = 'min(720px,100dvh)';
     dialog.setAttribute('role', 'dialog');
     dialog.setAttribute('aria-modal', 'true');
     dialog.setAttribute('aria-label', title);

@@ -95,7 +95,6 @@ export const en = {
   partnerFallback: 'This app',
   partnerFallbackInline: 'this app',
   consentHeading: '{partner} uses member-connect to link your bank',
-  partnerLogoAlt: '{partner} logo',
   consentDataIntro: 'With your permission, {partner} will be able to see:',
   dataAccountDetails: 'Account names and types',
   dataBalances: 'Balances',

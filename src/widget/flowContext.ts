@@ -1,6 +1,7 @@
 import { createContext, type Dispatch, useContext } from 'react';
 
 import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from '../api/queries';
+import type { ConnectDataScope, ConnectPartner } from '../protocol/messages';
 import type { ConnectFlowEvent } from './connectFlowReducer';
 import type { EmitEvent } from './hostEvents';
 
@@ -32,6 +33,10 @@ export interface FlowContextValue {
   idPrefix: string;
   draft: DraftStore;
   skipAggregation: boolean;
+  /** Who asks for the connection (consent and success screens). */
+  partner: ConnectPartner | undefined;
+  /** What the consent screen lists; empty means the default list. */
+  dataRequested: readonly ConnectDataScope[];
 }
 
 export const FlowContext = createContext<FlowContextValue | null>(null);

@@ -1,5 +1,6 @@
 // The host contract: MX-named events with typed metadata (product.md "Host interface"). Metadata never carries
 // credential values or MFA answers; it names things by guid/code only.
+import type { ConnectedAccount } from '../protocol/messages';
 
 export interface ConnectEventMetadata {
   loaded: { initial_step: ConnectStepName };
@@ -48,6 +49,7 @@ export const CONNECT_EVENT_NAMES = [
 
 /** Step names as reported in `stepChange` (stable, for analytics). */
 export type ConnectStepName =
+  | 'consent'
   | 'search'
   | 'loadingMember'
   | 'enterCreds'
@@ -66,11 +68,20 @@ export type ConnectExitReason =
   | 'institutionError'
   | 'connectionUnavailable'
   | 'unmounted'
-  | 'widgetError';
+  | 'widgetError'
+  /** The person did not find their bank in search and chose "My bank isn't listed": offer manual entry. */
+  | 'institutionNotListed';
+
+export type { ConnectedAccount, ConnectDataScope, ConnectPartner } from '../protocol/messages';
 
 export interface ConnectSuccessResult {
   memberGuid: string;
   institutionCode: string;
+  /**
+   * The member's accounts: name, MX type and the last four digits only. Empty when they could not be read (the
+   * connection itself succeeded).
+   */
+  accounts: ConnectedAccount[];
 }
 export interface ConnectExitResult {
   reason: ConnectExitReason;

@@ -42,7 +42,8 @@ export const widgetMeta = {
   beforeEach: async (context) => {
     await installBackendFromParameters(context);
   },
-  args: { proxyUrl: PROXY_URL, colorScheme: 'light', onSuccess: fn(), onExit: fn(), onEvent: fn() },
+  // Stories start at search; the consent screen has its own stories (`skipConsent: false`).
+  args: { proxyUrl: PROXY_URL, colorScheme: 'light', skipConsent: true, onSuccess: fn(), onExit: fn(), onEvent: fn(), onDone: fn() },
   parameters: { layout: 'centered' },
   tags: ['!autodocs'],
 } satisfies Meta<typeof ConnectWidget>;

@@ -87,7 +87,7 @@ describe('host contract', { timeout: 20_000 }, () => {
       { sessionToken },
       { overrides: [http.all('*/api/connect/*', () => HttpResponse.json({ error: { message: 'Session expired.' } }, { status: 401 }))] },
     );
-    expect(await screen.findByText('Your session has expired. Please reload the page to start again.')).toBeInTheDocument();
+    expect(await screen.findByText('Your session has expired. Start again to continue.')).toBeInTheDocument();
     await waitFor(() => expect(onExit).toHaveBeenCalledWith({ reason: 'sessionExpired' }));
     expect(onExit).toHaveBeenCalledTimes(1);
     expect(sessionToken).toHaveBeenCalledTimes(2);

@@ -1,10 +1,10 @@
 import { useForm } from 'react-hook-form';
 
-import type { CredentialField } from '../../../api/schemas';
-import { defaultValueFor, FIELD_REGISTRY } from '../../fields/fieldRegistry';
-import type { CredentialValues } from '../../fields/fieldTypes';
-import { useFlow } from '../../flowContext';
-import { useCopy } from '../../ui/copyContext';
+import type { CredentialField } from '../../api/schemas';
+import { useFlow } from '../flowContext';
+import { useCopy } from '../ui/copyContext';
+import { defaultValueFor, FIELD_REGISTRY } from './fieldRegistry';
+import type { CredentialValues } from './fieldTypes';
 
 export interface CredentialFormProps {
   fields: readonly CredentialField[];

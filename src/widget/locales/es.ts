@@ -86,7 +86,6 @@ export const es: ConnectMessages = {
   partnerFallback: 'Esta aplicación',
   partnerFallbackInline: 'esta aplicación',
   consentHeading: '{partner} usa member-connect para vincular tu banco',
-  partnerLogoAlt: 'Logotipo de {partner}',
   consentDataIntro: 'Con tu permiso, {partner} podrá ver:',
   dataAccountDetails: 'Nombres y tipos de cuenta',
   dataBalances: 'Saldos',

@@ -86,7 +86,6 @@ export const frCA: ConnectMessages = {
   partnerFallback: 'Cette application',
   partnerFallbackInline: 'cette application',
   consentHeading: '{partner} utilise member-connect pour lier votre banque',
-  partnerLogoAlt: 'Logo de {partner}',
   consentDataIntro: 'Avec votre permission, {partner} pourra voir :',
   dataAccountDetails: 'Noms et types de comptes',
   dataBalances: 'Soldes',

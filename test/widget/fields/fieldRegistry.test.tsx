@@ -8,7 +8,7 @@ import { getCatalogue } from '../../../src/server/sandbox/catalogue';
 import { en } from '../../../src/widget/copy';
 import { FIELD_REGISTRY, toCredentialAnswers } from '../../../src/widget/fields/fieldRegistry';
 import { createDraftStore, FlowContext } from '../../../src/widget/flowContext';
-import { CredentialForm } from '../../../src/widget/steps/CredentialsStep/CredentialForm';
+import { CredentialForm } from '../../../src/widget/fields/CredentialForm';
 import { CopyContext } from '../../../src/widget/ui/copyContext';
 import { expectNoAxeViolations, renderWidget } from '../../support/renderWidget';
 
@@ -51,7 +51,7 @@ const ALL_FIELDS: CredentialField[] = [
 ];
 
 function renderForm(fields: CredentialField[], onSubmit = vi.fn()) {
-  const flow = { dispatch: vi.fn(), emit: vi.fn(), idPrefix: 't', draft: createDraftStore(), skipAggregation: false };
+  const flow = { dispatch: vi.fn(), emit: vi.fn(), idPrefix: 't', draft: createDraftStore(), skipAggregation: false, partner: undefined, dataRequested: [] };
   const utils = render(
     <CopyContext.Provider value={en}>
       <FlowContext.Provider value={flow}>
@@ -116,8 +116,8 @@ describe('credential field registry', { timeout: 20_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     const login = screen.getByLabelText('LOGIN label');
     expect(login).toHaveAttribute('aria-invalid', 'true');
-    expect(login).toHaveAccessibleDescription('LOGIN label is required.');
-    expect(screen.getByLabelText('PASSWORD label')).toHaveAccessibleDescription('PASSWORD label is required.');
+    expect(login).toHaveAccessibleDescription('This field is required.');
+    expect(screen.getByLabelText('PASSWORD label')).toHaveAccessibleDescription('This field is required.');
     expect(login).toHaveFocus();
     expect(onSubmit).not.toHaveBeenCalled();
   });
@@ -128,7 +128,7 @@ describe('credential field registry', { timeout: 20_000 }, () => {
     await user.type(screen.getByLabelText('LOGIN label'), 'me');
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     await waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
-    expect(screen.queryByText('Remember this device is required.')).toBeNull();
+    expect(screen.queryByText('This field is required.')).toBeNull();
     expect(screen.getByRole('checkbox', { name: 'Remember this device' })).not.toHaveAttribute('aria-invalid');
     const [values] = onSubmit.mock.calls[0] as [Record<string, string | boolean>];
     expect(toCredentialAnswers(fields, values)).toEqual([

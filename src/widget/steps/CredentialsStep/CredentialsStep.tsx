@@ -8,6 +8,7 @@ import { institutionCredentialsQuery, institutionQuery, membersQuery } from '../
 import type { ConnectionStatus, CredentialField, Institution } from '../../../api/schemas';
 import type { MessageId } from '../../copy';
 import { isSecretField, toCredentialAnswers } from '../../fields/fieldRegistry';
+import { CredentialForm } from '../../fields/CredentialForm';
 import type { CredentialValues } from '../../fields/fieldTypes';
 import { useFlow } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';
@@ -15,7 +16,6 @@ import { describeError } from '../../ui/errorCopy';
 import { InstitutionLogo } from '../../ui/InstitutionLogo';
 import { InstitutionStatusMessage } from '../../ui/InstitutionStatusMessage';
 import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
-import { CredentialForm } from './CredentialForm';
 import { InstitutionHeader } from './InstitutionHeader';
 
 const REJECTION_COPY: Partial<Record<ConnectionStatus, MessageId>> = {
