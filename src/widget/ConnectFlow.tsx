@@ -17,7 +17,7 @@ import { InstitutionSearchStep } from './steps/InstitutionSearchStep/Institution
 import { MemberLookupStep } from './steps/MemberLookupStep/MemberLookupStep';
 import { useCopy } from './ui/copyContext';
 import { ExitQuestion } from './ui/ExitQuestion';
-import { FocusOnStepContext, StatusMessage } from './ui/StepLayout';
+import { FocusOnStepContext, Spinner } from './ui/StepLayout';
 import { type FlowHost, useConnectFlow } from './useConnectFlow';
 
 export interface ConnectWidgetHandle {
@@ -69,6 +69,8 @@ export function ConnectFlow({
   const latest = useRef(state);
   useEffect(() => {
     latest.current = state;
+    // A finished session starts over clean: typing in the last one says nothing about the next.
+    if (state.step === 'closed' || state.step === 'connected') hasTyped.current = false;
   });
   const requestExit = useCallback((force: boolean) => {
     const current = latest.current;
@@ -135,6 +137,7 @@ export function ConnectFlow({
           institutionCode={state.institutionCode}
           memberGuid={state.memberGuid}
           rejection={state.rejection}
+          isUpdate={state.memberGuid !== null && state.memberGuid === options.memberGuid}
         />
       );
       break;
@@ -188,7 +191,17 @@ export function ConnectFlow({
           </div>
         ) : null}
         <div className="mc-body" data-step={state.step}>
-          <Suspense fallback={<StatusMessage busy>{t('loading')}</StatusMessage>}>{step}</Suspense>
+          {/* Not a live region: the step that follows announces itself; a lazily loaded step shows this for a moment. */}
+          <Suspense
+            fallback={
+              <p className="mc-status">
+                <Spinner />
+                {t('loading')}
+              </p>
+            }
+          >
+            {step}
+          </Suspense>
         </div>
         </div>
         {isAsking ? <ExitQuestion idPrefix={idPrefix} onStay={stay} onExit={leave} /> : null}

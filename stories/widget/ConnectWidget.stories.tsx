@@ -27,7 +27,7 @@ type Story = StoryObj<typeof meta>;
 export const Start: Story = {
   play: async ({ canvas }) => {
     await expectHeading(canvas, en.searchHeading);
-    await expect(await canvas.findByRole('button', { name: /^MX Bank$/ }, SLOW)).toBeVisible();
+    await expect(await canvas.findByRole('option', { name: /^MX Bank$/ }, SLOW)).toBeVisible();
   },
 };
 

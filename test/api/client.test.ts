@@ -20,7 +20,7 @@ function withBackend() {
 describe('createApiClient', { timeout: 20_000 }, () => {
   it('is used by a widget that renders without accessibility violations', async () => {
     const { container } = renderWidget();
-    await screen.findByRole('list', { name: 'Popular institutions' });
+    await screen.findByRole('listbox', { name: 'Popular institutions' });
     await expectNoAxeViolations(container);
   });
 

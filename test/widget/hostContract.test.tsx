@@ -58,9 +58,9 @@ describe('host contract', { timeout: 20_000 }, () => {
     server.use(...backend.handlers);
     const stale = vi.fn();
     const fresh = vi.fn();
-    const { rerender } = render(<ConnectWidget proxyUrl="/api/connect" institutionCode="mxbank" onSuccess={stale} />);
+    const { rerender } = render(<ConnectWidget proxyUrl="/api/connect" institutionCode="mxbank" skipConsent onSuccess={stale} />);
     const username = await screen.findByLabelText('Username');
-    rerender(<ConnectWidget proxyUrl="/api/connect" institutionCode="mxbank" onSuccess={fresh} />);
+    rerender(<ConnectWidget proxyUrl="/api/connect" institutionCode="mxbank" skipConsent onSuccess={fresh} />);
     expect(screen.getByLabelText('Username')).toBe(username);
     await userEventLogIn();
     await screen.findByRole('heading', { name: 'Connected' }, { timeout: 8000 });
@@ -153,7 +153,7 @@ describe('host contract', { timeout: 20_000 }, () => {
     const a = renderWidget({ institutionCode: 'mxbank' }, { backend });
     const b = renderWidget({}, { backend });
     const [rootA, rootB] = [...document.querySelectorAll<HTMLElement>('.mc-root')] as [HTMLElement, HTMLElement];
-    await within(rootB).findByRole('list', { name: 'Popular institutions' });
+    await within(rootB).findByRole('listbox', { name: 'Popular institutions' });
     // The whole document: duplicate ids between the two widgets would show here. `region` is the host page's job.
     await expectNoAxeViolations(document.body, ['region']);
     await logIn(a.user, 'pw', rootA);

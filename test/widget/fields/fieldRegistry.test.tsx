@@ -98,7 +98,9 @@ describe('credential field registry', { timeout: 20_000 }, () => {
     expect(screen.getByLabelText('IMAGE_DATA label')).toHaveAttribute('type', 'text');
     expect(container.querySelector(`img[src="${PNG}"]`)).not.toBeNull();
     const images = within(screen.getByRole('group', { name: 'IMAGE_OPTIONS label' }));
-    expect(images.getByRole('img', { name: 'Sun' })).toBeInTheDocument();
+    // Each picture has its visible label; the radio is named by it and the picture is decorative.
+    expect(images.getByRole('radio', { name: 'Sun' })).toBeInTheDocument();
+    expect(images.getByText('Sun')).toBeVisible();
     expect(images.getAllByRole('radio')).toHaveLength(2);
     for (const type of ['USERKEY', 'OAUTH2_URL', 'OAUTH_ACCESS_TOKEN', 'OAUTH_REFRESH_TOKEN']) {
       expect(screen.queryByText(`${type} label`)).toBeNull();
@@ -120,6 +122,21 @@ describe('credential field registry', { timeout: 20_000 }, () => {
     expect(screen.getByLabelText('PASSWORD label')).toHaveAccessibleDescription('This field is required.');
     expect(login).toHaveFocus();
     expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('puts an image option picture in the page only through safeUrl (issue 13 item 9)', () => {
+    const { container } = renderForm([
+      field('IMAGE_OPTIONS', {
+        options: [
+          { label: 'Script', value: 'x', imageUri: 'javascript:alert(1)' },
+          { label: 'Safe', value: 's', imageUri: 'https://bank.example/sun.png' },
+        ],
+      }),
+    ]);
+    expect(container.querySelector('img[src^="javascript"]')).toBeNull();
+    expect(container.querySelector('img[src="https://bank.example/sun.png"]')).not.toBeNull();
+    // The option with an unusable picture is still there, by its label.
+    expect(screen.getByRole('radio', { name: 'Script' })).toBeInTheDocument();
   });
 
   it('never requires a checkbox: an unchecked box submits as "false"', async () => {
@@ -202,7 +219,7 @@ describe('every credential type against the sandbox', { timeout: 20_000 }, () =>
       await user.click(screen.getByRole('button', { name: 'Continue' }));
       await screen.findByRole('heading', { name: 'Connected' }, { timeout: 4000 });
       await waitFor(() =>
-        expect(onSuccess).toHaveBeenCalledWith({ memberGuid: expect.stringMatching(/^MBR-/), institutionCode: institution.code }),
+        expect(onSuccess).toHaveBeenCalledWith({ memberGuid: expect.stringMatching(/^MBR-/), institutionCode: institution.code, accounts: expect.any(Array) }),
       );
       expect(JSON.stringify(onEvent.mock.calls)).not.toContain('value-1');
     },

@@ -54,7 +54,7 @@ describe('OAuth step', { timeout: 20_000 }, () => {
     const windows = stubWindowOpen();
     const backend = createFakeBackend();
     const { user, container, onSuccess, onEvent } = renderWidget({}, { backend });
-    await user.click(await screen.findByRole('button', { name: 'MX Bank (OAuth)' }));
+    await user.click(await screen.findByRole('option', { name: 'MX Bank (OAuth)' }));
     expect(await screen.findByRole('heading', { name: 'Connect with MX Bank (OAuth)' })).toHaveFocus();
     await expectNoAxeViolations(container);
     await user.click(screen.getByRole('button', { name: 'Go to MX Bank (OAuth)' }));
@@ -81,7 +81,7 @@ describe('OAuth step', { timeout: 20_000 }, () => {
     await screen.findByRole('heading', { name: 'Connected' }, { timeout: 4000 });
     expect(screen.queryByText(/closed before you finished/)).toBeNull();
     await waitFor(() =>
-      expect(onSuccess).toHaveBeenCalledWith({ memberGuid: expect.stringMatching(/^MBR-/), institutionCode: 'mx_bank_oauth' }),
+      expect(onSuccess).toHaveBeenCalledWith({ memberGuid: expect.stringMatching(/^MBR-/), institutionCode: 'mx_bank_oauth', accounts: expect.any(Array) }),
     );
     windows.stop();
   });

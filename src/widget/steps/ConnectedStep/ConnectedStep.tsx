@@ -64,10 +64,9 @@ export function ConnectedStep({ institutionCode, memberGuid, accounts }: Connect
   const anotherRef = useRef<HTMLButtonElement>(null);
 
   // A failed read still ends in success: the member is connected, the host just gets no account list.
-  const settled = read.isSuccess ? read.data : read.isError ? [] : null;
   useEffect(() => {
-    if (settled !== null) dispatch({ type: 'accountsLoaded', accounts: settled });
-  }, [dispatch, settled]);
+    if (read.status !== 'pending') dispatch({ type: 'accountsLoaded', accounts: read.data ?? [] });
+  }, [dispatch, read.status, read.data]);
   useEffect(() => {
     // The Done button is gone: focus moves to what replaced it, never to <body>.
     if (isDone) anotherRef.current?.focus();
