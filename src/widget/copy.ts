@@ -21,7 +21,6 @@ export const en = {
   // Credentials
   credentialsHeading: 'Log in to {institution}',
   updateCredentialsHeading: 'Update your credentials for {institution}',
-  credentialsIntro: 'Enter the credentials you use on the {institution} website.',
   submit: 'Continue',
   submitting: 'Connecting…',
   showPassword: 'Show password',
@@ -139,7 +138,7 @@ export const en = {
   capsLockOn: 'Caps Lock is on.',
   choiceRequired: 'Choose an option.',
   institutionInstructions: 'Instructions from {institution}',
-  challengeImageAlt: 'Picture from {institution} for this question',
+  challengeImageAlt: 'Security picture for this question',
 } as const;
 
 /** Message ids and their text; pass a partial set as `messages` to override any of them. */

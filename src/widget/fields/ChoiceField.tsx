@@ -1,4 +1,5 @@
 /* eslint-disable react-hooks/refs -- RHF's `field.ref` is a callback ref passed to the element, not a ref object read during render; the compiler lint cannot tell them apart here. */
+import { safeUrl } from './DisplayFields';
 import { FieldMessage } from './FieldMessage';
 import { SelectField } from './SelectField';
 import type { CredentialFieldProps } from './fieldTypes';
@@ -28,14 +29,16 @@ export function RadioGroupField({ withImages = false, ...props }: CredentialFiel
                 checked={field.value === option.value}
                 onChange={() => field.onChange(option.value)}
                 onBlur={field.onBlur}
-                ref={field.ref}
+                // Only the first option registers: an error then focuses the group's first option, not its last.
+                ref={index === 0 ? field.ref : undefined}
                 required={!props.field.isOptional}
               />
-              {withImages && option.imageUri !== undefined ? (
-                <img className="mc-choice-image" src={option.imageUri} alt={option.label} />
-              ) : (
-                <span>{option.label}</span>
-              )}
+              {/* The picture goes through safeUrl like every URL we put in the page (issue 13 item 9); the label stays
+                  visible under it, so the picture itself is decorative. */}
+              {withImages && safeUrl(option.imageUri) !== undefined ? (
+                <img className="mc-choice-image" src={safeUrl(option.imageUri)} alt="" />
+              ) : null}
+              <span>{option.label}</span>
             </label>
           );
         })}

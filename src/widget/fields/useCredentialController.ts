@@ -24,7 +24,7 @@ export function useCredentialController({ field, control, idPrefix }: Credential
   const inputId = `${idPrefix}-${field.guid}`;
   const errorId = `${inputId}-error`;
   const error = controller.fieldState.error?.message;
-  const describedBy = error !== undefined ? errorId : undefined;
+  const describedBy = error ? errorId : undefined;
   const invalid = error !== undefined;
   const { name, ref, value, onChange, onBlur } = controller.field;
   return {

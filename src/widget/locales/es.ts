@@ -18,7 +18,6 @@ export const es: ConnectMessages = {
   resultsCount: 'Se muestran {shown} de {total} instituciones.',
   credentialsHeading: 'Inicia sesión en {institution}',
   updateCredentialsHeading: 'Actualiza tus credenciales de {institution}',
-  credentialsIntro: 'Ingresa las credenciales que usas en el sitio web de {institution}.',
   submit: 'Continuar',
   submitting: 'Conectando…',
   showPassword: 'Mostrar contraseña',
@@ -130,5 +129,5 @@ export const es: ConnectMessages = {
   capsLockOn: 'Bloq Mayús está activado.',
   choiceRequired: 'Elige una opción.',
   institutionInstructions: 'Instrucciones de {institution}',
-  challengeImageAlt: 'Imagen de {institution} para esta pregunta',
+  challengeImageAlt: 'Imagen de seguridad para esta pregunta',
 };

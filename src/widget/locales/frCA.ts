@@ -18,7 +18,6 @@ export const frCA: ConnectMessages = {
   resultsCount: '{shown} institutions affichées sur {total}.',
   credentialsHeading: 'Connectez-vous à {institution}',
   updateCredentialsHeading: 'Mettez à jour vos identifiants pour {institution}',
-  credentialsIntro: 'Entrez les identifiants que vous utilisez sur le site de {institution}.',
   submit: 'Continuer',
   submitting: 'Connexion…',
   showPassword: 'Afficher le mot de passe',
@@ -130,5 +129,5 @@ export const frCA: ConnectMessages = {
   capsLockOn: 'La touche Verr. Maj est activée.',
   choiceRequired: 'Choisissez une option.',
   institutionInstructions: 'Instructions de {institution}',
-  challengeImageAlt: 'Image de {institution} pour cette question',
+  challengeImageAlt: 'Image de sécurité pour cette question',
 };

@@ -12,6 +12,8 @@ import type { CredentialValues } from '../../fields/fieldTypes';
 import { useFlow } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';
 import { describeError } from '../../ui/errorCopy';
+import { InstitutionLogo } from '../../ui/InstitutionLogo';
+import { SecurityCue } from '../../ui/SecurityCue';
 import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
 
 export interface MfaStepProps {
@@ -76,6 +78,7 @@ export function MfaStep({ institutionCode, memberGuid, wasRejected }: MfaStepPro
   } else {
     body = (
       <>
+        <SecurityCue />
         <p className="mc-text">{t('mfaIntro')}</p>
         {wasRejected ? <ErrorMessage id={errorId}>{t('mfaRejected')}</ErrorMessage> : null}
         {resume.isError && !isRefused(resume.error) ? (
@@ -94,7 +97,11 @@ export function MfaStep({ institutionCode, memberGuid, wasRejected }: MfaStepPro
     );
   }
   return (
-    <StepLayout title={t('mfaHeading', { institution: name })} state={resume.isPending ? 'submitting' : 'idle'}>
+    <StepLayout
+      title={t('mfaHeading', { institution: name })}
+      state={resume.isPending ? 'submitting' : 'idle'}
+      logo={<InstitutionLogo url={institution.data?.medium_logo_url} name={name} alt={t('logoAlt', { institution: name })} />}
+    >
       {body}
     </StepLayout>
   );
