@@ -84,6 +84,8 @@ export function ConnectFlow({
   }, [dispatch]);
   const stay = () => {
     setIsExitAsked(false);
+    // Inert content cannot take focus: lift it now rather than after the re-render.
+    flowRef.current?.removeAttribute('inert');
     const target = returnFocusTo.current;
     // Back to where the person was; if that is gone, to the step's heading, never to <body>.
     if (target instanceof HTMLElement && target.isConnected && target !== target.ownerDocument.body) target.focus();
