@@ -12,6 +12,9 @@ export type {
   ConnectExitResult,
   ConnectStepName,
   ConnectSuccessResult,
+  ConnectedAccount,
+  ConnectDataScope,
+  ConnectPartner,
 } from './widget/hostEvents';
 export type { ConnectLocale, ConnectMessages, MessageId } from './widget/copy';
 export type { ConnectTheme } from './widget/theme';

@@ -164,6 +164,8 @@ export const MemberStatusSchema = v.object({
   connection_status: statusField,
   is_being_aggregated: nbool,
   is_authenticated: nbool,
+  // What the running aggregation has reached: drives the connecting step's stages.
+  has_processed_accounts: nbool,
   challenges: v.nullish(v.array(ChallengeSchema)),
 });
 export type MemberStatus = v.InferOutput<typeof MemberStatusSchema>;

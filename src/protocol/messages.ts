@@ -131,6 +131,10 @@ const isOptional = (value: unknown, guard: (value: unknown) => boolean) => value
 const isStringRecord = (value: unknown): value is Record<string, string> =>
   isBag(value) && Object.values(value).every(isString);
 
+const isStringOrNull = (value: unknown) => value === null || isString(value);
+const isAccount = (value: unknown): value is ConnectedAccount =>
+  isBag(value) && isString(value.guid) && isString(value.name) && isStringOrNull(value.type) && isStringOrNull(value.lastFour);
+
 function open(data: unknown): Bag | undefined {
   return isBag(data) && data.protocol === PROTOCOL && data.version === PROTOCOL_VERSION && isString(data.type)
     ? data
@@ -172,15 +176,22 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
     }
     case 'success': {
       const result = bag.result;
-      if (!isBag(result) || !isString(result.memberGuid) || !isString(result.institutionCode)) return undefined;
-      const accounts: ConnectedAccount[] = [];
       // A frame from before accounts were reported sends none: still a success.
-      for (const a of Array.isArray(result.accounts) ? result.accounts : []) {
-        const nullable = (value: unknown) => value === null || isString(value);
-        if (!isBag(a) || !isString(a.guid) || !isString(a.name) || !nullable(a.type) || !nullable(a.lastFour)) return undefined;
-        accounts.push({ guid: a.guid, name: a.name, type: a.type as string | null, lastFour: a.lastFour as string | null });
-      }
-      return { type: 'success', result: { memberGuid: result.memberGuid, institutionCode: result.institutionCode, accounts } };
+      const accounts: unknown = isBag(result) ? (result.accounts ?? []) : 0;
+      return isBag(result) &&
+        isString(result.memberGuid) &&
+        isString(result.institutionCode) &&
+        Array.isArray(accounts) &&
+        accounts.every(isAccount)
+        ? {
+            type: 'success',
+            result: {
+              memberGuid: result.memberGuid,
+              institutionCode: result.institutionCode,
+              accounts: accounts.map(({ guid, name, type, lastFour }) => ({ guid, name, type, lastFour })),
+            },
+          }
+        : undefined;
     }
     case 'exit': {
       const result = bag.result;

@@ -30,6 +30,11 @@ export interface MountConnectWidgetOptions extends Omit<FrameConfig, 'modal'> {
   onExit?: (result: ConnectExitResult) => void;
   /** Every widget event, in MX's wire shape. */
   onEvent?: (event: MxConnectEvent) => void;
+  /**
+   * The person pressed Done on the success screen (after `onSuccess`). A modal closes itself first; inline, hide the
+   * container or keep it (the widget then offers "Connect another account").
+   */
+  onDone?: () => void;
   /** Accessible name of the dialog and the iframe. @default 'Connect your bank account' */
   title?: string;
   /** Stacking order of the modal overlay. @default 2147483000 */
@@ -214,7 +219,10 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
       case 'event': {
         onEvent?.(message.event);
         // The success screen's primary action is where a modal's job is done.
-        if (modal && ended && message.event.type === 'mx/connect/connected/primaryAction') destroy();
+        if (ended && message.event.type === 'mx/connect/connected/primaryAction') {
+          if (modal) destroy();
+          options.onDone?.();
+        }
         break;
       }
       case 'resize': {

@@ -1,9 +1,10 @@
 /* eslint-disable react-hooks/refs -- RHF's `field.ref` is a callback ref passed to the element, not a ref object read during render; the compiler lint cannot tell them apart here. */
-import { safeUrl } from './DisplayFields';
+import { safeUrl } from '../ui/safeUrl';
 import { FieldMessage } from './FieldMessage';
 import { SelectField } from './SelectField';
 import type { CredentialFieldProps } from './fieldTypes';
 import { useCredentialController } from './useCredentialController';
+import { MX_TEXT_LANG } from '../ui/mxText';
 
 /** A radio group; with `withImages` each choice shows its image (IMAGE_OPTIONS). */
 export function RadioGroupField({ withImages = false, ...props }: CredentialFieldProps & { withImages?: boolean }) {
@@ -15,7 +16,7 @@ export function RadioGroupField({ withImages = false, ...props }: CredentialFiel
       aria-describedby={describedBy}
       aria-invalid={invalid || undefined}
     >
-      <legend className="mc-label">{props.field.label}</legend>
+      <legend className="mc-label" lang={MX_TEXT_LANG}>{props.field.label}</legend>
       <div className={withImages ? 'mc-choices mc-choices-images' : 'mc-choices'}>
         {props.field.options.map((option, index) => {
           const id = `${inputId}-${index}`;
@@ -38,7 +39,7 @@ export function RadioGroupField({ withImages = false, ...props }: CredentialFiel
               {withImages && safeUrl(option.imageUri) !== undefined ? (
                 <img className="mc-choice-image" src={safeUrl(option.imageUri)} alt="" />
               ) : null}
-              <span>{option.label}</span>
+              <span lang={MX_TEXT_LANG}>{option.label}</span>
             </label>
           );
         })}
@@ -76,7 +77,7 @@ export function CheckboxField({ ...props }: CredentialFieldProps) {
         aria-invalid={invalid || undefined}
         aria-describedby={describedBy}
       />
-      <label className="mc-label" htmlFor={inputId}>
+      <label className="mc-label" htmlFor={inputId} lang={MX_TEXT_LANG}>
         {props.field.label}
       </label>
       <FieldMessage id={errorId} message={error} />

@@ -4,18 +4,7 @@ import type { CredentialFieldProps } from './fieldTypes';
 import { TextField } from './TextField';
 import { useCopy } from '../ui/copyContext';
 import { NewTabHint } from '../ui/NewTabHint';
-
-/** Only http(s) and data:image URLs are ever put into the page. */
-export const safeUrl = (url: string | undefined): string | undefined => {
-  if (url === undefined) return undefined;
-  if (/^data:image\/(png|jpe?g|gif|webp|svg\+xml);base64,/i.test(url)) return url;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : undefined;
-  } catch {
-    return undefined;
-  }
-};
+import { safeUrl } from '../ui/safeUrl';
 
 /** HIDDEN: sent back as the institution gave it. */
 export function HiddenField({ field, control }: CredentialFieldProps) {

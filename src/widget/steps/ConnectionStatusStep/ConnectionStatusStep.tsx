@@ -2,8 +2,12 @@ import { useQuery } from '@tanstack/react-query';
 
 import { useApiClient } from '../../../api/ApiClientProvider';
 import { institutionQuery } from '../../../api/queries';
+import type { MemberStatus } from '../../../api/schemas';
+import type { MessageId } from '../../copy';
 import { useCopy } from '../../ui/copyContext';
-import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
+import { CheckIcon } from '../../ui/icons';
+import { InstitutionLogo } from '../../ui/InstitutionLogo';
+import { ErrorMessage, Spinner, StatusMessage, StepLayout } from '../../ui/StepLayout';
 import { useMemberStatus } from '../../useMemberStatus';
 
 export interface ConnectionStatusStepProps {
@@ -12,12 +16,26 @@ export interface ConnectionStatusStepProps {
   isResumed: boolean;
 }
 
+const STAGES: readonly MessageId[] = ['stageVerifying', 'stageSyncing', 'stageFinishing'];
+
+/**
+ * How far the connection is, read from what the status says (issue 12 §4): the bank has not accepted the login yet
+ * (verifying), it has and accounts are being read (syncing), the accounts are in and the rest follows (finishing).
+ */
+export function connectionStage(status: MemberStatus | undefined): number {
+  if (status === undefined) return 0;
+  const isLoggedIn = status.is_authenticated === true || status.connection_status === 'CONNECTED';
+  if (!isLoggedIn) return 0;
+  return status.has_processed_accounts === true ? 2 : 1;
+}
+
 export function ConnectionStatusStep({ institutionCode, memberGuid, isResumed }: ConnectionStatusStepProps) {
   const t = useCopy();
   const client = useApiClient();
   const institution = useQuery(institutionQuery(client, institutionCode));
   const status = useMemberStatus(memberGuid, false);
   const name = institution.data?.name ?? institutionCode;
+  const stage = connectionStage(status.data);
   const message =
     status.data?.connection_status === 'DELAYED'
       ? t('statusDelayed')
@@ -25,8 +43,26 @@ export function ConnectionStatusStep({ institutionCode, memberGuid, isResumed }:
         ? t('statusResumed')
         : t('statusConnecting', { institution: name });
   return (
-    <StepLayout title={t('statusHeading', { institution: name })} state="pending">
-      <StatusMessage busy>{message}</StatusMessage>
+    <StepLayout
+      title={t('statusHeading', { institution: name })}
+      state="pending"
+      // The heading names the bank: its logo is decorative.
+      logo={<InstitutionLogo url={institution.data?.medium_logo_url} name={name} />}
+    >
+      <div className="mc-progress" role="progressbar" aria-label={t('stagesLabel')} aria-valuetext={t(STAGES[stage] ?? 'stageVerifying')} />
+      <ol className="mc-stages">
+        {STAGES.map((id, index) => {
+          const state = index < stage ? 'done' : index === stage ? 'current' : 'upcoming';
+          return (
+            <li key={id} className="mc-stage" data-state={state} aria-current={state === 'current' ? 'step' : undefined}>
+              {state === 'done' ? <CheckIcon /> : state === 'current' ? <Spinner /> : <span className="mc-stage-dot" aria-hidden="true" />}
+              {t(id)}
+              {state === 'done' ? <span className="mc-visually-hidden"> {t('stageDone')}</span> : null}
+            </li>
+          );
+        })}
+      </ol>
+      <StatusMessage>{message}</StatusMessage>
       {status.isError ? (
         <ErrorMessage title={t('statusPollError')}>
           <button type="button" className="mc-button" onClick={() => void status.refetch()}>

@@ -1,6 +1,6 @@
 import type { ConnectDataScope } from '../../../protocol/messages';
 import type { MessageId } from '../../copy';
-import { safeUrl } from '../../fields/DisplayFields';
+import { safeUrl } from '../../ui/safeUrl';
 import { useFlow } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';
 import { CheckIcon, LockIcon } from '../../ui/icons';

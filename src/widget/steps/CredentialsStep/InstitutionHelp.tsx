@@ -1,9 +1,10 @@
 import { Fragment, type ReactNode } from 'react';
 
 import type { Institution } from '../../../api/schemas';
-import { safeUrl } from '../../fields/DisplayFields';
+import { safeUrl } from '../../ui/safeUrl';
 import { useCopy } from '../../ui/copyContext';
 import { NewTabHint } from '../../ui/NewTabHint';
+import { MX_TEXT_LANG } from '../../ui/mxText';
 
 /**
  * Institution instructional text may contain `<a>` tags (mx-platform.md §3.1). It is rendered as text, with only
@@ -76,12 +77,12 @@ export function InstitutionHelp({ institution }: { institution: Institution }) {
         <details className="mc-instructions">
           <summary>{t('institutionInstructions', { institution: institution.name })}</summary>
           {institution.instructional_text ? (
-            <p className="mc-text">
+            <p className="mc-text" lang={MX_TEXT_LANG}>
               <SafeRichText html={institution.instructional_text} />
             </p>
           ) : null}
           {steps.length > 0 ? (
-            <ol className="mc-steps">
+            <ol className="mc-steps" lang={MX_TEXT_LANG}>
               {steps.map((step, i) => (
                 <li key={i}>
                   <SafeRichText html={withoutOwnNumber(step)} />

@@ -1,0 +1,13 @@
+// Its own module (not in fields/): the first screen uses it for logos and must not pull the form code in with it.
+
+/** Only http(s) and data:image URLs are ever put into the page. */
+export const safeUrl = (url: string | undefined): string | undefined => {
+  if (url === undefined) return undefined;
+  if (/^data:image\/(png|jpe?g|gif|webp|svg\+xml);base64,/i.test(url)) return url;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+};
