@@ -1,24 +1,31 @@
 import js from '@eslint/js';
 import pluginQuery from '@tanstack/eslint-plugin-query';
 import reactHooks from 'eslint-plugin-react-hooks';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import storybook from 'eslint-plugin-storybook';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // Folder boundaries (docs/architecture.md): browser code never imports server code, the SDK never imports React
-// or the widget, and server code never imports browser code.
+// or the widget, server code never imports browser code, and the leaf folders every side imports (src/mx, MX's
+// vocabulary; src/contract, the host contract) import nothing at all.
 const SERVER = ['**/server/**', 'hono', 'hono/*', '@hono/*', 'node:*'];
 const restrict = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
 });
 
 export default tseslint.config(
-  { ignores: ['dist', 'storybook-static', 'public/mockServiceWorker.js', 'node_modules', 'src/api/mxTypes.generated.ts'] },
+  { ignores: ['dist', 'storybook-static', 'public/mockServiceWorker.js', 'node_modules', 'src/mx/mxTypes.generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   reactHooks.configs.flat.recommended,
   ...pluginQuery.configs['flat/recommended'],
   ...storybook.configs['flat/recommended'],
+  {
+    // Import order is simple-import-sort's. Its rules are switched on from the command line by `npm run format` and
+    // `npm run format:check` until the codebase has been formatted once; then they belong in `rules` below.
+    plugins: { 'simple-import-sort': simpleImportSort },
+  },
   {
     files: ['**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
@@ -36,10 +43,32 @@ export default tseslint.config(
     rules: restrict(SERVER, 'Browser code must not import server code (proxy, sandbox, Node built-ins).'),
   },
   {
+    files: ['src/mx/**', 'src/contract/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          // Anything but a sibling file: no packages, no parent folders. Every part of the package imports these
+          // folders (the SDK included, on a 2 kB budget), so one import here would land in all of them.
+          patterns: [{ regex: '^(?!\\./)', message: 'src/mx and src/contract are dependency-free leaves: only sibling files.' }],
+        },
+      ],
+    },
+  },
+  {
+    // Inside the widget the arrows point down: steps → fields → ui, lib. Listed again with SERVER because a later
+    // no-restricted-imports replaces the earlier one for the same files.
+    files: ['src/widget/ui/**', 'src/widget/lib/**'],
+    rules: restrict(
+      [...SERVER, '**/fields/**', '**/steps/**'],
+      'widget/ui and widget/lib are the widget\'s leaves: they never import fields/ or steps/ (docs/architecture.md).',
+    ),
+  },
+  {
     files: ['src/sdk/**'],
     rules: restrict(
       [...SERVER, 'react', 'react/*', 'react-dom', 'react-dom/*', '**/widget/**', '**/api/**', '@tanstack/*'],
-      'The SDK is framework-free: it may import only src/protocol.',
+      'The SDK is framework-free: it may import only src/protocol and src/contract.',
     ),
   },
   {

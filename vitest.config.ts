@@ -30,6 +30,18 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: 'types',
+          // Type tests of the four public entries (test/types/*.test-d.ts): checked by tsc, never executed.
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ['test/types/**/*.test-d.{ts,tsx}'],
+            tsconfig: './tsconfig.json',
+          },
+        },
+      },
+      {
         extends: true,
         plugins: [storybookTest({ configDir: path.join(import.meta.dirname, '.storybook') })],
         test: {

@@ -25,6 +25,8 @@ export interface FlowObservation {
   /** From the sandbox finishing (`successfully_aggregated_at`) to the client knowing it, in ms. */
   detectionMs: number;
   elapsedMs: number;
+  /** Calls issue 16 §3 names as avoidable (widget only). */
+  avoidable?: { pollsRightAfterWrite: number; challengesAlreadyInStatus: number };
 }
 
 /**

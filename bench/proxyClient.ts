@@ -15,8 +15,32 @@ export function routeOf(method: string, url: string, proxyPath = '/api/connect')
   return `${method.toUpperCase()} ${rest}`;
 }
 
+/** A non-2xx answer from the proxy, with what the load test classifies errors by. */
 export class BenchHttpError extends Error {
   override name = 'BenchHttpError';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly retryAfter: string | null,
+    /** How long the failed request took, in ms: fast shedding answers at once, a timeout after seconds. */
+    readonly elapsedMs: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A request that got no HTTP answer (connection refused or reset, client timeout), with how long it took. */
+export class BenchNetworkError extends Error {
+  override name = 'BenchNetworkError';
+  constructor(
+    message: string,
+    /** `ECONNRESET`, `client timeout`, … */
+    readonly kind: string,
+    readonly elapsedMs: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 export interface ProxyClient {
@@ -27,8 +51,15 @@ export interface ProxyClient {
   readonly timestamps: { route: string; at: number; detail?: string }[];
 }
 
-/** A widget's-eye HTTP client of the proxy that counts its requests by route. */
-export function createProxyClient(proxyUrl: string, token: string): ProxyClient {
+/**
+ * A widget's-eye HTTP client of the proxy that counts its requests by route. With `timeoutMs` each request is
+ * abandoned after that long; `signal` abandons them all (the load test's stop).
+ */
+export function createProxyClient(
+  proxyUrl: string,
+  token: string,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): ProxyClient {
   const counts = new Map<string, number>();
   const timestamps: { route: string; at: number; detail?: string }[] = [];
   return {
@@ -39,13 +70,37 @@ export function createProxyClient(proxyUrl: string, token: string): ProxyClient 
       const route = routeOf(method, url) ?? path;
       counts.set(route, (counts.get(route) ?? 0) + 1);
       timestamps.push({ route, at: Date.now(), detail: new URL(url).searchParams.get('name') ?? undefined });
-      const response = await fetch(url, {
-        method,
-        headers: proxyHeaders(token),
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      if (!response.ok) throw new BenchHttpError(`${route} answered ${response.status}: ${text.slice(0, 200)}`);
+      const signals = [
+        ...(options.timeoutMs === undefined ? [] : [AbortSignal.timeout(options.timeoutMs)]),
+        ...(options.signal ? [options.signal] : []),
+      ];
+      const started = performance.now();
+      let response: Response;
+      let text: string;
+      try {
+        response = await fetch(url, {
+          method,
+          headers: proxyHeaders(token),
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
+        });
+        text = await response.text();
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        const elapsedMs = performance.now() - started;
+        const name = error instanceof Error ? error.name : '';
+        const code = (error as { cause?: { code?: string } }).cause?.code;
+        const kind = name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms (client timeout)` : (code ?? name);
+        throw new BenchNetworkError(`${route}: ${kind}`, kind, elapsedMs, { cause: error });
+      }
+      if (!response.ok) {
+        throw new BenchHttpError(
+          `${route} answered ${response.status}: ${text.slice(0, 200)}`,
+          response.status,
+          response.headers.get('retry-after'),
+          performance.now() - started,
+        );
+      }
       return JSON.parse(text) as T;
     },
   };

@@ -1,11 +1,12 @@
 // How the bench talks to the sandbox as a partner backend does (Basic auth, MX's Accept header) and to the proxy as
 // the widget does (Bearer session token, the CSRF header).
+import { MX_MEDIA_TYPE } from '../src/mx/mxMediaType.ts';
+
 export const SANDBOX_CLIENT_ID = 'sandbox-client-id';
 export const SANDBOX_API_KEY = 'sandbox-api-key';
-export const MX_ACCEPT = 'application/vnd.mx.api.v1+json';
 
 export const sandboxHeaders = (): Record<string, string> => ({
-  Accept: MX_ACCEPT,
+  Accept: MX_MEDIA_TYPE,
   'Content-Type': 'application/json',
   Authorization: `Basic ${btoa(`${SANDBOX_CLIENT_ID}:${SANDBOX_API_KEY}`)}`,
 });
@@ -18,9 +19,10 @@ export const proxyHeaders = (token: string): Record<string, string> => ({
 });
 
 /** `POST /users` on the sandbox: what a partner backend does once per end user. */
-export async function createSandboxUser(sandboxUrl: string): Promise<string> {
+export async function createSandboxUser(sandboxUrl: string, signal?: AbortSignal): Promise<string> {
   const response = await fetch(`${sandboxUrl}/users`, {
     method: 'POST',
+    signal,
     headers: sandboxHeaders(),
     body: JSON.stringify({ user: { id: `bench-${crypto.randomUUID()}` } }),
   });

@@ -21,7 +21,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
  * with the given aggregation phase length. The demo server treats it as an MX environment (`mx` option), so the
  * browser, the proxy and the sandbox are wired exactly as in `npm start`, with a controllable sandbox.
  */
-export async function startBenchDemo(options: { aggregationMs: number }): Promise<BenchDemo> {
+export async function startBenchDemo(options: { aggregationMs: number; builtInSandbox?: boolean }): Promise<BenchDemo> {
   const sandbox: Listening = await listenOnLoopback(createSandbox({ aggregationMs: options.aggregationMs }).fetch);
   // The demo app needs its own public URL, known only once the port is chosen.
   const late: { app?: { fetch: (request: Request) => Response | Promise<Response> } } = {};
@@ -32,7 +32,8 @@ export async function startBenchDemo(options: { aggregationMs: number }): Promis
     publicUrl: demo.url,
     demoRoot: path.join(ROOT, 'dist/demo'),
     frameRoot: path.join(ROOT, 'dist/frame'),
-    mx: { baseUrl: sandbox.url, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY },
+    // `builtInSandbox`: exactly `npm start` (its own sandbox, logos from the same origin), for page weight.
+    ...(options.builtInSandbox ? {} : { mx: { baseUrl: sandbox.url, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY } }),
   });
   return {
     url: demo.url,

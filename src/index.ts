@@ -3,24 +3,26 @@
 export { ConnectWidget } from './widget/ConnectWidget';
 export type { ConnectWidgetProps } from './widget/ConnectWidget';
 export type { ConnectWidgetHandle } from './widget/ConnectFlow';
-export { CONNECT_EVENT_NAMES } from './widget/hostEvents';
+export { CONNECT_EVENT_NAMES } from './contract/hostContract';
 export type {
+  ConnectColorScheme,
   ConnectEvent,
   ConnectEventMetadata,
   ConnectEventName,
   ConnectExitReason,
   ConnectExitResult,
+  ConnectLocale,
   ConnectStepName,
   ConnectSuccessResult,
+  ConnectTheme,
   ConnectedAccount,
   ConnectDataScope,
   ConnectPartner,
-} from './widget/hostEvents';
-export type { ConnectLocale, ConnectMessages, MessageId } from './widget/copy';
-export type { ConnectTheme } from './widget/theme';
+} from './contract/hostContract';
+export type { ConnectMessages, MessageId } from './widget/copy';
 export { createApiClient } from './api/client';
 export type { ApiClient, ApiClientOptions, SessionTokenSource } from './api/client';
 export { ApiError, ContractError } from './api/errors';
 export type { ApiErrorKind } from './api/errors';
-export { CONNECTION_STATUSES, CREDENTIAL_FIELD_TYPES } from './api/schemas';
-export type { ConnectionStatus, CredentialFieldType } from './api/schemas';
+export { CONNECTION_STATUSES, CREDENTIAL_FIELD_TYPES } from './mx/mxEnums';
+export type { ConnectionStatus, CredentialFieldType } from './mx/mxEnums';

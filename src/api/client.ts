@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 
 import { ApiError, ContractError, parseRetryAfter } from './errors';
-import type { components } from './mxTypes.generated';
+import type { components } from '../mx/mxTypes.generated';
 import {
   AccountsBodySchema,
   ChallengesBodySchema,

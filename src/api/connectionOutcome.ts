@@ -1,5 +1,4 @@
-import type { ConnectionStatus } from './schemas';
-import { isConnectionStatus } from './schemas';
+import { type ConnectionStatus, isConnectionStatus } from '../mx/mxEnums';
 
 /** What the widget does for a member status (product.md, "What each connection_status leads to"). */
 export type ConnectionOutcome =

@@ -1,25 +1,12 @@
 import * as v from 'valibot';
 
-import {
-  CONNECTION_STATUSES,
-  type ConnectionStatus,
-  CREDENTIAL_FIELD_TYPES,
-  type CredentialFieldType,
-} from './mxEnums';
+import { type CredentialFieldType, isCredentialFieldType } from '../mx/mxEnums';
 
 // The wire contract the widget relies on (MX v20111101, ../shared/spec/v20111101.yml). Every field in the spec is
 // nullable, so the schemas accept null/absent and normalise to what the UI needs. Unknown keys are dropped.
 
 const nstr = v.nullish(v.string());
 const nbool = v.nullish(v.boolean());
-
-export { CONNECTION_STATUSES, CREDENTIAL_FIELD_TYPES };
-export type { ConnectionStatus, CredentialFieldType };
-
-export const isCredentialFieldType = (value: string): value is CredentialFieldType =>
-  (CREDENTIAL_FIELD_TYPES as readonly string[]).includes(value);
-export const isConnectionStatus = (value: string): value is ConnectionStatus =>
-  (CONNECTION_STATUSES as readonly string[]).includes(value);
 
 export const PaginationSchema = v.pipe(
   v.nullish(
@@ -37,7 +24,6 @@ export const PaginationSchema = v.pipe(
     totalPages: p?.total_pages ?? 1,
   })),
 );
-export type Pagination = v.InferOutput<typeof PaginationSchema>;
 
 export const InstitutionSchema = v.pipe(
   v.object({
@@ -155,7 +141,6 @@ export const MemberSchema = v.object({
   is_oauth: nbool,
   oauth_window_uri: nstr,
 });
-export type Member = v.InferOutput<typeof MemberSchema>;
 export const MemberBodySchema = v.object({ member: MemberSchema });
 export const MembersBodySchema = v.object({ members: v.array(MemberSchema), pagination: PaginationSchema });
 

@@ -4,14 +4,12 @@
 import '../widget/styles.css';
 import './frame.css';
 
-import { type ComponentProps, type ComponentRef, createRef } from 'react';
+import { type ComponentRef, createRef } from 'react';
 import { createRoot } from 'react-dom/client';
 
 import { ConnectWidget } from '../widget/ConnectWidget';
 import { readParentOrigin } from '../protocol/messages';
 import { connectToParent } from './parentBridge';
-
-type ConnectWidgetProps = ComponentProps<typeof ConnectWidget>;
 
 const parentOrigin = readParentOrigin(window.location.hash);
 const rootElement = document.getElementById('root');
@@ -24,7 +22,7 @@ function start(parentOrigin: string, rootElement: HTMLElement) {
 
   const bridge = connectToParent(window, parentOrigin, {
     onHandshake: ({ config, sessionToken, refreshable }) => {
-      const { modal, proxyUrl, theme, messages, ...options } = config;
+      const { modal, proxyUrl, ...options } = config;
 
       // The widget asks for a token once up front and again after a 401. The first answer is the handshake's token;
       // later ones come fresh from the host, which can mint them only when it was given a function.
@@ -55,8 +53,6 @@ function start(parentOrigin: string, rootElement: HTMLElement) {
         <ConnectWidget
           ref={widget}
           {...options}
-          theme={theme as ConnectWidgetProps['theme']}
-          messages={messages as ConnectWidgetProps['messages']}
           proxyUrl={new URL(proxyUrl ?? '/api/connect', window.location.href).href}
           sessionToken={refreshable ? tokenSource : sessionToken}
           onSuccess={(result) => bridge.post({ type: 'success', result })}

@@ -3,55 +3,26 @@
 // message from the fields it knows, so nothing unknown (or of the wrong type) crosses the boundary.
 //
 // The parsers are hand-written type guards rather than valibot schemas on purpose: the SDK bundles this module and has
-// a 2 KB gzip budget with no runtime dependencies.
+// a 2 KB gzip budget with no runtime dependencies. The payloads are the host contract's types (contract/hostContract.ts).
+
+import {
+  CONNECT_COLOR_SCHEMES,
+  CONNECT_DATA_SCOPES,
+  CONNECT_LOCALES,
+  type ConnectColorScheme,
+  type ConnectDataScope,
+  type ConnectedAccount,
+  type ConnectEvent,
+  type ConnectExitReason,
+  type ConnectExitResult,
+  type ConnectLocale,
+  type ConnectPartner,
+  type ConnectSuccessResult,
+  type ConnectTheme,
+} from '../contract/hostContract';
 
 export const PROTOCOL = 'member-connect';
 export const PROTOCOL_VERSION = 1;
-
-/** An event in MX's wire shape, e.g. `{ mx: true, type: 'mx/connect/memberConnected', metadata: {...} }`. */
-export interface MxConnectEvent {
-  mx: true;
-  type: `mx/connect/${string}`;
-  metadata: Record<string, unknown>;
-}
-
-/** One connected account as the host hears about it: never more than the last four digits of its number. */
-export interface ConnectedAccount {
-  guid: string;
-  name: string;
-  /** MX's account type (`CHECKING`, `SAVINGS`, `CREDIT_CARD`, …); `null` when MX does not say. */
-  type: string | null;
-  /** The last four digits of the account number, when MX has them. */
-  lastFour: string | null;
-}
-
-export interface ConnectSuccessResult {
-  memberGuid: string;
-  institutionCode: string;
-  /** The member's accounts (empty when they could not be read; the connection itself succeeded). */
-  accounts: ConnectedAccount[];
-}
-
-export interface ConnectExitResult {
-  /** Why the session ended: one of the widget's exit reasons (`userCancelled`, `unmounted`, `sessionExpired`, …). */
-  reason: string;
-  memberGuid?: string;
-  institutionCode?: string;
-  message?: string;
-}
-
-export type FrameLocale = 'en' | 'es' | 'fr-CA';
-export type FrameColorScheme = 'light' | 'dark' | 'system';
-/** What the host will read from the connected accounts, listed on the consent screen. */
-export type ConnectDataScope = 'accountDetails' | 'balances' | 'transactions' | 'accountNumbers';
-
-/** Who is asking for the connection, shown on the consent screen. */
-export interface ConnectPartner {
-  name: string;
-  /** An https (or same-origin) image URL; anything else is not shown. */
-  logoUrl?: string;
-  privacyPolicyUrl?: string;
-}
 
 /** Widget configuration the host sends in the handshake (never in the URL). */
 export interface FrameConfig {
@@ -60,10 +31,10 @@ export interface FrameConfig {
   institutionCode?: string;
   memberGuid?: string;
   skipAggregation?: boolean;
-  locale?: FrameLocale;
-  colorScheme?: FrameColorScheme;
+  locale?: ConnectLocale;
+  colorScheme?: ConnectColorScheme;
   /** Theme tokens (CSS custom property values) keyed by token name. */
-  theme?: Record<string, string>;
+  theme?: Partial<ConnectTheme>;
   /** Copy overrides keyed by message id. */
   messages?: Record<string, string>;
   /** True when the SDK shows the frame in its modal: Escape inside the frame then asks the widget to close. */
@@ -108,7 +79,7 @@ export type HostToFrameMessage =
 /** Frame → host. */
 export type FrameToHostMessage =
   | { type: 'ready' }
-  | { type: 'event'; event: MxConnectEvent }
+  | { type: 'event'; event: ConnectEvent }
   | { type: 'resize'; height: number }
   | { type: 'success'; result: ConnectSuccessResult }
   | { type: 'exit'; result: ConnectExitResult }
@@ -151,7 +122,12 @@ function pickStrings(bag: Bag, keys: readonly string[]): Bag | undefined {
   return out;
 }
 
-/** Parses a message the host received from the frame; `undefined` for anything unknown or malformed. */
+/**
+ * Parses a message the host received from the frame; `undefined` for anything unknown or malformed.
+ * The two `as` below are where the frame is taken at its word: the shapes are checked, but an event's metadata and
+ * an exit reason are not checked against the contract's lists. The SDK has already checked the sender (the iframe's
+ * window at the frame's origin, built from the same package version), and the lists would cost the SDK's 2 kB budget.
+ */
 export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined {
   const bag = open(data);
   switch (bag?.type) {
@@ -165,7 +141,7 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
         isString(event.type) &&
         /^mx\/connect\/[\w/-]+$/.test(event.type) &&
         isBag(event.metadata)
-        ? { type: 'event', event: { mx: true, type: event.type as MxConnectEvent['type'], metadata: event.metadata } }
+        ? { type: 'event', event: ({ mx: true, type: event.type, metadata: event.metadata } as ConnectEvent) }
         : undefined;
     }
     case 'resize': {
@@ -197,7 +173,7 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
       const result = bag.result;
       if (!isBag(result) || !isString(result.reason) || !result.reason) return undefined;
       const rest = pickStrings(result, ['memberGuid', 'institutionCode', 'message']);
-      return rest && { type: 'exit', result: { ...rest, reason: result.reason } };
+      return rest && { type: 'exit', result: { ...rest, reason: result.reason as ConnectExitReason } };
     }
     case 'tokenRequest': {
       return isId(bag.id) ? { type: 'tokenRequest', id: bag.id } : undefined;
@@ -208,9 +184,9 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
   }
 }
 
-const LOCALES: readonly unknown[] = ['en', 'es', 'fr-CA'] satisfies FrameLocale[];
-const COLOR_SCHEMES: readonly unknown[] = ['light', 'dark', 'system'] satisfies FrameColorScheme[];
-const DATA_SCOPES: readonly unknown[] = ['accountDetails', 'balances', 'transactions', 'accountNumbers'] satisfies ConnectDataScope[];
+const LOCALES: readonly unknown[] = CONNECT_LOCALES;
+const COLOR_SCHEMES: readonly unknown[] = CONNECT_COLOR_SCHEMES;
+const DATA_SCOPES: readonly unknown[] = CONNECT_DATA_SCOPES;
 
 function parsePartner(value: unknown): ConnectPartner | undefined {
   if (!isBag(value) || !isString(value.name)) return undefined;

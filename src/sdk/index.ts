@@ -1,10 +1,20 @@
 // Public entry `member-connect/sdk`: framework-free, no runtime dependencies, nothing runs at import time.
 export type { ConnectWidgetInstance, MountConnectWidgetOptions } from './mountConnectWidget';
 export { mountConnectWidget } from './mountConnectWidget';
+// The host contract is the React widget's too (contract/hostContract.ts). `MxConnectEvent`, `FrameLocale` and
+// `FrameColorScheme` are this entry's earlier names for the same types, kept so existing imports compile.
 export type {
+  ConnectColorScheme,
+  ConnectColorScheme as FrameColorScheme,
+  ConnectEvent,
+  ConnectEvent as MxConnectEvent,
+  ConnectEventMetadata,
+  ConnectEventName,
+  ConnectExitReason,
   ConnectExitResult,
+  ConnectLocale,
+  ConnectLocale as FrameLocale,
+  ConnectStepName,
   ConnectSuccessResult,
-  FrameColorScheme,
-  FrameLocale,
-  MxConnectEvent,
-} from '../protocol/messages';
+  ConnectTheme,
+} from '../contract/hostContract';

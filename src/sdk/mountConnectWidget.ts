@@ -1,13 +1,16 @@
 // Framework-free host loader for the frame bundle (issue 7). All state lives in the closure of one mount so several
 // instances coexist; nothing runs at import time (SSR safe). Kept deliberately terse: the budget is 2 KB gzip.
+import type {
+  ConnectEvent,
+  ConnectExitReason,
+  ConnectExitResult,
+  ConnectSuccessResult,
+} from '../contract/hostContract';
 import {
-  type ConnectExitResult,
-  type ConnectSuccessResult,
   envelope,
   FRAME_CONFIG_KEYS,
   type FrameConfig,
   type HostToFrameMessage,
-  type MxConnectEvent,
   parseFrameMessage,
 } from '../protocol/messages';
 
@@ -29,7 +32,7 @@ export interface MountConnectWidgetOptions extends Omit<FrameConfig, 'modal'> {
    */
   onExit?: (result: ConnectExitResult) => void;
   /** Every widget event, in MX's wire shape. */
-  onEvent?: (event: MxConnectEvent) => void;
+  onEvent?: (event: ConnectEvent) => void;
   /**
    * The person pressed Done on the success screen (after `onSuccess`). A modal closes itself first; inline, hide the
    * container or keep it (the widget then offers "Connect another account").
@@ -109,7 +112,7 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
       report();
     }
   };
-  const exit = (reason: string) => end(() => onExit?.({ reason }));
+  const exit = (reason: ConnectExitReason) => end(() => onExit?.({ reason }));
 
   const destroy = () => {
     if (destroyed) return;

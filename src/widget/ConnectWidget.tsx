@@ -5,19 +5,22 @@ import { ApiClientProvider } from '../api/ApiClientProvider';
 import { createApiClient } from '../api/client';
 import { ApiError } from '../api/errors';
 import { retryDelay, shouldRetry } from '../api/queries';
-import { type ConnectLocale, type ConnectMessages, en, loadMessages } from './copy';
-import { ConnectFlow, type ConnectWidgetHandle } from './ConnectFlow';
-import { useTiming } from './flowContext';
 import {
+  type ConnectColorScheme,
   type ConnectDataScope,
   type ConnectEvent,
   type ConnectPartner,
   type ConnectExitResult,
+  type ConnectLocale,
   type ConnectSuccessResult,
+  type ConnectTheme,
   type EmitEvent,
   toConnectEvent,
-} from './hostEvents';
-import { type ConnectTheme, themeStyle } from './theme';
+} from '../contract/hostContract';
+import { type ConnectMessages, en, loadMessages } from './copy';
+import { ConnectFlow, type ConnectWidgetHandle } from './ConnectFlow';
+import { useTiming } from './flowContext';
+import { themeStyle } from './theme';
 import { CopyContext } from './ui/copyContext';
 import { Spinner } from './ui/StepLayout';
 import type { FlowHost } from './useConnectFlow';
@@ -41,7 +44,7 @@ export interface ConnectWidgetProps {
   /** Overrides for any message id of the chosen locale. */
   messages?: Partial<ConnectMessages>;
   /** @default 'system' */
-  colorScheme?: 'light' | 'dark' | 'system';
+  colorScheme?: ConnectColorScheme;
   theme?: Partial<ConnectTheme>;
   /** Accepted for hosts that pass one everywhere; the widget injects no style or script, so it needs none. */
   cspNonce?: string;

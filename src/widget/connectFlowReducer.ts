@@ -1,7 +1,7 @@
 import { connectionOutcome } from '../api/connectionOutcome';
-import type { ConnectionStatus, MemberStatus } from '../api/schemas';
-import { isConnectionStatus } from '../api/schemas';
-import type { ConnectedAccount, ConnectExitReason, ConnectStepName } from './hostEvents';
+import type { MemberStatus } from '../api/schemas';
+import type { ConnectedAccount, ConnectExitReason, ConnectStepName } from '../contract/hostContract';
+import { type ConnectionStatus, isConnectionStatus } from '../mx/mxEnums';
 
 export type ConnectionErrorKind = 'rejected' | 'expired' | 'actionAtInstitution' | 'institutionProblem' | 'unavailable';
 

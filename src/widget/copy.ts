@@ -1,8 +1,8 @@
 // Every user-facing string of the widget. Locales other than English are separate modules loaded on demand, so an
 // English-only host ships none of them. `{name}` placeholders are filled by formatMessage().
+import type { ConnectLocale } from '../contract/hostContract';
 
 export const en = {
-  widgetLabel: 'Connect your bank account',
   loading: 'Loading…',
   close: 'Close',
   back: 'Back',
@@ -144,7 +144,6 @@ export const en = {
 /** Message ids and their text; pass a partial set as `messages` to override any of them. */
 export type ConnectMessages = { [K in keyof typeof en]: string };
 export type MessageId = keyof ConnectMessages;
-export type ConnectLocale = 'en' | 'es' | 'fr-CA';
 
 export function formatMessage(template: string, values: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (match, key: string) => (key in values ? String(values[key]) : match));

@@ -1,9 +1,8 @@
 import { createContext, type Dispatch, useContext } from 'react';
 
 import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from '../api/queries';
-import type { ConnectDataScope, ConnectPartner } from '../protocol/messages';
+import type { ConnectDataScope, ConnectPartner, EmitEvent } from '../contract/hostContract';
 import type { ConnectFlowEvent } from './connectFlowReducer';
-import type { EmitEvent } from './hostEvents';
 
 /** What the user typed that is worth keeping across steps. Never holds passwords or MFA answers. */
 export interface FlowDraft {

@@ -1,22 +1,6 @@
 import type { CSSProperties } from 'react';
 
-/** Theme tokens, applied as CSS custom properties on the widget root (never on :root, so widgets stay isolated). */
-export interface ConnectTheme {
-  colorPrimary: string;
-  colorOnPrimary: string;
-  colorBackground: string;
-  colorSurface: string;
-  colorText: string;
-  colorTextMuted: string;
-  colorBorder: string;
-  colorError: string;
-  colorSuccess: string;
-  colorFocus: string;
-  fontFamily: string;
-  fontSize: string;
-  radius: string;
-  spacing: string;
-}
+import type { ConnectTheme } from '../contract/hostContract';
 
 export const THEME_PROPERTIES = {
   colorPrimary: '--mc-color-primary',

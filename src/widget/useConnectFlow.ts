@@ -1,7 +1,7 @@
 import { useEffect, useReducer, useRef } from 'react';
 
+import type { ConnectExitResult, ConnectSuccessResult, EmitEvent } from '../contract/hostContract';
 import { type ConnectFlowOptions, connectFlowReducer, initialConnectState, STEP_NAMES } from './connectFlowReducer';
-import type { ConnectExitResult, ConnectSuccessResult, EmitEvent } from './hostEvents';
 
 export interface FlowHost {
   emit: EmitEvent;

@@ -2,7 +2,8 @@
 // schema: field stories show exactly what the widget receives, never hand-written JSON.
 import * as v from 'valibot';
 
-import type { CredentialField, CredentialFieldType } from '../../src/api/schemas';
+import type { CredentialField } from '../../src/api/schemas';
+import type { CredentialFieldType } from '../../src/mx/mxEnums';
 import { CredentialsBodySchema, InstitutionsBodySchema } from '../../src/api/schemas';
 import { createSandbox, MX_MEDIA_TYPE, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../src/server/sandbox/index';
 import { SANDBOX_ORIGIN, sandboxAssetHandlers } from './sandboxAssets';

@@ -1,9 +1,9 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect } from 'storybook/test';
 
+import type { ConnectTheme } from '../../src/contract/hostContract';
 import { en } from '../../src/widget/copy';
 import type { ConnectWidget } from '../../src/widget/ConnectWidget';
-import type { ConnectTheme } from '../../src/widget/theme';
 import { THEME_PROPERTIES } from '../../src/widget/theme';
 import { expectHeading, SLOW, widgetMeta } from '../support/storyWidget';
 

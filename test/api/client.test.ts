@@ -1,4 +1,3 @@
-import { screen } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 
@@ -7,7 +6,6 @@ import { ApiError, ContractError, parseRetryAfter } from '../../src/api/errors';
 import { memberStatusQuery, pollDelay, retryDelay, shouldRetry } from '../../src/api/queries';
 import { createFakeBackend } from '../support/fakeBackend';
 import { server } from '../support/mswServer';
-import { expectNoAxeViolations, renderWidget } from '../support/renderWidget';
 
 const BASE = 'http://localhost:3000/api/connect';
 
@@ -18,12 +16,6 @@ function withBackend() {
 }
 
 describe('createApiClient', { timeout: 20_000 }, () => {
-  it('is used by a widget that renders without accessibility violations', async () => {
-    const { container } = renderWidget();
-    await screen.findByRole('listbox', { name: 'Popular institutions' });
-    await expectNoAxeViolations(container);
-  });
-
   it('searches institutions through the real proxy and sandbox, parsing the body', async () => {
     withBackend();
     const client = createApiClient({ baseUrl: BASE });

@@ -305,7 +305,7 @@ describe('the demo page itself', () => {
     const { page } = t;
     const response = await page.goto('/');
     expect(response?.headers()['content-security-policy']).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'",
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
     );
     await widget(page).getByRole('heading', { name: 'Select your institution' }).waitFor();
     expectCleanRun();

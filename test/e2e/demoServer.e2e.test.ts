@@ -3,13 +3,19 @@ import { describe, expect, it } from 'vitest';
 
 import { startBuiltDemo } from '../support/demoServer.ts';
 
+const SANDBOX_API_HEADERS = {
+  Accept: 'application/vnd.mx.api.v1+json',
+  Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}`,
+};
+
 describe('the built demo server (dist/node/demo.js)', () => {
-  it('prints its URL and the sandbox test credentials, and serves the page, proxy and sandbox on that one port', async () => {
+  it('prints its URL and the sandbox test credentials, and serves the page and proxy on that one port', async () => {
     const demo = await startBuiltDemo();
     try {
       expect(demo.output()).toContain('mxuser');
       expect(demo.output()).toContain('INVALID');
-      expect(demo.output()).toContain(`${demo.url}/sandbox`);
+      expect(demo.output()).toContain('in-process');
+      expect(demo.output()).not.toContain('!!!');
 
       const page = await fetch(`${demo.url}/`);
       expect(page.status).toBe(200);
@@ -22,16 +28,29 @@ describe('the built demo server (dist/node/demo.js)', () => {
       expect(institutions.status).toBe(200);
       expect(JSON.stringify(await institutions.json())).toContain('"code":"mxbank"');
 
-      const sandbox = await fetch(`${demo.url}/sandbox/institutions/mxbank`, {
-        headers: {
-          Accept: 'application/vnd.mx.api.v1+json',
-          Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}`,
-        },
-      });
-      expect(sandbox.status).toBe(200);
+      // The sandbox's MX API is not on the network; the pictures a browser loads are.
+      const sandboxApi = await fetch(`${demo.url}/sandbox/users`, { headers: SANDBOX_API_HEADERS });
+      expect(sandboxApi.status).toBe(404);
+      expect((await fetch(`${demo.url}/sandbox/logos/mxbank_100.svg`)).status).toBe(200);
     } finally {
       await demo.stop();
     }
+  });
+
+  it('serves the sandbox API with DEMO_PUBLIC_SANDBOX=1, and says so loudly', async () => {
+    const demo = await startBuiltDemo({ DEMO_PUBLIC_SANDBOX: '1' });
+    try {
+      expect(demo.output()).toContain(`PUBLIC at ${demo.url}/sandbox`);
+      const sandboxApi = await fetch(`${demo.url}/sandbox/institutions/mxbank`, { headers: SANDBOX_API_HEADERS });
+      expect(sandboxApi.status).toBe(200);
+    } finally {
+      await demo.stop();
+    }
+  });
+
+  it('refuses DEMO_PUBLIC_SANDBOX=1 on a non-loopback HOST without the second setting', async () => {
+    const started = startBuiltDemo({ HOST: '0.0.0.0', DEMO_PUBLIC_SANDBOX: '1' });
+    await expect(started).rejects.toThrow(/DEMO_PUBLIC_SANDBOX_ON_NETWORK=1/);
   });
 
   it('refuses to start with only some MX settings, naming the missing ones', async () => {

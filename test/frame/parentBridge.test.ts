@@ -81,11 +81,4 @@ describe('connectToParent', () => {
     await expect(first).resolves.toBe('fresh');
     await expect(second).rejects.toThrow('could not provide a session token');
   });
-
-  it('stops listening on disconnect', () => {
-    const { handlers, bridge, deliver } = setUp();
-    bridge.disconnect();
-    deliver(handshake);
-    expect(handlers.onHandshake).not.toHaveBeenCalled();
-  });
 });

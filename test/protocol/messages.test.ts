@@ -14,7 +14,7 @@ import {
 describe('frame → host messages', () => {
   const valid: FrameToHostMessage[] = [
     { type: 'ready' },
-    { type: 'event', event: { mx: true, type: 'mx/connect/connected/primaryAction', metadata: { a: 1 } } },
+    { type: 'event', event: { mx: true, type: 'mx/connect/connected/primaryAction', metadata: { member_guid: 'MBR-1' } } },
     { type: 'resize', height: 480 },
     {
       type: 'success',
@@ -27,7 +27,7 @@ describe('frame → host messages', () => {
         ],
       },
     },
-    { type: 'exit', result: { reason: 'userClosed', memberGuid: 'MBR-1', message: 'Bye' } },
+    { type: 'exit', result: { reason: 'userCancelled', memberGuid: 'MBR-1', message: 'Bye' } },
     { type: 'tokenRequest', id: 3 },
   ];
 

@@ -95,7 +95,7 @@ describe('mountConnectWidget: messages', () => {
     if (!iframe) throw new Error('no iframe');
     const posted = spyOnFrame(iframe);
     const success = envelope({ type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] } });
-    const exit = envelope({ type: 'exit', result: { reason: 'closed' } });
+    const exit = envelope({ type: 'exit', result: { reason: 'userCancelled' } });
 
     // Right window, wrong origin (a look-alike and a prefix match included).
     for (const origin of ['https://evil.example', 'https://frame.example.evil.example', 'http://frame.example']) {
@@ -154,7 +154,7 @@ describe('mountConnectWidget: messages', () => {
     };
     fromFrame(iframe, success);
     fromFrame(iframe, success);
-    fromFrame(iframe, { type: 'exit', result: { reason: 'closed' } });
+    fromFrame(iframe, { type: 'exit', result: { reason: 'userCancelled' } });
     widget.destroy();
     widget.destroy();
     expect(spies.onSuccess).toHaveBeenCalledTimes(1);
@@ -371,7 +371,7 @@ describe('mountConnectWidget: modal', () => {
     expect(screen.getByRole('dialog')).toBeInTheDocument();
     fromFrame(iframe, {
       type: 'event',
-      event: { mx: true, type: 'mx/connect/connected/primaryAction', metadata: {} },
+      event: { mx: true, type: 'mx/connect/connected/primaryAction', metadata: { member_guid: 'MBR-1' } },
     });
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(spies.onSuccess).toHaveBeenCalledTimes(1);

@@ -5,10 +5,10 @@ import type { HttpHandler } from 'msw';
 import { StrictMode } from 'react';
 import { expect, vi } from 'vitest';
 
+import type { ConnectEvent } from '../../src/contract/hostContract';
 import { ConnectWidget, type ConnectWidgetProps } from '../../src/widget/ConnectWidget';
 import type { ConnectWidgetHandle } from '../../src/widget/ConnectFlow';
 import { ConnectTimingContext, type ConnectTiming } from '../../src/widget/flowContext';
-import type { ConnectEvent } from '../../src/widget/hostEvents';
 import { createFakeBackend, type FakeBackend, type FakeBackendOptions } from './fakeBackend';
 import { server } from './mswServer';
 

@@ -7,8 +7,9 @@ import { OpenAPIBackend } from 'openapi-backend';
 import type { Document } from 'openapi-backend';
 import { parse } from 'yaml';
 
+import { MX_MEDIA_TYPE } from '../../src/mx/mxMediaType.ts';
+
 export const SPEC_PATH = path.resolve(import.meta.dirname, '../../../shared/spec/v20111101.yml');
-const MX_MEDIA_TYPE = 'application/vnd.mx.api.v1+json';
 
 export interface SpecRequest {
   method: string;
@@ -84,6 +85,8 @@ export const SANDBOX_EXTENSIONS: Record<string, Record<string, unknown>> = {
     url: { type: 'string' },
     value: { type: 'string' },
   },
+  // v20111101 types it as boolean, yet its own example is "JOB-…" and MX sends the job's guid (a spec bug).
+  MemberResponse: { most_recent_job_guid: { type: 'string', nullable: true } },
 };
 
 function closeObjects(definition: Record<string, unknown>, extensions: Record<string, Record<string, unknown>>): void {
@@ -92,6 +95,25 @@ function closeObjects(definition: Record<string, unknown>, extensions: Record<st
     const schema = schemas[name];
     if (schema) schema.properties = { ...(schema.properties as Record<string, unknown>), ...extra };
   }
+  // Closing each branch of an allOf would make every branch refuse the others' fields: merge the branches into one
+  // object schema first (a $ref branch is read from components), then close that.
+  const deref = (node: Record<string, unknown>): Record<string, unknown> =>
+    typeof node.$ref === 'string' ? (schemas[node.$ref.replace('#/components/schemas/', '')] ?? node) : node;
+  const flatten = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(flatten);
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    Object.values(record).forEach(flatten);
+    if (!Array.isArray(record.allOf)) return;
+    const branches = (record.allOf as Record<string, unknown>[]).map(deref);
+    if (!branches.every((branch) => branch.properties !== undefined || branch.type === 'object')) return;
+    record.type = 'object';
+    record.properties = Object.assign({}, ...branches.map((branch) => branch.properties ?? {}));
+    const required = branches.flatMap((branch) => (Array.isArray(branch.required) ? (branch.required as string[]) : []));
+    if (required.length > 0) record.required = required;
+    delete record.allOf;
+  };
+  flatten(schemas);
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
     if (typeof node !== 'object' || node === null) return;

@@ -3,12 +3,13 @@ import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 
-import { type ConnectLocale, en } from '../../src/widget/copy';
+import type { ConnectLocale } from '../../src/contract/hostContract';
+import { en } from '../../src/widget/copy';
 import { ConnectWidget } from '../../src/widget/ConnectWidget';
 import { ConnectTimingContext } from '../../src/widget/flowContext';
 import { es } from '../../src/widget/locales/es';
 import { frCA } from '../../src/widget/locales/frCA';
-import { THEME_PROPERTIES, themeStyle } from '../../src/widget/theme';
+import { themeStyle } from '../../src/widget/theme';
 import { createFakeBackend } from '../support/fakeBackend';
 import { server } from '../support/mswServer';
 import { expectNoAxeViolations, renderWidget, TEST_TIMING } from '../support/renderWidget';
@@ -81,7 +82,7 @@ describe('look and language', { timeout: 20_000 }, () => {
 
   it('drops theme values that could break out of a declaration', () => {
     expect(themeStyle({ colorPrimary: 'red; background: url(x)', fontFamily: 'Inter' })).toEqual({
-      [THEME_PROPERTIES.fontFamily]: 'Inter',
+      '--mc-font-family': 'Inter',
     });
   });
 });

@@ -2,6 +2,7 @@
 // Built to dist/node/demo.js by vite.node.config.ts; the page folders are found relative to that file.
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,10 +26,11 @@ if (!existsSync(path.join(demoRoot, 'index.html'))) {
 
 // The app needs the URL browsers will use (the sandbox's OAuth links point at it), and with PORT=0 that is known only
 // once the socket listens, so requests go to a handler that is set right after listening.
-let handle: ((request: Request) => Response | Promise<Response>) | undefined;
+let handle: ((request: Request, env: unknown) => Response | Promise<Response>) | undefined;
 const server = createAdaptorServer({
-  fetch: (request: Request) =>
-    handle ? handle(request) : new Response('Starting, try again in a moment.', { status: 503 }),
+  // `env` carries the socket: the demo needs the client's address (sessions are bound to it and rate-limited by it).
+  fetch: (request: Request, env: unknown) =>
+    handle ? handle(request, env) : new Response('Starting, try again in a moment.', { status: 503 }),
 });
 
 server.on('error', (error) => {
@@ -40,27 +42,33 @@ server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
   const browsableHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const hostInUrl = browsableHost.includes(':') ? `[${browsableHost}]` : browsableHost;
-  const publicUrl = `http://${hostInUrl}:${port}`;
+  const publicUrl = config.publicUrl ?? `http://${hostInUrl}:${port}`;
   const app = createDemoServer({
     publicUrl,
+    // Besides the public URL's host and the loopback names: the bound address(es), as a browser on the LAN types them.
+    hosts: [...boundAddresses(config.host), 'localhost', '127.0.0.1', '[::1]'].map((name) => `${name}:${port}`),
+    trustProxy: config.trustProxy,
     demoRoot,
     frameRoot: existsSync(frameRoot) ? frameRoot : undefined,
     storybookRoot: existsSync(storybookRoot) ? storybookRoot : undefined,
     mx: config.mx,
+    publicSandbox: config.publicSandbox,
+    sandboxAggregationMs: config.sandboxAggregationMs,
     logger: (entry) =>
       console.log(
         `proxy ${entry.method} ${entry.route} ${entry.status} ${entry.durationMs}ms` +
           (entry.reason === undefined ? '' : ` (${entry.reason})`),
       ),
   });
-  handle = (request) => app.fetch(request);
+  handle = (request, env) => app.fetch(request, env);
 
   const lines = [
     `member-connect demo: ${publicUrl}/`,
     '',
     config.mx
-      ? `Upstream: MX at ${config.mx.baseUrl} (client id ${config.mx.clientId}); the sandbox at /sandbox is not used.`
-      : `Upstream: the built-in MX sandbox at ${publicUrl}/sandbox (client id sandbox-client-id, API key sandbox-api-key).`,
+      ? `Upstream: MX at ${config.mx.baseUrl} (client id ${config.mx.clientId}).`
+      : 'Upstream: the built-in MX sandbox, in-process. Its API is not on the network (DEMO_PUBLIC_SANDBOX=1 serves it).',
+    ...(config.publicSandbox ? publicSandboxWarning(publicUrl, config.host) : []),
     '',
     'Sandbox test credentials (search "MX Bank"):',
     '  username mxuser, any password       -> connects',
@@ -76,6 +84,24 @@ const stop = () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+
+/** The addresses a browser may use to reach HOST: every interface's when bound to all of them. */
+function boundAddresses(host: string): string[] {
+  const all = host === '0.0.0.0' || host === '::';
+  const addresses = all
+    ? Object.values(networkInterfaces()).flatMap((entries) => (entries ?? []).map((entry) => entry.address))
+    : [host];
+  return addresses.map((address) => (address.includes(':') ? `[${address}]` : address));
+}
+
+function publicSandboxWarning(publicUrl: string, host: string): string[] {
+  return [
+    '',
+    '!!! DEMO_PUBLIC_SANDBOX=1: the sandbox MX API is PUBLIC at ' + `${publicUrl}/sandbox (bound to ${host}).`,
+    '!!! Anyone who can reach this port can list, read, change and delete EVERY visitor\'s user and members with the',
+    '!!! well-known client id sandbox-client-id and API key sandbox-api-key.',
+  ];
+}
 
 function loadConfig(): DemoConfig {
   try {

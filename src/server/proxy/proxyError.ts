@@ -20,6 +20,7 @@ export type ProxyReason =
   | 'rate_limit_store_failed'
   | 'unsupported_media_type'
   | 'body_too_large'
+  | 'body_timeout'
   | 'bad_body'
   | 'upstream_status'
   | 'upstream_timeout'

@@ -23,8 +23,11 @@ export interface RateLimitRule {
   windowMs: number;
 }
 
-/** Per route group; `false` turns a group (or, at the top level, all rate limiting) off. */
-export type RateLimitOptions = false | Partial<Record<RateLimitGroup, RateLimitRule | false>>;
+/**
+ * Per route group, plus `bankLoginsPerClient` (bank logins from one client, whichever users it signs in as); `false`
+ * turns one (or, at the top level, all rate limiting) off.
+ */
+export type RateLimitOptions = false | Partial<Record<RateLimitGroup | 'bankLoginsPerClient', RateLimitRule | false>>;
 
 /**
  * Defaults per user. Creating members is the strictest: each one makes MX log in to a bank with the given
@@ -39,66 +42,72 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitGroup, RateLimitRule>
 };
 
 /**
- * The in-memory store: fixed windows in a Map, swept of expired windows as it is used (no timers, so it also runs
- * on edge runtimes). Counts are per process.
+ * Bank logins (creates, and updates with credentials) from one client across all its users. Generous for an office
+ * behind one address, tight for an attacker who mints a fresh session (and MX user) per attempt.
+ */
+export const DEFAULT_BANK_LOGINS_PER_CLIENT: Readonly<RateLimitRule> = { limit: 50, windowMs: 10 * 60_000 };
+
+/**
+ * The in-memory store: fixed windows in a Map, bounded by `maxKeys` (default 100,000), no timers (so it also runs on
+ * edge runtimes). Every hit costs the same whether the map is empty or full: a window that starts again moves to the
+ * back, so the front holds the oldest windows; expired ones are dropped from the front as new keys arrive, and when
+ * the map is still full the oldest window is forgotten (that user's count restarts, the only cost of the bound).
+ * Counts are per process.
  */
 export function createMemoryRateLimitStore(options: { maxKeys?: number } = {}): RateLimitStore {
   const maxKeys = options.maxKeys ?? 100_000;
   const windows = new Map<string, RateLimitHit>();
-  let nextSweep = 0;
   return {
     hit(key, windowMs, now) {
-      if (now >= nextSweep || windows.size >= maxKeys) {
-        for (const [k, w] of windows) if (w.resetAt <= now) windows.delete(k);
-        nextSweep = now + windowMs;
-        // Still full of live windows: forget the oldest rather than grow without bound.
-        while (windows.size >= maxKeys) {
-          const oldest = windows.keys().next().value;
-          if (oldest === undefined) break;
-          windows.delete(oldest);
-        }
-      }
       const current = windows.get(key);
-      if (current === undefined || current.resetAt <= now) {
-        const fresh = { count: 1, resetAt: now + windowMs };
-        windows.set(key, fresh);
-        return { ...fresh };
+      if (current !== undefined && current.resetAt > now) {
+        current.count += 1;
+        return { count: current.count, resetAt: current.resetAt };
       }
-      current.count += 1;
-      return { ...current };
+      if (current !== undefined) windows.delete(key);
+      for (const [oldest, window] of windows) {
+        if (window.resetAt > now && windows.size < maxKeys) break;
+        windows.delete(oldest);
+      }
+      windows.set(key, { count: 1, resetAt: now + windowMs });
+      return { count: 1, resetAt: now + windowMs };
     },
   };
 }
 
-/** Resolves the option into one rule (or none) per group, failing at start-up on a malformed rule. */
-export function resolveRateLimits(option: RateLimitOptions | undefined): Record<RateLimitGroup, RateLimitRule | null> {
+/** The resolved limits: one rule (or none) per group, and the per-client bank-login rule. */
+export interface ResolvedRateLimits {
+  limits: Record<RateLimitGroup, RateLimitRule | null>;
+  perClientBankLogins: RateLimitRule | null;
+}
+
+/** Resolves the option, failing at start-up on a malformed rule. */
+export function resolveRateLimits(option: RateLimitOptions | undefined): ResolvedRateLimits {
   const groups = Object.keys(DEFAULT_RATE_LIMITS) as RateLimitGroup[];
-  if (option === false) return Object.fromEntries(groups.map((g) => [g, null])) as Record<RateLimitGroup, null>;
+  const keys = [...groups, 'bankLoginsPerClient'] as const;
+  if (option === false) {
+    return { limits: Object.fromEntries(groups.map((g) => [g, null])) as Record<RateLimitGroup, null>, perClientBankLogins: null };
+  }
   if (option !== undefined && (typeof option !== 'object' || option === null)) {
     throw new TypeError('createConnectProxy: option `rateLimit` must be false or an object of rules per route group.');
   }
   for (const key of Object.keys(option ?? {})) {
-    if (!groups.includes(key as RateLimitGroup)) {
-      throw new TypeError(`createConnectProxy: option \`rateLimit\` has an unknown group "${key}" (${groups.join(', ')}).`);
+    if (!(keys as readonly string[]).includes(key)) {
+      throw new TypeError(`createConnectProxy: option \`rateLimit\` has an unknown group "${key}" (${keys.join(', ')}).`);
     }
   }
-  const resolved = {} as Record<RateLimitGroup, RateLimitRule | null>;
-  for (const group of groups) {
-    const rule = option?.[group];
-    if (rule === false) {
-      resolved[group] = null;
-    } else if (rule === undefined) {
-      resolved[group] = DEFAULT_RATE_LIMITS[group];
-    } else {
-      if (!isPositiveInteger(rule.limit) || !isPositiveInteger(rule.windowMs)) {
-        throw new TypeError(
-          `createConnectProxy: option \`rateLimit.${group}\` needs positive integers \`limit\` and \`windowMs\`.`,
-        );
-      }
-      resolved[group] = { limit: rule.limit, windowMs: rule.windowMs };
+  const rule = (key: (typeof keys)[number], fallback: RateLimitRule): RateLimitRule | null => {
+    const given = option?.[key];
+    if (given === false) return null;
+    if (given === undefined) return fallback;
+    if (!isPositiveInteger(given.limit) || !isPositiveInteger(given.windowMs)) {
+      throw new TypeError(`createConnectProxy: option \`rateLimit.${key}\` needs positive integers \`limit\` and \`windowMs\`.`);
     }
-  }
-  return resolved;
+    return { limit: given.limit, windowMs: given.windowMs };
+  };
+  const limits = {} as Record<RateLimitGroup, RateLimitRule | null>;
+  for (const group of groups) limits[group] = rule(group, DEFAULT_RATE_LIMITS[group]);
+  return { limits, perClientBankLogins: rule('bankLoginsPerClient', DEFAULT_BANK_LOGINS_PER_CLIENT) };
 }
 
 const isPositiveInteger = (n: unknown): n is number => Number.isInteger(n) && (n as number) > 0;

@@ -10,10 +10,11 @@ class ForbiddenKeyError extends Error {}
 
 /**
  * The request body as parsed JSON, or `undefined` when there is none. Refuses a non-JSON content type (415), more than
- * `limit` bytes (413, checked on the declared length and again while streaming), invalid UTF-8 or JSON, and
- * prototype keys (400). Nothing of the body appears in any error.
+ * `limit` bytes (413, checked on the declared length and again while streaming), a body still arriving after
+ * `deadlineMs` (408: a slow sender must not hold a request open), invalid UTF-8 or JSON, and prototype keys (400).
+ * Nothing of the body appears in any error.
  */
-export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
+export async function readJsonBody(request: Request, limit: number, deadlineMs: number): Promise<unknown> {
   const declared = request.headers.get('content-length');
   if (declared !== null) {
     if (!/^\d{1,15}$/.test(declared)) throw new ProxyError(400, 'Invalid Content-Length.', 'bad_body');
@@ -22,7 +23,7 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
   // A Fetch Request with method GET or HEAD never has a body (its constructor refuses one), so there is nothing to
   // read. Not touching `.body` matters on Node: @hono/node-server builds a whole second Request the first time it is.
   if (request.method === 'GET' || request.method === 'HEAD') return undefined;
-  const text = await readText(request, limit);
+  const text = await readText(request, limit, deadlineMs);
   if (text.trim() === '') return undefined;
   const contentType = request.headers.get('content-type') ?? '';
   if (!JSON_CONTENT_TYPE.test(contentType.trim())) {
@@ -45,10 +46,13 @@ function tooLarge(limit: number): ProxyError {
   return new ProxyError(413, `Request body too large (limit ${limit} bytes).`, 'body_too_large');
 }
 
-async function readText(request: Request, limit: number): Promise<string> {
-  const all = await readLimitedBytes(request.body, limit, () => tooLarge(limit));
+const tooSlow = (): ProxyError => new ProxyError(408, 'The request body took too long to arrive.', 'body_timeout');
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+async function readText(request: Request, limit: number, deadlineMs: number): Promise<string> {
+  const all = await readLimitedBytes(request.body, { limit, tooLarge: () => tooLarge(limit), deadlineMs, tooSlow });
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(all);
+    return utf8.decode(all);
   } catch {
     throw new ProxyError(400, 'Invalid request body: not valid UTF-8.', 'bad_body');
   }

@@ -1,4 +1,5 @@
 import type { MemberFieldOptions } from './bodySchemas.ts';
+import type { ProxyFetch } from './callUpstream.ts';
 import type { ConnectProxyOptions } from './createConnectProxy.ts';
 
 /** The validated, normalised configuration the proxy runs on. */
@@ -7,12 +8,14 @@ export interface ProxyConfig {
   clientId: string;
   apiKey: string;
   authenticate: ConnectProxyOptions['authenticate'];
-  fetch: typeof fetch;
+  fetch: ProxyFetch;
   timeoutMs: number;
   allowedOrigins: ReadonlySet<string>;
+  trustProxy: boolean;
   memberFields: MemberFieldOptions;
   basePath: string | undefined;
   maxBodyBytes: number;
+  bodyTimeoutMs: number;
 }
 
 const fail = (message: string): never => {
@@ -56,6 +59,10 @@ export function readProxyOptions(options: ConnectProxyOptions): ProxyConfig {
     fail('option `authenticate` is required: a function (request) => MX user_guid, or null to refuse.');
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') fail('option `fetch` must be a function.');
+  if (options.transport !== undefined && typeof options.transport !== 'function') fail('option `transport` must be a function.');
+  if (options.transport !== undefined && options.fetch !== undefined) {
+    fail('options `fetch` and `transport` exclude each other: a transport makes the upstream calls itself.');
+  }
   const timeoutMs = options.timeoutMs ?? 10_000;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 120_000) {
     fail('option `timeoutMs` must be an integer from 1 to 120000.');
@@ -63,6 +70,14 @@ export function readProxyOptions(options: ConnectProxyOptions): ProxyConfig {
   const maxBodyBytes = options.maxBodyBytes ?? 16_384;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 256 || maxBodyBytes > 1_048_576) {
     fail('option `maxBodyBytes` must be an integer from 256 to 1048576.');
+  }
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
+  if (!Number.isInteger(bodyTimeoutMs) || bodyTimeoutMs < 1 || bodyTimeoutMs > 120_000) {
+    fail('option `bodyTimeoutMs` must be an integer from 1 to 120000.');
+  }
+  if (options.trustProxy !== undefined && typeof options.trustProxy !== 'boolean') fail('option `trustProxy` must be a boolean.');
+  if (options.clientKey !== undefined && typeof options.clientKey !== 'function') {
+    fail('option `clientKey` must be a function (request, env) => string | null.');
   }
   const allowedOrigins = new Set<string>();
   if (options.allowedOrigins !== undefined) {
@@ -109,8 +124,10 @@ export function readProxyOptions(options: ConnectProxyOptions): ProxyConfig {
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     timeoutMs,
     allowedOrigins,
+    trustProxy: options.trustProxy === true,
     memberFields: { id: memberFields.id === true, metadata: memberFields.metadata === true },
     basePath,
     maxBodyBytes,
+    bodyTimeoutMs,
   };
 }

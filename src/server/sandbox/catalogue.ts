@@ -1,7 +1,7 @@
 // The sandbox's institutions: MX's two test institutions, a few fault institutions, and a deterministic catalogue of
 // fictional ones generated from word lists (no real bank names). Between them the credential sets cover every
 // credential type in product.md.
-import { CREDENTIAL_FIELD_TYPES, type CredentialFieldType } from '../../api/mxEnums.ts';
+import { CREDENTIAL_FIELD_TYPES, type CredentialFieldType } from '../../mx/mxEnums.ts';
 import { fnv1a, seededRandom, stableGuid } from './ids.ts';
 import type { Fault } from './faults.ts';
 

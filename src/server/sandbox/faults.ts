@@ -1,6 +1,8 @@
 // Fault injection: off unless asked for, per request (`X-Sandbox-Fault` header) or per institution (fault_*_bank).
 import { HTTPException } from 'hono/http-exception';
 
+import { MX_MEDIA_TYPE } from '../../mx/mxMediaType.ts';
+
 export type Fault =
   | { readonly kind: 'status'; readonly status: 500 | 503 | 429; readonly retryAfter?: number }
   | { readonly kind: 'delay'; readonly ms: number }
@@ -67,7 +69,7 @@ export function droppedResponse(): Response {
       controller.error(new Error('sandbox fault: connection dropped'));
     },
   });
-  return new Response(body, { status: 200, headers: { 'Content-Type': 'application/vnd.mx.api.v1+json' } });
+  return new Response(body, { status: 200, headers: { 'Content-Type': MX_MEDIA_TYPE } });
 }
 
 /** Cuts a JSON body in half so it no longer parses (status and headers unchanged). */

@@ -1,5 +1,6 @@
 // Entry `member-connect/sandbox`: the MX Platform API emulator.
-export { createSandbox, MX_MEDIA_TYPE, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from './createSandbox.ts';
+export { MX_MEDIA_TYPE } from '../../mx/mxMediaType.ts';
+export { createSandbox, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from './createSandbox.ts';
 export type { SandboxOptions } from './createSandbox.ts';
 export { CONNECTION_STATUSES, SANDBOX_SCENARIOS } from './scenarios.ts';
 export type { ConnectionStatus } from './scenarios.ts';

@@ -1,7 +1,7 @@
 // Members and their aggregation jobs. Nothing runs on a timer: every request first calls `settle(member, now)`,
 // which replays the phases that have elapsed since the last request, so the same code runs in Node, jsdom and a
 // service worker, and tests move time with an injected clock.
-import type { components } from '../../api/mxTypes.generated.ts';
+import type { components } from '../../mx/mxTypes.generated.ts';
 import { isUserEntered, MXBANK_CODE, MXBANK_USERNAME } from './catalogue.ts';
 import type { CatalogueInstitution } from './catalogue.ts';
 import { randomGuid } from './ids.ts';
@@ -40,7 +40,11 @@ type Phase =
   | { name: 'challenged'; round: number; challenges: readonly LiveChallenge[] }
   | { name: 'resumed'; round: number; outcome: ResumeOutcome };
 
+/** An ordinary aggregation, or a verification job (MX's `POST …/verify`), which also gathers account numbers. */
+export type JobKind = 'aggregation' | 'verification';
+
 interface Job {
+  readonly kind: JobKind;
   readonly scenario: Scenario;
   phase: Phase;
   phaseStartedAt: number;
@@ -64,6 +68,15 @@ export interface MemberRecord {
   hasProcessedAccountNumbers: boolean;
   aggregatedAt: number | null;
   successfullyAggregatedAt: number | null;
+  /** When the member's accounts first appeared (halfway through its first successful job); null until then. */
+  accountsAt: number | null;
+  /** When a verification job first gathered the account and routing numbers; null until then. */
+  accountNumbersAt: number | null;
+  /** The guid of the latest job (`JOB-…`), as MX's `most_recent_job_guid`; null before the first. */
+  mostRecentJobGuid: string | null;
+  readonly createdAt: number;
+  /** The X-CALLBACK-PAYLOAD of the request that started the latest job, echoed in webhooks as MX does. */
+  callbackPayload: string | null;
   oauthWindowUri: string | null;
   job: Job | null;
 }
@@ -96,8 +109,9 @@ export function scenarioFor(member: Pick<MemberRecord, 'institution' | 'credenti
 }
 
 /** Starts an aggregation job now. The status shown until the login is answered is `initialStatus`. */
-export function startJob(member: MemberRecord, now: number, initialStatus: ConnectionStatus): void {
-  member.job = { scenario: scenarioFor(member), phase: { name: 'authenticating' }, phaseStartedAt: now };
+export function startJob(member: MemberRecord, now: number, initialStatus: ConnectionStatus, kind: JobKind = 'aggregation'): void {
+  member.job = { kind, scenario: scenarioFor(member), phase: { name: 'authenticating' }, phaseStartedAt: now };
+  member.mostRecentJobGuid = randomGuid('JOB');
   member.status = initialStatus;
   member.aggregatedAt = now;
   member.isAuthenticated = false;
@@ -108,7 +122,8 @@ export function startJob(member: MemberRecord, now: number, initialStatus: Conne
 
 /** An authenticated member (OAuth consent given) starts processing its accounts straight away. */
 export function startProcessing(member: MemberRecord, now: number): void {
-  member.job = { scenario: { kind: 'connect' }, phase: { name: 'processing' }, phaseStartedAt: now };
+  member.job = { kind: 'aggregation', scenario: { kind: 'connect' }, phase: { name: 'processing' }, phaseStartedAt: now };
+  member.mostRecentJobGuid = randomGuid('JOB');
   member.status = 'CONNECTED';
   member.aggregatedAt = now;
   member.isAuthenticated = true;
@@ -122,13 +137,16 @@ export function isAggregating(member: MemberRecord): boolean {
 }
 
 function finish(member: MemberRecord, status: ConnectionStatus, at: number): void {
+  const kind = member.job?.kind;
   member.status = status;
   member.job = null;
   if (status === 'CONNECTED') {
+    if (kind === 'verification') member.accountNumbersAt ??= at;
     member.hasProcessedAccounts = true;
     member.hasProcessedAccountNumbers = true;
     member.hasProcessedTransactions = true;
     member.successfullyAggregatedAt = at;
+    member.accountsAt ??= at;
   }
 }
 
@@ -155,19 +173,22 @@ function connect(member: MemberRecord, job: Job, at: number): void {
   job.phaseStartedAt = at;
 }
 
-/** Replays every phase that has ended by `now`. */
-export function settle(member: MemberRecord, now: number, timing: Timing): void {
-  const { aggregationMs, challengeExpiryMs } = timing;
+/**
+ * Replays every phase that has ended by `now`. `onStep` runs after each phase change, so an observer (webhooks) sees
+ * every intermediate state even when nobody asked for hours.
+ */
+export function settle(member: MemberRecord, now: number, timing: Timing, onStep?: () => void): void {
+  const { aggregationMs } = timing;
   for (let guard = 0; guard < 64 && member.job; guard += 1) {
     const job: Job = member.job;
     const phase = job.phase;
-    const duration =
-      phase.name === 'challenged' ? challengeExpiryMs : phase.name === 'slow' ? aggregationMs * SLOW_PHASES : aggregationMs;
-    const endsAt = job.phaseStartedAt + duration;
+    const endsAt = nextPhaseEnd(member, timing) ?? now;
     // Halfway through processing, accounts and account numbers are in; transactions come at the end.
     if (phase.name === 'processing' && now >= job.phaseStartedAt + aggregationMs / 2) {
       member.hasProcessedAccounts = true;
       member.hasProcessedAccountNumbers = true;
+      member.accountsAt ??= job.phaseStartedAt + aggregationMs / 2;
+      if (job.kind === 'verification') member.accountNumbersAt ??= job.phaseStartedAt + aggregationMs / 2;
     }
     if (now < endsAt) return;
     switch (phase.name) {
@@ -199,7 +220,18 @@ export function settle(member: MemberRecord, now: number, timing: Timing): void 
         break;
       }
     }
+    onStep?.();
   }
+}
+
+/** When the running job's current phase ends (the next change of status), or null when no job runs. */
+export function nextPhaseEnd(member: MemberRecord, timing: Timing): number | null {
+  const job = member.job;
+  if (!job) return null;
+  const phase = job.phase.name;
+  const duration =
+    phase === 'challenged' ? timing.challengeExpiryMs : phase === 'slow' ? timing.aggregationMs * SLOW_PHASES : timing.aggregationMs;
+  return job.phaseStartedAt + duration;
 }
 
 export function currentChallenges(member: MemberRecord): readonly LiveChallenge[] | null {
@@ -276,8 +308,11 @@ export function challengeWire({ guid, template, optionGuids }: LiveChallenge): C
   return wire;
 }
 
-export function memberWire(member: MemberRecord, userId: string | null): MemberResponse {
-  const wire: MemberResponse = {
+/** MX's member object; `most_recent_job_guid` is the string MX sends, not the boolean v20111101 types it as. */
+export type MemberWire = Omit<MemberResponse, 'most_recent_job_guid'> & { most_recent_job_guid: string | null };
+
+export function memberWire(member: MemberRecord, userId: string | null): MemberWire {
+  const wire: MemberWire = {
     aggregated_at: iso(member.aggregatedAt),
     background_aggregation_is_disabled: member.backgroundAggregationIsDisabled,
     connection_status: member.status,
@@ -293,8 +328,8 @@ export function memberWire(member: MemberRecord, userId: string | null): MemberR
     metadata: member.metadata,
     most_recent_job_detail_code: null,
     most_recent_job_detail_text: null,
-    // v20111101 types this field as boolean (a spec bug); null is the only value both MX and the schema accept.
-    most_recent_job_guid: null,
+    // v20111101 types this field as boolean (a spec bug: its own example is "JOB-…"); MX sends the job's guid.
+    most_recent_job_guid: member.mostRecentJobGuid,
     name: member.institution.name,
     needs_updated_credentials: NEEDS_CREDENTIALS.has(member.status),
     oauth_window_uri: member.status === 'PENDING' ? member.oauthWindowUri : null,

@@ -2,7 +2,7 @@
 // as the spec's parameter descriptions say; under 10 is raised to 10).
 import { HTTPException } from 'hono/http-exception';
 
-import type { components } from '../../api/mxTypes.generated.ts';
+import type { components } from '../../mx/mxTypes.generated.ts';
 
 export const DEFAULT_PER_PAGE = 25;
 export const MIN_PER_PAGE = 10;

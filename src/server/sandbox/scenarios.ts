@@ -2,7 +2,7 @@
 // rest are ours, so that every MFA type, a two-round MFA and each of the 22 connection statuses can be produced from
 // the UI by typing a password.
 
-import { CONNECTION_STATUSES, type ConnectionStatus } from '../../api/mxEnums.ts';
+import { CONNECTION_STATUSES, type ConnectionStatus } from '../../mx/mxEnums.ts';
 
 export { CONNECTION_STATUSES };
 export type { ConnectionStatus };

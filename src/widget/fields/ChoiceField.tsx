@@ -1,5 +1,5 @@
 /* eslint-disable react-hooks/refs -- RHF's `field.ref` is a callback ref passed to the element, not a ref object read during render; the compiler lint cannot tell them apart here. */
-import { safeUrl } from '../ui/safeUrl';
+import { safeUrl } from '../lib/safeUrl';
 import { FieldMessage } from './FieldMessage';
 import { SelectField } from './SelectField';
 import type { CredentialFieldProps } from './fieldTypes';

@@ -2,9 +2,9 @@ import { useController } from 'react-hook-form';
 
 import type { CredentialFieldProps } from './fieldTypes';
 import { TextField } from './TextField';
+import { safeUrl } from '../lib/safeUrl';
 import { useCopy } from '../ui/copyContext';
 import { NewTabHint } from '../ui/NewTabHint';
-import { safeUrl } from '../ui/safeUrl';
 
 /** HIDDEN: sent back as the institution gave it. */
 export function HiddenField({ field, control }: CredentialFieldProps) {

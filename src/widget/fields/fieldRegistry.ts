@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 
-import type { CredentialField, CredentialFieldType } from '../../api/schemas';
+import type { CredentialField } from '../../api/schemas';
+import type { CredentialFieldType } from '../../mx/mxEnums';
 import { CheckboxField, ImageOptionsField, OptionsField, RadioField } from './ChoiceField';
 import { HiddenField, ImageDataField, ImageField, LinkField, NotRenderedField } from './DisplayFields';
 import type { CredentialFieldProps, CredentialValues } from './fieldTypes';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 
-import { safeUrl } from './safeUrl';
+import { safeUrl } from '../lib/safeUrl';
 
 /** The institution's logo, or its initial when there is none or it fails to load. */
 export function InstitutionLogo({ url, name, alt = '' }: { url: string | null | undefined; name: string; alt?: string }) {

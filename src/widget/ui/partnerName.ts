@@ -1,4 +1,4 @@
-import type { ConnectPartner } from '../../protocol/messages';
+import type { ConnectPartner } from '../../contract/hostContract';
 import type { Translate } from './copyContext';
 
 /**

@@ -3,8 +3,8 @@ import { useId } from 'react';
 import { useForm } from 'react-hook-form';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 
-import type { CredentialField, CredentialFieldType } from '../../../src/api/schemas';
-import { CREDENTIAL_FIELD_TYPES } from '../../../src/api/schemas';
+import type { CredentialField } from '../../../src/api/schemas';
+import { CREDENTIAL_FIELD_TYPES, type CredentialFieldType } from '../../../src/mx/mxEnums';
 import { en } from '../../../src/widget/copy';
 import { defaultValueFor, FIELD_REGISTRY } from '../../../src/widget/fields/fieldRegistry';
 import type { CredentialValues } from '../../../src/widget/fields/fieldTypes';

@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, waitFor } from 'storybook/test';
 
-import type { ConnectionStatus } from '../../../src/api/schemas';
+import type { ConnectionStatus } from '../../../src/mx/mxEnums';
 import { en } from '../../../src/widget/copy';
 import type { ConnectWidget } from '../../../src/widget/ConnectWidget';
 import { createManualClock } from '../../support/manualClock';

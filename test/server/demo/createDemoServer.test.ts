@@ -9,10 +9,12 @@ import { createDemoServer, DEMO_SESSION_COOKIE } from '../../../src/server/demo/
 import { createSandbox } from '../../../src/server/sandbox/index.ts';
 
 const PUBLIC_URL = 'http://127.0.0.1:3999';
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'";
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'self'";
 const MXBANK_USERNAME_GUID = 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1';
 const MXBANK_PASSWORD_GUID = 'CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d';
 const WIDGET_HEADERS = { 'X-Member-Connect': '1' };
+/** What a browser sends when a person opens a page. */
+const PAGE_LOAD = { Accept: 'text/html,application/xhtml+xml', 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Mode': 'navigate' };
 
 // Small stand-ins for the built pages: the server under test serves whatever the build put there.
 let pagesDir: string;
@@ -34,14 +36,18 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(path.dirname(pagesDir), { recursive: true, force: true }));
 
+/** The demo app; relative paths are requested on PUBLIC_URL, the origin a browser of the printed URL would use. */
 function demo(overrides: Partial<DemoServerOptions> = {}) {
-  return createDemoServer({ publicUrl: PUBLIC_URL, demoRoot: pagesDir, frameRoot: frameDir, ...overrides });
+  const app = createDemoServer({ publicUrl: PUBLIC_URL, demoRoot: pagesDir, frameRoot: frameDir, ...overrides });
+  const request: typeof app.request = (input, init, env, executionCtx) =>
+    app.request(typeof input === 'string' && input.startsWith('/') ? `${PUBLIC_URL}${input}` : input, init, env, executionCtx);
+  return { request };
 }
 type DemoApp = ReturnType<typeof demo>;
 
 /** Loads the page like a first-time browser would and returns the session cookie it was given. */
 async function openSession(app: DemoApp): Promise<string> {
-  const response = await app.request('/');
+  const response = await app.request('/', { headers: PAGE_LOAD });
   expect(response.status).toBe(200);
   const setCookie = response.headers.get('set-cookie') ?? '';
   const match = new RegExp(`${DEMO_SESSION_COOKIE}=([^;]+)`).exec(setCookie);
@@ -74,7 +80,7 @@ async function memberGuids(app: DemoApp, headers: Record<string, string>): Promi
 
 describe('createDemoServer', () => {
   it('serves the partner page under the strict CSP and starts an httpOnly, SameSite=Lax cookie session', async () => {
-    const response = await demo().request('/');
+    const response = await demo().request('/', { headers: PAGE_LOAD });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('partner page');
     expect(response.headers.get('content-security-policy')).toBe(CSP);
@@ -86,22 +92,44 @@ describe('createDemoServer', () => {
     expect(cookie).not.toContain('Secure');
   });
 
+  it('sends Referrer-Policy, Cross-Origin-Opener-Policy and nosniff; the CSP bounds forms and <base>', async () => {
+    const app = demo();
+    for (const requestPath of ['/', '/frame/', '/assets/main.js']) {
+      const response = await app.request(requestPath, { headers: PAGE_LOAD });
+      expect(response.headers.get('referrer-policy')).toBe('same-origin');
+      // Not same-origin: the OAuth popup (a bank's page) must keep its opener to report back (securityHeaders.ts).
+      expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin-allow-popups');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('content-security-policy')).toMatch(/; base-uri 'none'; form-action 'self'$/);
+    }
+  });
+
+  it('keeps the sandbox consent page\'s own, stricter CSP', async () => {
+    const app = demo();
+    const cookie = await openSession(app);
+    const created = await app.request('/api/connect/members', {
+      method: 'POST',
+      headers: { ...WIDGET_HEADERS, Cookie: cookie, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ member: { institution_code: 'mx_bank_oauth', is_oauth: true } }),
+    });
+    const { member } = (await created.json()) as { member: { oauth_window_uri: string } };
+    const consent = await app.request(new URL(member.oauth_window_uri).pathname);
+    expect(consent.status).toBe(200);
+    expect(consent.headers.get('content-security-policy')).toMatch(/^default-src 'none'; .*frame-ancestors 'none'$/);
+    expect(consent.headers.get('cross-origin-opener-policy')).toBe('same-origin-allow-popups');
+  });
+
   it('keeps an existing session instead of creating a new user on every page load', async () => {
     const app = demo();
     const cookie = await openSession(app);
-    const again = await app.request('/', { headers: { Cookie: cookie } });
+    const again = await app.request('/', { headers: { ...PAGE_LOAD, Cookie: cookie } });
     expect(again.status).toBe(200);
     expect(again.headers.get('set-cookie')).toBeNull();
   });
 
-  it('marks the cookie Secure when the demo is served over https', async () => {
-    const response = await demo({ publicUrl: 'https://demo.example' }).request('/');
-    expect(response.headers.get('set-cookie')).toContain('Secure');
-  });
-
   it('serves other pages and assets, and answers unknown paths with a JSON 404', async () => {
     const app = demo();
-    const sdkPage = await app.request('/sdk.html');
+    const sdkPage = await app.request('/sdk.html', { headers: PAGE_LOAD });
     expect(sdkPage.status).toBe(200);
     expect(sdkPage.headers.get('set-cookie')).toContain(DEMO_SESSION_COOKIE);
     const asset = await app.request('/assets/main.js');
@@ -145,7 +173,7 @@ describe('createDemoServer', () => {
   it('builds sandbox URLs (logos, OAuth) on the origin the browser used, so the CSP allows them', async () => {
     const app = demo();
     for (const origin of [PUBLIC_URL, 'http://localhost:3999']) {
-      const page = await app.request(`${origin}/`);
+      const page = await app.request(`${origin}/`, { headers: PAGE_LOAD });
       const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
       const response = await app.request(`${origin}/api/connect/institutions/mxbank`, {
         headers: { ...WIDGET_HEADERS, Cookie: cookie },
@@ -164,14 +192,22 @@ describe('createDemoServer', () => {
     expect(lines).toEqual([{ route: '/institutions/:institution_code', status: 200 }]);
   });
 
-  it('refuses the widget API without a session, and with a made-up session id', async () => {
+  it('starts a session on the widget\'s first call, and never adopts a made-up session id', async () => {
     const app = demo();
     for (const headers of [WIDGET_HEADERS, { ...WIDGET_HEADERS, Cookie: `${DEMO_SESSION_COOKIE}=forged` }]) {
       const response = await app.request('/api/connect/members', { headers });
-      expect(response.status).toBe(401);
-      const body = (await response.json()) as { error: { message: string } };
-      expect(typeof body.error.message).toBe('string');
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ members: [] });
+      const cookie = response.headers.get('set-cookie') ?? '';
+      expect(cookie).toMatch(new RegExp(`^${DEMO_SESSION_COOKIE}=[A-Za-z0-9_-]{32}; `));
+      expect(cookie).not.toContain('forged');
     }
+  });
+
+  it('refuses the widget API to a caller without a session that is not the widget (no X-Member-Connect)', async () => {
+    const response = await demo().request('/api/connect/members');
+    expect(response.status).toBe(403);
+    expect(response.headers.get('set-cookie')).toBeNull();
   });
 
   it('gives each browser its own MX user', async () => {
@@ -188,6 +224,21 @@ describe('createDemoServer', () => {
     expect(await memberGuids(app, bob)).toEqual([]);
   });
 
+  it('passes sandboxAggregationMs to the built-in sandbox', async () => {
+    const statusAfterCreate = async (sandboxAggregationMs: number) => {
+      const app = demo({ sandboxAggregationMs });
+      const cookie = await openSession(app);
+      const created = await createMxBankMember(app, { Cookie: cookie });
+      const { member } = (await created.json()) as { member: { guid: string } };
+      const status = await app.request(`/api/connect/members/${member.guid}/status`, {
+        headers: { ...WIDGET_HEADERS, Cookie: cookie },
+      });
+      return ((await status.json()) as { member: { connection_status: string } }).member.connection_status;
+    };
+    expect(await statusAfterCreate(0)).toBe('CONNECTED');
+    expect(await statusAfterCreate(600_000)).not.toBe('CONNECTED');
+  });
+
   it('issues a session token for the same user as the cookie, usable as a Bearer token', async () => {
     const app = demo();
     const cookie = await openSession(app);
@@ -198,7 +249,7 @@ describe('createDemoServer', () => {
     expect(tokenResponse.status).toBe(200);
     expect(tokenResponse.headers.get('cache-control')).toBe('no-store');
     const { sessionToken } = (await tokenResponse.json()) as { sessionToken: string };
-    expect(sessionToken).toMatch(/^mc1\./);
+    expect(sessionToken).toMatch(/^mc2\./);
 
     expect(await memberGuids(app, { Authorization: `Bearer ${sessionToken}` })).toEqual([member.guid]);
     const forged = await app.request('/api/connect/members', {
@@ -207,16 +258,116 @@ describe('createDemoServer', () => {
     expect(forged.status).toBe(401);
   });
 
-  it('mounts the sandbox at /sandbox with its own Basic auth', async () => {
-    const app = demo();
-    const accept = { Accept: 'application/vnd.mx.api.v1+json' };
-    const anonymous = await app.request('/sandbox/institutions/mxbank', { headers: accept });
-    expect(anonymous.status).toBe(401);
-    const authorized = await app.request('/sandbox/institutions/mxbank', {
-      headers: { ...accept, Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}` },
+  describe('the sandbox at /sandbox', () => {
+    const SANDBOX_HEADERS = {
+      Accept: 'application/vnd.mx.api.v1+json',
+      Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}`,
+      'Content-Type': 'application/json',
+    };
+
+    /** A demo with one visitor (Alice) who has connected MX Bank; `userGuid` is read through a route of the test's own. */
+    async function demoWithVictim(overrides: Partial<DemoServerOptions> = {}) {
+      const app = demo({
+        ...overrides,
+        extend: (hono, context) => hono.get('/test/user-guid', async (c) => c.text(await context.sessionUser(c))),
+      });
+      const alice = { Cookie: await openSession(app) };
+      const created = await createMxBankMember(app, alice);
+      expect(created.status).toBe(202);
+      const { member } = (await created.json()) as { member: { guid: string } };
+      const userGuid = await (await app.request('/test/user-guid', { headers: alice })).text();
+      expect(userGuid).toMatch(/^USR-/);
+      return { app, alice, userGuid, memberGuid: member.guid };
+    }
+
+    it('does not let a visitor list, read, change, aggregate or delete another visitor\'s user or members', async () => {
+      const { app, alice, userGuid, memberGuid } = await demoWithVictim();
+      const attacks: [string, string, unknown?][] = [
+        ['GET', '/sandbox/users'],
+        ['GET', `/sandbox/users?id=anything`],
+        ['POST', '/sandbox/users', { user: { id: 'intruder' } }],
+        ['GET', `/sandbox/users/${userGuid}`],
+        ['PUT', `/sandbox/users/${userGuid}`, { user: { is_disabled: true } }],
+        ['GET', `/sandbox/users/${userGuid}/members`],
+        ['GET', `/sandbox/users/${userGuid}/members/${memberGuid}`],
+        ['PUT', `/sandbox/users/${userGuid}/members/${memberGuid}`, { member: { metadata: 'owned' } }],
+        ['POST', `/sandbox/users/${userGuid}/members/${memberGuid}/aggregate`],
+        ['GET', `/sandbox/users/${userGuid}/members/${memberGuid}/accounts`],
+        ['DELETE', `/sandbox/users/${userGuid}/members/${memberGuid}`],
+        ['DELETE', `/sandbox/users/${userGuid}`],
+        ['GET', '/sandbox/institutions'],
+        ['GET', '/sandbox/logos/..%2Fusers'],
+        ['GET', `/sandbox/oauth/authorize/x/../../users/${userGuid}`],
+        ['GET', `/sandbox/logos/../users/${userGuid}/members`],
+      ];
+      for (const [method, path, body] of attacks) {
+        const response = await app.request(path, {
+          method,
+          headers: SANDBOX_HEADERS,
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        expect(`${method} ${path} -> ${response.status}`).toBe(`${method} ${path} -> 404`);
+        expect(await response.text()).not.toContain(userGuid);
+      }
+      // Alice's member is untouched and still hers.
+      expect(await memberGuids(app, alice)).toEqual([memberGuid]);
+      const status = await app.request(`/api/connect/members/${memberGuid}`, { headers: { ...WIDGET_HEADERS, ...alice } });
+      expect(status.status).toBe(200);
     });
-    expect(authorized.status).toBe(200);
-    expect(((await authorized.json()) as { institution: { code: string } }).institution.code).toBe('mxbank');
+
+    it('still serves what a browser opens itself: logos, site-key pictures and the OAuth consent page', async () => {
+      const app = demo();
+      const logo = await app.request('/sandbox/logos/mxbank_100.svg');
+      expect(logo.status).toBe(200);
+      expect(logo.headers.get('content-type')).toBe('image/svg+xml');
+      const cookie = await openSession(app);
+      const created = await app.request('/api/connect/members', {
+        method: 'POST',
+        headers: { ...WIDGET_HEADERS, Cookie: cookie, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ member: { institution_code: 'mx_bank_oauth', is_oauth: true } }),
+      });
+      expect(created.status).toBe(202);
+      const { member } = (await created.json()) as { member: { oauth_window_uri: string } };
+      const consentUrl = new URL(member.oauth_window_uri);
+      expect(consentUrl.origin).toBe(PUBLIC_URL);
+      const consent = await app.request(consentUrl.pathname);
+      expect(consent.status).toBe(200);
+      const session = /name="session" value="([^"]+)"/.exec(await consent.text())?.[1];
+      expect(session).toBeDefined();
+      const decision = await app.request('/sandbox/oauth/decision', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ session: session ?? '', decision: 'authorize', opener_origin: PUBLIC_URL }),
+      });
+      expect(decision.status).toBe(200);
+      expect(await decision.text()).toContain('data-result="success"');
+    });
+
+    it('refuses a large body to the unauthenticated consent form with 413, declared or streamed', async () => {
+      const app = demo();
+      const big = `session=x&decision=authorize&pad=${'a'.repeat(1024 * 1024)}`;
+      const declared = await app.request('/sandbox/oauth/decision', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: big,
+      });
+      expect(declared.status).toBe(413);
+      const streamed = await app.request('/sandbox/oauth/decision', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' },
+        body: new Blob([big]).stream(),
+        duplex: 'half',
+      } as RequestInit);
+      expect(streamed.status).toBe(413);
+    });
+
+    it('serves the whole sandbox API only when asked to (publicSandbox)', async () => {
+      const { app, userGuid } = await demoWithVictim({ publicSandbox: true });
+      const user = await app.request(`/sandbox/users/${userGuid}`, { headers: SANDBOX_HEADERS });
+      expect(user.status).toBe(200);
+      const anonymous = await app.request('/sandbox/institutions/mxbank', { headers: { Accept: SANDBOX_HEADERS.Accept } });
+      expect(anonymous.status).toBe(401);
+    });
   });
 
   it('lets routes added through `extend` use the session and get the CSP header', async () => {
@@ -225,7 +376,7 @@ describe('createDemoServer', () => {
         hono.get('/demo/whoami', async (c) => c.json({ hasUser: (await context.sessionUser(c)).startsWith('USR-') }));
       },
     });
-    const response = await app.request('/demo/whoami');
+    const response = await app.request('/demo/whoami', { headers: PAGE_LOAD });
     expect(await response.json()).toEqual({ hasUser: true });
     expect(response.headers.get('content-security-policy')).toBe(CSP);
     expect(response.headers.get('set-cookie')).toContain(DEMO_SESSION_COOKIE);
@@ -251,7 +402,7 @@ describe('createDemoServer', () => {
       return { app, upstream, seen };
     }
 
-    it('creates users at MX and proxies to MX, leaving the built-in sandbox unused', async () => {
+    it('creates users at MX and proxies to MX, with no built-in sandbox at /sandbox', async () => {
       const { app, upstream, seen } = mxDemo();
       const cookie = await openSession(app);
       const created = await createMxBankMember(app, { Cookie: cookie });
@@ -262,10 +413,7 @@ describe('createDemoServer', () => {
       expect(seen[0]).toBe('POST http://mx.invalid/users');
       expect(seen.slice(1).every((line) => line.startsWith('POST http://mx.invalid/users/USR-'))).toBe(true);
 
-      const builtIn = await app.request('/sandbox/users', {
-        headers: { Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}`, Accept: accept },
-      });
-      expect(((await builtIn.json()) as { users: unknown[] }).users).toHaveLength(0);
+      expect((await app.request('/sandbox/logos/mxbank_100.svg')).status).toBe(404);
     });
 
     it('lets institution logos come from MX over https', async () => {
@@ -273,10 +421,15 @@ describe('createDemoServer', () => {
       expect(response.headers.get('content-security-policy')).toBe(CSP.replace("data:", 'data: https:'));
     });
 
-    it('answers a page load with 502 when MX refuses to create the user', async () => {
-      const response = await mxDemo('wrong-key').app.request('/');
-      expect(response.status).toBe(502);
-      const body = (await response.json()) as { error: { message: string } };
+    it('answers 502 (a page for a page load, JSON for the widget) when MX refuses to create the user', async () => {
+      const { app } = mxDemo('wrong-key');
+      const page = await app.request('/', { headers: PAGE_LOAD });
+      expect(page.status).toBe(502);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await page.text()).toMatch(/could not create a user/);
+      const call = await app.request('/api/connect/members', { headers: WIDGET_HEADERS });
+      expect(call.status).toBe(502);
+      const body = (await call.json()) as { error: { message: string } };
       expect(body.error.message).toMatch(/could not create a user/);
       expect(JSON.stringify(body)).not.toContain('wrong-key');
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { bearerAuthenticate, createSessionTokens } from '../../../src/server/index.ts';
+import type { TokenRevocationStore } from '../../../src/server/index.ts';
+import { bearerAuthenticate, createMemoryRevocationStore, createSessionTokens } from '../../../src/server/index.ts';
 
 const SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 const USER = 'USR-5f0c1e2a-aaaa-bbbb-cccc-0123456789ab';
@@ -14,7 +15,7 @@ describe('createSessionTokens', () => {
   it('issues a token that verifies to the same user guid', async () => {
     const tokens = createSessionTokens({ secret: SECRET });
     const token = await tokens.issue(USER);
-    expect(token).toMatch(/^mc1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+    expect(token).toMatch(/^mc2\.[A-Za-z0-9_-]+$/);
     await expect(tokens.verify(token)).resolves.toBe(USER);
   });
 
@@ -28,15 +29,27 @@ describe('createSessionTokens', () => {
     await expect(tokens.verify(token)).resolves.toBeNull();
   });
 
-  it('refuses a token whose payload was changed to name another user', async () => {
+  it('is opaque: decoding it reveals neither the user guid nor any claim', async () => {
+    const tokens = createSessionTokens({ secret: SECRET });
+    const [first, second] = [await tokens.issue(USER), await tokens.issue(USER)];
+    // Two tokens for the same user share nothing readable: a fresh random IV seals each.
+    expect(first).not.toBe(second);
+    for (const token of [first, second]) {
+      for (const part of token.split('.')) {
+        const binary = atob(part.replaceAll('-', '+').replaceAll('_', '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
+        for (const leak of [USER, USER.slice(4, 12), 'USR-', '"sub"', '"exp"', '"iat"']) expect(binary).not.toContain(leak);
+      }
+      expect(token).not.toContain(btoa(USER).slice(0, 8));
+    }
+  });
+
+  it('refuses a token with any byte of its sealed claims changed', async () => {
     const tokens = createSessionTokens({ secret: SECRET });
     const token = await tokens.issue(USER);
-    const [prefix, , signature] = token.split('.');
-    const forged = btoa(JSON.stringify({ sub: 'USR-someone-else', exp: 9_999_999_999 }))
-      .replaceAll('+', '-')
-      .replaceAll('/', '_')
-      .replace(/=+$/, '');
-    await expect(tokens.verify(`${prefix}.${forged}.${signature}`)).resolves.toBeNull();
+    for (const at of [4, 10, 30, Math.floor(token.length / 2), token.length - 3]) {
+      const flipped = token[at] === 'A' ? 'B' : 'A';
+      await expect(tokens.verify(`${token.slice(0, at)}${flipped}${token.slice(at + 1)}`), `position ${at}`).resolves.toBeNull();
+    }
   });
 
   it('refuses a token whose signature was changed by one character', async () => {
@@ -96,6 +109,72 @@ describe('createSessionTokens', () => {
     const tokens = createSessionTokens({ secret: SECRET });
     await expect(tokens.issue('USR-1/../../x')).rejects.toThrow(/userGuid/);
     await expect(tokens.issue('')).rejects.toThrow(/userGuid/);
+  });
+});
+
+describe('revoking a session token', () => {
+  it('refuses a revoked token from then on, and leaves the user\'s other tokens alone', async () => {
+    const tokens = createSessionTokens({ secret: SECRET });
+    const [revoked, kept] = [await tokens.issue(USER), await tokens.issue(USER)];
+    await expect(tokens.verify(revoked)).resolves.toBe(USER);
+    await expect(tokens.revoke(revoked)).resolves.toBe(true);
+    await expect(tokens.verify(revoked)).resolves.toBeNull();
+    await expect(tokens.verify(kept)).resolves.toBe(USER);
+    await expect(tokens.revoke('mc2.not-a-token')).resolves.toBe(false);
+  });
+
+  it('shares revocations between instances through a shared store, which never sees the token itself', async () => {
+    const seen: string[] = [];
+    const ids = new Set<string>();
+    const store: TokenRevocationStore = {
+      async revoke(token) {
+        seen.push(JSON.stringify(token));
+        ids.add(token.id);
+      },
+      async isRevoked(token) {
+        return ids.has(token.id);
+      },
+    };
+    const a = createSessionTokens({ secret: SECRET, revocationStore: store });
+    const b = createSessionTokens({ secret: SECRET, revocationStore: store });
+    const token = await a.issue(USER);
+    await expect(b.verify(token)).resolves.toBe(USER);
+    await a.revoke(token);
+    await expect(b.verify(token)).resolves.toBeNull();
+    expect(seen.join()).not.toContain(token.slice(4));
+    expect(seen.join()).not.toContain(USER);
+  });
+
+  it('keeps the memory store bounded, failing closed: a revocation pushed out still refuses its token', async () => {
+    const time = clock();
+    const store = createMemoryRevocationStore({ maxEntries: 3 });
+    const tokens = createSessionTokens({ secret: SECRET, ttlSeconds: 3600, now: time.now, revocationStore: store });
+    const issued: string[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      issued.push(await tokens.issue(USER));
+      time.advance(1000);
+    }
+    const later = await tokens.issue(USER);
+    for (const token of issued) await tokens.revoke(token);
+    // Six revocations in a store of three: the first ones were pushed out, yet every revoked token stays refused.
+    for (const token of issued) await expect(tokens.verify(token)).resolves.toBeNull();
+    // A token issued after every pushed-out one is unaffected.
+    await expect(tokens.verify(later)).resolves.toBe(USER);
+  });
+
+  it('forgets revocations once their tokens have expired, so the store does not fill with dead entries', async () => {
+    const time = clock();
+    const store = createMemoryRevocationStore({ maxEntries: 2 });
+    const tokens = createSessionTokens({ secret: SECRET, ttlSeconds: 60, now: time.now, revocationStore: store });
+    const old = [await tokens.issue(USER), await tokens.issue(USER)];
+    for (const token of old) await tokens.revoke(token);
+    time.advance(61_000);
+    const fresh = await tokens.issue(USER);
+    const other = await tokens.issue(USER);
+    await tokens.revoke(fresh);
+    // The expired entries made room without raising the fail-closed mark: an unrevoked token still verifies.
+    await expect(tokens.verify(other)).resolves.toBe(USER);
+    await expect(tokens.verify(fresh)).resolves.toBeNull();
   });
 });
 

@@ -27,6 +27,15 @@ const IMPLEMENTED = [
   'aggregateMember',
   'listMemberCredentials',
   'requestOAuthWindowURI',
+  'listMemberAccounts',
+  'readAccountByMember',
+  'listUserAccounts',
+  'readAccount',
+  'listAccountNumbersByMember',
+  'listAccountNumbersByAccount',
+  'verifyMember',
+  'listTransactionsByMember',
+  'listTransactionsByAccount',
 ].sort();
 
 describe('spec conformance', () => {
@@ -79,6 +88,18 @@ describe('spec conformance', () => {
     await call('PUT', `/users/${user}/members/${plain}`, { member: { credentials: mxbankCredentials('mxuser', 'pw2'), metadata: 'n', background_aggregation_is_disabled: false } });
     await call('POST', `/users/${user}/members/${plain}/aggregate`);
     await call('GET', `/users/${user}/members/${plain}/credentials`);
+    const accounts = (await call('GET', `/users/${user}/members/${plain}/accounts?records_per_page=10&page=1`)).body.accounts;
+    expect(accounts.length).toBeGreaterThan(0);
+    await call('GET', `/users/${user}/members/${plain}/accounts/${accounts[0].guid}`);
+    await call('GET', `/users/${user}/accounts?records_per_page=10&use_case=PFM`);
+    await call('GET', `/users/${user}/accounts/${accounts[0].guid}`);
+    await call('GET', `/users/${user}/members/${plain}/transactions?records_per_page=10&page=2`);
+    await call('GET', `/users/${user}/accounts/${accounts[0].guid}/transactions?records_per_page=10`);
+    h.advance(AGGREGATION_MS * 2);
+    await call('POST', `/users/${user}/members/${plain}/verify`);
+    h.advance(AGGREGATION_MS * 2);
+    expect((await call('GET', `/users/${user}/members/${plain}/account_numbers?records_per_page=10`)).body.account_numbers).toHaveLength(2);
+    await call('GET', `/users/${user}/accounts/${accounts[0].guid}/account_numbers`);
     const oauth = (await call('POST', `/users/${user}/members`, { member: { institution_code: 'mx_bank_oauth', is_oauth: true, credentials: [] }, referral_source: 'BROWSER' })).body.member.guid;
     await call('GET', `/users/${user}/members/${oauth}/oauth_window_uri?referral_source=BROWSER`);
     await call('DELETE', `/users/${user}/members/${plain}`);
@@ -99,6 +120,14 @@ describe('spec conformance', () => {
     expect(validator.responseErrors('readMemberStatus', 200, wrongType).join('\n')).toMatch(/is_being_aggregated must be boolean/);
     const invented = { member: { ...real.member, conection_status: 'CONNECTED' } };
     expect(validator.responseErrors('readMemberStatus', 200, invented).join('\n')).toMatch(/additional properties.*conection_status/);
+    // allOf schemas (transactions with includes) are closed too, after their branches are merged.
+    const transaction = { guid: 'TRN-1', amount: 1, type: 'DEBIT' };
+    expect(validator.responseErrors('listTransactionsByMember', 200, { transactions: [transaction] })).toEqual([]);
+    expect(validator.responseErrors('listTransactionsByMember', 200, { transactions: [{ ...transaction, amout: 1 }] }).join('\n')).toMatch(/additional properties.*amout/);
+    expect(validator.responseErrors('listTransactionsByMember', 200, { transactions: [{ ...transaction, amount: '1' }] }).join('\n')).toMatch(/amount must be number/);
+    // most_recent_job_guid: the job's guid string MX sends (the spec's boolean is a bug), nothing else.
+    expect(validator.responseErrors('readMember', 200, { member: { most_recent_job_guid: 'JOB-1' } })).toEqual([]);
+    expect(validator.responseErrors('readMember', 200, { member: { most_recent_job_guid: 42 } })).not.toEqual([]);
     const badPagination = { institutions: [], pagination: { current_page: '1' } };
     expect(validator.responseErrors('listInstitutions', 200, badPagination)).not.toEqual([]);
     const badRequest = { method: 'POST', path: `/users/${user}/members`, body: { member: { institution_code: 'mxbank', credentials: 'mxuser:pw' } } };

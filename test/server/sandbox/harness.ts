@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { expect, vi } from 'vitest';
 
-import { createSandbox, MXBANK_LOGIN_GUID, MXBANK_PASSWORD_GUID } from '../../../src/server/sandbox/index.ts';
+import { createSandbox, MX_MEDIA_TYPE, MXBANK_LOGIN_GUID, MXBANK_PASSWORD_GUID } from '../../../src/server/sandbox/index.ts';
 import type { SandboxOptions } from '../../../src/server/sandbox/index.ts';
 import { getSpecValidator, SANDBOX_EXTENSIONS } from '../../support/specValidator.ts';
 
@@ -13,7 +13,7 @@ vi.setConfig({ testTimeout: 30_000 });
 
 export const ORIGIN = 'http://sandbox.test';
 export const PREFIX = '/sandbox';
-export const MX_ACCEPT = 'application/vnd.mx.api.v1+json';
+export const MX_ACCEPT = MX_MEDIA_TYPE;
 export const AUTH = `Basic ${btoa('sandbox-client-id:sandbox-api-key')}`;
 export const AGGREGATION_MS = 1000;
 export const EXPIRY_MS = 60_000;

@@ -2,7 +2,7 @@ import { cleanup, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
-import { CONNECTION_STATUSES, type ConnectionStatus } from '../../../src/api/schemas';
+import { CONNECTION_STATUSES, type ConnectionStatus } from '../../../src/mx/mxEnums';
 import { expectNoAxeViolations, renderWidget } from '../../support/renderWidget';
 
 type Expectation =

@@ -1,5 +1,5 @@
+import type { ConnectExitReason } from '../../../contract/hostContract';
 import { useFlow } from '../../flowContext';
-import type { ConnectExitReason } from '../../hostEvents';
 import { useCopy } from '../../ui/copyContext';
 import { StepLayout } from '../../ui/StepLayout';
 

@@ -5,7 +5,7 @@ import { useApiClient } from '../../../api/ApiClientProvider';
 import { institutionQuery, memberAccountsQuery } from '../../../api/queries';
 import type { MessageId } from '../../copy';
 import { useFlow } from '../../flowContext';
-import type { ConnectedAccount } from '../../hostEvents';
+import type { ConnectedAccount } from '../../../contract/hostContract';
 import { useCopy } from '../../ui/copyContext';
 import { CheckIcon } from '../../ui/icons';
 import { partnerName } from '../../ui/partnerName';

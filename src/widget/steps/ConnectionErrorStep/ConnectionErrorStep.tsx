@@ -5,7 +5,7 @@ import { aggregateMemberMutation } from '../../../api/mutations';
 import { institutionQuery } from '../../../api/queries';
 import type { MessageId } from '../../copy';
 import type { ConnectionErrorKind } from '../../connectFlowReducer';
-import { safeUrl } from '../../ui/safeUrl';
+import { safeUrl } from '../../lib/safeUrl';
 import { useFlow } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';
 import { InstitutionStatusMessage } from '../../ui/InstitutionStatusMessage';

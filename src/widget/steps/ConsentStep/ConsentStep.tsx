@@ -1,6 +1,6 @@
-import type { ConnectDataScope } from '../../../protocol/messages';
+import type { ConnectDataScope } from '../../../contract/hostContract';
 import type { MessageId } from '../../copy';
-import { safeUrl } from '../../ui/safeUrl';
+import { safeUrl } from '../../lib/safeUrl';
 import { useFlow } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';
 import { CheckIcon, LockIcon } from '../../ui/icons';

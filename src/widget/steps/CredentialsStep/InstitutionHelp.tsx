@@ -1,7 +1,7 @@
 import { Fragment, type ReactNode } from 'react';
 
 import type { Institution } from '../../../api/schemas';
-import { safeUrl } from '../../ui/safeUrl';
+import { safeUrl } from '../../lib/safeUrl';
 import { useCopy } from '../../ui/copyContext';
 import { NewTabHint } from '../../ui/NewTabHint';
 import { MX_TEXT_LANG } from '../../ui/mxText';

@@ -5,7 +5,7 @@ import { useApiClient } from '../../../api/ApiClientProvider';
 import { createMemberMutation, oauthWindowUriMutation } from '../../../api/mutations';
 import { institutionQuery } from '../../../api/queries';
 import type { ConnectState } from '../../connectFlowReducer';
-import { safeUrl } from '../../ui/safeUrl';
+import { safeUrl } from '../../lib/safeUrl';
 import { useFlow } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';
 import { describeError } from '../../ui/errorCopy';

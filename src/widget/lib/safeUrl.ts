@@ -1,4 +1,5 @@
-// Its own module (not in fields/): the first screen uses it for logos and must not pull the form code in with it.
+// Pure helpers live in widget/lib/, not in component files, so fields/, ui/ and steps/ can share them without
+// importing each other.
 
 /** Only http(s) and data:image URLs are ever put into the page. */
 export const safeUrl = (url: string | undefined): string | undefined => {

@@ -1,6 +1,55 @@
-// The host contract: MX-named events with typed metadata (product.md "Host interface"). Metadata never carries
-// credential values or MFA answers; it names things by guid/code only.
-import type { ConnectedAccount } from '../protocol/messages';
+// The host contract (product.md "Host interface"): what a partner page configures and hears back, the same for the
+// React widget and the SDK's iframe. Declared once here and imported by the widget, the postMessage protocol, the SDK
+// and the frame. Dependency-free and type-first: the SDK bundles what it uses from here against a 2 kB budget.
+// Event metadata never carries credential values or MFA answers; it names things by guid/code only.
+
+/** Languages the widget ships copy for. Non-English copy loads lazily. */
+export const CONNECT_LOCALES = ['en', 'es', 'fr-CA'] as const;
+export type ConnectLocale = (typeof CONNECT_LOCALES)[number];
+
+/** `system` follows the user's `prefers-color-scheme`. */
+export const CONNECT_COLOR_SCHEMES = ['light', 'dark', 'system'] as const;
+export type ConnectColorScheme = (typeof CONNECT_COLOR_SCHEMES)[number];
+
+/** Theme tokens, applied as CSS custom properties on the widget root (never on :root, so widgets stay isolated). */
+export interface ConnectTheme {
+  colorPrimary: string;
+  colorOnPrimary: string;
+  colorBackground: string;
+  colorSurface: string;
+  colorText: string;
+  colorTextMuted: string;
+  colorBorder: string;
+  colorError: string;
+  colorSuccess: string;
+  colorFocus: string;
+  fontFamily: string;
+  fontSize: string;
+  radius: string;
+  spacing: string;
+}
+
+/** What the host will read from the connected accounts, listed on the consent screen. */
+export type ConnectDataScope = 'accountDetails' | 'balances' | 'transactions' | 'accountNumbers';
+export const CONNECT_DATA_SCOPES = ['accountDetails', 'balances', 'transactions', 'accountNumbers'] as const satisfies readonly ConnectDataScope[];
+
+/** Who is asking for the connection, named on the consent and success screens. */
+export interface ConnectPartner {
+  name: string;
+  /** An absolute http(s) or data:image URL; anything else is not shown. */
+  logoUrl?: string;
+  privacyPolicyUrl?: string;
+}
+
+/** One connected account as the host hears about it: never more than the last four digits of its number. */
+export interface ConnectedAccount {
+  guid: string;
+  name: string;
+  /** MX's account type (`CHECKING`, `SAVINGS`, `CREDIT_CARD`, …); `null` when MX does not say. */
+  type: string | null;
+  /** The last four digits of the account number, when MX has them. */
+  lastFour: string | null;
+}
 
 export interface ConnectEventMetadata {
   loaded: { initial_step: ConnectStepName };
@@ -71,8 +120,6 @@ export type ConnectExitReason =
   | 'widgetError'
   /** The person did not find their bank in search and chose "My bank isn't listed": offer manual entry. */
   | 'institutionNotListed';
-
-export type { ConnectedAccount, ConnectDataScope, ConnectPartner } from '../protocol/messages';
 
 export interface ConnectSuccessResult {
   memberGuid: string;

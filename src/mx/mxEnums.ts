@@ -1,5 +1,5 @@
-// MX's closed vocabularies that v20111101 types as plain strings. One dependency-free module, so the widget (browser)
-// and the sandbox (server) share the same lists without either importing the other's code.
+// MX's closed vocabularies that v20111101 types as plain strings. `src/mx/` imports nothing of ours, so the widget
+// (browser), the proxy and the sandbox (server) share the same lists without either importing the other's code.
 
 /** Every credential `field_type` MX documents (mx-platform.md §3.3). The widget's field registry must cover each one. */
 export const CREDENTIAL_FIELD_TYPES = [
@@ -51,3 +51,8 @@ export const CONNECTION_STATUSES = [
   'PENDING',
 ] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+export const isCredentialFieldType = (value: string): value is CredentialFieldType =>
+  (CREDENTIAL_FIELD_TYPES as readonly string[]).includes(value);
+export const isConnectionStatus = (value: string): value is ConnectionStatus =>
+  (CONNECTION_STATUSES as readonly string[]).includes(value);

@@ -1,0 +1,97 @@
+// Type tests for the entry `member-connect/server` (src/server/index.ts): the proxy factory and the session-token
+// helpers a partner backend calls.
+import { describe, expectTypeOf, it } from 'vitest';
+
+import {
+  bearerAuthenticate,
+  type ConnectProxyOptions,
+  createConnectProxy,
+  createSessionTokens,
+  type ProxyLogEntry,
+  type SessionTokenOptions,
+  type SessionTokens,
+  type TokenRevocationStore,
+} from '../../src/server/index.ts';
+
+const required = { baseUrl: 'https://int-api.mx.com', clientId: 'id', apiKey: 'key', authenticate: () => 'USR-1' };
+
+describe('createConnectProxy', () => {
+  it('needs the MX base URL, credentials and authenticate', () => {
+    createConnectProxy(required);
+    // @ts-expect-error authenticate is the partner's seam and is required
+    createConnectProxy({ baseUrl: 'https://int-api.mx.com', clientId: 'id', apiKey: 'key' });
+    // @ts-expect-error apiKey is required
+    createConnectProxy({ baseUrl: 'https://int-api.mx.com', clientId: 'id', authenticate: () => 'USR-1' });
+  });
+
+  it('lets authenticate be sync or async and refuse with null', () => {
+    createConnectProxy({ ...required, authenticate: async () => null });
+    createConnectProxy({ ...required, authenticate: (request) => request.headers.get('x-user') });
+    expectTypeOf<Parameters<ConnectProxyOptions['authenticate']>>().toEqualTypeOf<[Request]>();
+    // @ts-expect-error authenticate returns the MX user guid, not a boolean
+    createConnectProxy({ ...required, authenticate: () => true });
+  });
+
+  it('accepts its documented options', () => {
+    createConnectProxy({
+      ...required,
+      fetch: globalThis.fetch,
+      timeoutMs: 5_000,
+      allowedOrigins: ['https://app.example.com'],
+      logger: (entry) => expectTypeOf(entry).toEqualTypeOf<ProxyLogEntry>(),
+      rateLimit: false,
+      memberFields: { id: true },
+      basePath: '/api/connect',
+      maxBodyBytes: 8_192,
+      now: Date.now,
+    });
+  });
+
+  it('refuses wrong types and unknown options', () => {
+    // @ts-expect-error timeoutMs is a number of milliseconds
+    createConnectProxy({ ...required, timeoutMs: '10s' });
+    // @ts-expect-error allowedOrigins is a list
+    createConnectProxy({ ...required, allowedOrigins: 'https://app.example.com' });
+    // @ts-expect-error unknown option
+    createConnectProxy({ ...required, apiSecret: 'x' });
+  });
+
+  it('returns a fetch handler that mounts in any Web-standard server', () => {
+    const proxy = createConnectProxy(required);
+    expectTypeOf(proxy.fetch).toBeFunction();
+    expectTypeOf(proxy.request).returns.resolves.toEqualTypeOf<Response>();
+  });
+
+  it('logs no request body, query or header', () => {
+    expectTypeOf<keyof ProxyLogEntry>().toEqualTypeOf<
+      'requestId' | 'route' | 'method' | 'status' | 'durationMs' | 'userHash' | 'reason' | 'upstreamStatus'
+    >();
+  });
+});
+
+describe('session tokens', () => {
+  it('are issued and verified with a server-side secret', () => {
+    const tokens = createSessionTokens({ secret: 'a'.repeat(32), ttlSeconds: 300 });
+    expectTypeOf(tokens).toEqualTypeOf<SessionTokens>();
+    expectTypeOf(tokens.issue).toEqualTypeOf<(userGuid: string) => Promise<string>>();
+    expectTypeOf(tokens.verify).toEqualTypeOf<(token: string) => Promise<string | null>>();
+    expectTypeOf(tokens.revoke).toEqualTypeOf<(token: string) => Promise<boolean>>();
+    expectTypeOf<SessionTokenOptions>().toEqualTypeOf<{
+      secret: string;
+      ttlSeconds?: number;
+      revocationStore?: TokenRevocationStore;
+      now?: () => number;
+    }>();
+    // @ts-expect-error the secret is required
+    createSessionTokens({ ttlSeconds: 300 });
+    // @ts-expect-error ttlSeconds is a number
+    createSessionTokens({ secret: 'a'.repeat(32), ttlSeconds: '5m' });
+  });
+
+  it('plug into createConnectProxy as authenticate', () => {
+    const tokens = createSessionTokens({ secret: 'a'.repeat(32) });
+    createConnectProxy({ ...required, authenticate: bearerAuthenticate(tokens) });
+    // @ts-expect-error bearerAuthenticate takes the tokens object, not the secret
+    bearerAuthenticate('a'.repeat(32));
+  });
+});
