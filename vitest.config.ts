@@ -46,7 +46,7 @@ export default defineConfig({
         plugins: [storybookTest({ configDir: path.join(import.meta.dirname, '.storybook') })],
         test: {
           name: 'storybook',
-          // A story may wait out the widget's own retry back-off (about 14 s for a persistent 5xx).
+          // A story may wait out a server's Retry-After or a request deadline (STORY_TIMING shortens the widget's own back-off).
           testTimeout: 30_000,
           browser: {
             enabled: true,

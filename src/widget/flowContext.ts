@@ -52,6 +52,11 @@ export interface ConnectTiming {
   searchDebounceMs: number;
   /** Per-request deadline; past it the request fails as a timeout. */
   requestTimeoutMs: number;
+  /**
+   * Wait before the n-th retry of a failed read when the server sent no `Retry-After` (which is always honoured).
+   * Tests and stories shorten it. @default DEFAULT_RETRY_BACKOFF (1 s, 2 s, 4 s)
+   */
+  retryBackoff?: (failureCount: number) => number;
 }
 export const DEFAULT_TIMING: ConnectTiming = {
   pollSchedule: DEFAULT_POLL_SCHEDULE,
