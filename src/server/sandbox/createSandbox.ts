@@ -28,8 +28,8 @@ export interface SandboxOptions {
   /** Basic-auth password. Defaults to `'sandbox-api-key'`. */
   apiKey?: string;
   /**
-   * How long one aggregation phase takes, in ms (1 ms to 10 minutes). A plain connect takes two phases. Defaults to
-   * 1500; try 8000 to see a slow bank and polling at MX's real pace.
+   * How long one aggregation phase takes, in ms (0 to 10 minutes; 0 connects at once). A plain connect takes two
+   * phases. Defaults to 1500; try 8000 to see a slow bank and polling at MX's real pace.
    */
   aggregationMs?: number;
   /** An unanswered challenge ends EXPIRED after this many ms (1 ms to 24 hours). Defaults to 5 minutes. */
@@ -95,10 +95,10 @@ export const SANDBOX_API_KEY = 'sandbox-api-key';
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A duration option, checked: a typo (NaN, a negative, seconds for ms) fails at startup instead of stalling members. */
-function duration(name: string, value: number | undefined, fallback: number, max: number): number {
+function duration(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > max) {
-    throw new RangeError(`createSandbox: ${name} must be a number of milliseconds from 1 to ${max} (got ${String(value)}).`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new RangeError(`createSandbox: ${name} must be a number of milliseconds from ${min} to ${max} (got ${String(value)}).`);
   }
   return value;
 }
@@ -107,8 +107,9 @@ export function createSandbox(options: SandboxOptions = {}): Hono<SandboxEnv> {
   const expectedAuth = `Basic ${btoa(`${options.clientId ?? SANDBOX_CLIENT_ID}:${options.apiKey ?? SANDBOX_API_KEY}`)}`;
   const store = new SandboxStore(options.limits);
   const timing = {
-    aggregationMs: duration('aggregationMs', options.aggregationMs, 1500, 10 * 60 * 1000),
-    challengeExpiryMs: duration('challengeExpiryMs', options.challengeExpiryMs, 5 * 60 * 1000, 24 * 60 * 60 * 1000),
+    // 0 is allowed: every phase ends at once (a connect answers CONNECTED on the first status read).
+    aggregationMs: duration('aggregationMs', options.aggregationMs, 1500, 0, 10 * 60 * 1000),
+    challengeExpiryMs: duration('challengeExpiryMs', options.challengeExpiryMs, 5 * 60 * 1000, 1, 24 * 60 * 60 * 1000),
   };
   const now = options.now ?? Date.now;
   const webhook = webhookOptions(options);
