@@ -98,7 +98,9 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
 function duration(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new RangeError(`createSandbox: ${name} must be a number of milliseconds from ${min} to ${max} (got ${String(value)}).`);
+    throw new RangeError(
+      `createSandbox: ${name} must be a number of milliseconds from ${min} to ${max} (got ${String(value)}).`,
+    );
   }
   return value;
 }
@@ -107,7 +109,7 @@ export function createSandbox(options: SandboxOptions = {}): Hono<SandboxEnv> {
   const expectedAuth = `Basic ${btoa(`${options.clientId ?? SANDBOX_CLIENT_ID}:${options.apiKey ?? SANDBOX_API_KEY}`)}`;
   const store = new SandboxStore(options.limits);
   const timing = {
-    // 0 is allowed: every phase ends at once (a connect answers CONNECTED on the first status read).
+    // 0 connects at the first status read: what tests and a demo without waiting want.
     aggregationMs: duration('aggregationMs', options.aggregationMs, 1500, 0, 10 * 60 * 1000),
     challengeExpiryMs: duration('challengeExpiryMs', options.challengeExpiryMs, 5 * 60 * 1000, 1, 24 * 60 * 60 * 1000),
   };
