@@ -130,6 +130,7 @@ if (wanted('overhead') || wanted('load') || wanted('overload')) {
         s.p99Ms.toFixed(2),
         s.cpuMicrosPerRequest.hop === undefined ? '' : round(s.cpuMicrosPerRequest.hop, 0),
         round(s.cpuMicrosPerRequest.sandbox ?? NaN, 0),
+        s.waitingForCoreShare.hop === undefined ? '' : `${round(s.waitingForCoreShare.hop * 100, 0)} %`,
         s.requests,
         s.non2xx + s.errors,
       ];
@@ -138,7 +139,7 @@ if (wanted('overhead') || wanted('load') || wanted('overload')) {
           `1. Proxy overhead: ${r.mix.join(' + ')}; ${r.connections} connections, ${r.rounds} interleaved rounds × ` +
             `${r.durationSeconds} s per path, medians; sandbox, passthrough and proxy each in its own process ` +
             `(autocannon; times from every response, CPU from /proc)`,
-          ['path', 'req/s', 'mean ms', 'conns / req/s ms', 'p50 ms', 'p99 ms', 'hop CPU µs/req', 'sandbox CPU µs/req', 'requests', 'non-2xx/errors'],
+          ['path', 'req/s', 'mean ms', 'conns / req/s ms', 'p50 ms', 'p99 ms', 'hop CPU µs/req', 'sandbox CPU µs/req', 'hop waiting for a core', 'requests', 'non-2xx/errors'],
           [
             row('direct to sandbox', direct),
             row('bare node:http keep-alive passthrough → sandbox (reference)', passthrough),
@@ -210,6 +211,10 @@ if (wanted('overhead') || wanted('load') || wanted('overload')) {
             [
               'CPU, % of one core: proxy / sandbox / load generator',
               ...cell((r) => (['proxy', 'sandbox', 'loadGenerator'] as const).map((k) => round(r.cpuShareOfOneCore[k] * 100, 0)).join(' / ')),
+            ],
+            [
+              'main thread waiting for a core, % of the run (same order)',
+              ...cell((r) => (['proxy', 'sandbox', 'loadGenerator'] as const).map((k) => round(r.waitingForCoreShare[k] * 100, 0)).join(' / ')),
             ],
             ['flow time p50 / p99 ms', ...cell((r) => `${ms(r.flowMs.p50)} / ${ms(r.flowMs.p99)}`)],
             ['failed flows', ...cell((r) => r.errors)],
