@@ -9,18 +9,21 @@ import {
 
 type Handshake = Extract<HostToFrameMessage, { type: 'handshake' }>;
 
+/** How long the frame waits for a handshake before it says, in its own console, why it shows nothing. */
+export const HANDSHAKE_WAIT_MS = 10_000;
+
 export interface ParentBridgeHandlers {
   /** The first valid handshake; later ones are ignored so a session cannot be re-configured mid-flight. */
   onHandshake: (handshake: Handshake) => void;
   onBack: () => void;
-  onClose: () => void;
+  /** The host's `close()`: the widget asks "Exit?" first when there is something to lose, unless `force`. */
+  onClose: (force: boolean) => void;
 }
 
 export interface ParentBridge {
   post: (message: FrameToHostMessage) => void;
   /** Asks the host for a fresh session token; rejects when the host has none to give. */
   requestToken: () => Promise<string>;
-  disconnect: () => void;
 }
 
 export function connectToParent(win: Window, parentOrigin: string, handlers: ParentBridgeHandlers): ParentBridge {
@@ -31,6 +34,14 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
 
   const post = (message: FrameToHostMessage) => parent.postMessage(envelope(message), parentOrigin);
 
+  // Without a handshake the frame renders nothing, so a silent blank page is the failure to explain.
+  const noHandshake = setTimeout(() => {
+    console.error(
+      `member-connect frame: no handshake from ${parentOrigin} after ${HANDSHAKE_WAIT_MS} ms. Open this page only ` +
+        'through mountConnectWidget() from member-connect/sdk, with a sessionToken that is a string.',
+    );
+  }, HANDSHAKE_WAIT_MS);
+
   const onMessage = (event: MessageEvent) => {
     if (event.source !== parent || event.origin !== parentOrigin) return;
     const message = parseHostMessage(event.data);
@@ -38,7 +49,11 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
     if (message.type === 'handshake') {
       if (handshaken) return;
       handshaken = true;
+      clearTimeout(noHandshake);
       handlers.onHandshake(message);
+      // Only now may the host hand closing over to the widget; a frame that throws above never says so, and the
+      // SDK ends the session with `frameError` instead of waiting for it.
+      post({ type: 'started' });
       return;
     }
     if (!handshaken) return;
@@ -48,7 +63,7 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
         break;
       }
       case 'close': {
-        handlers.onClose();
+        handlers.onClose(message.force === true);
         break;
       }
       case 'token': {
@@ -63,6 +78,7 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
       }
     }
   };
+  // Never removed: the frame page lives exactly as long as its iframe, and the listener with it.
   win.addEventListener('message', onMessage);
   post({ type: 'ready' });
 
@@ -74,6 +90,5 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
         pending.set(id, { resolve, reject });
         post({ type: 'tokenRequest', id });
       }),
-    disconnect: () => win.removeEventListener('message', onMessage),
   };
 }

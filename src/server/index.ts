@@ -2,7 +2,7 @@
 export { createConnectProxy } from './proxy/createConnectProxy.ts';
 export type { ConnectProxyOptions, ProxyLogEntry } from './proxy/createConnectProxy.ts';
 export type { MemberFieldOptions } from './proxy/bodySchemas.ts';
-export type { ProxyFetch } from './proxy/callUpstream.ts';
+export type { ProxyFetch, UpstreamRequest, UpstreamResponse, UpstreamTransport } from './proxy/callUpstream.ts';
 export type { ClientKey } from './proxy/middleware/limitRate.ts';
 export type { ProxyReason } from './proxy/proxyError.ts';
 export type { RateLimitGroup } from './proxy/proxyRoutes.ts';
@@ -11,3 +11,5 @@ export type { RateLimitHit, RateLimitOptions, RateLimitRule, RateLimitStore } fr
 export { bearerAuthenticate, createMemoryRevocationStore, createSessionTokens } from './proxy/sessionTokens.ts';
 export type { RevokedToken, SessionTokenOptions, SessionTokens, TokenRevocationStore } from './proxy/sessionTokens.ts';
 export { ensureMxUser, type EnsureMxUserOptions, MxUserError } from './users/ensureMxUser.ts';
+// The JSON your token endpoint returns to the browser (`{ sessionToken }`), shared with `member-connect/sdk`.
+export type { SessionTokenResponse } from '../contract/hostContract.ts';

@@ -18,7 +18,9 @@ import {
   mountConnectWidget,
   type MountConnectWidgetOptions,
   type MxConnectEvent,
+  type SessionTokenResponse,
 } from '../../src/sdk/index';
+import type { SessionTokenResponse as ServerSessionTokenResponse } from '../../src/server/index';
 
 declare const container: HTMLElement;
 
@@ -54,6 +56,15 @@ describe('mountConnectWidget options', () => {
     void options;
   });
 
+  it('reads the token endpoint through the one documented contract, { sessionToken }', () => {
+    expectTypeOf<SessionTokenResponse>().toEqualTypeOf<{ sessionToken: string }>();
+    expectTypeOf<ServerSessionTokenResponse>().toEqualTypeOf<SessionTokenResponse>();
+    const fromEndpoint = (body: SessionTokenResponse) => body.sessionToken;
+    mountConnectWidget({ frameUrl: '/frame/', sessionToken: async () => fromEndpoint({ sessionToken: 't' }) });
+    // @ts-expect-error the endpoint's JSON object itself is not the token
+    mountConnectWidget({ frameUrl: '/frame/', sessionToken: async () => ({ sessionToken: 't' }) });
+  });
+
   it('refuses wrong types and unknown options', () => {
     // @ts-expect-error container is an element, not a selector
     mountConnectWidget({ frameUrl: '/frame/', sessionToken: 't', container: '#connect' });
@@ -72,7 +83,7 @@ describe('the handle', () => {
   it('is close, back and destroy', () => {
     const widget = mountConnectWidget({ frameUrl: '/frame/', sessionToken: 't' });
     expectTypeOf(widget).toEqualTypeOf<ConnectWidgetInstance>();
-    expectTypeOf<ConnectWidgetInstance>().toEqualTypeOf<{ close(): void; back(): void; destroy(): void }>();
+    expectTypeOf<ConnectWidgetInstance>().toEqualTypeOf<{ close(options?: { force?: boolean }): void; back(): void; destroy(): void }>();
   });
 });
 
