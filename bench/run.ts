@@ -3,7 +3,7 @@
 // `--profile` profiles the proxy process.
 // Exits non-zero when the load test sees any error or a browser flow does not finish. See docs/bench.md.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -12,6 +12,7 @@ import { chromium } from 'playwright-core';
 
 import { CHROMIUM_ARGS, chromiumPath, hasChromium } from '../scripts/chromium.mjs';
 import { createSessionTokens } from '../src/server/index.ts';
+import { topSelfTime } from './cpuProfile.ts';
 import { formatTable } from './formatTable.ts';
 import type { LoadOptions, LoadResult } from './measureLoad.ts';
 import { measureLoad } from './measureLoad.ts';
@@ -32,7 +33,11 @@ const wanted = (name: string) => !only || only.includes(name);
 // self-time functions are printed at the end.
 const profile = process.argv.includes('--profile');
 const resultsDir = path.join(import.meta.dirname, 'results');
-const profileName = `proxy-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
+// `--load-concurrency=N`, `--load-seconds=S`: resize the target load run (to find where this machine's limit is).
+const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+// A directory per run: Node writes one profile per thread (tsx's module loader runs in a worker); the main thread's
+// is the one with the most samples.
+const profileDir = path.join(resultsDir, `proxy-profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -71,8 +76,8 @@ const CONFIG = {
   load: {
     aggregationMs: 1000,
     runs: {
-      target: { concurrency: 1000, durationSeconds: 30, graceSeconds: 15, rampSeconds: 2, thinkMs: 1000, pollMs: 1000, requestTimeoutMs: 15_000, flowTimeoutMs: 30_000 },
-      overload: { concurrency: 2000, durationSeconds: 15, graceSeconds: 15, rampSeconds: 1, thinkMs: 0, pollMs: 250, requestTimeoutMs: 15_000, flowTimeoutMs: 30_000 },
+      target: { concurrency: 1000, durationSeconds: 30, graceSeconds: 10, rampSeconds: 2, thinkMs: 1000, pollMs: 1000, requestTimeoutMs: 15_000, flowTimeoutMs: 30_000 },
+      overload: { concurrency: 2000, durationSeconds: 15, graceSeconds: 5, rampSeconds: 1, thinkMs: 0, pollMs: 250, requestTimeoutMs: 15_000, flowTimeoutMs: 30_000 },
     } satisfies Record<string, LoadOptions>,
   },
 };
@@ -96,6 +101,7 @@ const print = (text: string) => {
   out.push(text);
 };
 
+if (profile) mkdirSync(profileDir, { recursive: true });
 const secret = `${crypto.randomUUID()}${crypto.randomUUID()}`;
 const tokens = createSessionTokens({ secret });
 const issueToken = (userGuid: string) => tokens.issue(userGuid);
@@ -104,7 +110,8 @@ if (wanted('overhead') || wanted('load') || wanted('overload')) {
   const servers = await startBenchServers({
     secret,
     aggregationMs: CONFIG.load.aggregationMs,
-    proxyExecArgv: profile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}`, `--cpu-prof-name=${profileName}`] : [],
+    // The profile directory must exist before the proxy starts: Node writes the profile there on exit.
+    proxyExecArgv: profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   });
   try {
     if (wanted('overhead')) {
@@ -172,8 +179,16 @@ if (wanted('overhead') || wanted('load') || wanted('overload')) {
     await browserMeasurements();
     if (wanted('load') || wanted('overload')) {
       const runs: [string, LoadResult][] = [];
-      for (const [name, options] of Object.entries(CONFIG.load.runs)) {
+      for (const [name, configured] of Object.entries(CONFIG.load.runs)) {
         if (!wanted(name === 'target' ? 'load' : name)) continue;
+        const options =
+          name === 'target'
+            ? {
+                ...configured,
+                concurrency: Number(flag('load-concurrency') ?? configured.concurrency),
+                durationSeconds: Number(flag('load-seconds') ?? configured.durationSeconds),
+              }
+            : configured;
         runs.push([name, await measureLoad(servers, issueToken, options)]);
       }
       results.load = Object.fromEntries(runs);
@@ -227,6 +242,7 @@ if (wanted('overhead') || wanted('load') || wanted('overload')) {
   } finally {
     await servers.stop();
   }
+  if (profile) printProfile(profileDir);
 } else {
   await browserMeasurements();
 }
@@ -449,6 +465,36 @@ async function pagesLikeACdn(browser: Browser) {
   }
 }
 
+/** The proxy's `--cpu-prof` profile (all of its measurements: overhead and load), top 10 by self time. */
+function printProfile(dir: string) {
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
+  const file = files
+    .map((f) => path.join(dir, f))
+    .sort((a, b) => statSync(b).size - statSync(a).size)[0];
+  if (!file) {
+    failed = true;
+    print(`!! --profile: no profile in ${path.relative(ROOT, dir)}`);
+    return;
+  }
+  const { busyMs, idleMs, top, areas } = topSelfTime(file, ROOT);
+  results.proxyProfile = { file: path.relative(ROOT, file), busyMs, idleMs, top, areas };
+  print(
+    formatTable(
+      `Proxy CPU profile (node --cpu-prof on the proxy process, ${path.relative(ROOT, file)}): top 10 functions by ` +
+        `self time, of ${round(busyMs / 1000, 1)} s busy (${round(idleMs / 1000, 1)} s idle not counted)`,
+      ['function (file:line)', 'self ms', 'share of busy'],
+      top.map((t) => [t.name, round(t.ms, 0), `${(t.share * 100).toFixed(1)} %`]),
+    ),
+  );
+  print(
+    formatTable(
+      'The same profile by area (self time of every frame, grouped by where its code lives)',
+      ['area', 'self ms', 'share of busy'],
+      areas.map((a) => [a.name, round(a.ms, 0), `${(a.share * 100).toFixed(1)} %`]),
+    ),
+  );
+}
+
 /** Little's law for a closed loop: the mean time per request must be connections / throughput. */
 function littleCheck(r: OverheadResult): string {
   return [
@@ -470,8 +516,7 @@ print(
     `${process.version}; 1-minute load average ${os.loadavg()[0]?.toFixed(1)} at the end ` +
     `(${(results.machine as { loadAverageAtStart: number[] }).loadAverageAtStart[0]} at the start)`,
 );
-const dir = path.join(import.meta.dirname, 'results');
-mkdirSync(dir, { recursive: true });
-writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify({ ...results, printed: out.join('\n') }, null, 2)}\n`);
-console.log(`wrote ${path.relative(process.cwd(), path.join(dir, 'latest.json'))}`);
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify({ ...results, printed: out.join('\n') }, null, 2)}\n`);
+console.log(`wrote ${path.relative(process.cwd(), path.join(resultsDir, 'latest.json'))}`);
 process.exit(failed ? 1 : 0);

@@ -36,8 +36,6 @@ export class ContractError extends ApiError {
   }
 }
 
-export const isApiError = (error: unknown): error is ApiError => error instanceof ApiError;
-
 /** Parses `Retry-After` (delta-seconds or an HTTP date) into seconds. */
 export function parseRetryAfter(header: string | null, now: number = Date.now()): number | undefined {
   if (header === null || header.trim() === '') return undefined;

@@ -24,7 +24,6 @@ export const PaginationSchema = v.pipe(
     totalPages: p?.total_pages ?? 1,
   })),
 );
-export type Pagination = v.InferOutput<typeof PaginationSchema>;
 
 export const InstitutionSchema = v.pipe(
   v.object({
@@ -142,7 +141,6 @@ export const MemberSchema = v.object({
   is_oauth: nbool,
   oauth_window_uri: nstr,
 });
-export type Member = v.InferOutput<typeof MemberSchema>;
 export const MemberBodySchema = v.object({ member: MemberSchema });
 export const MembersBodySchema = v.object({ members: v.array(MemberSchema), pagination: PaginationSchema });
 

@@ -23,7 +23,6 @@ export interface ParentBridge {
   post: (message: FrameToHostMessage) => void;
   /** Asks the host for a fresh session token; rejects when the host has none to give. */
   requestToken: () => Promise<string>;
-  disconnect: () => void;
 }
 
 export function connectToParent(win: Window, parentOrigin: string, handlers: ParentBridgeHandlers): ParentBridge {
@@ -78,6 +77,7 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
       }
     }
   };
+  // Never removed: the frame page lives exactly as long as its iframe, and the listener with it.
   win.addEventListener('message', onMessage);
   post({ type: 'ready' });
 
@@ -89,6 +89,5 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
         pending.set(id, { resolve, reject });
         post({ type: 'tokenRequest', id });
       }),
-    disconnect: () => win.removeEventListener('message', onMessage),
   };
 }

@@ -2,7 +2,7 @@
 export { createConnectProxy } from './proxy/createConnectProxy.ts';
 export type { ConnectProxyOptions, ProxyLogEntry } from './proxy/createConnectProxy.ts';
 export type { MemberFieldOptions } from './proxy/bodySchemas.ts';
-export type { ProxyFetch } from './proxy/callUpstream.ts';
+export type { ProxyFetch, UpstreamRequest, UpstreamResponse, UpstreamTransport } from './proxy/callUpstream.ts';
 export type { ClientKey } from './proxy/middleware/limitRate.ts';
 export type { ProxyReason } from './proxy/proxyError.ts';
 export type { RateLimitGroup } from './proxy/proxyRoutes.ts';

@@ -1,4 +1,7 @@
-// Entry `member-connect/node`: mounts any fetch-style app (the proxy, the sandbox: both are Hono apps) on Node's
+// Entry `member-connect/node`: Node-only pieces, kept apart from `member-connect/server` so that edge runtimes never
+// load `node:http`: the bridge that mounts a fetch-style app on node:http/Express, and the proxy's lean upstream
+// transport.
+// `toNodeHandler` mounts any fetch-style app (the proxy, the sandbox: both are Hono apps) on Node's
 // `http` server or on Express/Connect, with no dependency at all (issue 14: partners otherwise need
 // `@hono/node-server`, which the package neither declared nor mentioned). Node 20+ has Request, Response and
 // web streams built in, so the bridge is only the translation below.
@@ -6,6 +9,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+
+export { createNodeTransport } from './proxy/nodeTransport.ts';
+export type { NodeTransport, NodeTransportOptions } from './proxy/nodeTransport.ts';
 
 /** Anything with a Web-standard `fetch(request)`: a Hono app, `createConnectProxy()`, `createSandbox()`. */
 export interface FetchApp {

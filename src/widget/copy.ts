@@ -3,7 +3,6 @@
 import type { ConnectLocale } from '../contract/hostContract';
 
 export const en = {
-  widgetLabel: 'Connect your bank account',
   loading: 'Loading…',
   close: 'Close',
   back: 'Back',

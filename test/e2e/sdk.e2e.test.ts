@@ -172,10 +172,36 @@ function recordMessages() {
 }
 
 describe('a hostile page on another origin', () => {
+  it('loses its handle on the partner page it opens: the demo\'s Cross-Origin-Opener-Policy cuts it off', async () => {
+    const hostile = await startHostileServer();
+    try {
+      const { page: attacker, context } = t;
+      await attacker.goto(`${hostile.url}/`);
+      const [host] = await Promise.all([
+        context.waitForEvent('page'),
+        attacker.evaluate((url) => {
+          (window as unknown as { victim: Window | null }).victim = window.open(url, 'victim');
+        }, `${demo.url}/sdk.html`),
+      ]);
+      await host.getByRole('button', { name: 'Show inline' }).waitFor();
+      expect(await attacker.evaluate(() => (window as unknown as { victim: Window }).victim.closed)).toBe(true);
+    } finally {
+      await new Promise((resolve) => hostile.server.close(resolve));
+    }
+  });
+
   it('cannot change the widget or the host by posting forged messages, nor embed the frame', async () => {
     const hostile = await startHostileServer();
     try {
       const { page: attacker, context } = t;
+      // The demo's COOP already cuts a cross-origin opener off (test above). A partner page may not send COOP, and
+      // then only the message checks stand between the attacker and the widget: this test removes the header.
+      await context.route(`${demo.url}/sdk.html`, async (route) => {
+        const response = await route.fetch();
+        const headers = { ...response.headers() };
+        delete headers['cross-origin-opener-policy'];
+        await route.fulfill({ response, headers });
+      });
       await attacker.goto(`${hostile.url}/`);
 
       // The attacker opens the partner page, so it holds a reference to the host window and, through it, the frame.

@@ -111,11 +111,4 @@ describe('connectToParent', () => {
       errors.mockRestore();
     }
   });
-
-  it('stops listening on disconnect', () => {
-    const { handlers, bridge, deliver } = setUp();
-    bridge.disconnect();
-    deliver(handshake);
-    expect(handlers.onHandshake).not.toHaveBeenCalled();
-  });
 });

@@ -20,7 +20,7 @@ describe('createSandbox', () => {
     const options: SandboxOptions = {
       clientId: 'client',
       apiKey: 'key',
-      aggregationMs: 0,
+      aggregationMs: 25,
       challengeExpiryMs: 60_000,
       now: () => 0,
       sleep: async () => {},

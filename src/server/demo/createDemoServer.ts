@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ProxyLogEntry } from '../index.ts';
 import { bearerAuthenticate, createSessionTokens, ensureMxUser, MxUserError } from '../index.ts';
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../sandbox/index.ts';
+import { clientAddress } from './demoClient.ts';
 import type { MxUpstream } from './demoConfig.ts';
 import { demoError, isPageLoad } from './demoErrors.ts';
 import { defaultHosts, onlyOwnHosts } from './demoHosts.ts';
@@ -45,13 +46,15 @@ export interface DemoServerOptions {
    * every visitor's user and members). Off by default: only the consent page, logos and site-key pictures are served.
    */
   publicSandbox?: boolean;
+  /** One aggregation phase of the built-in sandbox, in ms. @default the sandbox's own */
+  sandboxAggregationMs?: number;
   /** Used to reach `mx.baseUrl`; the global `fetch` by default. */
   fetch?: typeof fetch;
   /** Deadline for creating a visitor's MX user; past it the page load answers 504. @default 10_000 */
   userCreationTimeoutMs?: number;
   /** Sessions kept in memory (least recently used go first). @default 10_000 */
   maxSessions?: number;
-  /** New sessions one client address may start per window. @default 30 per minute */
+  /** New sessions one client address may start per window. @default 60 per minute */
   newSessionLimit?: { limit: number; windowMs: number };
   /** HMAC secret for session tokens; a random one per process by default (tokens then die with the process). */
   sessionSecret?: string;
@@ -69,7 +72,9 @@ export interface DemoServerOptions {
 export function createDemoServer(options: DemoServerOptions): Hono {
   const publicUrl = new URL(options.publicUrl.replace(/\/+$/, ''));
   const trustProxy = options.trustProxy === true;
-  const sandbox = options.mx ? undefined : createSandboxMount({ publicApi: options.publicSandbox === true });
+  const sandbox = options.mx
+    ? undefined
+    : createSandboxMount({ publicApi: options.publicSandbox === true, aggregationMs: options.sandboxAggregationMs });
   const upstream: MxUpstream & { fetch: typeof fetch } = sandbox
     ? { baseUrl: `${publicUrl.origin}${SANDBOX_PATH}`, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, fetch: sandbox.fetch }
     : { ...options.mx!, fetch: options.fetch ?? fetch };
@@ -94,6 +99,7 @@ export function createDemoServer(options: DemoServerOptions): Hono {
     upstream,
     sandboxPublicUrl: sandbox ? publicUrl : undefined,
     allowedOrigins: publicUrl.protocol === 'https:' ? [publicUrl.origin] : [],
+    clientKey: (request, env) => clientAddress(request, env, { publicUrl, trustProxy }),
     sessions,
     verifyBearer: bearerAuthenticate(sessionTokens),
     logger: options.logger,

@@ -1,5 +1,3 @@
-import type { Context } from 'hono';
-
 /**
  * What the demo knows about where a request came from. `trustProxy` (`DEMO_TRUST_PROXY=1`) is for a demo behind a
  * TLS-terminating reverse proxy that sets `X-Forwarded-Proto` and appends to `X-Forwarded-For`; without it those
@@ -21,11 +19,13 @@ export function isHttps(request: Request, settings: DemoClientSettings): boolean
  * The client's network address: the socket's peer, or behind a trusted proxy the last `X-Forwarded-For` entry (the one
  * that proxy added; earlier entries are whatever the client sent).
  */
-export function clientAddress(c: Context, settings: DemoClientSettings): string {
+export function clientAddress(request: Request, env: unknown, settings: DemoClientSettings): string {
   if (settings.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
+    const forwarded = request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (forwarded) return forwarded;
   }
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
+  // What @hono/node-server passes as `env`: the Node request, whose socket is the client's connection.
+  const incoming = (env as { incoming?: { socket?: { remoteAddress?: unknown } } } | undefined)?.incoming;
+  const address = incoming?.socket?.remoteAddress;
+  return typeof address === 'string' ? address : 'unknown';
 }

@@ -19,6 +19,8 @@ export interface DemoConfig {
   trustProxy: boolean;
   /** `DEMO_PUBLIC_URL`: the origin browsers use when it is not `http://HOST:PORT` (behind a reverse proxy). */
   publicUrl?: string;
+  /** `SANDBOX_AGGREGATION_MS`: one aggregation phase of the built-in sandbox. */
+  sandboxAggregationMs?: number;
 }
 
 export class DemoConfigError extends Error {
@@ -46,7 +48,15 @@ export function readDemoConfig(env: Record<string, string | undefined>): DemoCon
 
   const trustProxy = readFlag(env, 'DEMO_TRUST_PROXY');
   const publicUrl = readPublicUrl(env.DEMO_PUBLIC_URL);
-  const common = { port, host, publicSandbox, trustProxy, ...(publicUrl === undefined ? {} : { publicUrl }) };
+  const sandboxAggregationMs = readAggregationMs(env.SANDBOX_AGGREGATION_MS);
+  const common = {
+    port,
+    host,
+    publicSandbox,
+    trustProxy,
+    ...(publicUrl === undefined ? {} : { publicUrl }),
+    ...(sandboxAggregationMs === undefined ? {} : { sandboxAggregationMs }),
+  };
 
   const present = MX_VARIABLES.filter((name) => env[name]?.trim());
   if (present.length === 0) return common;
@@ -68,8 +78,9 @@ export function readDemoConfig(env: Record<string, string | undefined>): DemoCon
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new DemoConfigError('MX_BASE_URL must be an http(s) URL, for example https://int-api.mx.com.');
   }
-  if (publicSandbox) {
-    throw new DemoConfigError('DEMO_PUBLIC_SANDBOX applies to the built-in sandbox; unset it or the MX variables.');
+  const sandboxOnly = publicSandbox ? 'DEMO_PUBLIC_SANDBOX' : sandboxAggregationMs !== undefined ? 'SANDBOX_AGGREGATION_MS' : null;
+  if (sandboxOnly !== null) {
+    throw new DemoConfigError(`${sandboxOnly} applies to the built-in sandbox; unset it or the MX variables.`);
   }
   return {
     ...common,
@@ -81,6 +92,15 @@ export function readDemoConfig(env: Record<string, string | undefined>): DemoCon
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+function readAggregationMs(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1 || ms > 600_000) {
+    throw new DemoConfigError(`SANDBOX_AGGREGATION_MS must be an integer from 1 to 600000 (ms), got ${JSON.stringify(value)}.`);
+  }
+  return ms;
 }
 
 function readPublicUrl(value: string | undefined): string | undefined {

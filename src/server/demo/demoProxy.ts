@@ -16,6 +16,8 @@ export interface DemoProxyOptions {
   sandboxPublicUrl?: URL;
   /** Origins other than the request URL's own that are the demo's (its https public URL behind a TLS proxy). */
   allowedOrigins: string[];
+  /** Who is calling, for the proxy's per-client bank-login limit: the same address the sessions are bound to. */
+  clientKey: (request: Request, env: unknown) => string;
   sessions: DemoSessions;
   /** Verifies a Bearer session token (the iframe page). */
   verifyBearer: (request: Request) => Promise<string | null>;
@@ -43,6 +45,7 @@ export function demoProxy(options: DemoProxyOptions): Handler {
       basePath: PROXY_PATH,
       rateLimitStore,
       allowedOrigins: options.allowedOrigins,
+      clientKey: options.clientKey,
       authenticate: (request) =>
         request.headers.has('authorization') ? options.verifyBearer(request) : (cookieUsers.get(request) ?? null),
     });
@@ -68,7 +71,7 @@ export function demoProxy(options: DemoProxyOptions): Handler {
       const user = c.req.header('x-member-connect') === '1' ? await sessions.ensure(c) : sessions.userOf(c);
       cookieUsers.set(c.req.raw, user);
     }
-    const response = await proxyFor(new URL(c.req.url)).fetch(c.req.raw);
+    const response = await proxyFor(new URL(c.req.url)).fetch(c.req.raw, c.env);
     // Through the context, so a cookie set by a new session reaches the browser with the proxy's answer.
     return c.newResponse(response.body, response);
   };

@@ -53,6 +53,7 @@ server.listen(config.port, config.host, () => {
     storybookRoot: existsSync(storybookRoot) ? storybookRoot : undefined,
     mx: config.mx,
     publicSandbox: config.publicSandbox,
+    sandboxAggregationMs: config.sandboxAggregationMs,
     logger: (entry) =>
       console.log(
         `proxy ${entry.method} ${entry.route} ${entry.status} ${entry.durationMs}ms` +

@@ -31,10 +31,10 @@ export interface SandboxMount {
  * The built-in MX emulator of `npm start`. Its API holds every visitor's user and members behind one well-known
  * Basic-auth pair, so it is on the network only when `publicApi` is set; the browser routes always are.
  */
-export function createSandboxMount(options: { publicApi: boolean }): SandboxMount {
+export function createSandboxMount(options: { publicApi: boolean; aggregationMs?: number }): SandboxMount {
   // Rooted at /sandbox so the sandbox sees the same URLs in-process as over the network (it builds its logo and OAuth
   // links from them).
-  const host = new Hono().route(SANDBOX_PATH, createSandbox());
+  const host = new Hono().route(SANDBOX_PATH, createSandbox({ aggregationMs: options.aggregationMs }));
   const forward = (c: Context) => host.fetch(c.req.raw);
   const routes = new Hono();
   if (options.publicApi) routes.all('*', forward);

@@ -4,7 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 
 import type { MemberFieldOptions } from './bodySchemas.ts';
 import { createBodySchemas } from './bodySchemas.ts';
-import type { ProxyFetch } from './callUpstream.ts';
+import type { ProxyFetch, UpstreamTransport } from './callUpstream.ts';
 import { createUpstreamHeaders, fetchTransport } from './callUpstream.ts';
 import type { ProxyLogEntry } from './middleware/envelope.ts';
 import { envelope } from './middleware/envelope.ts';
@@ -41,6 +41,11 @@ export interface ConnectProxyOptions {
   authenticate: Authenticate;
   /** Used for every upstream call; any fetch-like function (`fetch: sandbox.request` fits). @default globalThis.fetch */
   fetch?: ProxyFetch;
+  /**
+   * How MX is reached, replacing `fetch` entirely: e.g. `createNodeTransport()` from `member-connect/node`
+   * (keep-alive `node:http`, a socket cap). @default a transport over `fetch`
+   */
+  transport?: UpstreamTransport;
   /** Deadline for each upstream call, body included; past it the browser gets 504. @default 10_000 */
   timeoutMs?: number;
   /**
@@ -99,7 +104,7 @@ export function createConnectProxy(options: ConnectProxyOptions): Hono {
   const upstream = {
     baseUrl: config.baseUrl,
     headers: createUpstreamHeaders(authorization),
-    transport: fetchTransport(config.fetch),
+    transport: options.transport ?? fetchTransport(config.fetch),
     timeoutMs: config.timeoutMs,
   };
   const validation = { schemas, maxBodyBytes: config.maxBodyBytes, bodyTimeoutMs: config.bodyTimeoutMs };

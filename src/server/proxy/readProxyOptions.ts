@@ -59,6 +59,10 @@ export function readProxyOptions(options: ConnectProxyOptions): ProxyConfig {
     fail('option `authenticate` is required: a function (request) => MX user_guid, or null to refuse.');
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') fail('option `fetch` must be a function.');
+  if (options.transport !== undefined && typeof options.transport !== 'function') fail('option `transport` must be a function.');
+  if (options.transport !== undefined && options.fetch !== undefined) {
+    fail('options `fetch` and `transport` exclude each other: a transport makes the upstream calls itself.');
+  }
   const timeoutMs = options.timeoutMs ?? 10_000;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 120_000) {
     fail('option `timeoutMs` must be an integer from 1 to 120000.');

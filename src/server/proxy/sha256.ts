@@ -7,10 +7,16 @@ export async function sha256Hex(text: string): Promise<string> {
   return hex;
 }
 
+/** A memoised digest function; `entries()` says how many digests it holds (never more than its size). */
+export interface DigestCache {
+  (text: string): Promise<string>;
+  entries(): number;
+}
+
 /** SHA-256 hex of short strings, memoised in an LRU of `size` entries (Map order = least recently used first). */
-export function createDigestCache(size: number): (text: string) => Promise<string> {
+export function createDigestCache(size: number): DigestCache {
   const digests = new Map<string, string>();
-  return async (text) => {
+  const digestOf = async (text: string): Promise<string> => {
     const known = digests.get(text);
     if (known !== undefined) {
       digests.delete(text);
@@ -25,4 +31,5 @@ export function createDigestCache(size: number): (text: string) => Promise<strin
     digests.set(text, digest);
     return digest;
   };
+  return Object.assign(digestOf, { entries: () => digests.size });
 }

@@ -14,6 +14,7 @@ import type { Fault } from './faults.ts';
 import { memberWire, settle } from './memberState.ts';
 import type { MemberRecord, MemberWire, Timing } from './memberState.ts';
 import type { SandboxStore, UserRecord } from './store.ts';
+import type { MemberEvents } from './webhooks.ts';
 
 export type Schemas = components['schemas'];
 
@@ -40,6 +41,15 @@ export interface SandboxDeps {
   readonly sleep: (ms: number) => Promise<void>;
   /** The public path (or absolute URL) the sandbox is reached at, when it cannot be derived from the route. */
   readonly basePath: string | undefined;
+  /** Member changes, for webhooks (no-ops when none are configured). */
+  readonly events: MemberEvents;
+}
+
+/** Brings a member's state up to now and reports what changed (webhooks). */
+export function settleMember(deps: SandboxDeps, member: MemberRecord): void {
+  const observe = (): void => deps.events.observe(member);
+  settle(member, deps.now(), deps.timing, observe);
+  observe();
 }
 
 export const json = (c: Ctx, body: unknown, status: ContentfulStatusCode = 200): Response =>
@@ -114,7 +124,7 @@ export const loadMember = (deps: SandboxDeps): MiddlewareHandler<SandboxEnv> =>
   createMiddleware<SandboxEnv>(async (c, next) => {
     const member = deps.store.member(c.req.param('member_guid') ?? '');
     if (!member || member.userGuid !== c.get('user').guid) return fail(404, 'Member not found.');
-    settle(member, deps.now(), deps.timing);
+    settleMember(deps, member);
     c.set('member', member);
     const faulted = member.institution.fault ? await applyFault(c, deps, member.institution.fault) : null;
     if (faulted) return faulted;

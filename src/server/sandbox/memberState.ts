@@ -74,6 +74,9 @@ export interface MemberRecord {
   accountNumbersAt: number | null;
   /** The guid of the latest job (`JOB-…`), as MX's `most_recent_job_guid`; null before the first. */
   mostRecentJobGuid: string | null;
+  readonly createdAt: number;
+  /** The X-CALLBACK-PAYLOAD of the request that started the latest job, echoed in webhooks as MX does. */
+  callbackPayload: string | null;
   oauthWindowUri: string | null;
   job: Job | null;
 }
@@ -170,15 +173,16 @@ function connect(member: MemberRecord, job: Job, at: number): void {
   job.phaseStartedAt = at;
 }
 
-/** Replays every phase that has ended by `now`. */
-export function settle(member: MemberRecord, now: number, timing: Timing): void {
-  const { aggregationMs, challengeExpiryMs } = timing;
+/**
+ * Replays every phase that has ended by `now`. `onStep` runs after each phase change, so an observer (webhooks) sees
+ * every intermediate state even when nobody asked for hours.
+ */
+export function settle(member: MemberRecord, now: number, timing: Timing, onStep?: () => void): void {
+  const { aggregationMs } = timing;
   for (let guard = 0; guard < 64 && member.job; guard += 1) {
     const job: Job = member.job;
     const phase = job.phase;
-    const duration =
-      phase.name === 'challenged' ? challengeExpiryMs : phase.name === 'slow' ? aggregationMs * SLOW_PHASES : aggregationMs;
-    const endsAt = job.phaseStartedAt + duration;
+    const endsAt = nextPhaseEnd(member, timing) ?? now;
     // Halfway through processing, accounts and account numbers are in; transactions come at the end.
     if (phase.name === 'processing' && now >= job.phaseStartedAt + aggregationMs / 2) {
       member.hasProcessedAccounts = true;
@@ -216,7 +220,18 @@ export function settle(member: MemberRecord, now: number, timing: Timing): void 
         break;
       }
     }
+    onStep?.();
   }
+}
+
+/** When the running job's current phase ends (the next change of status), or null when no job runs. */
+export function nextPhaseEnd(member: MemberRecord, timing: Timing): number | null {
+  const job = member.job;
+  if (!job) return null;
+  const phase = job.phase.name;
+  const duration =
+    phase === 'challenged' ? timing.challengeExpiryMs : phase === 'slow' ? timing.aggregationMs * SLOW_PHASES : timing.aggregationMs;
+  return job.phaseStartedAt + duration;
 }
 
 export function currentChallenges(member: MemberRecord): readonly LiveChallenge[] | null {

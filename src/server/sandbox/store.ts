@@ -38,6 +38,11 @@ export interface SandboxLimits {
   maxOauthLinks?: number;
   /** Open consent pages awaiting a decision; past it the oldest is dropped. Defaults to 10,000. */
   maxConsentSessions?: number;
+  /**
+   * Request body size, in bytes, on every route (the API and the consent page's form); a larger body is a 413 before
+   * it is read further. Defaults to 8 KiB: MX's request bodies are a few hundred bytes.
+   */
+  maxBodyBytes?: number;
 }
 
 export const DEFAULT_LIMITS: Required<SandboxLimits> = {
@@ -46,6 +51,7 @@ export const DEFAULT_LIMITS: Required<SandboxLimits> = {
   maxMembers: 100_000,
   maxOauthLinks: 10_000,
   maxConsentSessions: 10_000,
+  maxBodyBytes: 8 * 1024,
 };
 
 /** Checks the limits a partner passes: positive integers only, so a typo cannot make an unbounded or empty store. */

@@ -1,5 +1,6 @@
 import { MX_MEDIA_TYPE } from '../../mx/mxMediaType.ts';
 import type { components } from '../../mx/mxTypes.generated.ts';
+import type { ProxyFetch } from '../proxy/callUpstream.ts';
 
 type UserResponseBody = components['schemas']['UserResponseBody'];
 type UsersResponseBody = components['schemas']['UsersResponseBody'];
@@ -20,8 +21,8 @@ export interface EnsureMxUserOptions {
   timeoutMs?: number;
   /** Cancels the call early (a client that went away). */
   signal?: AbortSignal;
-  /** Used for the MX calls. @default globalThis.fetch */
-  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Used for the MX calls; anything fetch-like (`fetch: sandbox.request` fits). @default globalThis.fetch */
+  fetch?: ProxyFetch;
 }
 
 /** Why `ensureMxUser` failed: `timeout` (MX too slow), `refused` (an MX status, e.g. 401 for a wrong key), `invalid`. */

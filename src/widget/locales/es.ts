@@ -1,7 +1,6 @@
 import type { ConnectMessages } from '../copy';
 
 export const es: ConnectMessages = {
-  widgetLabel: 'Conecta tu cuenta bancaria',
   loading: 'Cargando…',
   close: 'Cerrar',
   back: 'Atrás',

@@ -1,7 +1,6 @@
 import type { ConnectMessages } from '../copy';
 
 export const frCA: ConnectMessages = {
-  widgetLabel: 'Connectez votre compte bancaire',
   loading: 'Chargement…',
   close: 'Fermer',
   back: 'Retour',

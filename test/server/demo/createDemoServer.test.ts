@@ -224,6 +224,23 @@ describe('createDemoServer', () => {
     expect(await memberGuids(app, bob)).toEqual([]);
   });
 
+  it('passes sandboxAggregationMs to the built-in sandbox', async () => {
+    const connectAndReadStatus = async (sandboxAggregationMs: number) => {
+      const app = demo({ sandboxAggregationMs });
+      const cookie = await openSession(app);
+      const created = await createMxBankMember(app, { Cookie: cookie });
+      const { member } = (await created.json()) as { member: { guid: string } };
+      return async () => {
+        const status = await app.request(`/api/connect/members/${member.guid}/status`, {
+          headers: { ...WIDGET_HEADERS, Cookie: cookie },
+        });
+        return ((await status.json()) as { member: { connection_status: string } }).member.connection_status;
+      };
+    };
+    await expect.poll(await connectAndReadStatus(1)).toBe('CONNECTED');
+    expect(await (await connectAndReadStatus(600_000))()).not.toBe('CONNECTED');
+  });
+
   it('issues a session token for the same user as the cookie, usable as a Bearer token', async () => {
     const app = demo();
     const cookie = await openSession(app);
@@ -326,6 +343,24 @@ describe('createDemoServer', () => {
       });
       expect(decision.status).toBe(200);
       expect(await decision.text()).toContain('data-result="success"');
+    });
+
+    it('refuses a large body to the unauthenticated consent form with 413, declared or streamed', async () => {
+      const app = demo();
+      const big = `session=x&decision=authorize&pad=${'a'.repeat(1024 * 1024)}`;
+      const declared = await app.request('/sandbox/oauth/decision', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: big,
+      });
+      expect(declared.status).toBe(413);
+      const streamed = await app.request('/sandbox/oauth/decision', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' },
+        body: new Blob([big]).stream(),
+        duplex: 'half',
+      } as RequestInit);
+      expect(streamed.status).toBe(413);
     });
 
     it('serves the whole sandbox API only when asked to (publicSandbox)', async () => {

@@ -46,6 +46,15 @@ describe('readDemoConfig', () => {
     expect(() => readDemoConfig({ DEMO_PUBLIC_URL: 'demo.example' })).toThrow(/not a URL/);
   });
 
+  it('reads SANDBOX_AGGREGATION_MS (whole ms, 1 to 600000), for the built-in sandbox only', () => {
+    expect(readDemoConfig({ SANDBOX_AGGREGATION_MS: '250' }).sandboxAggregationMs).toBe(250);
+    expect(readDemoConfig({}).sandboxAggregationMs).toBeUndefined();
+    for (const value of ['0', '-1', '1.5', 'fast', '600001']) {
+      expect(() => readDemoConfig({ SANDBOX_AGGREGATION_MS: value })).toThrow(/SANDBOX_AGGREGATION_MS must be an integer/);
+    }
+    expect(() => readDemoConfig({ ...MX, SANDBOX_AGGREGATION_MS: '250' })).toThrow(/applies to the built-in sandbox/);
+  });
+
   it('refuses a flag that is neither 1 nor 0, and DEMO_PUBLIC_SANDBOX together with MX', () => {
     expect(() => readDemoConfig({ DEMO_PUBLIC_SANDBOX: 'yes' })).toThrow(/DEMO_PUBLIC_SANDBOX must be 1 or 0/);
     expect(() => readDemoConfig({ ...MX, DEMO_PUBLIC_SANDBOX: '1' })).toThrow(/applies to the built-in sandbox/);

@@ -1,12 +1,13 @@
 // Upstream failures over real sockets: small node:http servers on 127.0.0.1:0 that misbehave the way networks and
-// upstreams do. The proxy uses the real global fetch against them.
+// upstreams do. Every case runs with both transports: the default (the real global fetch) and createNodeTransport().
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { ProxyLogEntry } from '../../../src/server/index.ts';
+import type { ProxyLogEntry, UpstreamTransport } from '../../../src/server/index.ts';
 import { createConnectProxy } from '../../../src/server/index.ts';
+import { createNodeTransport } from '../../../src/server/node.ts';
 
 const USER = 'USR-44444444-dddd-4ddd-8ddd-444444444444';
 const LEAKY_HEADERS = {
@@ -75,10 +76,14 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
+const nodeTransport = createNodeTransport({ maxSockets: 8 });
 afterAll(async () => {
+  nodeTransport.close();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
+
+let transport: UpstreamTransport | undefined;
 
 function proxyFor(scenario: string, timeoutMs = 2_000) {
   const logs: ProxyLogEntry[] = [];
@@ -88,6 +93,7 @@ function proxyFor(scenario: string, timeoutMs = 2_000) {
     apiKey: 'upstream-test-key',
     authenticate: () => USER,
     timeoutMs,
+    ...(transport === undefined ? {} : { transport }),
     logger: (entry) => logs.push(entry),
   });
   const get = (path = '/institutions') => proxy.request(`http://proxy.test${path}`, { headers: { 'X-Member-Connect': '1' } });
@@ -104,7 +110,14 @@ async function expectClean(response: Response): Promise<{ error: { message: stri
   return JSON.parse(text) as { error: { message: string } };
 }
 
-describe('upstream failures over loopback HTTP', () => {
+describe.each([
+  ['fetch', () => undefined],
+  ['createNodeTransport', () => nodeTransport],
+])('upstream failures over loopback HTTP (%s)', (_name, pick) => {
+  beforeAll(() => {
+    transport = pick();
+  });
+
   it('answers 504 when the upstream never answers', async () => {
     const { get, logs } = proxyFor('hang', 300);
     const response = await get();
@@ -143,6 +156,7 @@ describe('upstream failures over loopback HTTP', () => {
       clientId: 'cid',
       apiKey: 'key',
       authenticate: () => USER,
+      ...(transport === undefined ? {} : { transport }),
     });
     const response = await proxy.request('http://proxy.test/institutions', { headers: { 'X-Member-Connect': '1' } });
     expect(response.status).toBe(502);
@@ -210,6 +224,7 @@ describe('upstream failures over loopback HTTP', () => {
       clientId: 'cid',
       apiKey: 'upstream-test-key',
       authenticate: () => USER,
+      ...(transport === undefined ? {} : { transport }),
     });
     await proxy.request('http://proxy.test/institutions', {
       headers: {

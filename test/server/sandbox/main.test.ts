@@ -41,5 +41,35 @@ describe('standalone sandbox (main.ts)', () => {
     expect(((await reply.json()) as { institution: { medium_logo_url: string } }).institution.medium_logo_url).toBe(
       `${baseUrl}/logos/mxbank_100.svg`,
     );
+    expect(output).toContain('aggregation phase 1500 ms');
+  });
+
+  it('takes --aggregation-ms and says so; refuses a bad value with exit code 2 and the usage', async () => {
+    const start = (args: string[]) => {
+      const process_ = spawn(process.execPath, ['--import', 'tsx', 'src/server/sandbox/main.ts', ...args], {
+        cwd: ROOT,
+        env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      process_.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      process_.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      return { process_, output: () => output };
+    };
+    const good = start(['--aggregation-ms', '8000']);
+    child = good.process_;
+    await new Promise<void>((resolve, reject) => {
+      good.process_.stdout.on('data', () => {
+        if (good.output().includes('State is kept in memory')) resolve();
+      });
+      good.process_.once('exit', (code) => reject(new Error(`exited early (${code}): ${good.output()}`)));
+    });
+    expect(good.output()).toContain('aggregation phase 8000 ms');
+
+    const bad = start(['--aggregation-ms', 'soon']);
+    const code = await new Promise<number | null>((resolve) => bad.process_.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(bad.output()).toContain('--aggregation-ms must be a whole number of milliseconds');
+    expect(bad.output()).toContain('Usage: npm run sandbox');
   });
 });

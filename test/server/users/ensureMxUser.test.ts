@@ -16,7 +16,7 @@ const SANDBOX_HEADERS = {
 
 function sandboxMx() {
   const sandbox = createSandbox();
-  const fetch = async (input: string, init: RequestInit) => sandbox.request(input, init);
+  const fetch = sandbox.request;
   const usersWithId = async (id: string) => {
     const response = await sandbox.request(`/users?${new URLSearchParams({ id })}`, { headers: SANDBOX_HEADERS });
     return ((await response.json()) as { users: { guid: string; id: string; metadata: string | null }[] }).users;

@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { GENERIC_MESSAGES, ProxyError } from '../proxyError.ts';
 import type { ResponseShape } from '../responseShape.ts';
-import { applyShape } from '../responseShape.ts';
+import { compileShape } from '../responseShape.ts';
 import type { ProxyEnv } from './proxyEnv.ts';
 
 const JSON_HEADERS: Readonly<Record<string, string>> = { 'Content-Type': 'application/json' };
@@ -13,6 +13,7 @@ const JSON_HEADERS: Readonly<Record<string, string>> = { 'Content-Type': 'applic
  * browser, so a field MX adds tomorrow (or `user_guid` today) never does.
  */
 export function shapeResponse(shape: ResponseShape): Handler<ProxyEnv> {
+  const filter = compileShape(shape);
   return (c) => {
     const state = c.get('proxyState');
     const status = state.upstreamStatus ?? 200;
@@ -24,7 +25,7 @@ export function shapeResponse(shape: ResponseShape): Handler<ProxyEnv> {
     } catch {
       throw new ProxyError(502, GENERIC_MESSAGES.unreachable, 'upstream_malformed', { upstreamStatus: status });
     }
-    const shaped = applyShape(shape, parsed) ?? {};
+    const shaped = filter(parsed) ?? {};
     return c.body(JSON.stringify(shaped), status as ContentfulStatusCode, JSON_HEADERS);
   };
 }

@@ -3,9 +3,8 @@
 import { Hono } from 'hono';
 
 import { accountNumbers, accountWire, memberAccounts } from '../accounts.ts';
-import { fail, json } from '../context.ts';
+import { fail, json, settleMember } from '../context.ts';
 import type { Ctx, SandboxDeps, SandboxEnv, Schemas } from '../context.ts';
-import { settle } from '../memberState.ts';
 import type { MemberRecord } from '../memberState.ts';
 import { paginate } from '../pagination.ts';
 import type { UserRecord } from '../store.ts';
@@ -22,7 +21,7 @@ const findAccount = (list: readonly Schemas['AccountResponse'][], guid: string):
   list.find((account) => account.guid === guid) ?? fail(404, 'Account not found.');
 
 export function accountsRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
-  const { store, now, timing } = deps;
+  const { store } = deps;
   const app = new Hono<SandboxEnv>();
 
   const accountsOut = (member: MemberRecord): Schemas['AccountResponse'][] => {
@@ -32,7 +31,7 @@ export function accountsRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
 
   const userMembers = (user: UserRecord): MemberRecord[] => {
     const list = store.membersOf(user.guid);
-    for (const member of list) settle(member, now(), timing);
+    for (const member of list) settleMember(deps, member);
     return list;
   };
 

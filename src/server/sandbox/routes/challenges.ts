@@ -24,6 +24,7 @@ export function challengesRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
     const problem = resume(record, answers, deps.now());
     if (problem?.kind === 'missing') fail(400, 'Every pending challenge must be answered in one resume request.');
     if (problem?.kind === 'unknown') fail(400, `Challenge ${problem.guid.slice(0, 60)} is not pending for this member.`);
+    deps.events.observe(record);
     return json(c, { member: memberOut(deps, record) }, 202);
   });
 

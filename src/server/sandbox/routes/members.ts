@@ -5,10 +5,10 @@ import { HTTPException } from 'hono/http-exception';
 
 import { jsonBody, MemberCreateBody, MemberUpdateBody } from '../bodies.ts';
 import type { CatalogueInstitution } from '../catalogue.ts';
-import { applyFault, fail, getInstitution, json, memberOut } from '../context.ts';
-import type { SandboxDeps, SandboxEnv } from '../context.ts';
+import { applyFault, fail, getInstitution, json, memberOut, settleMember } from '../context.ts';
+import type { Ctx, SandboxDeps, SandboxEnv } from '../context.ts';
 import { randomGuid } from '../ids.ts';
-import { settle, startJob, statusWire } from '../memberState.ts';
+import { startJob, statusWire } from '../memberState.ts';
 import type { JobKind, MemberRecord } from '../memberState.ts';
 import { paginate } from '../pagination.ts';
 import { credentialWire } from './institutions.ts';
@@ -33,7 +33,7 @@ function checkedCredentials(institution: CatalogueInstitution, answers: readonly
 }
 
 export function membersRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
-  const { store, now, timing } = deps;
+  const { store, now } = deps;
   const app = new Hono<SandboxEnv>();
 
   // Only the user's own members are compared: the per-user index keeps creation free of a scan over everyone.
@@ -84,6 +84,8 @@ export function membersRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       accountsAt: null,
       accountNumbersAt: null,
       mostRecentJobGuid: null,
+      createdAt: now(),
+      callbackPayload: c.req.header('X-CALLBACK-PAYLOAD') ?? null,
       oauthWindowUri: null,
       job: null,
     };
@@ -95,6 +97,7 @@ export function membersRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       record.status = 'PENDING';
       issueOauthLink(c, deps, record, skipAggregation);
     } else if (!skipAggregation) startJob(record, now(), 'CREATED');
+    deps.events.created(record);
     return json(c, { member: memberOut(deps, record) }, 202);
   });
 
@@ -104,7 +107,7 @@ export function membersRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
     const list = store
       .membersOf(c.get('user').guid)
       .filter((member) => useCase === undefined || (member.useCases ?? []).some((item) => item === useCase));
-    for (const member of list) settle(member, now(), timing);
+    for (const member of list) settleMember(deps, member);
     const { items, pagination } = paginate(list, c.req.query(), 1000);
     return json(c, { members: items.map((member) => memberOut(deps, member)), pagination });
   });
@@ -129,13 +132,18 @@ export function membersRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
     if (member.credentials) {
       record.credentials = credentials;
       // New credentials start a job (unless skipped), as at MX; MX Bank scenarios are switched this way.
-      if (!(member.skip_aggregation ?? false) && !record.isOauth) startJob(record, now(), 'UPDATED');
+      if (!(member.skip_aggregation ?? false) && !record.isOauth) {
+        record.callbackPayload = c.req.header('X-CALLBACK-PAYLOAD') ?? null;
+        startJob(record, now(), 'UPDATED');
+      }
     }
+    deps.events.updated(record);
     return json(c, { member: memberOut(deps, record) });
   });
 
   app.delete('/users/:user_guid/members/:member_guid', (c) => {
     store.deleteMember(c.get('member'));
+    deps.events.deleted(c.get('member'));
     return c.body(null, 204);
   });
 
@@ -145,7 +153,7 @@ export function membersRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
    * Starts a job of `kind` (mx-platform §6): a job of the same kind already running (or waiting for MFA answers) is
    * reported with 202 and nothing new starts; a job of the other kind running is a 409.
    */
-  const startKind = (record: MemberRecord, kind: JobKind): 'started' | 'running' => {
+  const startKind = (c: Ctx, record: MemberRecord, kind: JobKind): 'started' | 'running' => {
     if (record.isOauth && (record.status === 'PENDING' || record.status === 'DENIED')) {
       fail(409, 'An OAuth member must complete OAuth (oauth_window_uri) before it can aggregate.');
     }
@@ -153,13 +161,15 @@ export function membersRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       if (record.job.kind !== kind) fail(409, `Another kind of job (${record.job.kind}) is already running for this member.`);
       return 'running';
     }
+    record.callbackPayload = c.req.header('X-CALLBACK-PAYLOAD') ?? null;
     startJob(record, now(), record.status, kind);
+    deps.events.observe(record);
     return 'started';
   };
 
   app.post('/users/:user_guid/members/:member_guid/aggregate', (c) => {
     const record = c.get('member');
-    startKind(record, 'aggregation');
+    startKind(c, record, 'aggregation');
     return json(c, { member: memberOut(deps, record) }, 202);
   });
 
@@ -170,7 +180,7 @@ export function membersRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
     if (!record.institution.supports_account_verification) {
       fail(400, "Member's institution does not support instant account verification.");
     }
-    const outcome = startKind(record, 'verification');
+    const outcome = startKind(c, record, 'verification');
     return json(c, { member: memberOut(deps, record) }, outcome === 'started' ? 200 : 202);
   });
 

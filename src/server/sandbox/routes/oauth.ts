@@ -5,10 +5,10 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 
 import { DecisionForm } from '../bodies.ts';
-import { baseUrl, fail, json, logoUrls, publicBase } from '../context.ts';
+import { baseUrl, fail, json, logoUrls, publicBase, settleMember } from '../context.ts';
 import type { Ctx, SandboxDeps, SandboxEnv } from '../context.ts';
 import { randomToken } from '../ids.ts';
-import { settle, startProcessing } from '../memberState.ts';
+import { startProcessing } from '../memberState.ts';
 import type { MemberRecord } from '../memberState.ts';
 import { COMPLETE_JS, completePage, CONSENT_CSS, CONSENT_JS, consentPage, expiredPage, OAUTH_CSP, safeOrigin } from '../oauthPages.ts';
 import { asset } from './institutions.ts';
@@ -49,7 +49,7 @@ const html = (c: Ctx, body: string, status: ContentfulStatusCode = 200): Respons
 
 /** The consent page and its assets (no Basic auth: a browser opens them). */
 export function oauthPageRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
-  const { store, now, timing } = deps;
+  const { store, now } = deps;
   const app = new Hono<SandboxEnv>();
   const prefix = (c: Ctx): string => publicBase(c, deps).prefix;
 
@@ -79,7 +79,7 @@ export function oauthPageRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
     const session = store.consentSessions.take(form.session);
     const member = session && store.member(session.memberGuid);
     if (!session || !member) return html(c, expiredPage(prefix(c)), 404);
-    settle(member, now(), timing);
+    settleMember(deps, member);
     const targetOrigin = safeOrigin(form.opener_origin);
     const authorized = form.decision === 'authorize';
     if (authorized) {
@@ -93,6 +93,7 @@ export function oauthPageRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       member.status = 'DENIED';
     }
     member.oauthWindowUri = null;
+    deps.events.observe(member);
     return html(
       c,
       completePage({

@@ -2,14 +2,13 @@
 import { Hono } from 'hono';
 
 import { memberAccounts } from '../accounts.ts';
-import { fail, json } from '../context.ts';
+import { fail, json, settleMember } from '../context.ts';
 import type { Ctx, SandboxDeps, SandboxEnv, Schemas } from '../context.ts';
-import { settle } from '../memberState.ts';
 import { paginate } from '../pagination.ts';
 import { dateWindow, memberTransactions } from '../transactions.ts';
 
 export function transactionsRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
-  const { store, now, timing } = deps;
+  const { store, now } = deps;
   const app = new Hono<SandboxEnv>();
 
   const page = (c: Ctx, list: Schemas['TransactionResponse'][]): Response => {
@@ -28,7 +27,7 @@ export function transactionsRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
     const user = c.get('user');
     const guid = c.req.param('account_guid');
     for (const member of store.membersOf(user.guid)) {
-      settle(member, now(), timing);
+      settleMember(deps, member);
       if (memberAccounts(member).some((account) => account.guid === guid)) {
         return page(c, memberTransactions(member, user.id).filter((transaction) => transaction.account_guid === guid));
       }

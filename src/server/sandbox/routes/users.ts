@@ -16,7 +16,7 @@ const userWire = (user: UserRecord): Schemas['UserResponse'] => ({
   metadata: user.metadata,
 });
 
-export function usersRoutes({ store }: SandboxDeps): Hono<SandboxEnv> {
+export function usersRoutes({ store, events }: SandboxDeps): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
 
   const refuseTakenId = (id: string | null | undefined, self?: UserRecord): void => {
@@ -65,6 +65,8 @@ export function usersRoutes({ store }: SandboxDeps): Hono<SandboxEnv> {
   });
 
   app.delete('/users/:user_guid', (c) => {
+    // Each member's DELETED webhook first, while its user (and user_id) still exists.
+    for (const member of store.membersOf(c.get('user').guid)) events.deleted(member);
     store.deleteUser(c.get('user').guid);
     return c.body(null, 204);
   });
