@@ -109,7 +109,8 @@ async function bundleSource(entry, { external }) {
     plugins: [browserGuards(builtins)],
   });
   const { outputs } = result.metafile;
-  const entryOut = Object.keys(outputs).find((o) => outputs[o].entryPoint && o.endsWith('.js'));
+  // With code splitting, every chunk reached by import() is an entry point in the metafile too: pick the real entry's.
+  const entryOut = Object.keys(outputs).find((o) => outputs[o].entryPoint === rel(entry) && o.endsWith('.js'));
   // Static closure from the entry: chunks imported by `import … from`, plus the CSS bundle of each.
   const first = new Set();
   const visit = (o) => {

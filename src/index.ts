@@ -15,6 +15,9 @@ export type {
   ConnectStepName,
   ConnectSuccessResult,
   ConnectTheme,
+  ConnectedAccount,
+  ConnectDataScope,
+  ConnectPartner,
 } from './contract/hostContract';
 export type { ConnectMessages, MessageId } from './widget/copy';
 export { createApiClient } from './api/client';

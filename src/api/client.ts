@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { ApiError, ContractError, parseRetryAfter } from './errors';
 import type { components } from '../mx/mxTypes.generated';
 import {
+  AccountsBodySchema,
   ChallengesBodySchema,
   CredentialsBodySchema,
   ErrorBodySchema,
@@ -44,11 +45,19 @@ export function createApiClient(options: ApiClientOptions) {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const source = options.sessionToken;
   let token: Promise<string> | undefined;
-  const getToken = (refresh: boolean): Promise<string> | undefined => {
+  const getToken = async (refresh: boolean): Promise<string | undefined> => {
     if (source === undefined) return undefined;
-    if (typeof source === 'string') return Promise.resolve(source);
+    if (typeof source === 'string') return source;
     if (token === undefined || refresh) token = Promise.resolve().then(source);
-    return token;
+    const pending = token;
+    try {
+      return await pending;
+    } catch {
+      // The host could not give us a token: that is an expired session (a 401), not a bug. The failure is not cached,
+      // so a later request (e.g. after "Start again") asks the host again.
+      if (token === pending) token = undefined;
+      throw new ApiError({ kind: 'http', status: 401, message: 'The host could not provide a session token.' });
+    }
   };
 
   async function send(method: string, path: string, body: unknown, signal: AbortSignal | undefined, refreshed = false) {
@@ -181,6 +190,9 @@ export function createApiClient(options: ApiClientOptions) {
     deleteMember: async (guid: string) => {
       await send('DELETE', `/members/${seg(guid)}`, undefined, undefined);
     },
+    listMemberAccounts: async (guid: string, signal?: AbortSignal) =>
+      (await json(AccountsBodySchema, 'GET', `/members/${seg(guid)}/accounts${query({ records_per_page: 100 })}`, { signal }))
+        .accounts,
     getMemberStatus: async (guid: string, signal?: AbortSignal) =>
       (await json(MemberStatusBodySchema, 'GET', `/members/${seg(guid)}/status`, { signal })).member,
     listChallenges: async (guid: string, signal?: AbortSignal) => {

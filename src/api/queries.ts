@@ -35,10 +35,10 @@ export const memberKeys = {
   all: ['members'] as const,
   list: () => [...memberKeys.all, 'list'] as const,
   detail: (guid: string) => [...memberKeys.all, 'detail', guid] as const,
-  // `attempt` gives each visit to the status/MFA step its own cache entry, so a stale CHALLENGED answer from the
-  // previous round can never drive the next one.
-  status: (guid: string, attempt: number) => [...memberKeys.all, 'status', guid, attempt] as const,
-  challenges: (guid: string, attempt: number) => [...memberKeys.all, 'challenges', guid, attempt] as const,
+  // One entry per member. A step never acts on an answer cached by an earlier round: it waits for a fetch made after
+  // it appeared (`isFetchedAfterMount` in widget/useMemberStatus.ts and MfaStep).
+  status: (guid: string) => [...memberKeys.all, 'status', guid] as const,
+  challenges: (guid: string) => [...memberKeys.all, 'challenges', guid] as const,
 };
 
 export const favoriteInstitutionsQuery = (client: ApiClient) =>
@@ -97,10 +97,10 @@ export const isPollingDone = (status: MemberStatus | undefined, isOAuth: boolean
 export const memberStatusQuery = (
   client: ApiClient,
   guid: string,
-  { attempt, schedule, isOAuth }: { attempt: number; schedule: PollSchedule; isOAuth: boolean },
+  { schedule, isOAuth }: { schedule: PollSchedule; isOAuth: boolean },
 ) =>
   queryOptions({
-    queryKey: memberKeys.status(guid, attempt),
+    queryKey: memberKeys.status(guid),
     queryFn: ({ signal }) => client.getMemberStatus(guid, signal),
     refetchInterval: (query) =>
       isPollingDone(query.state.data, isOAuth) ? false : pollDelay(schedule, query.state.dataUpdateCount),
@@ -112,11 +112,22 @@ export const memberStatusQuery = (
     retryDelay,
   });
 
-export const challengesQuery = (client: ApiClient, guid: string, attempt: number) =>
+export const challengesQuery = (client: ApiClient, guid: string) =>
   queryOptions({
-    queryKey: memberKeys.challenges(guid, attempt),
+    queryKey: memberKeys.challenges(guid),
     queryFn: ({ signal }) => client.listChallenges(guid, signal),
-    staleTime: Infinity,
+    // Each MFA round asks again on arrival (a rejected answer brings a new question); nothing refetches it meanwhile.
+    staleTime: 0,
     retry: shouldRetry,
     retryDelay,
+  });
+
+/** The member's accounts, read once on the success screen (they do not change while it is shown). */
+export const memberAccountsQuery = (client: ApiClient, guid: string) =>
+  queryOptions({
+    queryKey: [...memberKeys.all, 'accounts', guid] as const,
+    queryFn: ({ signal }) => client.listMemberAccounts(guid, signal),
+    staleTime: Infinity,
+    // `onSuccess` waits for this answer: one retry, not the usual three with back-off.
+    retry: (failureCount, error) => failureCount < 1 && shouldRetry(failureCount, error),
   });

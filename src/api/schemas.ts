@@ -149,6 +149,8 @@ export const MemberStatusSchema = v.object({
   connection_status: statusField,
   is_being_aggregated: nbool,
   is_authenticated: nbool,
+  // What the running aggregation has reached: drives the connecting step's stages.
+  has_processed_accounts: nbool,
   challenges: v.nullish(v.array(ChallengeSchema)),
 });
 export type MemberStatus = v.InferOutput<typeof MemberStatusSchema>;
@@ -157,5 +159,26 @@ export const MemberStatusBodySchema = v.object({ member: MemberStatusSchema });
 export const OAuthWindowBodySchema = v.object({
   member: v.object({ guid: nstr, oauth_window_uri: v.string() }),
 });
+
+/**
+ * A member's account as the success screen and `onSuccess` need it. Only the last four digits of the number are kept,
+ * even if a backend sends more.
+ */
+export const AccountSchema = v.pipe(
+  v.object({
+    guid: v.string(),
+    name: nstr,
+    type: nstr,
+    account_number_last_four: nstr,
+  }),
+  v.transform((a) => ({
+    guid: a.guid,
+    name: a.name ?? '',
+    type: a.type ?? null,
+    lastFour: a.account_number_last_four ? a.account_number_last_four.slice(-4) : null,
+  })),
+);
+export type Account = v.InferOutput<typeof AccountSchema>;
+export const AccountsBodySchema = v.object({ accounts: v.array(AccountSchema), pagination: PaginationSchema });
 
 export const ErrorBodySchema = v.object({ error: v.object({ message: v.string() }) });

@@ -29,6 +29,28 @@ export interface ConnectTheme {
   spacing: string;
 }
 
+/** What the host will read from the connected accounts, listed on the consent screen. */
+export type ConnectDataScope = 'accountDetails' | 'balances' | 'transactions' | 'accountNumbers';
+export const CONNECT_DATA_SCOPES = ['accountDetails', 'balances', 'transactions', 'accountNumbers'] as const satisfies readonly ConnectDataScope[];
+
+/** Who is asking for the connection, named on the consent and success screens. */
+export interface ConnectPartner {
+  name: string;
+  /** An absolute http(s) or data:image URL; anything else is not shown. */
+  logoUrl?: string;
+  privacyPolicyUrl?: string;
+}
+
+/** One connected account as the host hears about it: never more than the last four digits of its number. */
+export interface ConnectedAccount {
+  guid: string;
+  name: string;
+  /** MX's account type (`CHECKING`, `SAVINGS`, `CREDIT_CARD`, …); `null` when MX does not say. */
+  type: string | null;
+  /** The last four digits of the account number, when MX has them. */
+  lastFour: string | null;
+}
+
 export interface ConnectEventMetadata {
   loaded: { initial_step: ConnectStepName };
   stepChange: { previous: ConnectStepName; current: ConnectStepName };
@@ -76,6 +98,7 @@ export const CONNECT_EVENT_NAMES = [
 
 /** Step names as reported in `stepChange` (stable, for analytics). */
 export type ConnectStepName =
+  | 'consent'
   | 'search'
   | 'loadingMember'
   | 'enterCreds'
@@ -96,11 +119,18 @@ export type ConnectExitReason =
   | 'unmounted'
   | 'widgetError'
   /** SDK only: the frame never started (wrong `frameUrl`, an error page, a frame of another version). */
-  | 'frameError';
+  | 'frameError'
+  /** The person did not find their bank in search and chose "My bank isn't listed": offer manual entry. */
+  | 'institutionNotListed';
 
 export interface ConnectSuccessResult {
   memberGuid: string;
   institutionCode: string;
+  /**
+   * The member's accounts: name, MX type and the last four digits only. Empty when they could not be read (the
+   * connection itself succeeded).
+   */
+  accounts: ConnectedAccount[];
 }
 /**
  * What a partner's token endpoint returns to the browser: `{ sessionToken }`, the string from

@@ -10,6 +10,7 @@ import type {
   ConnectWidgetProps,
 } from '../index.ts';
 import { ConnectWidget } from '../index.ts';
+import { FERNWAY } from './fernwayPartner.ts';
 
 type Outcome =
   | { kind: 'none' }
@@ -103,6 +104,7 @@ export function PartnerPage() {
               proxyUrl="/api/connect"
               locale={locale}
               colorScheme={colorScheme}
+              partner={FERNWAY}
               onSuccess={handleSuccess}
               onExit={handleExit}
               onEvent={handleEvent}

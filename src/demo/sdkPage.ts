@@ -4,6 +4,7 @@ import './demo.css';
 import './sdkPage.css';
 
 import { type ConnectWidgetInstance, mountConnectWidget } from '../sdk/index.ts';
+import { FERNWAY } from './fernwayPartner.ts';
 
 const FRAME_URL = new URL('/frame/', window.location.href).href;
 
@@ -64,6 +65,7 @@ function open(mode: 'modal' | 'inline') {
     frameUrl: FRAME_URL,
     container: mode === 'inline' ? inlineContainer : undefined,
     sessionToken: fetchSessionToken,
+    partner: FERNWAY,
     onSuccess: ({ memberGuid, institutionCode }) => {
       logLine(callbackLog, `onSuccess ${institutionCode} ${memberGuid}`, false);
       showResult('success', `Linked ${institutionCode} (member ${memberGuid}).`);

@@ -34,7 +34,8 @@ function start(parentOrigin: string, rootElement: HTMLElement) {
       };
 
       if (modal) {
-        // Inside the frame, key presses never reach the host page, so the modal's Escape is handled here.
+        // Inside the frame, key presses never reach the host page, so the modal's Escape is handled here. Like Close, it
+        // asks "Exit?" first once there is something to lose; Escape inside that question means Stay (it prevents).
         window.addEventListener('keydown', (event) => {
           if (event.key === 'Escape' && !event.defaultPrevented) widget.current?.close();
         });
@@ -61,6 +62,6 @@ function start(parentOrigin: string, rootElement: HTMLElement) {
       );
     },
     onBack: () => widget.current?.back(),
-    onClose: () => widget.current?.close(),
+    onClose: (force) => widget.current?.close({ force }),
   });
 }

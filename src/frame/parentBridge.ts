@@ -16,7 +16,8 @@ export interface ParentBridgeHandlers {
   /** The first valid handshake; later ones are ignored so a session cannot be re-configured mid-flight. */
   onHandshake: (handshake: Handshake) => void;
   onBack: () => void;
-  onClose: () => void;
+  /** The host's `close()`: the widget asks "Exit?" first when there is something to lose, unless `force`. */
+  onClose: (force: boolean) => void;
 }
 
 export interface ParentBridge {
@@ -62,7 +63,7 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
         break;
       }
       case 'close': {
-        handlers.onClose();
+        handlers.onClose(message.force === true);
         break;
       }
       case 'token': {

@@ -7,11 +7,15 @@
 
 import {
   CONNECT_COLOR_SCHEMES,
+  CONNECT_DATA_SCOPES,
   CONNECT_LOCALES,
   type ConnectColorScheme,
+  type ConnectDataScope,
+  type ConnectedAccount,
   type ConnectEvent,
   type ConnectExitResult,
   type ConnectLocale,
+  type ConnectPartner,
   type ConnectSuccessResult,
   type ConnectTheme,
 } from '../contract/hostContract';
@@ -34,6 +38,12 @@ export interface FrameConfig {
   messages?: Record<string, string>;
   /** True when the SDK shows the frame in its modal: Escape inside the frame then asks the widget to close. */
   modal?: boolean;
+  /** Shown on the consent screen. */
+  partner?: ConnectPartner;
+  /** Start without the consent screen (the host has already asked). @default false */
+  skipConsent?: boolean;
+  /** The data listed on the consent screen. @default ['accountDetails', 'balances', 'transactions'] */
+  dataRequested?: ConnectDataScope[];
 }
 
 /** Host → frame. */
@@ -48,7 +58,8 @@ export type HostToFrameMessage =
   /** Answer to `tokenRequest` with the same id; no `sessionToken` means the host could not get one. */
   | { type: 'token'; id: number; sessionToken?: string }
   | { type: 'back' }
-  | { type: 'close' };
+  /** `force`: end at once, without the widget's "Exit?" question. */
+  | { type: 'close'; force?: boolean };
 
 /** Frame → host. */
 export type FrameToHostMessage =
@@ -78,6 +89,10 @@ const isOptional = (value: unknown, guard: (value: unknown) => boolean) => value
 const isStringRecord = (value: unknown): value is Record<string, string> =>
   isBag(value) && Object.values(value).every(isString);
 
+const isStringOrNull = (value: unknown) => value === null || isString(value);
+const isAccount = (value: unknown): value is ConnectedAccount =>
+  isBag(value) && isString(value.guid) && isString(value.name) && isStringOrNull(value.type) && isStringOrNull(value.lastFour);
+
 function open(data: unknown): Bag | undefined {
   // No check on `type`: the parsers' switch matches known string types only.
   return isBag(data) && data.protocol === PROTOCOL && data.version === PROTOCOL_VERSION ? data : undefined;
@@ -95,8 +110,7 @@ function pickStrings(bag: Bag, keys: readonly string[]): Record<string, string> 
   return out;
 }
 
-const SUCCESS_KEYS = ['memberGuid', 'institutionCode'];
-const EXIT_KEYS = [...SUCCESS_KEYS, 'message', 'reason'];
+const EXIT_KEYS = ['memberGuid', 'institutionCode', 'message', 'reason'];
 
 /**
  * Parses a message the host received from the frame; `undefined` for anything unknown or malformed.
@@ -127,16 +141,28 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
         ? { type: 'resize', height: Math.ceil(height) }
         : undefined;
     }
-    case 'success':
+    case 'success': {
+      const result = bag.result;
+      // A frame from before accounts were reported sends none: still a success.
+      const accounts: unknown = isBag(result) ? (result.accounts ?? []) : 0;
+      return isBag(result) &&
+        isString(result.memberGuid) &&
+        isString(result.institutionCode) &&
+        Array.isArray(accounts) &&
+        accounts.every(isAccount)
+        ? {
+            type: 'success',
+            result: {
+              memberGuid: result.memberGuid,
+              institutionCode: result.institutionCode,
+              accounts: accounts.map(({ guid, name, type, lastFour }) => ({ guid, name, type, lastFour })),
+            },
+          }
+        : undefined;
+    }
     case 'exit': {
-      // Both results are flat bags of these strings: a success needs the member and institution, an exit a reason.
-      const success = bag.type === 'success';
-      const result = isBag(bag.result) ? pickStrings(bag.result, success ? SUCCESS_KEYS : EXIT_KEYS) : undefined;
-      if (success) {
-        return result?.memberGuid && result.institutionCode
-          ? { type: 'success', result: result as unknown as ConnectSuccessResult }
-          : undefined;
-      }
+      // A flat bag of these strings with a reason.
+      const result = isBag(bag.result) ? pickStrings(bag.result, EXIT_KEYS) : undefined;
       return result?.reason ? { type: 'exit', result: result as unknown as ConnectExitResult } : undefined;
     }
     case 'tokenRequest': {
@@ -150,13 +176,24 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
 
 const LOCALES: readonly unknown[] = CONNECT_LOCALES;
 const COLOR_SCHEMES: readonly unknown[] = CONNECT_COLOR_SCHEMES;
+const DATA_SCOPES: readonly unknown[] = CONNECT_DATA_SCOPES;
+
+function parsePartner(value: unknown): ConnectPartner | undefined {
+  if (!isBag(value) || !isString(value.name)) return undefined;
+  const rest = pickStrings(value, ['logoUrl', 'privacyPolicyUrl']);
+  return rest && { ...rest, name: value.name };
+}
 
 function parseConfig(value: unknown): FrameConfig | undefined {
   if (!isBag(value)) return undefined;
   const strings = pickStrings(value, ['proxyUrl', 'institutionCode', 'memberGuid']);
-  const { skipAggregation, locale, colorScheme, theme, messages, modal } = value;
+  const { skipAggregation, locale, colorScheme, theme, messages, modal, skipConsent, dataRequested } = value;
+  const partner = value.partner === undefined ? undefined : parsePartner(value.partner);
   const valid =
     strings &&
+    (value.partner === undefined || partner !== undefined) &&
+    isOptional(skipConsent, (v) => typeof v === 'boolean') &&
+    isOptional(dataRequested, (v) => Array.isArray(v) && v.every((scope) => DATA_SCOPES.includes(scope))) &&
     isOptional(skipAggregation, (v) => typeof v === 'boolean') &&
     isOptional(modal, (v) => typeof v === 'boolean') &&
     isOptional(locale, (v) => LOCALES.includes(v)) &&
@@ -164,7 +201,7 @@ function parseConfig(value: unknown): FrameConfig | undefined {
     isOptional(theme, isStringRecord) &&
     isOptional(messages, isStringRecord);
   if (!valid) return undefined;
-  const config: Bag = { ...strings, skipAggregation, locale, colorScheme, theme, messages, modal };
+  const config: Bag = { ...strings, skipAggregation, locale, colorScheme, theme, messages, modal, partner, skipConsent, dataRequested };
   for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
   return config as FrameConfig;
 }
@@ -185,9 +222,11 @@ export function parseHostMessage(data: unknown): HostToFrameMessage | undefined 
         ? { type: 'token', id: bag.id }
         : { type: 'token', id: bag.id, sessionToken: bag.sessionToken as string };
     }
-    case 'back':
+    case 'back': {
+      return { type: 'back' };
+    }
     case 'close': {
-      return { type: bag.type };
+      return bag.force === true ? { type: 'close', force: true } : { type: 'close' };
     }
     default: {
       return undefined;

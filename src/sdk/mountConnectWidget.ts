@@ -29,6 +29,11 @@ export interface MountConnectWidgetOptions extends Omit<FrameConfig, 'modal'> {
   onExit?: (result: ConnectExitResult) => void;
   /** Every widget event, in MX's wire shape. */
   onEvent?: (event: ConnectEvent) => void;
+  /**
+   * The person pressed Done on the success screen (after `onSuccess`). A modal closes itself first; inline, hide the
+   * container or keep it (the widget then offers "Connect another account").
+   */
+  onDone?: () => void;
   /** Accessible name of the dialog and the iframe. @default 'Connect your bank account' */
   title?: string;
   /** Stacking order of the modal overlay. @default 2147483000 */
@@ -36,8 +41,11 @@ export interface MountConnectWidgetOptions extends Omit<FrameConfig, 'modal'> {
 }
 
 export interface ConnectWidgetInstance {
-  /** Asks the widget to close; it answers with `onExit`. Before the frame has started (or after the end) it closes at once. */
-  close(): void;
+  /**
+   * Asks the widget to close; it answers with `onExit`. Once the person has typed something, the widget first asks
+   * "Exit?"; `{ force: true }` skips that. Before the frame has started (or after the end) it closes at once.
+   */
+  close(options?: { force?: boolean }): void;
   /** Asks the widget to go one step back. */
   back(): void;
   /** Removes every element and listener and restores focus and page scroll. Idempotent. */
@@ -63,6 +71,7 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     onSuccess,
     onExit,
     onEvent,
+    onDone,
     title = 'Connect your bank account',
     zIndex = 2147483000,
     ...widgetOptions
@@ -149,8 +158,8 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     if (modal) previousFocus?.focus({ preventScroll: true });
   };
 
-  const close = () => {
-    if (handshaken && !ended) post({ type: 'close' });
+  const close = (request?: { force?: boolean }) => {
+    if (handshaken && !ended) post(request?.force ? { type: 'close', force: true } : { type: 'close' });
     else exit('userCancelled');
   };
 
@@ -160,9 +169,13 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
       `position:fixed;inset:0;z-index:${zIndex};display:grid;` +
         'place-items:center;background:#0008',
     );
+    // Canvas in the widget's colour scheme, so a dark widget has no white frame; 100dvh is the visible height on
+    // phones whose toolbars come and go (older browsers keep the 100vh before it).
+    const scheme = widgetOptions.colorScheme;
     const dialog = element(
       'div',
-      'width:min(480px,100vw);height:min(720px,100vh);background:#fff;border-radius:8px;overflow:hidden',
+      'width:min(480px,100vw);height:min(720px,100vh);height:min(720px,100dvh);background:Canvas;' +
+        `color-scheme:${!scheme || scheme == 'system' ? 'light dark' : scheme};border-radius:8px;overflow:hidden`,
     );
     dialog.setAttribute('role', 'dialog');
     dialog.setAttribute('aria-modal', 'true');
@@ -229,7 +242,10 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
       case 'event': {
         onEvent?.(message.event);
         // The success screen's primary action is where a modal's job is done.
-        if (modal && ended && message.event.type === 'mx/connect/connected/primaryAction') destroy();
+        if (ended && message.event.type === 'mx/connect/connected/primaryAction') {
+          if (modal) destroy();
+          onDone?.();
+        }
         break;
       }
       case 'resize': {

@@ -7,7 +7,9 @@ import { ApiError } from '../api/errors';
 import { retryDelay, shouldRetry } from '../api/queries';
 import {
   type ConnectColorScheme,
+  type ConnectDataScope,
   type ConnectEvent,
+  type ConnectPartner,
   type ConnectExitResult,
   type ConnectLocale,
   type ConnectSuccessResult,
@@ -46,12 +48,32 @@ export interface ConnectWidgetProps {
   theme?: Partial<ConnectTheme>;
   /** Accepted for hosts that pass one everywhere; the widget injects no style or script, so it needs none. */
   cspNonce?: string;
+  /**
+   * Who asks for the connection, named on the consent and success screens. `logoUrl` must be an absolute http(s)
+   * URL. Without it the widget says "This app".
+   * @example partner={{ name: 'Fernway', logoUrl: 'https://fernway.example/logo.svg', privacyPolicyUrl: 'https://fernway.example/privacy' }}
+   */
+  partner?: ConnectPartner;
+  /** Start without the consent screen (your app has already asked for consent). @default false */
+  skipConsent?: boolean;
+  /**
+   * The data your app will read, listed on the consent screen.
+   * @default ['accountDetails', 'balances', 'transactions']
+   */
+  dataRequested?: readonly ConnectDataScope[];
   onSuccess?: (result: ConnectSuccessResult) => void;
   onExit?: (result: ConnectExitResult) => void;
   onEvent?: (event: ConnectEvent) => void;
+  /**
+   * The person pressed Done on the success screen (after `onSuccess`): hide or close the widget. Inline, the widget
+   * then offers "Connect another account", which starts a new session with its own `onSuccess`/`onExit`.
+   */
+  onDone?: () => void;
 }
 
-type Callbacks = Pick<ConnectWidgetProps, 'onSuccess' | 'onExit' | 'onEvent'>;
+const NO_SCOPES: readonly ConnectDataScope[] = [];
+
+type Callbacks = Pick<ConnectWidgetProps, 'onSuccess' | 'onExit' | 'onEvent' | 'onDone'>;
 
 class WidgetErrorBoundary extends Component<{ fallback: ReactNode; onError: () => void; children: ReactNode }, { failed: boolean }> {
   override state = { failed: false };
@@ -105,7 +127,7 @@ export const ConnectWidget = forwardRef<ConnectWidgetHandle, ConnectWidgetProps>
   const tokenSourceRef = useRef(sessionToken);
   const sessionExpiredRef = useRef<(() => void) | null>(null);
   useEffect(() => {
-    callbacks.current = { onSuccess: props.onSuccess, onExit: props.onExit, onEvent: props.onEvent };
+    callbacks.current = { onSuccess: props.onSuccess, onExit: props.onExit, onEvent: props.onEvent, onDone: props.onDone };
     tokenSourceRef.current = sessionToken;
   });
   // Read only when a request runs, never during render.
@@ -150,9 +172,15 @@ export const ConnectWidget = forwardRef<ConnectWidgetHandle, ConnectWidgetProps>
   const latestSession = useRef<ConnectExitResult>({ reason: 'unmounted' });
   const emit = useCallback<EmitEvent>((name, metadata) => {
     callbacks.current.onEvent?.(toConnectEvent(name, metadata));
+    // Done on the success screen is MX's `connected/primaryAction` event and, for the host, `onDone`.
+    if (name === 'connected/primaryAction') callbacks.current.onDone?.();
   }, []);
   const remember = useCallback<FlowHost['remember']>((where) => {
     latestSession.current = { reason: 'unmounted', ...where };
+  }, []);
+  const restart = useCallback(() => {
+    isFinished.current = false;
+    latestSession.current = { reason: 'unmounted' };
   }, []);
   const finish = useCallback<FlowHost['finish']>((outcome) => {
     if (isFinished.current) return;
@@ -201,9 +229,13 @@ export const ConnectWidget = forwardRef<ConnectWidgetHandle, ConnectWidgetProps>
                   institutionCode={props.institutionCode}
                   memberGuid={props.memberGuid}
                   skipAggregation={skipAggregation}
+                  skipConsent={props.skipConsent}
+                  partner={props.partner}
+                  dataRequested={props.dataRequested ?? NO_SCOPES}
                   emit={emit}
                   finish={finish}
                   remember={remember}
+                  restart={restart}
                 />
               </ApiClientProvider>
             </QueryClientProvider>

@@ -1,19 +1,39 @@
 import { connectionOutcome } from '../api/connectionOutcome';
 import type { MemberStatus } from '../api/schemas';
-import type { ConnectExitReason, ConnectStepName } from '../contract/hostContract';
+import type { ConnectedAccount, ConnectExitReason, ConnectStepName } from '../contract/hostContract';
 import { type ConnectionStatus, isConnectionStatus } from '../mx/mxEnums';
 
 export type ConnectionErrorKind = 'rejected' | 'expired' | 'actionAtInstitution' | 'institutionProblem' | 'unavailable';
 
 /**
- * Where the user is. Server data lives in React Query; the state only holds the ids it is keyed by. `attempt` grows
- * on every visit to a polling step so each visit gets its own status/challenge cache entry (api/queries.ts).
+ * Where an OAuth step is. `opening`: the window is open on about:blank while the URL is fetched; `waiting`: the bank's
+ * page is in it; `blocked`: the browser refused the window (a link is offered); `windowClosed`: the person closed it
+ * before finishing; `denied`: the bank reported no consent; `failed`: we could not get a URL.
  */
-export type ConnectState = { attempt: number } & (
+export type OAuthPhase = 'idle' | 'opening' | 'waiting' | 'blocked' | 'windowClosed' | 'denied' | 'failed';
+
+/**
+ * Where the user is. Server data lives in React Query, keyed by the ids held here; a polling step acts only on answers
+ * fetched after it appeared (useMemberStatus), so no counter is needed to keep one round's status out of the next.
+ */
+export type ConnectState =
+  /** Who asks and what they will see, before anything else; `deepLink` is where Continue leads. */
+  | { step: 'consent'; deepLink: ConnectFlowOptions }
   | { step: 'institutionSearch' }
   | { step: 'memberLookup'; memberGuid: string }
   | { step: 'credentials'; institutionCode: string; memberGuid: string | null; rejection: ConnectionStatus | null }
-  | { step: 'oauth'; institutionCode: string; memberGuid: string | null }
+  | {
+      step: 'oauth';
+      institutionCode: string;
+      memberGuid: string | null;
+      phase: OAuthPhase;
+      windowUri: string | null;
+      /**
+       * The member left PENDING/DENIED (or was created) since this window opened. A member denied in an earlier
+       * window stays DENIED until the new consent, which must not read as a second denial.
+       */
+      isDenialFresh: boolean;
+    }
   | { step: 'connectionStatus'; institutionCode: string; memberGuid: string; isResumed: boolean }
   | { step: 'mfa'; institutionCode: string; memberGuid: string; wasRejected: boolean }
   | {
@@ -23,9 +43,9 @@ export type ConnectState = { attempt: number } & (
       kind: ConnectionErrorKind;
       status: ConnectionStatus | null;
     }
-  | { step: 'connected'; institutionCode: string; memberGuid: string }
-  | { step: 'closed'; reason: ConnectExitReason; institutionCode: string | null; memberGuid: string | null }
-);
+  /** `accounts` is null until they were read (or failed to be): `onSuccess` carries them, so it waits for that. */
+  | { step: 'connected'; institutionCode: string; memberGuid: string; accounts: ConnectedAccount[] | null }
+  | { step: 'closed'; reason: ConnectExitReason; institutionCode: string | null; memberGuid: string | null };
 
 export type ConnectStep = ConnectState['step'];
 
@@ -36,27 +56,40 @@ export type ConnectFlowEvent =
   | { type: 'backRequested' }
   | { type: 'memberSubmitted'; memberGuid: string }
   | { type: 'existingMemberChosen'; memberGuid: string }
-  | { type: 'oauthStarted'; memberGuid: string }
+  /** The window is open (on about:blank) and a URL is being fetched. */
+  | { type: 'oauthOpening' }
+  /** The member for this window is known; `isNew`: it was just created (PENDING), so any denial is this window's. */
+  | { type: 'oauthStarted'; memberGuid: string; isNew: boolean }
+  | { type: 'oauthWindowReady'; windowUri: string; isBlocked: boolean }
+  | { type: 'oauthFailed' }
+  | { type: 'oauthWindowClosed' }
   | { type: 'statusReceived'; status: Pick<MemberStatus, 'connection_status' | 'is_being_aggregated' | 'challenges'> }
   | { type: 'mfaSubmitted' }
   /** The resume was refused (405/409: no longer CHALLENGED, e.g. EXPIRED): re-read the status for the real outcome. */
   | { type: 'resumeRefused' }
   | { type: 'aggregationRestarted' }
   | { type: 'sessionExpired' }
-  | { type: 'exitRequested' };
+  | { type: 'exitRequested' }
+  | { type: 'consentGiven' }
+  /** "My bank isn't listed": the session ends so the host can offer another way (e.g. manual entry). */
+  | { type: 'notListedChosen' }
+  | { type: 'accountsLoaded'; accounts: ConnectedAccount[] }
+  /** A new session in the same widget ("Connect another account"), from a finished one. */
+  | { type: 'restartRequested' };
 
 export interface ConnectFlowOptions {
   institutionCode?: string | undefined;
   memberGuid?: string | undefined;
+  /** Start without the consent screen. */
+  skipConsent?: boolean | undefined;
 }
 
-export function initialConnectState({ institutionCode, memberGuid }: ConnectFlowOptions): ConnectState {
+export function initialConnectState({ institutionCode, memberGuid, skipConsent }: ConnectFlowOptions): ConnectState {
+  if (skipConsent !== true) return { step: 'consent', deepLink: { institutionCode, memberGuid } };
   // Deep-link priority: an existing member (update mode) wins over an institution.
-  if (memberGuid !== undefined) return { step: 'memberLookup', memberGuid, attempt: 0 };
-  if (institutionCode !== undefined) {
-    return { step: 'credentials', institutionCode, memberGuid: null, rejection: null, attempt: 0 };
-  }
-  return { step: 'institutionSearch', attempt: 0 };
+  if (memberGuid !== undefined) return { step: 'memberLookup', memberGuid };
+  if (institutionCode !== undefined) return { step: 'credentials', institutionCode, memberGuid: null, rejection: null };
+  return { step: 'institutionSearch' };
 }
 
 const EXIT_REASON_BY_ERROR: Record<ConnectionErrorKind, ConnectExitReason> = {
@@ -73,8 +106,33 @@ function close(state: ConnectState, reason: ConnectExitReason): ConnectState {
     reason,
     institutionCode: 'institutionCode' in state ? state.institutionCode : null,
     memberGuid: 'memberGuid' in state ? state.memberGuid : null,
-    attempt: state.attempt,
   };
+}
+
+const oauthState = (institutionCode: string, memberGuid: string | null): ConnectState => ({
+  step: 'oauth',
+  institutionCode,
+  memberGuid,
+  phase: 'idle',
+  windowUri: null,
+  isDenialFresh: false,
+});
+
+/** OAuth while a window is out: PENDING waits, a fresh DENIED is this window's denial, consent moves on to polling. */
+function applyOAuthStatus(
+  state: Extract<ConnectState, { step: 'oauth' }>,
+  memberGuid: string,
+  status: Extract<ConnectFlowEvent, { type: 'statusReceived' }>['status'],
+): ConnectState {
+  const outcome = connectionOutcome(status);
+  if (outcome === 'oauth') return state.isDenialFresh ? state : { ...state, isDenialFresh: true };
+  if (outcome === 'credentialsNeeded') {
+    if (!state.isDenialFresh || state.phase === 'opening' || state.phase === 'idle') return state;
+    return state.phase === 'denied' ? state : { ...state, phase: 'denied' };
+  }
+  // Consent was given and the bank is now aggregating: the rest is the ordinary connecting step.
+  if (outcome === 'pending') return { step: 'connectionStatus', institutionCode: state.institutionCode, memberGuid, isResumed: false };
+  return applyStatus(state, memberGuid, status);
 }
 
 function applyStatus(
@@ -83,7 +141,6 @@ function applyStatus(
   status: Extract<ConnectFlowEvent, { type: 'statusReceived' }>['status'],
 ): ConnectState {
   const { institutionCode } = state;
-  const attempt = state.attempt + 1;
   const raw = status.connection_status ?? null;
   const known = raw !== null && isConnectionStatus(raw) ? raw : null;
   const toError = (kind: ConnectionErrorKind): ConnectState => ({
@@ -92,27 +149,26 @@ function applyStatus(
     memberGuid,
     kind,
     status: known,
-    attempt,
   });
   const outcome = connectionOutcome(status);
   switch (outcome) {
     case 'pending':
       return state;
     case 'connected':
-      return { step: 'connected', institutionCode, memberGuid, attempt };
+      return { step: 'connected', institutionCode, memberGuid, accounts: null };
     case 'challenged':
-      return { step: 'mfa', institutionCode, memberGuid, wasRejected: false, attempt };
+      return { step: 'mfa', institutionCode, memberGuid, wasRejected: false };
     case 'rejected':
       // A wrong answer may be followed by a new challenge (product.md); otherwise offer to start again.
       return (status.challenges?.length ?? 0) > 0
-        ? { step: 'mfa', institutionCode, memberGuid, wasRejected: true, attempt }
+        ? { step: 'mfa', institutionCode, memberGuid, wasRejected: true }
         : toError('rejected');
     case 'credentialsNeeded':
-      // An OAuth denial is shown by the OAuth step itself (retry with a fresh URL, or cancel): there is no form.
+      // An OAuth denial is shown by the OAuth step itself (applyOAuthStatus): there is no form.
       if (state.step === 'oauth') return state;
-      return { step: 'credentials', institutionCode, memberGuid, rejection: known, attempt };
+      return { step: 'credentials', institutionCode, memberGuid, rejection: known };
     case 'oauth':
-      return state.step === 'oauth' ? state : { step: 'oauth', institutionCode, memberGuid, attempt };
+      return state.step === 'oauth' ? state : oauthState(institutionCode, memberGuid);
     case 'expired':
     case 'actionAtInstitution':
     case 'institutionProblem':
@@ -125,30 +181,40 @@ function applyStatus(
 
 /** The step machine. Events that do not apply to the current step leave the state unchanged. */
 export function connectFlowReducer(state: ConnectState, event: ConnectFlowEvent): ConnectState {
-  // Terminal states ignore everything: the host has had its one callback.
-  if (state.step === 'closed' || state.step === 'connected') return state;
+  // Finished sessions ignore everything but a fresh start (once the host has had its one callback) and, on success, the
+  // accounts that callback carries.
+  if (state.step === 'closed' || state.step === 'connected') {
+    if (state.step === 'connected' && state.accounts === null) {
+      return event.type === 'accountsLoaded' ? { ...state, accounts: event.accounts } : state;
+    }
+    return event.type === 'restartRequested' ? { step: 'institutionSearch' } : state;
+  }
   if (event.type === 'sessionExpired') return close(state, 'sessionExpired');
   if (event.type === 'exitRequested') {
     return close(state, state.step === 'connectionError' ? EXIT_REASON_BY_ERROR[state.kind] : 'userCancelled');
   }
 
   switch (state.step) {
+    case 'consent': {
+      return event.type === 'consentGiven' ? initialConnectState({ ...state.deepLink, skipConsent: true }) : state;
+    }
     case 'institutionSearch': {
+      if (event.type === 'notListedChosen') return close(state, 'institutionNotListed');
       if (event.type !== 'institutionSelected') return state;
       return event.isOAuth
-        ? { step: 'oauth', institutionCode: event.institutionCode, memberGuid: null, attempt: state.attempt + 1 }
-        : { step: 'credentials', institutionCode: event.institutionCode, memberGuid: null, rejection: null, attempt: state.attempt };
+        ? oauthState(event.institutionCode, null)
+        : { step: 'credentials', institutionCode: event.institutionCode, memberGuid: null, rejection: null };
     }
     case 'memberLookup': {
       if (event.type !== 'memberLookedUp') return state;
-      return { step: 'credentials', institutionCode: event.institutionCode, memberGuid: state.memberGuid, rejection: null, attempt: state.attempt };
+      return { step: 'credentials', institutionCode: event.institutionCode, memberGuid: state.memberGuid, rejection: null };
     }
     case 'credentials': {
       switch (event.type) {
         case 'backRequested':
-          return { step: 'institutionSearch', attempt: state.attempt };
+          return { step: 'institutionSearch' };
         case 'oauthRequired':
-          return { step: 'oauth', institutionCode: state.institutionCode, memberGuid: state.memberGuid, attempt: state.attempt + 1 };
+          return oauthState(state.institutionCode, state.memberGuid);
         case 'memberSubmitted':
         case 'existingMemberChosen':
           return {
@@ -156,7 +222,6 @@ export function connectFlowReducer(state: ConnectState, event: ConnectFlowEvent)
             institutionCode: state.institutionCode,
             memberGuid: event.memberGuid,
             isResumed: false,
-            attempt: state.attempt + 1,
           };
         default:
           return state;
@@ -165,12 +230,21 @@ export function connectFlowReducer(state: ConnectState, event: ConnectFlowEvent)
     case 'oauth': {
       switch (event.type) {
         case 'backRequested':
-          return { step: 'institutionSearch', attempt: state.attempt };
+          return { step: 'institutionSearch' };
+        case 'oauthOpening':
+          return { ...state, phase: 'opening', isDenialFresh: false };
         case 'oauthStarted':
-          // Every opened window gets a fresh status query (its own attempt), so a previous denial cannot end it.
-          return { ...state, memberGuid: event.memberGuid, attempt: state.attempt + 1 };
+          return { ...state, memberGuid: event.memberGuid, isDenialFresh: event.isNew };
+        case 'oauthWindowReady':
+          return state.phase === 'opening'
+            ? { ...state, windowUri: event.windowUri, phase: event.isBlocked ? 'blocked' : 'waiting' }
+            : state;
+        case 'oauthFailed':
+          return { ...state, phase: 'failed' };
+        case 'oauthWindowClosed':
+          return state.phase === 'waiting' ? { ...state, phase: 'windowClosed' } : state;
         case 'statusReceived':
-          return state.memberGuid === null ? state : applyStatus(state, state.memberGuid, event.status);
+          return state.memberGuid === null ? state : applyOAuthStatus(state, state.memberGuid, event.status);
         default:
           return state;
       }
@@ -186,7 +260,6 @@ export function connectFlowReducer(state: ConnectState, event: ConnectFlowEvent)
         institutionCode: state.institutionCode,
         memberGuid: state.memberGuid,
         isResumed: event.type === 'mfaSubmitted',
-        attempt: state.attempt + 1,
       };
     }
     case 'connectionError': {
@@ -197,10 +270,9 @@ export function connectFlowReducer(state: ConnectState, event: ConnectFlowEvent)
             institutionCode: state.institutionCode,
             memberGuid: state.memberGuid,
             isResumed: false,
-            attempt: state.attempt + 1,
           };
         case 'backRequested':
-          return { step: 'institutionSearch', attempt: state.attempt };
+          return { step: 'institutionSearch' };
         default:
           return state;
       }
@@ -212,6 +284,7 @@ export function connectFlowReducer(state: ConnectState, event: ConnectFlowEvent)
 
 /** The stable step names reported to the host. */
 export const STEP_NAMES: Record<ConnectStep, ConnectStepName> = {
+  consent: 'consent',
   institutionSearch: 'search',
   memberLookup: 'loadingMember',
   credentials: 'enterCreds',

@@ -5,17 +5,18 @@ import { type ConnectFlowOptions, connectFlowReducer, initialConnectState, STEP_
 
 export interface FlowHost {
   emit: EmitEvent;
-  /** Delivers the session's single terminal callback; later calls are ignored. */
   /** Where the session is, so an unmount can still report it in `onExit`. */
   remember: (where: { institutionCode?: string; memberGuid?: string }) => void;
   finish: (outcome: { kind: 'success'; result: ConnectSuccessResult } | { kind: 'exit'; result: ConnectExitResult }) => void;
+  /** A finished session was followed by a new one in the same widget: it gets its own terminal callback. */
+  restart: () => void;
 }
 
 /** The reducer plus the one place that turns step transitions into host events and terminal callbacks. */
 export function useConnectFlow(options: ConnectFlowOptions, host: FlowHost) {
   const [state, dispatch] = useReducer(connectFlowReducer, options, initialConnectState);
   const previous = useRef<typeof state.step | null>(null);
-  const { emit, finish, remember } = host;
+  const { emit, finish, remember, restart } = host;
 
   useEffect(() => {
     remember({
@@ -33,10 +34,10 @@ export function useConnectFlow(options: ConnectFlowOptions, host: FlowHost) {
     }
     if (prev === state.step) return;
     emit('stepChange', { previous: STEP_NAMES[prev], current: STEP_NAMES[state.step] });
-    if (state.step === 'institutionSearch') emit('backToSearch', {});
+    if (state.step === 'institutionSearch' && (prev === 'connected' || prev === 'closed')) restart();
+    if (state.step === 'institutionSearch' && prev !== 'consent') emit('backToSearch', {});
     if (state.step === 'connected') {
       emit('memberConnected', { member_guid: state.memberGuid, institution_code: state.institutionCode });
-      finish({ kind: 'success', result: { memberGuid: state.memberGuid, institutionCode: state.institutionCode } });
     }
     if (state.step === 'closed') {
       finish({
@@ -48,7 +49,14 @@ export function useConnectFlow(options: ConnectFlowOptions, host: FlowHost) {
         },
       });
     }
-  }, [emit, finish, state]);
+  }, [emit, finish, restart, state]);
+
+  // Success is reported once the accounts it carries were read (or failed to be): see ConnectedStep.
+  useEffect(() => {
+    if (state.step !== 'connected' || state.accounts === null) return;
+    const { memberGuid, institutionCode, accounts } = state;
+    finish({ kind: 'success', result: { memberGuid, institutionCode, accounts } });
+  }, [finish, state]);
 
   return { state, dispatch };
 }

@@ -5,6 +5,8 @@ import { currentBackend } from './storyWidget';
 export interface FakePopup {
   /** The OAuth URL the widget sent the popup to, once it did. */
   url: () => string | null;
+  /** What the person does with the window's own close button. */
+  closeWindow: () => void;
   restore: () => void;
 }
 
@@ -14,6 +16,8 @@ export function stubWindowOpen(mode: 'opens' | 'blocked'): FakePopup {
   let url: string | null = null;
   const popup = {
     closed: false,
+    opener: window as Window | null,
+    focus() {},
     location: {
       replace: (next: string) => {
         url = next;
@@ -26,6 +30,9 @@ export function stubWindowOpen(mode: 'opens' | 'blocked'): FakePopup {
   window.open = () => (mode === 'blocked' ? null : (popup as unknown as Window));
   return {
     url: () => url,
+    closeWindow: () => {
+      popup.closed = true;
+    },
     restore: () => {
       window.open = original;
     },

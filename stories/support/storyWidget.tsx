@@ -42,7 +42,8 @@ export const widgetMeta = {
   beforeEach: async (context) => {
     await installBackendFromParameters(context);
   },
-  args: { proxyUrl: PROXY_URL, colorScheme: 'light', onSuccess: fn(), onExit: fn(), onEvent: fn() },
+  // Stories start at search; the consent screen has its own stories (`skipConsent: false`).
+  args: { proxyUrl: PROXY_URL, colorScheme: 'light', skipConsent: true, onSuccess: fn(), onExit: fn(), onEvent: fn(), onDone: fn() },
   parameters: { layout: 'centered' },
   tags: ['!autodocs'],
 } satisfies Meta<typeof ConnectWidget>;
@@ -60,9 +61,8 @@ export async function searchFor(canvas: Canvas, term: string) {
 
 /** Picks an institution from the search results (not from the favourites the results replace). */
 export async function pickInstitution(canvas: Canvas, name: string | RegExp) {
-  const heading = await canvas.findByRole('heading', { name: en.resultsHeading }, SLOW);
-  const list = within(heading.parentElement ?? heading).getByRole('list');
-  await userEvent.click(within(list).getByRole('button', { name }));
+  const list = await canvas.findByRole('listbox', { name: en.resultsHeading }, SLOW);
+  await userEvent.click(within(list).getByRole('option', { name }));
 }
 
 /** Fills MX Bank's login form (Username + Password) and submits it. */

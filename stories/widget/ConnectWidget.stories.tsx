@@ -27,7 +27,7 @@ type Story = StoryObj<typeof meta>;
 export const Start: Story = {
   play: async ({ canvas }) => {
     await expectHeading(canvas, en.searchHeading);
-    await expect(await canvas.findByRole('button', { name: /^MX Bank$/ }, SLOW)).toBeVisible();
+    await expect(await canvas.findByRole('option', { name: /^MX Bank$/ }, SLOW)).toBeVisible();
   },
 };
 
@@ -180,8 +180,9 @@ export const Narrow320Credentials: Story = {
     await expect(height(toggle)).toBe(height(customerId));
     // An unchecked box is a valid answer: an empty submit flags the text fields only, and the row keeps its layout.
     await userEvent.click(canvas.getByRole('button', { name: en.submit }));
-    await expect(await canvas.findByText('Customer ID is required.')).toBeVisible();
-    await expect(canvas.queryByText('Remember this device is required.')).toBeNull();
+    // Customer ID and Password are flagged; the checkbox is not.
+    await expect(await canvas.findAllByText(en.fieldRequired)).toHaveLength(2);
+    await expect(canvas.getByRole('checkbox', { name: 'Remember this device' })).not.toHaveAttribute('aria-invalid');
     const box = canvas.getByRole('checkbox', { name: 'Remember this device' }).getBoundingClientRect();
     const label = canvas.getByText('Remember this device').getBoundingClientRect();
     await expect(box.right).toBeLessThan(label.left);

@@ -98,7 +98,7 @@ export const SessionRefreshed: Story = {
 
     await searchFor(canvas, 'mx bank');
     await expectHeading(canvas, en.resultsHeading);
-    await expect(await canvas.findByRole('button', { name: /^MX Bank$/ }, SLOW)).toBeVisible();
+    await expect(await canvas.findByRole('option', { name: /^MX Bank$/ }, SLOW)).toBeVisible();
     await expect(args.sessionToken).toHaveBeenCalledTimes(2);
     await expect(args.onExit).not.toHaveBeenCalled();
   },

@@ -66,6 +66,20 @@ describe('createApiClient', { timeout: 20_000 }, () => {
     expect(sessionToken).toHaveBeenCalledTimes(2);
   });
 
+  it('turns a rejected token function into a 401 ApiError and asks the host again next time', async () => {
+    withBackend();
+    const sessionToken = vi.fn<() => Promise<string>>().mockRejectedValueOnce(new Error('host is offline'));
+    sessionToken.mockResolvedValue('fresh');
+    const client = createApiClient({ baseUrl: BASE, sessionToken });
+    const error = await client.listFavoriteInstitutions().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 401, kind: 'http' });
+    // The failure was not cached: the next request gets a token and succeeds.
+    const favorites = await client.listFavoriteInstitutions();
+    expect(favorites.institutions.length).toBeGreaterThan(0);
+    expect(sessionToken).toHaveBeenCalledTimes(2);
+  });
+
   it('reports 429 with Retry-After, network errors, timeouts and contract violations', async () => {
     server.use(
       http.get('*/api/connect/members/MBR-429/status', () =>
@@ -113,7 +127,7 @@ describe('retry and polling policy', () => {
   it('polls fast first, then backs off, and stops on a terminal status', () => {
     const schedule = { delaysMs: [1000, 2000, 3000] };
     expect([0, 1, 2, 3, 10].map((n) => pollDelay(schedule, n))).toEqual([1000, 2000, 3000, 3000, 3000]);
-    const options = memberStatusQuery(createApiClient({ baseUrl: BASE }), 'MBR-1', { attempt: 1, schedule, isOAuth: false });
+    const options = memberStatusQuery(createApiClient({ baseUrl: BASE }), 'MBR-1', { schedule, isOAuth: false });
     const interval = options.refetchInterval as (query: unknown) => number | false;
     const query = (data: unknown, dataUpdateCount: number) => ({ state: { data, dataUpdateCount } });
     expect(interval(query(undefined, 0))).toBe(1000);
@@ -121,7 +135,7 @@ describe('retry and polling policy', () => {
     expect(interval(query({ connection_status: 'CONNECTED', is_being_aggregated: false }, 3))).toBe(false);
     expect(interval(query({ connection_status: 'CHALLENGED', is_being_aggregated: true }, 3))).toBe(false);
     expect(interval(query({ connection_status: 'PENDING', is_being_aggregated: false }, 3))).toBe(false);
-    const oauth = memberStatusQuery(createApiClient({ baseUrl: BASE }), 'MBR-1', { attempt: 1, schedule, isOAuth: true });
+    const oauth = memberStatusQuery(createApiClient({ baseUrl: BASE }), 'MBR-1', { schedule, isOAuth: true });
     expect((oauth.refetchInterval as (q: unknown) => number | false)(query({ connection_status: 'PENDING' }, 1))).toBe(2000);
     // Polling pauses while the page is hidden.
     expect(options.refetchIntervalInBackground).toBe(false);

@@ -17,7 +17,17 @@ describe('frame → host messages', () => {
     { type: 'started' },
     { type: 'event', event: { mx: true, type: 'mx/connect/connected/primaryAction', metadata: { member_guid: 'MBR-1' } } },
     { type: 'resize', height: 480 },
-    { type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank' } },
+    {
+      type: 'success',
+      result: {
+        memberGuid: 'MBR-1',
+        institutionCode: 'mxbank',
+        accounts: [
+          { guid: 'ACT-1', name: 'Everyday Checking', type: 'CHECKING', lastFour: '1234' },
+          { guid: 'ACT-2', name: 'Savings', type: null, lastFour: null },
+        ],
+      },
+    },
     { type: 'exit', result: { reason: 'userCancelled', memberGuid: 'MBR-1', message: 'Bye' } },
     { type: 'tokenRequest', id: 3 },
   ];
@@ -28,11 +38,23 @@ describe('frame → host messages', () => {
 
   it('drops fields the protocol does not define', () => {
     const parsed = parseFrameMessage({
-      ...envelope({ type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank' } }),
+      ...envelope({ type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] } }),
       extra: 'x',
-      result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', password: 'hunter2' },
+      result: {
+        memberGuid: 'MBR-1',
+        institutionCode: 'mxbank',
+        password: 'hunter2',
+        accounts: [{ guid: 'ACT-1', name: 'Checking', type: 'CHECKING', lastFour: '1234', account_number: '000111221234' }],
+      },
     });
-    expect(parsed).toEqual({ type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank' } });
+    expect(parsed).toEqual({
+      type: 'success',
+      result: {
+        memberGuid: 'MBR-1',
+        institutionCode: 'mxbank',
+        accounts: [{ guid: 'ACT-1', name: 'Checking', type: 'CHECKING', lastFour: '1234' }],
+      },
+    });
   });
 
   it.each([
@@ -49,6 +71,10 @@ describe('frame → host messages', () => {
     ['a resize that is not a number', envelope({ type: 'resize', height: '100' } as never)],
     ['a huge resize', envelope({ type: 'resize', height: 1e9 })],
     ['a success without institution', envelope({ type: 'success', result: { memberGuid: 'MBR-1' } } as never)],
+    [
+      'a success with a malformed account',
+      envelope({ type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'x', accounts: [{ guid: 1 }] } } as never),
+    ],
     ['an exit without reason', envelope({ type: 'exit', result: {} } as never)],
     ['an exit with a non-string message', envelope({ type: 'exit', result: { reason: 'x', message: 1 } } as never)],
     ['a token request with a fractional id', envelope({ type: 'tokenRequest', id: 1.5 })],
@@ -71,6 +97,9 @@ describe('host → frame messages', () => {
         theme: { colorPrimary: '#123456' },
         messages: { 'search.title': 'Find your bank' },
         modal: true,
+        partner: { name: 'Fernway', logoUrl: 'https://fernway.example/logo.svg', privacyPolicyUrl: 'https://fernway.example/privacy' },
+        skipConsent: false,
+        dataRequested: ['accountDetails', 'accountNumbers'],
       },
       sessionToken: 'tok',
       refreshable: false,
@@ -102,6 +131,9 @@ describe('host → frame messages', () => {
     ['a handshake with non-string theme', { config: { theme: { a: 1 } }, sessionToken: 't', refreshable: false }],
     ['a handshake with a numeric proxyUrl', { config: { proxyUrl: 1 }, sessionToken: 't', refreshable: false }],
     ['a handshake without config', { sessionToken: 't', refreshable: false }],
+    ['a handshake with a nameless partner', { config: { partner: { logoUrl: '/l.png' } }, sessionToken: 't', refreshable: false }],
+    ['a handshake with an unknown data scope', { config: { dataRequested: ['passwords'] }, sessionToken: 't', refreshable: false }],
+    ['a handshake with a non-boolean skipConsent', { config: { skipConsent: 'yes' }, sessionToken: 't', refreshable: false }],
   ])('rejects %s', (_name, fields) => {
     expect(parseHostMessage({ protocol: PROTOCOL, version: PROTOCOL_VERSION, type: 'handshake', ...fields })).toBe(
       undefined,

@@ -94,7 +94,7 @@ describe('mountConnectWidget: messages', () => {
     const [iframe] = iframes();
     if (!iframe) throw new Error('no iframe');
     const posted = spyOnFrame(iframe);
-    const success = envelope({ type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank' } });
+    const success = envelope({ type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] } });
     const exit = envelope({ type: 'exit', result: { reason: 'userCancelled' } });
 
     // Right window, wrong origin (a look-alike and a prefix match included).
@@ -113,7 +113,7 @@ describe('mountConnectWidget: messages', () => {
     for (const data of [
       'success',
       null,
-      { type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank' } },
+      { type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] } },
       { ...success, protocol: 'other-widget' },
       { ...success, version: 2 },
       { ...success, result: { memberGuid: 42, institutionCode: 'mxbank' } },
@@ -138,8 +138,8 @@ describe('mountConnectWidget: messages', () => {
     expect(iframe.isConnected).toBe(true);
 
     // The same listener does accept the real thing.
-    fromFrame(iframe, { type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank' } });
-    expect(spies.onSuccess).toHaveBeenCalledWith({ memberGuid: 'MBR-1', institutionCode: 'mxbank' });
+    fromFrame(iframe, { type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] } });
+    expect(spies.onSuccess).toHaveBeenCalledWith({ memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] });
   });
 
   it('fires exactly one terminal callback per mount', () => {
@@ -150,7 +150,7 @@ describe('mountConnectWidget: messages', () => {
     if (!iframe) throw new Error('no iframe');
     const success: FrameToHostMessage = {
       type: 'success',
-      result: { memberGuid: 'MBR-1', institutionCode: 'mxbank' },
+      result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] },
     };
     fromFrame(iframe, success);
     fromFrame(iframe, success);
@@ -279,11 +279,11 @@ describe('mountConnectWidget: inline', () => {
     if (!iframeA || !iframeB) throw new Error('missing iframes');
 
     fromFrame(iframeB, { type: 'resize', height: 300 });
-    fromFrame(iframeB, { type: 'success', result: { memberGuid: 'MBR-B', institutionCode: 'mxbank' } });
+    fromFrame(iframeB, { type: 'success', result: { memberGuid: 'MBR-B', institutionCode: 'mxbank', accounts: [] } });
     expect(iframeA.style.height).toBe('600px');
     expect(iframeB.style.height).toBe('300px');
     expect(a.onSuccess).not.toHaveBeenCalled();
-    expect(b.onSuccess).toHaveBeenCalledExactlyOnceWith({ memberGuid: 'MBR-B', institutionCode: 'mxbank' });
+    expect(b.onSuccess).toHaveBeenCalledExactlyOnceWith({ memberGuid: 'MBR-B', institutionCode: 'mxbank', accounts: [] });
 
     widgetA.destroy();
     expect(iframeA.isConnected).toBe(false);
@@ -369,7 +369,7 @@ describe('mountConnectWidget: modal', () => {
     if (!iframe) throw new Error('no iframe');
     fromFrame(iframe, { type: 'resize', height: 200 });
     expect(iframe.style.height).toBe('100%');
-    fromFrame(iframe, { type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank' } });
+    fromFrame(iframe, { type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] } });
     expect(screen.getByRole('dialog')).toBeInTheDocument();
     fromFrame(iframe, {
       type: 'event',

@@ -42,6 +42,8 @@ export function renderWidget(props: Partial<ConnectWidgetProps> = {}, options: R
           handle.current = value;
         }}
         proxyUrl="/api/connect"
+        // Most tests start at search; the consent screen has its own tests (pass `skipConsent: false`).
+        skipConsent
         onSuccess={onSuccess}
         onExit={onExit}
         onEvent={onEvent}

@@ -69,7 +69,7 @@ describe('ConnectWidget props', () => {
 
   it('exposes back() and close() through a ref', () => {
     expectTypeOf<ComponentRef<typeof ConnectWidget>>().toEqualTypeOf<ConnectWidgetHandle>();
-    expectTypeOf<ConnectWidgetHandle>().toEqualTypeOf<{ back(): void; close(): void }>();
+    expectTypeOf<ConnectWidgetHandle>().toEqualTypeOf<{ back(): void; close(options?: { force?: boolean }): void }>();
     const ref = createRef<ConnectWidgetHandle>();
     void (<ConnectWidget ref={ref} proxyUrl="/api/connect" />);
     expectTypeOf<ComponentProps<typeof ConnectWidget>>().toExtend<ConnectWidgetProps>();
@@ -87,6 +87,7 @@ describe('results and exit reasons', () => {
       | 'unmounted'
       | 'widgetError'
       | 'frameError'
+      | 'institutionNotListed'
     >();
     const exit: ConnectExitResult = { reason: 'userCancelled', memberGuid: 'MBR-1' };
     // @ts-expect-error not an exit reason
@@ -95,7 +96,11 @@ describe('results and exit reasons', () => {
   });
 
   it('shapes success and exit results', () => {
-    expectTypeOf<ConnectSuccessResult>().toEqualTypeOf<{ memberGuid: string; institutionCode: string }>();
+    expectTypeOf<ConnectSuccessResult>().toEqualTypeOf<{
+      memberGuid: string;
+      institutionCode: string;
+      accounts: { guid: string; name: string; type: string | null; lastFour: string | null }[];
+    }>();
     expectTypeOf<ConnectExitResult>().toEqualTypeOf<{
       reason: ConnectExitReason;
       memberGuid?: string;

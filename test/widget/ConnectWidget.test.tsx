@@ -5,8 +5,8 @@ import { expectNoAxeViolations, renderWidget } from '../support/renderWidget';
 
 async function chooseMxBank(user: ReturnType<typeof renderWidget>['user']) {
   await user.type(screen.getByLabelText('Search for your bank'), 'mx bank');
-  const results = await screen.findByRole('list', { name: 'Search results' });
-  await user.click(within(results).getByRole('button', { name: 'MX Bank' }));
+  const results = await screen.findByRole('listbox', { name: 'Search results' });
+  await user.click(within(results).getByRole('option', { name: 'MX Bank' }));
   await screen.findByRole('heading', { name: 'Log in to MX Bank' });
 }
 
@@ -19,7 +19,7 @@ async function logIn(user: ReturnType<typeof renderWidget>['user'], password: st
 describe('ConnectWidget', { timeout: 20_000 }, () => {
   it('has no accessibility violations on the search step', async () => {
     const { container } = renderWidget();
-    await screen.findByRole('list', { name: 'Popular institutions' });
+    await screen.findByRole('listbox', { name: 'Popular institutions' });
     await expectNoAxeViolations(container);
   });
 
@@ -30,7 +30,7 @@ describe('ConnectWidget', { timeout: 20_000 }, () => {
     await logIn(user, 'any-password');
     expect(await screen.findByRole('heading', { name: 'Connected' }, { timeout: 3000 })).toHaveFocus();
     await waitFor(() => expect(onSuccess).toHaveBeenCalledTimes(1));
-    expect(onSuccess).toHaveBeenCalledWith({ memberGuid: expect.stringMatching(/^MBR-/), institutionCode: 'mxbank' });
+    expect(onSuccess).toHaveBeenCalledWith({ memberGuid: expect.stringMatching(/^MBR-/), institutionCode: 'mxbank', accounts: expect.any(Array) });
     expect(onExit).not.toHaveBeenCalled();
     expect(eventTypes()).toEqual(
       expect.arrayContaining([
@@ -50,11 +50,15 @@ describe('ConnectWidget', { timeout: 20_000 }, () => {
     await chooseMxBank(user);
     await logIn(user, 'INVALID');
     const alert = await screen.findByRole('alert', {}, { timeout: 3000 });
-    expect(alert).toHaveTextContent('The credentials were not accepted.');
-    expect(screen.getByRole('heading', { name: 'Update your credentials for MX Bank' })).toBeInTheDocument();
-    // The username is kept, the password is not.
+    // One title and one sentence, under the heading the person started with.
+    expect(alert).toHaveTextContent(/^The credentials were not accepted\.The username or password is not correct\. Check them and try again\.$/);
+    expect(screen.getByRole('heading', { name: 'Log in to MX Bank' })).toBeInTheDocument();
+    // The username is kept, the password is not; the password is what to fix, so it is marked and focused.
     expect(screen.getByLabelText('Username')).toHaveValue('mxuser');
-    expect(screen.getByLabelText('Password')).toHaveValue('');
+    const password = screen.getByLabelText('Password');
+    expect(password).toHaveValue('');
+    expect(password).toHaveAttribute('aria-invalid', 'true');
+    await waitFor(() => expect(password).toHaveFocus());
     expect(onSuccess).not.toHaveBeenCalled();
     expect(onExit).not.toHaveBeenCalled();
     // Nothing a user typed reaches the host.
@@ -65,7 +69,7 @@ describe('ConnectWidget', { timeout: 20_000 }, () => {
     const { user, onSuccess, onEvent } = renderWidget();
     await chooseMxBank(user);
     await logIn(user, 'INVALID');
-    await screen.findByRole('heading', { name: 'Update your credentials for MX Bank' }, { timeout: 3000 });
+    await screen.findByRole('alert', {}, { timeout: 3000 });
     await user.type(screen.getByLabelText('Password'), 'good-password');
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     await screen.findByRole('heading', { name: 'Connected' }, { timeout: 3000 });

@@ -3,6 +3,7 @@ import { http, HttpResponse } from 'msw';
 import { renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import { en } from '../../src/widget/copy';
 import { ConnectWidget } from '../../src/widget/ConnectWidget';
 import { createFakeBackend } from '../support/fakeBackend';
 import { server } from '../support/mswServer';
@@ -57,9 +58,9 @@ describe('host contract', { timeout: 20_000 }, () => {
     server.use(...backend.handlers);
     const stale = vi.fn();
     const fresh = vi.fn();
-    const { rerender } = render(<ConnectWidget proxyUrl="/api/connect" institutionCode="mxbank" onSuccess={stale} />);
+    const { rerender } = render(<ConnectWidget proxyUrl="/api/connect" institutionCode="mxbank" skipConsent onSuccess={stale} />);
     const username = await screen.findByLabelText('Username');
-    rerender(<ConnectWidget proxyUrl="/api/connect" institutionCode="mxbank" onSuccess={fresh} />);
+    rerender(<ConnectWidget proxyUrl="/api/connect" institutionCode="mxbank" skipConsent onSuccess={fresh} />);
     expect(screen.getByLabelText('Username')).toBe(username);
     await userEventLogIn();
     await screen.findByRole('heading', { name: 'Connected' }, { timeout: 8000 });
@@ -86,10 +87,18 @@ describe('host contract', { timeout: 20_000 }, () => {
       { sessionToken },
       { overrides: [http.all('*/api/connect/*', () => HttpResponse.json({ error: { message: 'Session expired.' } }, { status: 401 }))] },
     );
-    expect(await screen.findByText('Your session has expired. Please reload the page to start again.')).toBeInTheDocument();
+    expect(await screen.findByText('Your session has expired. Start again to continue.')).toBeInTheDocument();
     await waitFor(() => expect(onExit).toHaveBeenCalledWith({ reason: 'sessionExpired' }));
     expect(onExit).toHaveBeenCalledTimes(1);
     expect(sessionToken).toHaveBeenCalledTimes(2);
+  });
+
+  it('ends with sessionExpired when the sessionToken function of the host rejects', async () => {
+    const sessionToken = vi.fn(() => Promise.reject(new Error('the partner backend is down')));
+    const { onExit } = renderWidget({ sessionToken });
+    await waitFor(() => expect(onExit).toHaveBeenCalledWith({ reason: 'sessionExpired' }));
+    expect(onExit).toHaveBeenCalledTimes(1);
+    expect(screen.queryByText(en.serverError)).toBeNull();
   });
 
   it('keeps polling through a 429 on status, honouring Retry-After', async () => {
@@ -144,7 +153,7 @@ describe('host contract', { timeout: 20_000 }, () => {
     const a = renderWidget({ institutionCode: 'mxbank' }, { backend });
     const b = renderWidget({}, { backend });
     const [rootA, rootB] = [...document.querySelectorAll<HTMLElement>('.mc-root')] as [HTMLElement, HTMLElement];
-    await within(rootB).findByRole('list', { name: 'Popular institutions' });
+    await within(rootB).findByRole('listbox', { name: 'Popular institutions' });
     // The whole document: duplicate ids between the two widgets would show here. `region` is the host page's job.
     await expectNoAxeViolations(document.body, ['region']);
     await logIn(a.user, 'pw', rootA);

@@ -22,7 +22,7 @@ function HostWithSettings() {
     <ConnectTimingContext.Provider value={TEST_TIMING}>
       <button type="button" onClick={() => setLocale('es')}>host: Spanish</button>
       <button type="button" onClick={() => setScheme('dark')}>host: dark</button>
-      <ConnectWidget proxyUrl="/api/connect" locale={locale} colorScheme={scheme} />
+      <ConnectWidget proxyUrl="/api/connect" locale={locale} colorScheme={scheme} skipConsent />
     </ConnectTimingContext.Provider>
   );
 }
@@ -46,7 +46,7 @@ describe('look and language', { timeout: 20_000 }, () => {
     const user = userEvent.setup();
     const { container } = render(<HostWithSettings />);
     await user.type(await screen.findByLabelText('Search for your bank'), 'MX Bank');
-    await user.click(await screen.findByRole('button', { name: /^MX Bank$/ }));
+    await user.click(await screen.findByRole('option', { name: /^MX Bank$/ }));
     await user.type(await screen.findByLabelText('Username'), 'mxuser');
 
     await user.click(screen.getByRole('button', { name: 'host: dark' }));
@@ -70,7 +70,7 @@ describe('look and language', { timeout: 20_000 }, () => {
 
   it('sets theme tokens as custom properties on its own root and the colour scheme as an attribute', async () => {
     const { container } = renderWidget({ colorScheme: 'dark', theme: { colorPrimary: '#123456', radius: '2px' } });
-    await screen.findByRole('list', { name: 'Popular institutions' });
+    await screen.findByRole('listbox', { name: 'Popular institutions' });
     const root = container.querySelector<HTMLElement>('.mc-root');
     expect(root).toHaveAttribute('data-color-scheme', 'dark');
     expect(root?.style.getPropertyValue('--mc-color-primary')).toBe('#123456');

@@ -1,8 +1,10 @@
 /* eslint-disable react-hooks/refs -- RHF's `field.ref` is a callback ref passed to the element, not a ref object read during render; the compiler lint cannot tell them apart here. */
+import { safeUrl } from '../lib/safeUrl';
 import { FieldMessage } from './FieldMessage';
 import { SelectField } from './SelectField';
 import type { CredentialFieldProps } from './fieldTypes';
 import { useCredentialController } from './useCredentialController';
+import { MX_TEXT_LANG } from '../ui/mxText';
 
 /** A radio group; with `withImages` each choice shows its image (IMAGE_OPTIONS). */
 export function RadioGroupField({ withImages = false, ...props }: CredentialFieldProps & { withImages?: boolean }) {
@@ -14,7 +16,7 @@ export function RadioGroupField({ withImages = false, ...props }: CredentialFiel
       aria-describedby={describedBy}
       aria-invalid={invalid || undefined}
     >
-      <legend className="mc-label">{props.field.label}</legend>
+      <legend className="mc-label" lang={MX_TEXT_LANG}>{props.field.label}</legend>
       <div className={withImages ? 'mc-choices mc-choices-images' : 'mc-choices'}>
         {props.field.options.map((option, index) => {
           const id = `${inputId}-${index}`;
@@ -28,14 +30,16 @@ export function RadioGroupField({ withImages = false, ...props }: CredentialFiel
                 checked={field.value === option.value}
                 onChange={() => field.onChange(option.value)}
                 onBlur={field.onBlur}
-                ref={field.ref}
+                // Only the first option registers: an error then focuses the group's first option, not its last.
+                ref={index === 0 ? field.ref : undefined}
                 required={!props.field.isOptional}
               />
-              {withImages && option.imageUri !== undefined ? (
-                <img className="mc-choice-image" src={option.imageUri} alt={option.label} />
-              ) : (
-                <span>{option.label}</span>
-              )}
+              {/* The picture goes through safeUrl like every URL we put in the page (issue 13 item 9); the label stays
+                  visible under it, so the picture itself is decorative. */}
+              {withImages && safeUrl(option.imageUri) !== undefined ? (
+                <img className="mc-choice-image" src={safeUrl(option.imageUri)} alt="" />
+              ) : null}
+              <span lang={MX_TEXT_LANG}>{option.label}</span>
             </label>
           );
         })}
@@ -73,7 +77,7 @@ export function CheckboxField({ ...props }: CredentialFieldProps) {
         aria-invalid={invalid || undefined}
         aria-describedby={describedBy}
       />
-      <label className="mc-label" htmlFor={inputId}>
+      <label className="mc-label" htmlFor={inputId} lang={MX_TEXT_LANG}>
         {props.field.label}
       </label>
       <FieldMessage id={errorId} message={error} />

@@ -3,6 +3,7 @@ import { useController } from 'react-hook-form';
 import type { CredentialFieldProps } from './fieldTypes';
 import { TextField } from './TextField';
 import { safeUrl } from '../lib/safeUrl';
+import { useCopy } from '../ui/copyContext';
 import { NewTabHint } from '../ui/NewTabHint';
 
 /** HIDDEN: sent back as the institution gave it. */
@@ -32,10 +33,12 @@ export function ImageField({ field }: CredentialFieldProps) {
 
 /** IMAGE_DATA: the image, then a text answer labelled by the question. */
 export function ImageDataField(props: CredentialFieldProps) {
+  const t = useCopy();
   const src = safeUrl(props.field.imageData);
   return (
     <div className="mc-image-data">
-      {src !== undefined ? <img className="mc-image" src={src} alt="" /> : null}
+      {/* Like a CAPTCHA, the picture gets a text alternative saying what it is (WCAG 1.1.1), not what it shows. */}
+      {src !== undefined ? <img className="mc-image" src={src} alt={t('challengeImageAlt')} /> : null}
       <TextField {...props} />
     </div>
   );

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type KeyboardEvent, useState } from 'react';
 
 import { useCopy } from '../ui/copyContext';
 import { FieldMessage } from './FieldMessage';
@@ -8,7 +8,12 @@ import { useCredentialController } from './useCredentialController';
 export function PasswordField(props: CredentialFieldProps) {
   const t = useCopy();
   const [isVisible, setIsVisible] = useState(false);
+  const [isCapsLockOn, setIsCapsLockOn] = useState(false);
   const { controlProps, inputId, errorId, error, invalid } = useCredentialController(props);
+  const capsLockId = `${inputId}-caps`;
+  // Caps Lock is only knowable from a key event; a typed-in-capitals password is the classic silent failure.
+  const readCapsLock = (event: KeyboardEvent) => setIsCapsLockOn(event.getModifierState('CapsLock'));
+  const describedBy = [controlProps['aria-describedby'], isCapsLockOn ? capsLockId : undefined].filter(Boolean).join(' ') || undefined;
   const label = isVisible ? t('hidePassword') : t('showPassword');
   return (
     <div className="mc-field" data-invalid={invalid || undefined}>
@@ -23,6 +28,13 @@ export function PasswordField(props: CredentialFieldProps) {
           type={isVisible ? 'text' : 'password'}
           autoComplete="current-password"
           {...controlProps}
+          aria-describedby={describedBy}
+          onKeyDown={readCapsLock}
+          onKeyUp={readCapsLock}
+          onBlur={() => {
+            setIsCapsLockOn(false);
+            controlProps.onBlur();
+          }}
         />
         {/* An icon button: a worded toggle takes half the row at 320 px in longer languages ("Afficher le mot de passe"). */}
         <button
@@ -41,6 +53,11 @@ export function PasswordField(props: CredentialFieldProps) {
           <span className="mc-visually-hidden">{label}</span>
         </button>
       </div>
+      {isCapsLockOn ? (
+        <p className="mc-hint" id={capsLockId}>
+          {t('capsLockOn')}
+        </p>
+      ) : null}
       <FieldMessage id={errorId} message={error} />
     </div>
   );

@@ -3,6 +3,8 @@ import { useController } from 'react-hook-form';
 import { useCopy } from '../ui/copyContext';
 import type { CredentialFieldProps } from './fieldTypes';
 
+const CHOICE_TYPES: ReadonlySet<string> = new Set(['OPTIONS', 'RADIO', 'IMAGE_OPTIONS']);
+
 /** Shared wiring: rules from field metadata, ids for label/error, aria-invalid. */
 export function useCredentialController({ field, control, idPrefix }: CredentialFieldProps) {
   const t = useCopy();
@@ -10,15 +12,19 @@ export function useCredentialController({ field, control, idPrefix }: Credential
     name: field.guid,
     control,
     rules: {
-      // A checkbox is never required: unchecked is an answer ("false"), not a missing one.
+      // A checkbox is never required: unchecked is an answer ("false"), not a missing one. The message never quotes
+      // the label: labels are questions or phrases in any language ("What city?", "Usuario"), so "{label} is required"
+      // reads badly; the message sits next to its label anyway.
       validate: (value) =>
-        field.isOptional || typeof value === 'boolean' || (typeof value === 'string' && value.trim() !== '') ? true : t('fieldRequired', { label: field.label }),
+        field.isOptional || typeof value === 'boolean' || (typeof value === 'string' && value.trim() !== '')
+          ? true
+          : t(CHOICE_TYPES.has(field.type) ? 'choiceRequired' : 'fieldRequired'),
     },
   });
   const inputId = `${idPrefix}-${field.guid}`;
   const errorId = `${inputId}-error`;
   const error = controller.fieldState.error?.message;
-  const describedBy = error !== undefined ? errorId : undefined;
+  const describedBy = error ? errorId : undefined;
   const invalid = error !== undefined;
   const { name, ref, value, onChange, onBlur } = controller.field;
   return {

@@ -13,12 +13,16 @@ export interface StepLayoutProps {
 /** A step: its heading receives focus when the step appears, so screen readers and keyboards follow along. */
 export function StepLayout({ title, children, state, logo }: StepLayoutProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const sectionRef = useRef<HTMLElement>(null);
   const shouldFocus = useContext(FocusOnStepContext);
+  // Children's effects run first: a step that already put focus somewhere more useful inside itself (the first field
+  // of a form) keeps it.
   useEffect(() => {
-    if (shouldFocus) headingRef.current?.focus();
+    const section = sectionRef.current;
+    if (shouldFocus && !section?.contains(section.ownerDocument.activeElement)) headingRef.current?.focus();
   }, [shouldFocus]);
   return (
-    <section className="mc-step" data-state={state}>
+    <section className="mc-step" data-state={state} ref={sectionRef}>
       <div className="mc-step-header">
         {logo}
         <h2 className="mc-heading" ref={headingRef} tabIndex={-1}>

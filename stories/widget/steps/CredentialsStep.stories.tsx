@@ -50,8 +50,8 @@ export const ValidationErrors: Story = {
   args: { institutionCode: 'mxbank' },
   play: async ({ canvas }) => {
     await userEvent.click(await canvas.findByRole('button', { name: en.submit }, SLOW));
-    await expect(await canvas.findByText('Username is required.')).toBeVisible();
-    await expect(canvas.getByText('Password is required.')).toBeVisible();
+    await expect(await canvas.findAllByText(en.fieldRequired)).toHaveLength(2);
+    await expect(canvas.getByLabelText('Password')).toHaveAccessibleDescription(en.fieldRequired);
     await expect(canvas.getByLabelText('Username')).toHaveAttribute('aria-invalid', 'true');
   },
 };

@@ -17,18 +17,18 @@ type Story = StoryObj<typeof meta>;
 export const Favorites: Story = {
   play: async ({ canvas }) => {
     await expectHeading(canvas, en.popularHeading);
-    const list = canvas.getByRole('list', { name: en.popularHeading });
-    await expect(within(list).getByRole('button', { name: /^MX Bank$/ })).toBeVisible();
-    await expect(within(list).getByRole('button', { name: 'MX Bank (OAuth)' })).toBeVisible();
+    const list = canvas.getByRole('listbox', { name: en.popularHeading });
+    await expect(within(list).getByRole('option', { name: /^MX Bank$/ })).toBeVisible();
+    await expect(within(list).getByRole('option', { name: 'MX Bank (OAuth)' })).toBeVisible();
   },
 };
 
 export const Results: Story = {
   play: async ({ canvas }) => {
     await searchFor(canvas, 'credit union');
-    const list = within(await canvas.findByRole('list', { name: en.resultsHeading }, SLOW));
-    await expect(list.getAllByRole('button').length).toBeGreaterThan(1);
-    for (const button of list.getAllByRole('button')) await expect(button).toHaveTextContent(/credit union/i);
+    const list = within(await canvas.findByRole('listbox', { name: en.resultsHeading }, SLOW));
+    await expect(list.getAllByRole('option').length).toBeGreaterThan(1);
+    for (const button of list.getAllByRole('option')) await expect(button).toHaveTextContent(/credit union/i);
   },
 };
 
@@ -36,12 +36,12 @@ export const Results: Story = {
 export const Paging: Story = {
   play: async ({ canvas }) => {
     await searchFor(canvas, 'bank');
-    const list = await canvas.findByRole('list', { name: en.resultsHeading }, SLOW);
-    await expect(within(list).getAllByRole('button')).toHaveLength(25);
+    const list = await canvas.findByRole('listbox', { name: en.resultsHeading }, SLOW);
+    await expect(within(list).getAllByRole('option')).toHaveLength(25);
     await expect(canvas.getByText(/^Showing 25 of \d+ institutions\.$/)).toBeVisible();
     await userEvent.click(canvas.getByRole('button', { name: en.showMore }));
     await expect(await canvas.findByText(/^Showing 50 of \d+ institutions\.$/, {}, SLOW)).toBeVisible();
-    await expect(within(list).getAllByRole('button')).toHaveLength(50);
+    await expect(within(list).getAllByRole('option')).toHaveLength(50);
   },
 };
 

@@ -9,7 +9,7 @@ import { getCatalogue } from '../../../src/server/sandbox/catalogue';
 import { en } from '../../../src/widget/copy';
 import { FIELD_REGISTRY, toCredentialAnswers } from '../../../src/widget/fields/fieldRegistry';
 import { createDraftStore, FlowContext } from '../../../src/widget/flowContext';
-import { CredentialForm } from '../../../src/widget/steps/CredentialsStep/CredentialForm';
+import { CredentialForm } from '../../../src/widget/fields/CredentialForm';
 import { CopyContext } from '../../../src/widget/ui/copyContext';
 import { expectNoAxeViolations, renderWidget } from '../../support/renderWidget';
 
@@ -52,7 +52,7 @@ const ALL_FIELDS: CredentialField[] = [
 ];
 
 function renderForm(fields: CredentialField[], onSubmit = vi.fn()) {
-  const flow = { dispatch: vi.fn(), emit: vi.fn(), idPrefix: 't', draft: createDraftStore(), skipAggregation: false };
+  const flow = { dispatch: vi.fn(), emit: vi.fn(), idPrefix: 't', draft: createDraftStore(), skipAggregation: false, partner: undefined, dataRequested: [] };
   const utils = render(
     <CopyContext.Provider value={en}>
       <FlowContext.Provider value={flow}>
@@ -105,7 +105,9 @@ describe('credential field registry', { timeout: 20_000 }, () => {
     expect(screen.getByLabelText('IMAGE_DATA label')).toHaveAttribute('type', 'text');
     expect(container.querySelector(`img[src="${PNG}"]`)).not.toBeNull();
     const images = within(screen.getByRole('group', { name: 'IMAGE_OPTIONS label' }));
-    expect(images.getByRole('img', { name: 'Sun' })).toBeInTheDocument();
+    // Each picture has its visible label; the radio is named by it and the picture is decorative.
+    expect(images.getByRole('radio', { name: 'Sun' })).toBeInTheDocument();
+    expect(images.getByText('Sun')).toBeVisible();
     expect(images.getAllByRole('radio')).toHaveLength(2);
     for (const type of ['USERKEY', 'OAUTH2_URL', 'OAUTH_ACCESS_TOKEN', 'OAUTH_REFRESH_TOKEN']) {
       expect(screen.queryByText(`${type} label`)).toBeNull();
@@ -123,10 +125,25 @@ describe('credential field registry', { timeout: 20_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     const login = screen.getByLabelText('LOGIN label');
     expect(login).toHaveAttribute('aria-invalid', 'true');
-    expect(login).toHaveAccessibleDescription('LOGIN label is required.');
-    expect(screen.getByLabelText('PASSWORD label')).toHaveAccessibleDescription('PASSWORD label is required.');
+    expect(login).toHaveAccessibleDescription('This field is required.');
+    expect(screen.getByLabelText('PASSWORD label')).toHaveAccessibleDescription('This field is required.');
     expect(login).toHaveFocus();
     expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('puts an image option picture in the page only through safeUrl (issue 13 item 9)', () => {
+    const { container } = renderForm([
+      field('IMAGE_OPTIONS', {
+        options: [
+          { label: 'Script', value: 'x', imageUri: 'javascript:alert(1)' },
+          { label: 'Safe', value: 's', imageUri: 'https://bank.example/sun.png' },
+        ],
+      }),
+    ]);
+    expect(container.querySelector('img[src^="javascript"]')).toBeNull();
+    expect(container.querySelector('img[src="https://bank.example/sun.png"]')).not.toBeNull();
+    // The option with an unusable picture is still there, by its label.
+    expect(screen.getByRole('radio', { name: 'Script' })).toBeInTheDocument();
   });
 
   it('never requires a checkbox: an unchecked box submits as "false"', async () => {
@@ -135,7 +152,7 @@ describe('credential field registry', { timeout: 20_000 }, () => {
     await user.type(screen.getByLabelText('LOGIN label'), 'me');
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     await waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
-    expect(screen.queryByText('Remember this device is required.')).toBeNull();
+    expect(screen.queryByText('This field is required.')).toBeNull();
     expect(screen.getByRole('checkbox', { name: 'Remember this device' })).not.toHaveAttribute('aria-invalid');
     const [values] = onSubmit.mock.calls[0] as [Record<string, string | boolean>];
     expect(toCredentialAnswers(fields, values)).toEqual([
@@ -209,7 +226,7 @@ describe('every credential type against the sandbox', { timeout: 20_000 }, () =>
       await user.click(screen.getByRole('button', { name: 'Continue' }));
       await screen.findByRole('heading', { name: 'Connected' }, { timeout: 4000 });
       await waitFor(() =>
-        expect(onSuccess).toHaveBeenCalledWith({ memberGuid: expect.stringMatching(/^MBR-/), institutionCode: institution.code }),
+        expect(onSuccess).toHaveBeenCalledWith({ memberGuid: expect.stringMatching(/^MBR-/), institutionCode: institution.code, accounts: expect.any(Array) }),
       );
       expect(JSON.stringify(onEvent.mock.calls)).not.toContain('value-1');
     },

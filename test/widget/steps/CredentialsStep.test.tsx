@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { getCatalogue } from '../../../src/server/sandbox/catalogue';
 import { en } from '../../../src/widget/copy';
-import { SafeRichText } from '../../../src/widget/steps/CredentialsStep/InstitutionHeader';
+import { SafeRichText } from '../../../src/widget/steps/CredentialsStep/InstitutionHelp';
 import { CopyContext } from '../../../src/widget/ui/copyContext';
 import { createFakeBackend } from '../../support/fakeBackend';
 import { server } from '../../support/mswServer';
@@ -136,7 +136,7 @@ describe('credentials step', { timeout: 20_000 }, () => {
     await expectNoAxeViolations(second.container);
     await second.user.click(await screen.findByRole('button', { name: 'Use the existing connection' }));
     await screen.findByRole('heading', { name: 'Connected' }, { timeout: 4000 });
-    await waitFor(() => expect(second.onSuccess).toHaveBeenCalledWith({ memberGuid: existing, institutionCode: 'mxbank' }));
+    await waitFor(() => expect(second.onSuccess).toHaveBeenCalledWith({ memberGuid: existing, institutionCode: 'mxbank', accounts: expect.any(Array) }));
   });
 
   it('updates an existing member in update mode (PUT) and explains a duplicate on update', async () => {
@@ -170,7 +170,7 @@ describe('credentials step', { timeout: 20_000 }, () => {
     await user.type(screen.getByLabelText('Password'), 'fresh-password');
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     await screen.findByRole('heading', { name: 'Connected' }, { timeout: 4000 });
-    await waitFor(() => expect(onSuccess).toHaveBeenCalledWith({ memberGuid: denied, institutionCode: 'mxbank' }));
+    await waitFor(() => expect(onSuccess).toHaveBeenCalledWith({ memberGuid: denied, institutionCode: 'mxbank', accounts: expect.any(Array) }));
     expect(puts.count()).toBe(2);
     expect(onEvent.mock.calls.some(([e]) => e.type === 'mx/connect/updateCredentials')).toBe(true);
     puts.stop();
@@ -180,11 +180,11 @@ describe('credentials step', { timeout: 20_000 }, () => {
     const searches = countRequests('GET', /\/api\/connect\/institutions$/);
     const { user, eventTypes } = renderWidget();
     await user.type(screen.getByLabelText('Search for your bank'), 'mx bank');
-    await user.click(await screen.findByRole('button', { name: 'MX Bank' }));
+    await user.click(await screen.findByRole('option', { name: 'MX Bank' }));
     await screen.findByLabelText('Username');
     const before = searches.count();
     await user.click(screen.getByRole('button', { name: 'Back' }));
-    expect(await screen.findByRole('button', { name: 'MX Bank' })).toBeInTheDocument();
+    expect(await screen.findByRole('option', { name: 'MX Bank' })).toBeInTheDocument();
     expect(screen.getByLabelText('Search for your bank')).toHaveValue('mx bank');
     expect(screen.getByRole('heading', { name: 'Select your institution' })).toHaveFocus();
     expect(searches.count()).toBe(before);

@@ -18,8 +18,8 @@ function searchRequests() {
 describe('institution search step', { timeout: 20_000 }, () => {
   it('shows favourites first, without accessibility violations', async () => {
     const { container } = renderWidget();
-    const list = await screen.findByRole('list', { name: 'Popular institutions' });
-    const names = within(list).getAllByRole('button').map((b) => b.textContent);
+    const list = await screen.findByRole('listbox', { name: 'Popular institutions' });
+    const names = within(list).getAllByRole('option').map((b) => b.textContent);
     expect(names.slice(0, 2)).toEqual(['MX Bank', 'MX Bank (OAuth)']);
     expect(screen.getByRole('heading', { name: 'Select your institution' })).not.toHaveFocus();
     await expectNoAxeViolations(container);
@@ -28,11 +28,11 @@ describe('institution search step', { timeout: 20_000 }, () => {
   it('searches from 2 characters only, and debounces typing into one request', async () => {
     const requests = searchRequests();
     const { user, onEvent } = renderWidget({}, { timing: { searchDebounceMs: 150 } });
-    await screen.findByRole('list', { name: 'Popular institutions' });
+    await screen.findByRole('listbox', { name: 'Popular institutions' });
     await user.type(screen.getByLabelText('Search for your bank'), 'm');
-    expect(screen.getByRole('list', { name: 'Popular institutions' })).toBeInTheDocument();
+    expect(screen.getByRole('listbox', { name: 'Popular institutions' })).toBeInTheDocument();
     await user.type(screen.getByLabelText('Search for your bank'), 'xbank');
-    await screen.findByRole('list', { name: 'Search results' });
+    await screen.findByRole('listbox', { name: 'Search results' });
     expect(requests.names).toEqual(['mxbank']);
     const searched = onEvent.mock.calls.map(([e]) => e).filter((e) => e.type === 'mx/connect/institutionSearch');
     expect(searched.map((e) => e.metadata)).toEqual([{ query: 'mxbank' }]);
@@ -42,32 +42,89 @@ describe('institution search step', { timeout: 20_000 }, () => {
   it('pages with an announced "show more"', async () => {
     const { user, container } = renderWidget();
     await user.type(screen.getByLabelText('Search for your bank'), 'bank');
-    const list = await screen.findByRole('list', { name: 'Search results' });
-    const firstPage = within(list).getAllByRole('button').length;
+    const list = await screen.findByRole('listbox', { name: 'Search results' });
+    const firstPage = within(list).getAllByRole('option').length;
     expect(firstPage).toBe(25);
     const status = screen.getByText(/^Showing 25 of \d+ institutions\.$/);
     expect(status).toHaveAttribute('role', 'status');
     await user.click(screen.getByRole('button', { name: 'Show more results' }));
-    await waitFor(() => expect(within(list).getAllByRole('button').length).toBe(50));
+    await waitFor(() => expect(within(list).getAllByRole('option').length).toBe(50));
     expect(screen.getByText(/^Showing 50 of \d+ institutions\.$/)).toBeInTheDocument();
     await expectNoAxeViolations(container);
   });
 
-  it('works with the keyboard: arrow keys move through results, Enter selects', async () => {
+  it('makes the results one keyboard stop: arrows, Home/End, up to the box, Escape clears, Enter selects', async () => {
     const { user } = renderWidget();
-    const input = screen.getByLabelText('Search for your bank');
+    const input = screen.getByRole('searchbox', { name: 'Search for your bank' });
     await user.click(input);
-    await user.keyboard('mx bank');
-    const list = await screen.findByRole('list', { name: 'Search results' });
-    const buttons = within(list).getAllByRole('button');
+    await user.keyboard('bank');
+    const list = await screen.findByRole('listbox', { name: 'Search results' });
+    const options = within(list).getAllByRole('option');
+    expect(options.length).toBeGreaterThan(2);
+    // Tab enters the list once and leaves it on the next press.
+    await user.tab();
+    expect(options[0]).toHaveFocus();
+    await user.tab();
+    expect(list).not.toContainElement(document.activeElement as HTMLElement);
+    await user.click(input);
     await user.keyboard('{ArrowDown}');
-    expect(buttons[0]).toHaveFocus();
+    expect(options[0]).toHaveFocus();
     await user.keyboard('{ArrowDown}');
-    expect(buttons[1]).toHaveFocus();
+    expect(options[1]).toHaveFocus();
+    expect(options[1]).toHaveAttribute('aria-selected', 'true');
+    await user.keyboard('{End}');
+    expect(options.at(-1)).toHaveFocus();
+    await user.keyboard('{Home}');
+    expect(options[0]).toHaveFocus();
     await user.keyboard('{ArrowUp}');
-    expect(buttons[0]).toHaveFocus();
-    await user.keyboard('{Enter}');
-    expect(await screen.findByRole('heading', { name: 'Log in to MX Bank' })).toHaveFocus();
+    expect(input).toHaveFocus();
+    await user.keyboard('{ArrowDown}{Escape}');
+    expect(input).toHaveFocus();
+    expect(input).toHaveValue('');
+    await user.keyboard('mx bank');
+    await screen.findByRole('listbox', { name: 'Search results' });
+    await user.keyboard('{ArrowDown}{Enter}');
+    await screen.findByRole('heading', { name: 'Log in to MX Bank' });
+    expect(document.activeElement).not.toBe(document.body);
+  });
+
+  it('hides the length hint once two characters are typed', async () => {
+    const { user } = renderWidget();
+    const input = screen.getByRole('searchbox', { name: 'Search for your bank' });
+    expect(input).toHaveAccessibleDescription('Type at least 2 characters.');
+    await user.type(input, 'mx');
+    expect(screen.queryByText('Type at least 2 characters.')).toBeNull();
+    expect(input).toHaveAttribute('placeholder', 'Bank or credit union name');
+  });
+
+  it('offers "My bank isn\'t listed" when nothing matches, which ends the session with its own reason', async () => {
+    const { user, onExit, container } = renderWidget();
+    await user.type(screen.getByRole('searchbox', { name: 'Search for your bank' }), 'zzzz no such bank');
+    expect(await screen.findByText('Check the spelling, or try a shorter part of the name.')).toBeInTheDocument();
+    await expectNoAxeViolations(container);
+    await user.click(screen.getByRole('button', { name: 'My bank isn’t listed' }));
+    await waitFor(() => expect(onExit).toHaveBeenCalledWith({ reason: 'institutionNotListed' }));
+    expect(onExit).toHaveBeenCalledTimes(1);
+  });
+
+  it('says at once that an offline search failed, and keeps retrying in the background', async () => {
+    let fail = true;
+    const { user } = renderWidget(
+      {},
+      {
+        overrides: [
+          http.get('*/api/connect/institutions', () => (fail ? HttpResponse.error() : undefined)),
+        ],
+      },
+    );
+    await user.type(screen.getByRole('searchbox', { name: 'Search for your bank' }), 'mx bank');
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('We could not reach the server.');
+    expect(alert).toHaveTextContent('Still trying in the background…');
+    fail = false;
+    // The background retry (not a click) brings the results.
+    expect(await screen.findByRole('listbox', { name: 'Search results' }, { timeout: 5000 })).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('says when nothing matches', async () => {
@@ -91,6 +148,6 @@ describe('institution search step', { timeout: 20_000 }, () => {
     await user.paste('mx bank');
     expect(await screen.findByRole('alert')).toHaveTextContent('We could not load institutions.');
     await user.click(screen.getByRole('button', { name: 'Try again' }));
-    expect(await screen.findByRole('list', { name: 'Search results' })).toBeInTheDocument();
+    expect(await screen.findByRole('listbox', { name: 'Search results' })).toBeInTheDocument();
   });
 });

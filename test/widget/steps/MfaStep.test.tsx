@@ -122,6 +122,6 @@ describe('MFA step', { timeout: 20_000 }, () => {
     await submit(user);
     const input = screen.getByLabelText('What city were you born in?');
     expect(input).toHaveAttribute('aria-invalid', 'true');
-    expect(input).toHaveAccessibleDescription('What city were you born in? is required.');
+    expect(input).toHaveAccessibleDescription('This field is required.');
   });
 });

@@ -1,29 +1,132 @@
 import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 
 import { useApiClient } from '../../../api/ApiClientProvider';
-import { institutionQuery } from '../../../api/queries';
+import { institutionQuery, memberAccountsQuery } from '../../../api/queries';
+import type { MessageId } from '../../copy';
 import { useFlow } from '../../flowContext';
+import type { ConnectedAccount } from '../../../contract/hostContract';
 import { useCopy } from '../../ui/copyContext';
-import { StepLayout } from '../../ui/StepLayout';
+import { CheckIcon } from '../../ui/icons';
+import { partnerName } from '../../ui/partnerName';
+import { StatusMessage, StepLayout } from '../../ui/StepLayout';
 
-export function ConnectedStep({ institutionCode, memberGuid }: { institutionCode: string; memberGuid: string }) {
+const ACCOUNT_TYPE_COPY: Record<string, MessageId> = {
+  CHECKING: 'accountTypeChecking',
+  SAVINGS: 'accountTypeSavings',
+  CREDIT_CARD: 'accountTypeCreditCard',
+  LOAN: 'accountTypeLoan',
+  MORTGAGE: 'accountTypeMortgage',
+  INVESTMENT: 'accountTypeInvestment',
+  LINE_OF_CREDIT: 'accountTypeLineOfCredit',
+};
+
+export interface ConnectedStepProps {
+  institutionCode: string;
+  memberGuid: string;
+  /** From the flow: null while the accounts are read (`onSuccess` carries them, so it waits for this). */
+  accounts: ConnectedAccount[] | null;
+}
+
+function AccountList({ accounts, labelledBy }: { accounts: readonly ConnectedAccount[]; labelledBy: string }) {
+  const t = useCopy();
+  return (
+    <ul className="mc-accounts" aria-labelledby={labelledBy}>
+      {accounts.map((account) => {
+        const type = t(ACCOUNT_TYPE_COPY[account.type ?? ''] ?? 'accountTypeOther');
+        return (
+          <li key={account.guid} className="mc-account">
+            <span className="mc-account-name">{account.name || type}</span>
+            {account.lastFour !== null ? (
+              <span className="mc-account-mask">
+                {/* "•• 1234" reads as "bullet bullet 1234": screen readers get the sentence instead. */}
+                <span aria-hidden="true">{`${type} •• ${account.lastFour}`}</span>
+                <span className="mc-visually-hidden">{t('accountEnding', { type, lastFour: account.lastFour })}</span>
+              </span>
+            ) : (
+              <span className="mc-account-mask">{type}</span>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** The moment of success: a check mark, who is now connected to whom, and the accounts (issue 12 §4). */
+export function ConnectedStep({ institutionCode, memberGuid, accounts }: ConnectedStepProps) {
   const t = useCopy();
   const client = useApiClient();
-  const { emit } = useFlow();
+  const { dispatch, emit, idPrefix, partner } = useFlow();
   const institution = useQuery(institutionQuery(client, institutionCode));
+  const read = useQuery(memberAccountsQuery(client, memberGuid));
+  const [isDone, setIsDone] = useState(false);
+  const anotherRef = useRef<HTMLButtonElement>(null);
+
+  // A failed read still ends in success: the member is connected, the host just gets no account list.
+  useEffect(() => {
+    if (read.status !== 'pending') dispatch({ type: 'accountsLoaded', accounts: read.data ?? [] });
+  }, [dispatch, read.status, read.data]);
+  useEffect(() => {
+    // The Done button is gone: focus moves to what replaced it, never to <body>.
+    if (isDone) anotherRef.current?.focus();
+  }, [isDone]);
+
   const name = institution.data?.name ?? institutionCode;
+  const inline = partnerName(t, partner, 'inline');
+  const headingId = `${idPrefix}-accounts`;
+  let list;
+  if (accounts === null) list = <StatusMessage busy>{t('loading')}</StatusMessage>;
+  else if (read.isError) list = <p className="mc-hint">{t('accountsError')}</p>;
+  else if (accounts.length > 0) {
+    list = (
+      <>
+        <h3 className="mc-subheading" id={headingId}>
+          {t('accountsHeading')}
+        </h3>
+        <AccountList accounts={accounts} labelledBy={headingId} />
+      </>
+    );
+  }
+
   return (
-    <StepLayout title={t('connectedHeading')} state="succeeded">
-      <p className="mc-text mc-success" role="status">
-        {t('connectedBody', { institution: name })}
+    <StepLayout
+      title={t('connectedHeading')}
+      state="succeeded"
+      logo={
+        <span className="mc-success-mark">
+          <CheckIcon />
+        </span>
+      }
+    >
+      <p className="mc-text" role="status">
+        {t('connectedBody', { institution: name, partner: inline })}
       </p>
-      <button
-        type="button"
-        className="mc-button mc-button-primary"
-        onClick={() => emit('connected/primaryAction', { member_guid: memberGuid })}
-      >
-        {t('done')}
-      </button>
+      {list}
+      {isDone ? (
+        <>
+          <p className="mc-text" role="status">
+            {t('doneConfirmation', { partner: inline })}
+          </p>
+          <button ref={anotherRef} type="button" className="mc-button" onClick={() => dispatch({ type: 'restartRequested' })}>
+            {t('connectAnother')}
+          </button>
+        </>
+      ) : (
+        <button
+          type="button"
+          className="mc-button mc-button-primary mc-button-block"
+          // Done waits for the accounts: `onSuccess` (which carries them) must reach the host before `onDone`.
+          aria-disabled={accounts === null || undefined}
+          onClick={() => {
+            if (accounts === null) return;
+            emit('connected/primaryAction', { member_guid: memberGuid });
+            setIsDone(true);
+          }}
+        >
+          {t('done')}
+        </button>
+      )}
     </StepLayout>
   );
 }

@@ -16,7 +16,7 @@ import { NewTabHint } from '../../ui/NewTabHint';
 interface ErrorDesign {
   title: MessageId;
   body: MessageId;
-  /** A new aggregation can fix it (`POST /members/{guid}/aggregate`). */
+  /** A new aggregation can fix it (`POST /members/{guid}/aggregate`); for LOCKED/IMPEDED once fixed at the bank. */
   retry: MessageId | null;
   linkToInstitution: boolean;
 }
@@ -24,7 +24,7 @@ interface ErrorDesign {
 const DESIGNS: Record<ConnectionErrorKind, ErrorDesign> = {
   rejected: { title: 'rejectedTitle', body: 'rejectedBody', retry: 'startAgain', linkToInstitution: false },
   expired: { title: 'expiredTitle', body: 'expiredBody', retry: 'startAgain', linkToInstitution: false },
-  actionAtInstitution: { title: 'actionTitle', body: 'actionBody', retry: null, linkToInstitution: true },
+  actionAtInstitution: { title: 'actionTitle', body: 'actionBody', retry: 'retry', linkToInstitution: true },
   institutionProblem: { title: 'problemTitle', body: 'problemBody', retry: 'retry', linkToInstitution: false },
   unavailable: { title: 'unavailableTitle', body: 'unavailableBody', retry: null, linkToInstitution: false },
 };
@@ -53,15 +53,25 @@ export function ConnectionErrorStep({ institutionCode, memberGuid, kind }: Conne
       {aggregate.isError ? <ErrorMessage>{describeError(t, aggregate.error)}</ErrorMessage> : null}
       <div className="mc-actions">
         {design.linkToInstitution && site !== undefined ? (
-          <a className="mc-button mc-button-primary" href={site} target="_blank" rel="noopener noreferrer">
+          <a className="mc-button mc-button-secondary" href={site} target="_blank" rel="noopener noreferrer">
             {t('visitInstitution', { institution: name })}<NewTabHint />
           </a>
         ) : null}
         {design.retry !== null ? (
-          <button type="button" className="mc-button mc-button-primary" disabled={aggregate.isPending} onClick={handleRetry}>
+          <button
+            type="button"
+            className="mc-button mc-button-primary"
+            // aria-disabled keeps keyboard focus on the button while the retry starts (issue 12 §6).
+            aria-disabled={aggregate.isPending || undefined}
+            onClick={aggregate.isPending ? undefined : handleRetry}
+          >
             {t(design.retry)}
           </button>
         ) : null}
+        {/* Every failure has a way forward besides Close: another bank (issue 12 §5). */}
+        <button type="button" className="mc-button mc-button-secondary" onClick={() => dispatch({ type: 'backRequested' })}>
+          {t('chooseAnotherBank')}
+        </button>
         <button type="button" className="mc-button mc-button-secondary" onClick={() => dispatch({ type: 'exitRequested' })}>
           {t('close')}
         </button>

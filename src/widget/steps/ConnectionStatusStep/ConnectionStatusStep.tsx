@@ -1,47 +1,41 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
 
 import { useApiClient } from '../../../api/ApiClientProvider';
-import { institutionQuery, memberStatusQuery } from '../../../api/queries';
-import { useFlow, useTiming } from '../../flowContext';
+import { institutionQuery } from '../../../api/queries';
+import type { MemberStatus } from '../../../api/schemas';
+import type { MessageId } from '../../copy';
 import { useCopy } from '../../ui/copyContext';
-import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
+import { CheckIcon } from '../../ui/icons';
+import { InstitutionLogo } from '../../ui/InstitutionLogo';
+import { ErrorMessage, Spinner, StatusMessage, StepLayout } from '../../ui/StepLayout';
+import { useMemberStatus } from '../../useMemberStatus';
 
 export interface ConnectionStatusStepProps {
   institutionCode: string;
   memberGuid: string;
-  attempt: number;
   isResumed: boolean;
 }
 
-/** Feeds every fresh status to the flow and reports changes to the host. Shared by the status and OAuth steps. */
-export function useMemberStatus(memberGuid: string | null, attempt: number, isOAuth: boolean, enabled = true) {
-  const client = useApiClient();
-  const { dispatch, emit } = useFlow();
-  const { pollSchedule } = useTiming();
-  const status = useQuery({
-    ...memberStatusQuery(client, memberGuid ?? '', { attempt, schedule: pollSchedule, isOAuth }),
-    enabled: enabled && memberGuid !== null,
-  });
-  const lastReported = useRef<string | null | undefined>(undefined);
-  useEffect(() => {
-    const data = status.data;
-    if (data === undefined) return;
-    if (data.connection_status !== lastReported.current) {
-      lastReported.current = data.connection_status;
-      emit('memberStatusUpdate', { member_guid: data.guid, connection_status: data.connection_status ?? null });
-    }
-    dispatch({ type: 'statusReceived', status: data });
-  }, [dispatch, emit, status.data, status.dataUpdatedAt]);
-  return status;
+const STAGES: readonly MessageId[] = ['stageVerifying', 'stageSyncing', 'stageFinishing'];
+
+/**
+ * How far the connection is, read from what the status says (issue 12 §4): the bank has not accepted the login yet
+ * (verifying), it has and accounts are being read (syncing), the accounts are in and the rest follows (finishing).
+ */
+export function connectionStage(status: MemberStatus | undefined): number {
+  if (status === undefined) return 0;
+  const isLoggedIn = status.is_authenticated === true || status.connection_status === 'CONNECTED';
+  if (!isLoggedIn) return 0;
+  return status.has_processed_accounts === true ? 2 : 1;
 }
 
-export function ConnectionStatusStep({ institutionCode, memberGuid, attempt, isResumed }: ConnectionStatusStepProps) {
+export function ConnectionStatusStep({ institutionCode, memberGuid, isResumed }: ConnectionStatusStepProps) {
   const t = useCopy();
   const client = useApiClient();
   const institution = useQuery(institutionQuery(client, institutionCode));
-  const status = useMemberStatus(memberGuid, attempt, false);
+  const status = useMemberStatus(memberGuid, false);
   const name = institution.data?.name ?? institutionCode;
+  const stage = connectionStage(status.data);
   const message =
     status.data?.connection_status === 'DELAYED'
       ? t('statusDelayed')
@@ -49,8 +43,26 @@ export function ConnectionStatusStep({ institutionCode, memberGuid, attempt, isR
         ? t('statusResumed')
         : t('statusConnecting', { institution: name });
   return (
-    <StepLayout title={t('statusHeading', { institution: name })} state="pending">
-      <StatusMessage busy>{message}</StatusMessage>
+    <StepLayout
+      title={t('statusHeading', { institution: name })}
+      state="pending"
+      // The heading names the bank: its logo is decorative.
+      logo={<InstitutionLogo url={institution.data?.medium_logo_url} name={name} />}
+    >
+      <div className="mc-progress" role="progressbar" aria-label={t('stagesLabel')} aria-valuetext={t(STAGES[stage] ?? 'stageVerifying')} />
+      <ol className="mc-stages">
+        {STAGES.map((id, index) => {
+          const state = index < stage ? 'done' : index === stage ? 'current' : 'upcoming';
+          return (
+            <li key={id} className="mc-stage" data-state={state} aria-current={state === 'current' ? 'step' : undefined}>
+              {state === 'done' ? <CheckIcon /> : state === 'current' ? <Spinner /> : <span className="mc-stage-dot" aria-hidden="true" />}
+              {t(id)}
+              {state === 'done' ? <span className="mc-visually-hidden"> {t('stageDone')}</span> : null}
+            </li>
+          );
+        })}
+      </ol>
+      <StatusMessage>{message}</StatusMessage>
       {status.isError ? (
         <ErrorMessage title={t('statusPollError')}>
           <button type="button" className="mc-button" onClick={() => void status.refetch()}>

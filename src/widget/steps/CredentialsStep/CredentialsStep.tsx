@@ -9,15 +9,15 @@ import type { CredentialField, Institution } from '../../../api/schemas';
 import type { ConnectionStatus } from '../../../mx/mxEnums';
 import type { MessageId } from '../../copy';
 import { isSecretField, toCredentialAnswers } from '../../fields/fieldRegistry';
+import { CredentialForm } from '../../fields/CredentialForm';
 import type { CredentialValues } from '../../fields/fieldTypes';
 import { useFlow } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';
 import { describeError } from '../../ui/errorCopy';
 import { InstitutionLogo } from '../../ui/InstitutionLogo';
-import { InstitutionStatusMessage } from '../../ui/InstitutionStatusMessage';
+import { SecurityCue } from '../../ui/SecurityCue';
 import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
-import { CredentialForm } from './CredentialForm';
-import { InstitutionHeader } from './InstitutionHeader';
+import { InstitutionHelp } from './InstitutionHelp';
 
 const REJECTION_COPY: Partial<Record<ConnectionStatus, MessageId>> = {
   DENIED: 'deniedReason',
@@ -31,6 +31,8 @@ export interface CredentialsStepProps {
   /** Set in update mode: the member whose credentials are replaced (PUT). */
   memberGuid: string | null;
   rejection: ConnectionStatus | null;
+  /** The host opened the widget on this member (update mode): its own heading, kept after a rejection too. */
+  isUpdate: boolean;
 }
 
 function DuplicateNotice({ institution }: { institution: Institution }) {
@@ -55,7 +57,7 @@ function DuplicateNotice({ institution }: { institution: Institution }) {
   );
 }
 
-export function CredentialsStep({ institutionCode, memberGuid, rejection }: CredentialsStepProps) {
+export function CredentialsStep({ institutionCode, memberGuid, rejection, isUpdate }: CredentialsStepProps) {
   const t = useCopy();
   const client = useApiClient();
   const { dispatch, emit, draft, skipAggregation, idPrefix } = useFlow();
@@ -113,7 +115,8 @@ export function CredentialsStep({ institutionCode, memberGuid, rejection }: Cred
   };
 
   const name = institution.data?.name ?? institutionCode;
-  const title = t(memberGuid === null ? 'credentialsHeading' : 'updateCredentialsHeading', { institution: name });
+  // A rejection keeps "Log in to {bank}": the person is still logging in, even though a member now exists.
+  const title = t(isUpdate ? 'updateCredentialsHeading' : 'credentialsHeading', { institution: name });
   const errorId = `${idPrefix}-form-error`;
   const rejectionCopy = rejection !== null ? REJECTION_COPY[rejection] : undefined;
   const submitError = mutation.error;
@@ -129,10 +132,10 @@ export function CredentialsStep({ institutionCode, memberGuid, rejection }: Cred
       </ErrorMessage>
     );
   } else if (rejection !== null) {
+    // One title and one sentence: the bank's own wording (connection_status_message) says the same thing again.
     alert = (
       <ErrorMessage id={errorId} title={t('deniedTitle')}>
         <p>{t(rejectionCopy ?? 'deniedFallback')}</p>
-        <InstitutionStatusMessage memberGuid={memberGuid} />
       </ErrorMessage>
     );
   }
@@ -156,15 +159,18 @@ export function CredentialsStep({ institutionCode, memberGuid, rejection }: Cred
   } else {
     body = (
       <>
-        <InstitutionHeader institution={institution.data} />
+        <SecurityCue />
         {alert}
         <CredentialForm
           fields={fields.data}
           initialValues={draft.read().credentialValues}
           isPending={mutation.isPending}
           describedBy={alert !== null && !isDuplicate ? errorId : undefined}
+          // The bank refused the login: the password is what to fix, so it is marked invalid and takes focus.
+          invalidGuids={rejection !== null ? fields.data.filter(isSecretField).map((field) => field.guid) : undefined}
           onSubmit={handleSubmit}
         />
+        <InstitutionHelp institution={institution.data} />
       </>
     );
   }

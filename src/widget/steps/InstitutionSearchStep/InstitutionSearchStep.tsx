@@ -7,8 +7,9 @@ import type { Institution } from '../../../api/schemas';
 import { useFlow, useTiming } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';
 import { describeError } from '../../ui/errorCopy';
-import { InstitutionLogo } from '../../ui/InstitutionLogo';
+import { SearchIcon } from '../../ui/icons';
 import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
+import { InstitutionListbox, SkeletonOptions } from './InstitutionListbox';
 
 export const MIN_SEARCH_LENGTH = 2;
 
@@ -19,42 +20,6 @@ function useDebouncedValue<T>(value: T, ms: number): T {
     return () => clearTimeout(timer);
   }, [value, ms]);
   return debounced;
-}
-
-function InstitutionList({
-  institutions,
-  labelledBy,
-  onSelect,
-}: {
-  institutions: readonly Institution[];
-  labelledBy: string;
-  onSelect: (institution: Institution) => void;
-}) {
-  // Arrow keys move between institutions; Tab and Enter work as usual since every item is a button.
-  const handleKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
-    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp' && event.key !== 'Home' && event.key !== 'End') return;
-    const buttons = [...event.currentTarget.querySelectorAll<HTMLButtonElement>('button.mc-institution')];
-    const index = buttons.indexOf(document.activeElement as HTMLButtonElement);
-    const next =
-      event.key === 'Home' ? 0 : event.key === 'End' ? buttons.length - 1 : index + (event.key === 'ArrowDown' ? 1 : -1);
-    const target = buttons[Math.max(0, Math.min(buttons.length - 1, next))];
-    if (target !== undefined) {
-      event.preventDefault();
-      target.focus();
-    }
-  };
-  return (
-    <ul className="mc-list" aria-labelledby={labelledBy} onKeyDown={handleKeyDown}>
-      {institutions.map((institution) => (
-        <li key={institution.code}>
-          <button type="button" className="mc-institution" onClick={() => onSelect(institution)}>
-            <InstitutionLogo url={institution.small_logo_url} name={institution.name} />
-            <span className="mc-institution-name">{institution.name}</span>
-          </button>
-        </li>
-      ))}
-    </ul>
-  );
 }
 
 export function InstitutionSearchStep() {
@@ -68,7 +33,6 @@ export function InstitutionSearchStep() {
   const isSearching = query.length >= MIN_SEARCH_LENGTH;
   const favorites = useQuery({ ...favoriteInstitutionsQuery(client), enabled: !isSearching });
   const search = useInfiniteQuery({ ...institutionSearchQuery(client, query), enabled: isSearching });
-  const listRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     draft.save({ searchTerm: term });
@@ -84,43 +48,83 @@ export function InstitutionSearchStep() {
     dispatch({ type: 'institutionSelected', institutionCode: institution.code, isOAuth: institution.supports_oauth === true });
   };
 
+  const inputRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  const clear = () => {
+    setTerm('');
+    inputRef.current?.focus();
+  };
   const handleInputKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key !== 'ArrowDown') return;
-    const first = listRef.current?.querySelector<HTMLButtonElement>('button.mc-institution');
-    if (first) {
+    if (event.key === 'ArrowDown') {
+      const option = listRef.current?.querySelector<HTMLElement>('[role="option"][tabindex="0"]');
+      if (option) {
+        event.preventDefault();
+        option.focus();
+      }
+    } else if (event.key === 'Escape' && term !== '') {
+      // Clears the box; an Escape in an empty box is left to the host (e.g. a modal's close).
       event.preventDefault();
-      first.focus();
+      setTerm('');
     }
   };
+  const leaveList = (key: 'ArrowUp' | 'Escape') => (key === 'Escape' ? clear() : inputRef.current?.focus());
 
   const inputId = `${idPrefix}-search`;
   const hintId = `${inputId}-hint`;
   const listHeadingId = `${idPrefix}-list-heading`;
   const results = search.data?.pages.flatMap((page) => page.institutions) ?? [];
   const total = search.data?.pages.at(-1)?.pagination?.totalEntries ?? results.length;
+  const active = isSearching ? search : favorites;
+  // A failed request is said at once (offline, 5xx) while TanStack keeps retrying in the background; waiting for the
+  // last retry would leave the person looking at a skeleton for ~15 s (issue 12 §2).
+  const failure = active.isError ? active.error : active.isPending ? active.failureReason : null;
+
+  const notListed = (
+    <button type="button" className="mc-button mc-button-secondary" onClick={() => dispatch({ type: 'notListedChosen' })}>
+      {t('notListed')}
+    </button>
+  );
 
   let body;
-  if (isSearching) {
-    if (search.isPending) body = <StatusMessage busy>{t('searching')}</StatusMessage>;
-    else if (search.isError && results.length === 0) {
-      body = (
-        <ErrorMessage title={t('searchError')}>
-          <p>{describeError(t, search.error)}</p>
-          <button type="button" className="mc-button" onClick={() => void search.refetch()}>
-            {t('retry')}
-          </button>
-        </ErrorMessage>
-      );
-    } else if (results.length === 0) body = <StatusMessage>{t('noResults', { query })}</StatusMessage>;
-    else {
-      body = (
-        <>
-          <h3 className="mc-subheading" id={listHeadingId}>
-            {t('resultsHeading')}
-          </h3>
-          <InstitutionList institutions={results} labelledBy={listHeadingId} onSelect={select} />
-          <StatusMessage busy={search.isFetchingNextPage}>{t('resultsCount', { shown: results.length, total })}</StatusMessage>
-          {search.isFetchNextPageError ? <ErrorMessage>{describeError(t, search.error)}</ErrorMessage> : null}
+  if (failure !== null && (isSearching ? results.length === 0 : favorites.data === undefined)) {
+    body = (
+      <ErrorMessage title={t('searchError')}>
+        <p>{describeError(t, failure)}</p>
+        {active.isPending ? <p className="mc-hint">{t('searchRetrying')}</p> : null}
+        <button type="button" className="mc-button" onClick={() => void active.refetch()}>
+          {t('retry')}
+        </button>
+      </ErrorMessage>
+    );
+  } else if (active.isPending) {
+    body = (
+      <>
+        <p className="mc-visually-hidden" role="status">
+          {t(isSearching ? 'searching' : 'loading')}
+        </p>
+        <SkeletonOptions count={isSearching ? 4 : 6} layout={isSearching ? 'list' : 'tiles'} />
+      </>
+    );
+  } else if (isSearching && results.length === 0) {
+    body = (
+      <div className="mc-empty">
+        <p className="mc-text" role="status">
+          {t('noResults', { query })}
+        </p>
+        <p className="mc-text">{t('noResultsAdvice')}</p>
+        {notListed}
+      </div>
+    );
+  } else if (isSearching) {
+    body = (
+      <>
+        <h3 className="mc-subheading" id={listHeadingId}>
+          {t('resultsHeading')}
+        </h3>
+        <InstitutionListbox institutions={results} labelledBy={listHeadingId} layout="list" onSelect={select} onLeave={leaveList} />
+        <StatusMessage busy={search.isFetchingNextPage}>{t('resultsCount', { shown: results.length, total })}</StatusMessage>
+        {search.isFetchNextPageError ? <ErrorMessage>{describeError(t, search.error)}</ErrorMessage> : null}
+        <div className="mc-actions">
           {search.hasNextPage ? (
             <button
               type="button"
@@ -131,18 +135,9 @@ export function InstitutionSearchStep() {
               {t('showMore')}
             </button>
           ) : null}
-        </>
-      );
-    }
-  } else if (favorites.isPending) body = <StatusMessage busy>{t('loading')}</StatusMessage>;
-  else if (favorites.isError) {
-    body = (
-      <ErrorMessage title={t('searchError')}>
-        <p>{describeError(t, favorites.error)}</p>
-        <button type="button" className="mc-button" onClick={() => void favorites.refetch()}>
-          {t('retry')}
-        </button>
-      </ErrorMessage>
+          {notListed}
+        </div>
+      </>
     );
   } else {
     body = (
@@ -150,30 +145,45 @@ export function InstitutionSearchStep() {
         <h3 className="mc-subheading" id={listHeadingId}>
           {t('popularHeading')}
         </h3>
-        <InstitutionList institutions={favorites.data.institutions} labelledBy={listHeadingId} onSelect={select} />
+        <InstitutionListbox
+          institutions={favorites.data?.institutions ?? []}
+          labelledBy={listHeadingId}
+          layout="tiles"
+          onSelect={select}
+          onLeave={leaveList}
+        />
       </>
     );
   }
 
+  const showHint = term.trim().length < MIN_SEARCH_LENGTH;
   return (
     <StepLayout title={t('searchHeading')} state={isSearching ? 'searching' : 'favorites'}>
       <div className="mc-field">
         <label className="mc-label" htmlFor={inputId}>
           {t('searchLabel')}
         </label>
-        <input
-          id={inputId}
-          className="mc-input"
-          type="search"
-          autoComplete="off"
-          value={term}
-          onChange={(event) => setTerm(event.target.value)}
-          onKeyDown={handleInputKeyDown}
-          aria-describedby={hintId}
-        />
-        <p className="mc-hint" id={hintId}>
-          {t('searchHint')}
-        </p>
+        <div className="mc-search">
+          <SearchIcon />
+          <input
+            ref={inputRef}
+            id={inputId}
+            className="mc-input"
+            type="search"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder={t('searchPlaceholder')}
+            value={term}
+            onChange={(event) => setTerm(event.target.value)}
+            onKeyDown={handleInputKeyDown}
+            aria-describedby={showHint ? hintId : undefined}
+          />
+        </div>
+        {showHint ? (
+          <p className="mc-hint" id={hintId}>
+            {t('searchHint')}
+          </p>
+        ) : null}
       </div>
       <div ref={listRef}>{body}</div>
     </StepLayout>

@@ -7,29 +7,30 @@ import { resumeMemberMutation } from '../../../api/mutations';
 import { challengesQuery, institutionQuery } from '../../../api/queries';
 import type { CredentialField } from '../../../api/schemas';
 import { toCredentialAnswers } from '../../fields/fieldRegistry';
+import { CredentialForm } from '../../fields/CredentialForm';
 import type { CredentialValues } from '../../fields/fieldTypes';
 import { useFlow } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';
 import { describeError } from '../../ui/errorCopy';
+import { InstitutionLogo } from '../../ui/InstitutionLogo';
+import { SecurityCue } from '../../ui/SecurityCue';
 import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
-import { CredentialForm } from '../CredentialsStep/CredentialForm';
 
 export interface MfaStepProps {
   institutionCode: string;
   memberGuid: string;
-  attempt: number;
   wasRejected: boolean;
 }
 
 /** MX refuses a resume when the member is no longer CHALLENGED (the time ran out, or it was answered elsewhere). */
 const isRefused = (error: unknown) => error instanceof ApiError && (error.status === 405 || error.status === 409);
 
-export function MfaStep({ institutionCode, memberGuid, attempt, wasRejected }: MfaStepProps) {
+export function MfaStep({ institutionCode, memberGuid, wasRejected }: MfaStepProps) {
   const t = useCopy();
   const client = useApiClient();
   const { dispatch, emit, idPrefix } = useFlow();
   const institution = useQuery(institutionQuery(client, institutionCode));
-  const challenges = useQuery(challengesQuery(client, memberGuid, attempt));
+  const challenges = useQuery(challengesQuery(client, memberGuid));
   const resume = useMutation(resumeMemberMutation(client));
   const inFlight = useRef(false);
 
@@ -63,7 +64,8 @@ export function MfaStep({ institutionCode, memberGuid, attempt, wasRejected }: M
   const name = institution.data?.name ?? institutionCode;
   const errorId = `${idPrefix}-mfa-error`;
   let body;
-  if (challenges.isPending) body = <StatusMessage busy>{t('loading')}</StatusMessage>;
+  // A previous round's questions may still be cached: only the ones asked for on arrival are shown.
+  if (challenges.isPending || !challenges.isFetchedAfterMount) body = <StatusMessage busy>{t('loading')}</StatusMessage>;
   else if (challenges.isError || challenges.data.length === 0) {
     body = (
       <ErrorMessage title={t('mfaLoadError')}>
@@ -76,6 +78,7 @@ export function MfaStep({ institutionCode, memberGuid, attempt, wasRejected }: M
   } else {
     body = (
       <>
+        <SecurityCue />
         <p className="mc-text">{t('mfaIntro')}</p>
         {wasRejected ? <ErrorMessage id={errorId}>{t('mfaRejected')}</ErrorMessage> : null}
         {resume.isError && !isRefused(resume.error) ? (
@@ -94,7 +97,11 @@ export function MfaStep({ institutionCode, memberGuid, attempt, wasRejected }: M
     );
   }
   return (
-    <StepLayout title={t('mfaHeading', { institution: name })} state={resume.isPending ? 'submitting' : 'idle'}>
+    <StepLayout
+      title={t('mfaHeading', { institution: name })}
+      state={resume.isPending ? 'submitting' : 'idle'}
+      logo={<InstitutionLogo url={institution.data?.medium_logo_url} name={name} alt={t('logoAlt', { institution: name })} />}
+    >
       {body}
     </StepLayout>
   );

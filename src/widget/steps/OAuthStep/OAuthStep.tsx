@@ -1,140 +1,110 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 
 import { useApiClient } from '../../../api/ApiClientProvider';
 import { createMemberMutation, oauthWindowUriMutation } from '../../../api/mutations';
-import { connectionOutcome } from '../../../api/connectionOutcome';
-import { institutionQuery, memberKeys } from '../../../api/queries';
+import { institutionQuery } from '../../../api/queries';
+import type { ConnectState } from '../../connectFlowReducer';
 import { safeUrl } from '../../lib/safeUrl';
 import { useFlow } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';
 import { describeError } from '../../ui/errorCopy';
 import { InstitutionLogo } from '../../ui/InstitutionLogo';
-import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
-import { useMemberStatus } from '../ConnectionStatusStep/ConnectionStatusStep';
 import { NewTabHint } from '../../ui/NewTabHint';
+import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
+import { useMemberStatus } from '../../useMemberStatus';
 
 export interface OAuthStepProps {
-  institutionCode: string;
-  memberGuid: string | null;
-  attempt: number;
+  state: Extract<ConnectState, { step: 'oauth' }>;
 }
 
-type OAuthPhase = 'idle' | 'opening' | 'waiting' | 'blocked' | 'failed';
+/** How often an open bank window is checked for having been closed ("within a few seconds", issue 12 §5). */
+const WINDOW_CHECK_MS = 1000;
 
-const originOf = (uri: string): string | null => {
-  try {
-    return new URL(uri).origin;
-  } catch {
-    return null;
-  }
-};
+/**
+ * Opens the bank's page in a window the bank cannot use against the partner page (issue 13 item 9).
+ *
+ * `window.open(url, …, 'noopener')` would do that but returns null, and without a handle the widget could neither
+ * notice that the person closed the window nor tell an open window from a blocked one. So the window is opened on
+ * about:blank (same origin as us, synchronously inside the click, or browsers block it), disowned with
+ * `opener = null` before it leaves for the bank, and only then sent there. The bank's page sees `window.opener ===
+ * null` (checked in Chromium by test/e2e/experienceRecovery.e2e.test.ts); we keep our handle for `closed`, `focus()`
+ * and `close()`. Completion is learnt from the member's status, never from a message: with no opener the bank's
+ * completion page has no one to post to.
+ */
+function openDisownedWindow(name: string): Window | null {
+  const popup = window.open('about:blank', name, 'popup,width=520,height=720');
+  if (popup !== null) popup.opener = null;
+  return popup;
+}
 
-/** MX's completion page message (mx-platform.md §8): `{ mx: true, type: 'oauthComplete/success' | '.../error' }`. */
-const readOAuthMessage = (data: unknown): 'success' | 'error' | null => {
-  if (typeof data !== 'object' || data === null) return null;
-  const type = (data as { type?: unknown }).type;
-  if (type === 'oauthComplete/success' || type === 'mx/oauthComplete/success') return 'success';
-  if (type === 'oauthComplete/error' || type === 'mx/oauthComplete/error') return 'error';
-  return null;
-};
-
-export function OAuthStep({ institutionCode, memberGuid, attempt }: OAuthStepProps) {
+export function OAuthStep({ state }: OAuthStepProps) {
+  const { institutionCode, memberGuid, phase, windowUri } = state;
   const t = useCopy();
   const client = useApiClient();
-  const queryClient = useQueryClient();
   const { dispatch, emit, skipAggregation, idPrefix } = useFlow();
   const institution = useQuery(institutionQuery(client, institutionCode));
   const create = useMutation(createMemberMutation(client));
   const freshUri = useMutation(oauthWindowUriMutation(client));
-  const [phase, setPhase] = useState<OAuthPhase>('idle');
-  const [windowUri, setWindowUri] = useState<string | null>(null);
-  const [failure, setFailure] = useState<Error | null>(null);
   const popupRef = useRef<Window | null>(null);
   const isBusy = useRef(false);
-  const status = useMemberStatus(memberGuid, attempt, true, phase === 'waiting' || phase === 'blocked');
+  const isWindowOut = phase === 'waiting' || phase === 'blocked' || phase === 'windowClosed';
+  const status = useMemberStatus(memberGuid, true, isWindowOut);
+  const { refetch } = status;
   const name = institution.data?.name ?? institutionCode;
-  const reportedAttempt = useRef<number | null>(null);
-  const reportDenial = useCallback(
-    (guid: string, reason: string) => {
-      if (reportedAttempt.current === attempt) return;
-      reportedAttempt.current = attempt;
-      emit('oauthError', { member_guid: guid, reason });
-    },
-    [attempt, emit],
-  );
 
-  // A denial counts when the member turns DENIED during this window's attempt; a member denied before a retry
-  // stays DENIED until the new consent, which must not read as a second denial.
-  // 'fresh': the member was just created (PENDING), so any denial is this window's.
-  const [attemptSawOpen, setAttemptSawOpen] = useState<number | 'fresh' | null>(null);
-  const outcome = status.data === undefined ? null : connectionOutcome(status.data);
-  if (outcome !== null && outcome !== 'credentialsNeeded' && attemptSawOpen !== attempt) setAttemptSawOpen(attempt);
-  const isDenied = outcome === 'credentialsNeeded' && (attemptSawOpen === attempt || attemptSawOpen === 'fresh');
-  const shownPhase: OAuthPhase = isDenied && phase !== 'opening' ? 'failed' : phase;
-  const deniedStatus = status.data?.connection_status ?? 'DENIED';
   useEffect(() => {
-    if (isDenied && memberGuid !== null) reportDenial(memberGuid, deniedStatus);
-  }, [deniedStatus, isDenied, memberGuid, reportDenial]);
+    if (phase === 'denied' && memberGuid !== null) {
+      emit('oauthError', { member_guid: memberGuid, reason: status.data?.connection_status ?? 'DENIED' });
+    }
+    // Reported once per denial: only a change of phase reports again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [phase]);
 
-  // The completion page posts to us; only the popup we opened, on the OAuth URL's origin, is believed.
+  // A closed window is only noticed by looking. The status is read once more first: the bank's own completion page
+  // closes the window too, and that must read as finished, not as "closed before you finished".
   useEffect(() => {
-    const expectedOrigin = windowUri === null ? null : originOf(windowUri);
-    if (expectedOrigin === null || memberGuid === null) return;
-    const handleMessage = (event: MessageEvent) => {
-      if (event.origin !== expectedOrigin || popupRef.current === null || event.source !== popupRef.current) return;
-      const result = readOAuthMessage(event.data);
-      if (result === 'success') {
-        void queryClient.invalidateQueries({ queryKey: memberKeys.status(memberGuid, attempt) });
-      } else if (result === 'error') {
-        const reason = (event.data as { metadata?: { error_reason?: unknown } }).metadata?.error_reason;
-        reportDenial(memberGuid, typeof reason === 'string' ? reason : 'UNKNOWN');
-        setPhase('failed');
-      }
-    };
-    window.addEventListener('message', handleMessage);
-    return () => window.removeEventListener('message', handleMessage);
-  }, [attempt, memberGuid, queryClient, reportDenial, windowUri]);
+    if (phase !== 'waiting') return;
+    const timer = window.setInterval(() => {
+      if (popupRef.current?.closed !== true) return;
+      window.clearInterval(timer);
+      popupRef.current = null;
+      void refetch().finally(() => dispatch({ type: 'oauthWindowClosed' }));
+    }, WINDOW_CHECK_MS);
+    return () => window.clearInterval(timer);
+  }, [dispatch, phase, refetch]);
 
-  const handleContinue = () => {
+  const handleOpen = () => {
     if (isBusy.current) return;
     isBusy.current = true;
-    // Opened synchronously inside the click, before any await, or browsers block it (prior-art.md §10.14).
-    const popup = window.open('about:blank', `${idPrefix}-oauth`, 'popup,width=520,height=720');
+    popupRef.current?.close();
+    const popup = openDisownedWindow(`${idPrefix}-oauth`);
     popupRef.current = popup;
-    setPhase('opening');
-    setFailure(null);
+    dispatch({ type: 'oauthOpening' });
     const uriPromise: Promise<{ guid: string; uri: string }> =
       memberGuid === null
         ? create.mutateAsync({ institutionCode, credentials: [], isOAuth: true, skipAggregation }).then(async (member) => {
-            setAttemptSawOpen('fresh');
-            dispatch({ type: 'oauthStarted', memberGuid: member.guid });
+            dispatch({ type: 'oauthStarted', memberGuid: member.guid, isNew: true });
             return { guid: member.guid, uri: member.oauth_window_uri ?? (await client.getOAuthWindowUri(member.guid)) };
           })
-        : // Each OAuth URL works once: a retry always asks for a fresh one.
+        : // Each OAuth URL works once: every opening asks for a fresh one.
           freshUri.mutateAsync(memberGuid).then((uri) => {
-            setAttemptSawOpen(null);
-            dispatch({ type: 'oauthStarted', memberGuid });
+            dispatch({ type: 'oauthStarted', memberGuid, isNew: false });
             return { guid: memberGuid, uri };
           });
     uriPromise
       .then(({ guid, uri }) => {
         const href = safeUrl(uri);
         if (href === undefined) throw new Error('Unusable OAuth URL.');
-        setWindowUri(href);
         emit('oauthRequested', { member_guid: guid, url: href });
-        if (popup !== null && !popup.closed) {
-          popup.location.replace(href);
-          setPhase('waiting');
-        } else {
-          setPhase('blocked');
-        }
+        const isBlocked = popup === null || popup.closed;
+        if (!isBlocked) popup.location.replace(href);
+        dispatch({ type: 'oauthWindowReady', windowUri: href, isBlocked });
       })
-      .catch((error: unknown) => {
+      .catch(() => {
         popup?.close();
         popupRef.current = null;
-        setFailure(error instanceof Error ? error : new Error(String(error)));
-        setPhase('failed');
+        dispatch({ type: 'oauthFailed' });
       })
       .finally(() => {
         isBusy.current = false;
@@ -146,39 +116,72 @@ export function OAuthStep({ institutionCode, memberGuid, attempt }: OAuthStepPro
     dispatch({ type: 'backRequested' });
   };
 
+  const failure = create.error ?? freshUri.error;
+  let notice = null;
+  let primary = { label: t('oauthContinue', { institution: name }), onClick: handleOpen };
+  switch (phase) {
+    case 'idle':
+    case 'opening':
+      break;
+    case 'waiting':
+      notice = <StatusMessage busy>{t('oauthWaiting', { institution: name })}</StatusMessage>;
+      // The window is legitimately open: bring it back to the front rather than offering to "try again".
+      primary = { label: t('oauthShowWindow', { institution: name }), onClick: () => popupRef.current?.focus() };
+      break;
+    case 'blocked':
+      notice =
+        windowUri === null ? null : (
+          <div className="mc-notice" role="alert">
+            <p>{t('oauthBlocked')}</p>
+            <p>
+              <a href={windowUri} target="_blank" rel="noopener noreferrer" className="mc-button mc-button-primary">
+                {t('oauthLink', { institution: name })}
+                <NewTabHint />
+              </a>
+            </p>
+          </div>
+        );
+      break;
+    case 'windowClosed':
+      notice = <ErrorMessage title={t('oauthWindowClosed', { institution: name })}>{t('oauthWindowClosedBody')}</ErrorMessage>;
+      primary = { label: t('oauthReopen', { institution: name }), onClick: handleOpen };
+      break;
+    case 'denied':
+      notice = <ErrorMessage title={t('oauthError', { institution: name })}>{t('oauthDeniedBody', { institution: name })}</ErrorMessage>;
+      primary = { label: t('retry'), onClick: handleOpen };
+      break;
+    case 'failed':
+      notice = (
+        <ErrorMessage title={t('oauthError', { institution: name })}>
+          <p>{describeError(t, failure)}</p>
+        </ErrorMessage>
+      );
+      primary = { label: t('retry'), onClick: handleOpen };
+      break;
+    default:
+      phase satisfies never;
+  }
+  const isOpening = phase === 'opening' || institution.isPending;
+
   return (
     <StepLayout
       title={t('oauthHeading', { institution: name })}
-      state={shownPhase}
+      state={phase}
       logo={<InstitutionLogo url={institution.data?.medium_logo_url} name={name} alt={t('logoAlt', { institution: name })} />}
     >
       <p className="mc-text">{t('oauthIntro', { institution: name })}</p>
-      {shownPhase === 'waiting' ? <StatusMessage busy>{t('oauthWaiting', { institution: name })}</StatusMessage> : null}
-      {shownPhase === 'blocked' && windowUri !== null ? (
-        <div className="mc-notice" role="alert">
-          <p>{t('oauthBlocked')}</p>
-          <p>
-            <a href={windowUri} target="_blank" rel="opener" className="mc-button mc-button-primary">
-              {t('oauthLink', { institution: name })}<NewTabHint />
-            </a>
-          </p>
-        </div>
-      ) : null}
-      {shownPhase === 'failed' ? (
-        <ErrorMessage title={t('oauthError', { institution: name })}>
-          {failure !== null ? <p>{describeError(t, failure)}</p> : null}
-        </ErrorMessage>
-      ) : null}
+      {notice}
       {status.isError ? <ErrorMessage>{t('statusPollError')}</ErrorMessage> : null}
       <div className="mc-actions">
-        {shownPhase !== 'blocked' ? (
+        {phase !== 'blocked' ? (
           <button
             type="button"
             className="mc-button mc-button-primary"
-            disabled={phase === 'opening' || institution.isPending}
-            onClick={handleContinue}
+            // aria-disabled, not disabled: a disabled button drops keyboard focus to <body> (issue 12 §6).
+            aria-disabled={isOpening || undefined}
+            onClick={isOpening ? undefined : primary.onClick}
           >
-            {shownPhase === 'failed' || shownPhase === 'waiting' ? t('retry') : t('oauthContinue', { institution: name })}
+            {primary.label}
           </button>
         ) : null}
         <button type="button" className="mc-button mc-button-secondary" onClick={handleCancel}>
