@@ -87,7 +87,7 @@ describe('the plain HTML page with member-connect/sdk', () => {
     const src = new URL((await dialog.locator('iframe').getAttribute('src')) ?? '');
     expect(src.pathname).toBe('/frame/');
     expect(src.search).toBe('');
-    expect(src.hash).toBe(`#origin=${encodeURIComponent(demo.url)}`);
+    expect(src.hash).toBe(`#origin=${demo.url}`);
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('IFRAME');
 
     const frame = await frameOf(page);
