@@ -125,7 +125,7 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
   };
 
   const close = (options?: { force?: boolean }) => {
-    if (handshaken && !ended) post(options?.force ? { type: 'close', force: true } : { type: 'close' });
+    if (handshaken && !ended) post({ type: 'close', force: options?.force });
     else {
       exit('userCancelled');
       destroy();
@@ -144,15 +144,13 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     });
     const dialog = element('div', {
       width: 'min(480px,100vw)',
-      height: 'min(720px,100vh)',
-      // The page's colours (Canvas) in the widget's scheme, so a dark widget has no white frame around it.
-      background: 'Canvas',
-      colorScheme: !options.colorScheme || options.colorScheme == 'system' ? 'light dark' : options.colorScheme,
+      // 100dvh: the visible height on phones, whose toolbars come and go.
+      height: 'min(720px,100dvh)',
+      // The frame fills the whole dialog in the widget's own (light or dark) colours (src/frame/frame.css).
+      background: '#fff',
       borderRadius: '8px',
       overflow: 'hidden',
     });
-    // Mobile browsers' toolbars come and go: 100dvh is the visible height. Older browsers ignore it and keep 100vh.
-    dialog.style.height = 'min(720px,100dvh)';
     dialog.setAttribute('role', 'dialog');
     dialog.setAttribute('aria-modal', 'true');
     dialog.setAttribute('aria-label', title);

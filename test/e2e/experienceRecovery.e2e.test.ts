@@ -183,6 +183,10 @@ describe('leaving and coming back', () => {
     const dialog = page.getByRole('dialog', { name: 'Connect your bank account' });
     await dialog.waitFor();
     const frame = page.frameLocator('iframe[title="Connect your bank account"]');
+    // The frame page: one main landmark, one h1 (named like the dialog), the widget's steps under it as h2.
+    await expect.poll(() => frame.getByRole('heading', { level: 1, name: 'Connect your bank account' }).count()).toBe(1);
+    expect(await frame.getByRole('main').count()).toBe(1);
+    expect(await frame.getByRole('heading', { level: 1 }).count()).toBe(1);
     await pick(frame.locator('body'), 'MX Bank');
     const username = frame.getByLabel('Username', { exact: true });
     await username.fill('mxuser');
