@@ -131,7 +131,7 @@ describe('leaving and coming back', () => {
     expect(await second.evaluate(() => window.opener)).toBeNull();
     // Completion is learnt from the member's status, not from a message to an opener that no longer exists.
     await second.getByRole('button', { name: 'Authorize' }).click();
-    await w.getByRole('heading', { name: 'Connected' }).waitFor();
+    await w.getByRole('heading', { name: 'Connected', exact: true }).waitFor();
     expectCleanRun();
   });
 
@@ -172,7 +172,7 @@ describe('leaving and coming back', () => {
     await w.getByRole('button', { name: 'Start again' }).click();
     await w.getByRole('heading', { name: 'Select your institution' }).waitFor();
     await logIn(w, 'anything');
-    await w.getByRole('heading', { name: 'Connected' }).waitFor();
+    await w.getByRole('heading', { name: 'Connected', exact: true }).waitFor();
     expectCleanRun();
   });
 
