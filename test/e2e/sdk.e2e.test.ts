@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestContext } from '../support/browser.ts';
 import { launchChromium, newTestContext } from '../support/browser.ts';
 import type { RunningDemo } from '../support/demoServer.ts';
+import { acceptConsent } from '../support/demoFlow.ts';
 import { startBuiltDemo } from '../support/demoServer.ts';
 
 let demo: RunningDemo;
@@ -41,11 +42,9 @@ async function frameOf(page: Page): Promise<Frame> {
   return frame;
 }
 
-/** The search result for MX Bank (a button in the results list; an option if the list becomes a listbox). */
+/** The search result for MX Bank (an option of the results listbox). */
 function mxBankResult(frame: Frame) {
-  return frame
-    .getByRole('option', { name: 'MX Bank', exact: true })
-    .or(frame.getByRole('button', { name: 'MX Bank', exact: true }));
+  return frame.getByRole('listbox', { name: 'Search results' }).getByRole('option', { name: 'MX Bank', exact: true });
 }
 
 async function connectMxBank(frame: Frame) {
@@ -90,6 +89,7 @@ describe('the plain HTML page with member-connect/sdk', () => {
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('IFRAME');
 
     const frame = await frameOf(page);
+    await acceptConsent(frame);
     await connectMxBank(frame);
 
     await callbackLog(page).first().waitFor();
@@ -118,7 +118,7 @@ describe('the plain HTML page with member-connect/sdk', () => {
     const opener = page.getByRole('button', { name: 'Open in a dialog' });
     await opener.click();
     const frame = await frameOf(page);
-    const heading = frame.getByRole('heading', { name: 'Select your institution' });
+    const heading = frame.getByRole('heading', { name: 'Fernway uses member-connect to link your bank' });
     await heading.waitFor();
     // Key presses inside the iframe never reach the host page; the frame turns Escape into the widget's close().
     await heading.press('Escape');
@@ -136,7 +136,7 @@ describe('the plain HTML page with member-connect/sdk', () => {
     await page.getByRole('button', { name: 'Show inline' }).click();
     const iframe = page.locator('#inline-container iframe');
     const frame = await frameOf(page);
-    await frame.getByRole('searchbox', { name: 'Search for your bank' }).waitFor();
+    await frame.getByRole('heading', { name: 'Fernway uses member-connect to link your bank' }).waitFor();
     // The SDK starts at 600px; the frame reports its content height whenever it changes and the SDK applies it, so
     // once the widget settles the iframe is exactly as tall as the widget.
     await expect.poll(() => iframeMatchesContent(iframe, frame)).toBe(true);
@@ -212,6 +212,7 @@ describe('a hostile page on another origin', () => {
       ]);
       await host.getByRole('button', { name: 'Show inline' }).click();
       const frame = await frameOf(host);
+      await acceptConsent(frame);
       await frame.getByRole('searchbox', { name: 'Search for your bank' }).fill('mx bank');
       await mxBankResult(frame).click();
       await frame.getByRole('heading', { name: 'Log in to MX Bank' }).waitFor();
