@@ -103,6 +103,8 @@ export function InstitutionSearchStep() {
   } else if (active.isPending) {
     body = (
       <>
+        {/* The heading the answer will have, already in place: nothing moves when it arrives. */}
+        <h3 className="mc-subheading">{t(isSearching ? 'resultsHeading' : 'popularHeading')}</h3>
         <p className="mc-visually-hidden" role="status">
           {t(isSearching ? 'searching' : 'loading')}
         </p>
