@@ -85,7 +85,7 @@ async function submitMfa(page: Page) {
 
 /** Waits for the Connected step and for the host page to have seen onSuccess; returns the member guid. */
 async function expectConnected(page: Page, institutionCode = 'mxbank'): Promise<string> {
-  await widget(page).getByRole('heading', { name: 'Connected' }).waitFor();
+  await widget(page).getByRole('heading', { name: 'Connected', exact: true }).waitFor();
   const result = page.getByRole('status').filter({ hasText: 'onSuccess' });
   await result.waitFor();
   const text = (await result.textContent()) ?? '';

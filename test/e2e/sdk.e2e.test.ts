@@ -54,7 +54,7 @@ async function connectMxBank(frame: Frame) {
   await frame.getByLabel('Username', { exact: true }).fill('mxuser');
   await frame.getByLabel('Password', { exact: true }).fill('any-password-at-all');
   await frame.getByRole('button', { name: 'Continue' }).click();
-  await frame.getByRole('heading', { name: 'Connected' }).waitFor();
+  await frame.getByRole('heading', { name: 'Connected', exact: true }).waitFor();
 }
 
 /** Whether the inline iframe is exactly as tall as the widget rendered inside it. */
