@@ -35,7 +35,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/server/**', 'test/**', 'scripts/**', 'bench/**', '*.config.*', '.storybook/**'],
+    files: ['src/server/**', 'test/**', 'scripts/**', 'examples/**', 'bench/**', '*.config.*', '.storybook/**'],
     languageOptions: { globals: { ...globals.node } },
   },
   {

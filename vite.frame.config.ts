@@ -11,7 +11,7 @@ export default defineConfig({
   build: {
     outDir: '../../dist/frame',
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps: whoever serves dist/frame/ would publish them (a 2 MB map of the whole widget).
     // Every browser that can run the widget supports modulepreload; the polyfill would only add bytes.
     modulePreload: { polyfill: false },
   },

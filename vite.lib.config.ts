@@ -26,11 +26,14 @@ export default defineConfig({
   build: {
     outDir: 'dist/lib',
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps (issue 14): the output is unminified ESM, readable as it is.
     cssCodeSplit: false,
     lib: { entry: { index: 'src/index.ts' }, formats: ['es'], cssFileName: 'member-connect' },
     rolldownOptions: {
       external: [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\//, /^react-hook-form/, /^valibot/],
+      // React Server Components frameworks (Next.js App Router) must treat the widget as client code: without this the
+      // partner adds 'use client' themselves or the build fails with a misleading react-hook-form error (issue 14).
+      output: { banner: (chunk) => (chunk.isEntry ? "'use client';" : '') },
     },
   },
 });

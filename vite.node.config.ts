@@ -1,4 +1,4 @@
-// Server-side entries (proxy, sandbox, demo server, standalone sandbox) built for Node. Never shipped to browsers.
+// Server-side entries (proxy, sandbox, Node adapter, demo server, standalone sandbox) built for Node. Never shipped to browsers.
 import { builtinModules } from 'node:module';
 
 import { defineConfig } from 'vite';
@@ -10,16 +10,22 @@ export default defineConfig({
     emptyOutDir: true,
     ssr: true,
     target: 'node20',
-    sourcemap: true,
+    // No source maps: this output is unminified ESM, readable as it is, and maps were most of the package's bytes.
     rolldownOptions: {
       input: {
         server: 'src/server/index.ts',
         sandbox: 'src/server/sandbox/index.ts',
         demo: 'src/server/demo/main.ts',
         sandboxMain: 'src/server/sandbox/main.ts',
+        node: 'src/server/node.ts',
       },
       external: [/^hono/, /^@hono\//, /^valibot/, ...builtinModules, /^node:/],
-      output: { format: 'es', entryFileNames: '[name].js' },
+      output: {
+        format: 'es',
+        entryFileNames: '[name].js',
+        // sandboxMain.js is the package's `member-connect-sandbox` bin.
+        banner: (chunk) => (chunk.name === 'sandboxMain' ? '#!/usr/bin/env node' : ''),
+      },
     },
   },
 });

@@ -476,14 +476,21 @@ function printProfile(dir: string) {
     print(`!! --profile: no profile in ${path.relative(ROOT, dir)}`);
     return;
   }
-  const { busyMs, idleMs, top } = topSelfTime(file, ROOT);
-  results.proxyProfile = { file: path.relative(ROOT, file), busyMs, idleMs, top };
+  const { busyMs, idleMs, top, areas } = topSelfTime(file, ROOT);
+  results.proxyProfile = { file: path.relative(ROOT, file), busyMs, idleMs, top, areas };
   print(
     formatTable(
       `Proxy CPU profile (node --cpu-prof on the proxy process, ${path.relative(ROOT, file)}): top 10 functions by ` +
         `self time, of ${round(busyMs / 1000, 1)} s busy (${round(idleMs / 1000, 1)} s idle not counted)`,
       ['function (file:line)', 'self ms', 'share of busy'],
       top.map((t) => [t.name, round(t.ms, 0), `${(t.share * 100).toFixed(1)} %`]),
+    ),
+  );
+  print(
+    formatTable(
+      'The same profile by area (self time of every frame, grouped by where its code lives)',
+      ['area', 'self ms', 'share of busy'],
+      areas.map((a) => [a.name, round(a.ms, 0), `${(a.share * 100).toFixed(1)} %`]),
     ),
   );
 }

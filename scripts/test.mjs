@@ -1,7 +1,19 @@
 // `npm test`: every check, in the order that fails fastest. Each step is an npm script so it can be run alone.
 import { spawnSync } from 'node:child_process';
 
-const steps = ['lint', 'docs', 'deadcode', 'typecheck', 'test:types', 'test:unit', 'build', 'size', 'test:stories', 'test:e2e'];
+const steps = [
+  'lint',
+  'docs',
+  'deadcode',
+  'typecheck',
+  'test:types',
+  'test:unit',
+  'build',
+  'package',
+  'size',
+  'test:stories',
+  'test:e2e',
+];
 
 for (const step of steps) {
   console.log(`\n== npm run ${step}`);

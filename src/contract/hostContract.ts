@@ -118,6 +118,8 @@ export type ConnectExitReason =
   | 'connectionUnavailable'
   | 'unmounted'
   | 'widgetError'
+  /** SDK only: the frame never started (wrong `frameUrl`, an error page, a frame of another version). */
+  | 'frameError'
   /** The person did not find their bank in search and chose "My bank isn't listed": offer manual entry. */
   | 'institutionNotListed';
 
@@ -130,6 +132,16 @@ export interface ConnectSuccessResult {
    */
   accounts: ConnectedAccount[];
 }
+/**
+ * What a partner's token endpoint returns to the browser: `{ sessionToken }`, the string from
+ * `createSessionTokens().issue(userGuid)`. The SDK's `sessionToken` option (or function) gives that string.
+ * @example
+ * sessionToken: () => fetch('/connect-token').then((r) => r.json() as Promise<SessionTokenResponse>).then((b) => b.sessionToken)
+ */
+export interface SessionTokenResponse {
+  sessionToken: string;
+}
+
 export interface ConnectExitResult {
   reason: ConnectExitReason;
   memberGuid?: string;

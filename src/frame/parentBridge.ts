@@ -9,6 +9,9 @@ import {
 
 type Handshake = Extract<HostToFrameMessage, { type: 'handshake' }>;
 
+/** How long the frame waits for a handshake before it says, in its own console, why it shows nothing. */
+export const HANDSHAKE_WAIT_MS = 10_000;
+
 export interface ParentBridgeHandlers {
   /** The first valid handshake; later ones are ignored so a session cannot be re-configured mid-flight. */
   onHandshake: (handshake: Handshake) => void;
@@ -31,6 +34,14 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
 
   const post = (message: FrameToHostMessage) => parent.postMessage(envelope(message), parentOrigin);
 
+  // Without a handshake the frame renders nothing, so a silent blank page is the failure to explain.
+  const noHandshake = setTimeout(() => {
+    console.error(
+      `member-connect frame: no handshake from ${parentOrigin} after ${HANDSHAKE_WAIT_MS} ms. Open this page only ` +
+        'through mountConnectWidget() from member-connect/sdk, with a sessionToken that is a string.',
+    );
+  }, HANDSHAKE_WAIT_MS);
+
   const onMessage = (event: MessageEvent) => {
     if (event.source !== parent || event.origin !== parentOrigin) return;
     const message = parseHostMessage(event.data);
@@ -38,7 +49,11 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
     if (message.type === 'handshake') {
       if (handshaken) return;
       handshaken = true;
+      clearTimeout(noHandshake);
       handlers.onHandshake(message);
+      // Only now may the host hand closing over to the widget; a frame that throws above never says so, and the
+      // SDK ends the session with `frameError` instead of waiting for it.
+      post({ type: 'started' });
       return;
     }
     if (!handshaken) return;

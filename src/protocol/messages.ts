@@ -13,7 +13,6 @@ import {
   type ConnectDataScope,
   type ConnectedAccount,
   type ConnectEvent,
-  type ConnectExitReason,
   type ConnectExitResult,
   type ConnectLocale,
   type ConnectPartner,
@@ -47,20 +46,6 @@ export interface FrameConfig {
   dataRequested?: ConnectDataScope[];
 }
 
-export const FRAME_CONFIG_KEYS = [
-  'proxyUrl',
-  'institutionCode',
-  'memberGuid',
-  'skipAggregation',
-  'locale',
-  'colorScheme',
-  'theme',
-  'messages',
-  'partner',
-  'skipConsent',
-  'dataRequested',
-] as const satisfies readonly (keyof FrameConfig)[];
-
 /** Host → frame. */
 export type HostToFrameMessage =
   | {
@@ -79,6 +64,8 @@ export type HostToFrameMessage =
 /** Frame → host. */
 export type FrameToHostMessage =
   | { type: 'ready' }
+  /** The frame accepted the handshake and rendered the widget; until then the host owns closing. */
+  | { type: 'started' }
   | { type: 'event'; event: ConnectEvent }
   | { type: 'resize'; height: number }
   | { type: 'success'; result: ConnectSuccessResult }
@@ -107,32 +94,36 @@ const isAccount = (value: unknown): value is ConnectedAccount =>
   isBag(value) && isString(value.guid) && isString(value.name) && isStringOrNull(value.type) && isStringOrNull(value.lastFour);
 
 function open(data: unknown): Bag | undefined {
-  return isBag(data) && data.protocol === PROTOCOL && data.version === PROTOCOL_VERSION && isString(data.type)
-    ? data
-    : undefined;
+  // No check on `type`: the parsers' switch matches known string types only.
+  return isBag(data) && data.protocol === PROTOCOL && data.version === PROTOCOL_VERSION ? data : undefined;
 }
 
 /** Copies the listed optional string fields that are present; `undefined` when one has the wrong type. */
-function pickStrings(bag: Bag, keys: readonly string[]): Bag | undefined {
-  const out: Bag = {};
+function pickStrings(bag: Bag, keys: readonly string[]): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
   for (const key of keys) {
-    if (!isOptional(bag[key], isString)) return undefined;
-    if (bag[key] !== undefined) out[key] = bag[key];
+    const value = bag[key];
+    if (value === undefined) continue;
+    if (!isString(value)) return undefined;
+    out[key] = value;
   }
   return out;
 }
 
+const EXIT_KEYS = ['memberGuid', 'institutionCode', 'message', 'reason'];
+
 /**
  * Parses a message the host received from the frame; `undefined` for anything unknown or malformed.
- * The two `as` below are where the frame is taken at its word: the shapes are checked, but an event's metadata and
+ * The `as` casts below are where the frame is taken at its word: the shapes are checked, but an event's metadata and
  * an exit reason are not checked against the contract's lists. The SDK has already checked the sender (the iframe's
  * window at the frame's origin, built from the same package version), and the lists would cost the SDK's 2 kB budget.
  */
 export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined {
   const bag = open(data);
   switch (bag?.type) {
-    case 'ready': {
-      return { type: 'ready' };
+    case 'ready':
+    case 'started': {
+      return { type: bag.type };
     }
     case 'event': {
       const event = bag.event;
@@ -170,10 +161,9 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
         : undefined;
     }
     case 'exit': {
-      const result = bag.result;
-      if (!isBag(result) || !isString(result.reason) || !result.reason) return undefined;
-      const rest = pickStrings(result, ['memberGuid', 'institutionCode', 'message']);
-      return rest && { type: 'exit', result: { ...rest, reason: result.reason as ConnectExitReason } };
+      // A flat bag of these strings with a reason.
+      const result = isBag(bag.result) ? pickStrings(bag.result, EXIT_KEYS) : undefined;
+      return result?.reason ? { type: 'exit', result: result as unknown as ConnectExitResult } : undefined;
     }
     case 'tokenRequest': {
       return isId(bag.id) ? { type: 'tokenRequest', id: bag.id } : undefined;

@@ -17,4 +17,5 @@ export type {
   ConnectStepName,
   ConnectSuccessResult,
   ConnectTheme,
+  SessionTokenResponse,
 } from '../contract/hostContract';

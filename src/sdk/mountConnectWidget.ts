@@ -6,13 +6,7 @@ import type {
   ConnectExitResult,
   ConnectSuccessResult,
 } from '../contract/hostContract';
-import {
-  envelope,
-  FRAME_CONFIG_KEYS,
-  type FrameConfig,
-  type HostToFrameMessage,
-  parseFrameMessage,
-} from '../protocol/messages';
+import { envelope, type FrameConfig, type HostToFrameMessage, parseFrameMessage } from '../protocol/messages';
 
 export interface MountConnectWidgetOptions extends Omit<FrameConfig, 'modal'> {
   /** URL of the frame bundle's `index.html` (e.g. `https://partner.example/connect/frame/`). Its origin is the only one trusted. */
@@ -20,15 +14,17 @@ export interface MountConnectWidgetOptions extends Omit<FrameConfig, 'modal'> {
   /** Render inline in this element, resized to the content. Without it the widget opens in a modal dialog. */
   container?: HTMLElement;
   /**
-   * Session token minted by your backend. A function is called for the first token and again whenever the widget
-   * needs a fresh one (after a 401).
+   * Session token minted by your backend: the `sessionToken` string of your token endpoint's
+   * {@link SessionTokenResponse}. A function is called for the first token and again whenever the widget needs a fresh
+   * one (after a 401). Anything but a non-empty string ends the session with `sessionExpired` and a console error.
    */
   sessionToken: string | (() => string | Promise<string>);
   /** Called once when a member connects. Exactly one of `onSuccess` / `onExit` fires per mount. */
   onSuccess?: (result: ConnectSuccessResult) => void;
   /**
-   * Called once when the session ends without success: the widget's exit, `close()` before the frame was ready
-   * (`userCancelled`), `destroy()` before the end (`unmounted`), or a failing `sessionToken` function (`sessionExpired`).
+   * Called once when the session ends without success: the widget's exit, `close()` before the frame started
+   * (`userCancelled`), `destroy()` before the end (`unmounted`), a failing `sessionToken` (`sessionExpired`) or a frame
+   * that never starts (`frameError`). The last two also log a `console.error` saying what to fix.
    */
   onExit?: (result: ConnectExitResult) => void;
   /** Every widget event, in MX's wire shape. */
@@ -47,7 +43,7 @@ export interface MountConnectWidgetOptions extends Omit<FrameConfig, 'modal'> {
 export interface ConnectWidgetInstance {
   /**
    * Asks the widget to close; it answers with `onExit`. Once the person has typed something, the widget first asks
-   * "Exit?"; `{ force: true }` skips that. Before the frame is ready (or after the end) it closes at once.
+   * "Exit?"; `{ force: true }` skips that. Before the frame has started (or after the end) it closes at once.
    */
   close(options?: { force?: boolean }): void;
   /** Asks the widget to go one step back. */
@@ -56,7 +52,7 @@ export interface ConnectWidgetInstance {
   destroy(): void;
 }
 
-type Lock = { count: number; overflow: string; bare: boolean };
+type Lock = { count: number; overflow: string };
 // Body scroll lock is one resource per document shared by every open modal, so it is reference-counted: closing one
 // of two modals must not unlock the page, and the last one restores the exact inline value that was there before.
 const scrollLocks = new WeakMap<Document, Lock>();
@@ -67,96 +63,126 @@ const scrollLocks = new WeakMap<Document, Lock>();
  * const widget = mountConnectWidget({ frameUrl: '/frame/', sessionToken: () => fetchToken(), onSuccess, onExit });
  */
 export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectWidgetInstance {
-  const { frameUrl, container, sessionToken, onSuccess, onExit, onEvent } = options;
+  // Everything that is not the host's own business is widget configuration for the handshake.
+  const {
+    frameUrl,
+    container,
+    sessionToken,
+    onSuccess,
+    onExit,
+    onEvent,
+    onDone,
+    title = 'Connect your bank account',
+    zIndex = 2147483000,
+    ...widgetOptions
+  } = options;
   const modal = !container;
   const doc = container?.ownerDocument ?? document;
   const win = doc.defaultView as Window;
-  const title = options.title ?? 'Connect your bank account';
   const url = new URL(frameUrl, doc.baseURI);
   const frameOrigin = url.origin;
   // The frame trusts only this origin for the handshake. The session token never goes in the URL.
-  url.hash = 'origin=' + encodeURIComponent(win.location.origin);
+  // (An origin has no character that needs escaping in a query string.)
+  url.hash = 'origin=' + win.location.origin;
 
-  const config: FrameConfig = { modal };
-  for (const key of FRAME_CONFIG_KEYS) if (options[key] !== undefined) Object.assign(config, { [key]: options[key] });
+  const config: FrameConfig = { ...widgetOptions, modal };
 
   const cleanups: (() => void)[] = [];
   const listen = <E extends Event>(target: EventTarget, type: string, handler: (event: E) => void) => {
     target.addEventListener(type, handler as EventListener);
     cleanups.push(() => target.removeEventListener(type, handler as EventListener));
   };
-  const element = <K extends keyof HTMLElementTagNameMap>(tag: K, style: Partial<CSSStyleDeclaration>) => {
+  const element = <K extends keyof HTMLElementTagNameMap>(tag: K, css: string) => {
     const node = doc.createElement(tag);
-    // CSSOM assignments, not style attributes, so a host with a strict style-src CSP is fine.
-    Object.assign(node.style, style);
+    // A CSSOM assignment, not a style attribute, so a host with a strict style-src CSP is fine.
+    node.style.cssText = css;
     return node;
   };
 
   let ended = false;
   let destroyed = false;
+  let ready = false;
+  // The frame confirmed the handshake (`started`): from then on the widget owns closing; until then the host does.
   let handshaken = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const iframe = element('iframe', { border: '0', display: 'block', width: '100%', height: modal ? '100%' : '600px' });
+  const iframe = element('iframe', `border:0;display:block;width:100%;height:${modal ? '100%' : '600px'}`);
   iframe.title = title;
   iframe.src = url.href;
   let root: HTMLElement = iframe;
   const previousFocus = doc.activeElement as HTMLElement | null;
 
-  const post = (message: HostToFrameMessage) => {
-    if (!destroyed) iframe.contentWindow?.postMessage(envelope(message), frameOrigin);
-  };
-  const getToken = async () => (typeof sessionToken === 'function' ? sessionToken() : sessionToken);
-  const end = (report: () => void) => {
+  const post = (message: HostToFrameMessage) =>
+    // A removed iframe has no window, so nothing reaches a destroyed mount.
+    iframe.contentWindow?.postMessage(envelope(message), frameOrigin);
+  const log = (message: string) => console.error('member-connect: ' + message);
+  // Hands the callback a non-empty string, or nothing after saying why: a token endpoint read with the wrong key
+  // (`body.token` of `{ sessionToken }`) would otherwise hand the frame `undefined`, which it drops, and nothing
+  // would ever happen.
+  const refreshable = typeof sessionToken === 'function';
+  const withToken = (send: (token?: string) => void) =>
+    (async () => {
+      const token: unknown = await (refreshable ? sessionToken() : sessionToken);
+      if (typeof token === 'string' && token) return token;
+      throw `is ${typeof token}, not your token endpoint's sessionToken string`;
+    })().then(send, (error) => {
+      log('sessionToken ' + error);
+      send();
+    });
+  const end = <R>(callback: ((result: R) => void) | undefined, result: R) => {
     if (!ended) {
       ended = true;
-      report();
+      callback?.(result);
     }
   };
-  const exit = (reason: ConnectExitReason) => end(() => onExit?.({ reason }));
+  const exit = (reason: ConnectExitReason) => {
+    end(onExit, { reason });
+    destroy();
+  };
+  const arm = (ms: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      log(`no frame started at ${frameUrl}; serve dist/frame/ there`);
+      exit('frameError');
+    }, ms);
+  };
 
   const destroy = () => {
     if (destroyed) return;
-    exit('unmounted');
+    end(onExit, { reason: 'unmounted' });
     destroyed = true;
     root.remove();
+    clearTimeout(timer);
     for (const cleanup of cleanups.splice(0)) cleanup();
-    // Restore focus without scrolling the page (peers jump to the top on close).
-    if (modal && previousFocus?.isConnected) previousFocus.focus?.({ preventScroll: true });
+    // Restore focus without scrolling the page (peers jump to the top on close); a removed element ignores it.
+    if (modal) previousFocus?.focus({ preventScroll: true });
   };
 
-  const close = (options?: { force?: boolean }) => {
-    if (handshaken && !ended) post({ type: 'close', force: options?.force });
-    else {
-      exit('userCancelled');
-      destroy();
-    }
+  const close = (request?: { force?: boolean }) => {
+    if (handshaken && !ended) post(request?.force ? { type: 'close', force: true } : { type: 'close' });
+    else exit('userCancelled');
   };
 
   if (modal) {
-    const overlay = element('div', {
-      position: 'fixed',
-      inset: '0',
-      zIndex: String(options.zIndex ?? 2147483000),
-      display: 'flex',
-      alignItems: 'center',
-      justifyContent: 'center',
-      background: 'rgba(0,0,0,.5)',
-    });
-    const dialog = element('div', {
-      width: 'min(480px,100vw)',
-      // 100dvh: the visible height on phones, whose toolbars come and go.
-      height: 'min(720px,100dvh)',
-      // The frame fills the whole dialog in the widget's own (light or dark) colours (src/frame/frame.css).
-      background: '#fff',
-      borderRadius: '8px',
-      overflow: 'hidden',
-    });
+    const overlay = element(
+      'div',
+      `position:fixed;inset:0;z-index:${zIndex};display:grid;` +
+        'place-items:center;background:#0008',
+    );
+    // Canvas in the widget's colour scheme, so a dark widget has no white frame; 100dvh is the visible height on
+    // phones whose toolbars come and go (older browsers keep the 100vh before it).
+    const scheme = widgetOptions.colorScheme;
+    const dialog = element(
+      'div',
+      'width:min(480px,100vw);height:min(720px,100vh);height:min(720px,100dvh);background:Canvas;' +
+        `color-scheme:${!scheme || scheme == 'system' ? 'light dark' : scheme};border-radius:8px;overflow:hidden`,
+    );
     dialog.setAttribute('role', 'dialog');
     dialog.setAttribute('aria-modal', 'true');
     dialog.setAttribute('aria-label', title);
     // Focus guards keep Tab inside the dialog: leaving the iframe in either direction lands back in it.
     const guard = () => {
-      const node = element('div', {});
+      const node = element('div', '');
       node.tabIndex = 0;
       listen(node, 'focus', () => iframe.focus());
       return node;
@@ -173,20 +199,18 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     });
 
     const body = doc.body;
-    const lock = scrollLocks.get(doc) ?? {
-      count: 0,
-      overflow: body.style.overflow,
-      bare: !body.hasAttribute('style'),
-    };
-    if (!lock.count++) body.style.overflow = 'hidden';
+    const lock = scrollLocks.get(doc) ?? { count: 0, overflow: '' };
     scrollLocks.set(doc, lock);
+    if (!lock.count++) {
+      lock.overflow = body.style.overflow;
+      body.style.overflow = 'hidden';
+    }
     cleanups.push(() => {
       if (!--lock.count) {
         body.style.overflow = lock.overflow;
-        // Reading the attribute first also makes Chromium flush its lazily serialised inline style, which would
-        // otherwise write `style=""` back after the removal.
-        if (lock.bare && !body.getAttribute('style')) body.removeAttribute('style');
-        scrollLocks.delete(doc);
+        // A page without inline style gets none back. Reading the attribute first also makes Chromium flush its lazily
+        // serialised inline style, which would otherwise write `style=""` back after the removal.
+        if (!body.getAttribute('style')) body.removeAttribute('style');
       }
     });
   }
@@ -197,24 +221,22 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     const message = parseFrameMessage(event.data);
     switch (message?.type) {
       case 'ready': {
-        getToken().then(
-          (token) => {
-            handshaken = true;
-            post({ type: 'handshake', config, sessionToken: token, refreshable: typeof sessionToken === 'function' });
-          },
-          () => {
-            exit('sessionExpired');
-            destroy();
-          },
+        ready = true;
+        arm(30_000);
+        withToken((token) =>
+          token ? post({ type: 'handshake', config, sessionToken: token, refreshable }) : exit('sessionExpired'),
         );
         break;
       }
+      case 'started': {
+        handshaken = true;
+        clearTimeout(timer);
+        break;
+      }
       case 'tokenRequest': {
+        // No token in the answer: the widget ends the session with `sessionExpired`.
         const { id } = message;
-        getToken().then(
-          (token) => post({ type: 'token', id, sessionToken: token }),
-          () => post({ type: 'token', id }),
-        );
+        withToken((token) => post({ type: 'token', id, sessionToken: token }));
         break;
       }
       case 'event': {
@@ -222,7 +244,7 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
         // The success screen's primary action is where a modal's job is done.
         if (ended && message.event.type === 'mx/connect/connected/primaryAction') {
           if (modal) destroy();
-          options.onDone?.();
+          onDone?.();
         }
         break;
       }
@@ -231,16 +253,21 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
         break;
       }
       case 'success': {
-        end(() => onSuccess?.(message.result));
+        end(onSuccess, message.result);
         break;
       }
       case 'exit': {
-        end(() => onExit?.(message.result));
+        end(onExit, message.result);
         destroy();
         break;
       }
     }
   });
+
+  // The frame gets 30 s to start (load, get its session token from the host, accept the handshake). It says `ready`
+  // before its `load` event, so a page that loads without saying it (a 404 page, another app) fails 3 s later.
+  listen(iframe, 'load', () => ready || arm(3000));
+  arm(30_000);
 
   (container ?? doc.body).append(root);
   if (modal) iframe.focus();

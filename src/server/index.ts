@@ -11,3 +11,5 @@ export type { RateLimitHit, RateLimitOptions, RateLimitRule, RateLimitStore } fr
 export { bearerAuthenticate, createMemoryRevocationStore, createSessionTokens } from './proxy/sessionTokens.ts';
 export type { RevokedToken, SessionTokenOptions, SessionTokens, TokenRevocationStore } from './proxy/sessionTokens.ts';
 export { ensureMxUser, type EnsureMxUserOptions, MxUserError } from './users/ensureMxUser.ts';
+// The JSON your token endpoint returns to the browser (`{ sessionToken }`), shared with `member-connect/sdk`.
+export type { SessionTokenResponse } from '../contract/hostContract.ts';

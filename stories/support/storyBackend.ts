@@ -1,24 +1,15 @@
-// The network of a story: the real proxy in front of the real sandbox, both running in the Storybook page, answered
-// through MSW's service worker. No hand-written JSON: every state comes from the sandbox's scenario passwords, fault
-// institutions and fault header. (test/support/fakeBackend.ts is the same idea for the unit tests.)
+// The network of a story: the one fake bank (test/support/fakeBackend.ts), the real proxy in front of the real
+// sandbox, running in the Storybook page and answered through MSW's service worker. No hand-written JSON: every state
+// comes from the sandbox's scenario passwords, fault institutions and fault header.
 import type { SetupWorker } from 'msw/browser';
-import { http } from 'msw';
 
-import { createConnectProxy } from '../../src/server/index';
-import { createSandbox, FAULT_HEADER, MX_MEDIA_TYPE, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../src/server/sandbox/index';
+import { createFakeBackend, PROXY_PATH, type UpstreamFault } from '../../test/support/fakeBackend';
 import { SANDBOX_ORIGIN, sandboxAssetHandlers } from './sandboxAssets';
 
 /** Where the widget finds the proxy in every story. */
-export const PROXY_URL = '/api/connect';
+export const PROXY_URL = PROXY_PATH;
 
-export interface UpstreamFault {
-  /** Matched against the upstream MX path, e.g. `/institutions$` or `/members/[^/]+/status`. */
-  path: RegExp;
-  /** Only for this method (default: any). */
-  method?: string;
-  /** An `X-Sandbox-Fault` value: `500`, `503`, `429;retry-after=1`, `delay=<ms>`, `drop`, `malformed`. */
-  fault: string;
-}
+export type { UpstreamFault };
 
 export interface StoryBackendOptions {
   /** How long one sandbox aggregation phase takes. Tiny by default so stories run fast. */
@@ -42,55 +33,21 @@ export interface StoryBackend {
   sandboxFetch: (path: string, init?: RequestInit) => Promise<Response>;
 }
 
-const matches = (rule: { path: RegExp; method?: string }, url: URL, method: string) =>
-  rule.path.test(url.pathname) && (rule.method === undefined || rule.method.toUpperCase() === method);
-
 /** Builds a fresh sandbox + proxy for one story and makes MSW forward `<origin>/api/connect/...` to it. */
 export async function installStoryBackend(msw: SetupWorker, options: StoryBackendOptions = {}): Promise<StoryBackend> {
-  const sandbox = createSandbox({
+  const { members = [], ...rest } = options;
+  const backend = createFakeBackend({
+    ...rest,
     aggregationMs: options.aggregationMs ?? 40,
-    ...(options.challengeExpiryMs !== undefined ? { challengeExpiryMs: options.challengeExpiryMs } : {}),
-    ...(options.now !== undefined ? { now: options.now } : {}),
-  });
-  const auth = `Basic ${btoa(`${SANDBOX_CLIENT_ID}:${SANDBOX_API_KEY}`)}`;
-  const sandboxFetch = (path: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    headers.set('Authorization', auth);
-    if (!headers.has('Accept')) headers.set('Accept', MX_MEDIA_TYPE);
-    if (init.body !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
-    return Promise.resolve(sandbox.request(`${SANDBOX_ORIGIN}${path}`, { ...init, headers }));
-  };
-
-  const created = await sandboxFetch('/users', { method: 'POST', body: JSON.stringify({ user: { metadata: 'storybook' } }) });
-  const { user } = (await created.json()) as { user: { guid: string } };
-
-  for (const member of options.members ?? []) {
-    const seeded = await sandboxFetch(`/users/${user.guid}/members`, { method: 'POST', body: JSON.stringify({ member }) });
-    if (!seeded.ok) throw new Error(`Could not seed a ${member.institution_code} member: HTTP ${seeded.status}`);
-  }
-
-  const upstream: typeof fetch = async (input, init) => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    if (options.hang?.some((rule) => matches(rule, url, request.method))) return new Promise<Response>(() => {});
-    const faults = (options.faults ?? []).filter((rule) => matches(rule, url, request.method)).map((rule) => rule.fault);
-    if (faults.length > 0) request.headers.set(FAULT_HEADER, faults.join(','));
-    return sandbox.request(request);
-  };
-  const proxy = createConnectProxy({
-    baseUrl: SANDBOX_ORIGIN,
-    clientId: SANDBOX_CLIENT_ID,
-    apiKey: SANDBOX_API_KEY,
-    authenticate: () => user.guid,
-    fetch: upstream,
-    basePath: PROXY_URL,
+    sandboxBaseUrl: SANDBOX_ORIGIN,
     // A story drives the UI faster than a person; limits are tested with the proxy, not here.
     rateLimit: false,
   });
-
-  msw.use(
-    http.all(`*${PROXY_URL}/*`, ({ request }) => proxy.fetch(request)),
-    ...sandboxAssetHandlers(sandbox),
-  );
-  return { userGuid: user.guid, sandboxFetch };
+  const userGuid = await backend.userGuid();
+  for (const member of members) {
+    const seeded = await backend.sandboxRequest(`/users/${userGuid}/members`, { method: 'POST', body: JSON.stringify({ member }) });
+    if (!seeded.ok) throw new Error(`Could not seed a ${member.institution_code} member: HTTP ${seeded.status}`);
+  }
+  msw.use(...backend.handlers, ...sandboxAssetHandlers(backend.sandbox));
+  return { userGuid, sandboxFetch: backend.sandboxRequest };
 }

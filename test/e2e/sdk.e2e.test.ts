@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import type { mountConnectWidget } from '../../src/sdk/index.ts';
 import type { TestContext } from '../support/browser.ts';
 import { launchChromium, newTestContext } from '../support/browser.ts';
 import type { RunningDemo } from '../support/demoServer.ts';
@@ -302,5 +303,35 @@ describe('a hostile page on another origin', () => {
     } finally {
       await new Promise((resolve) => hostile.server.close(resolve));
     }
+  });
+});
+
+describe('a wrong frameUrl (issue 14)', () => {
+  it('ends with onExit frameError and a console error naming frameUrl, and the modal goes away', async () => {
+    const { page } = t;
+    await page.goto('/sdk.html');
+    // The classic-script SDK as shipped, served from the page's own origin so the demo's CSP allows it.
+    await page.route('**/test-sdk/sdk.iife.js', (route) =>
+      route.fulfill({ path: 'dist/lib/sdk.iife.js', contentType: 'text/javascript' }),
+    );
+    await page.addScriptTag({ url: '/test-sdk/sdk.iife.js' });
+    await page.evaluate(() => {
+      const sdk = (window as unknown as { MemberConnect: { mountConnectWidget: typeof mountConnectWidget } })
+        .MemberConnect;
+      sdk.mountConnectWidget({
+        frameUrl: '/no-frame-here/',
+        sessionToken: 'unused',
+        onExit: (result) => document.body.setAttribute('data-exit', result.reason),
+      });
+    });
+    // The demo answers the wrong URL with its 404 page: it loads, never says `ready`, and the SDK gives up.
+    await page.getByRole('dialog', { name: 'Connect your bank account' }).waitFor();
+    await expect
+      .poll(() => page.locator('body').getAttribute('data-exit'), { timeout: 15_000 })
+      .toBe('frameError');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(t.problems.consoleErrors).toContainEqual(
+      expect.stringContaining('member-connect: no frame started at /no-frame-here/; serve dist/frame/ there'),
+    );
   });
 });

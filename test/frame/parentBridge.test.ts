@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { connectToParent } from '../../src/frame/parentBridge';
+import { connectToParent, HANDSHAKE_WAIT_MS } from '../../src/frame/parentBridge';
 import { envelope, type HostToFrameMessage } from '../../src/protocol/messages';
 
 const PARENT_ORIGIN = 'https://partner.example';
@@ -80,5 +80,35 @@ describe('connectToParent', () => {
     deliver(envelope({ type: 'token', id: 0, sessionToken: 'fresh' }));
     await expect(first).resolves.toBe('fresh');
     await expect(second).rejects.toThrow('could not provide a session token');
+  });
+
+  it('tells the host it started once the handshake is handled, and only then', () => {
+    const { toParent, handlers, deliver } = setUp();
+    toParent.mockClear();
+    handlers.onHandshake.mockImplementationOnce(() => {
+      expect(toParent).not.toHaveBeenCalledWith(envelope({ type: 'started' }), PARENT_ORIGIN);
+    });
+    deliver(handshake);
+    deliver(handshake);
+    expect(handlers.onHandshake).toHaveBeenCalledTimes(1);
+    expect(toParent).toHaveBeenCalledExactlyOnceWith(envelope({ type: 'started' }), PARENT_ORIGIN);
+  });
+
+  it('says in its console why it shows nothing when no handshake comes', () => {
+    vi.useFakeTimers();
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      setUp();
+      vi.advanceTimersByTime(HANDSHAKE_WAIT_MS);
+      expect(errors).toHaveBeenCalledExactlyOnceWith(expect.stringContaining(`no handshake from ${PARENT_ORIGIN}`));
+      errors.mockClear();
+      const { deliver } = setUp();
+      deliver(handshake);
+      vi.advanceTimersByTime(HANDSHAKE_WAIT_MS);
+      expect(errors).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+      errors.mockRestore();
+    }
   });
 });

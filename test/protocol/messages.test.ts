@@ -14,6 +14,7 @@ import {
 describe('frame → host messages', () => {
   const valid: FrameToHostMessage[] = [
     { type: 'ready' },
+    { type: 'started' },
     { type: 'event', event: { mx: true, type: 'mx/connect/connected/primaryAction', metadata: { member_guid: 'MBR-1' } } },
     { type: 'resize', height: 480 },
     {

@@ -66,7 +66,7 @@ describe('mountConnectWidget: messages', () => {
     if (!iframe) throw new Error('no iframe');
     const src = new URL(iframe.src);
     expect(src.origin + src.pathname).toBe(FRAME_URL);
-    expect(src.hash).toBe('#origin=' + encodeURIComponent(window.location.origin));
+    expect(src.hash).toBe('#origin=' + window.location.origin);
     expect(iframe.src).not.toContain('secret-token');
 
     const posted = spyOnFrame(iframe);
@@ -118,7 +118,7 @@ describe('mountConnectWidget: messages', () => {
       { ...success, version: 2 },
       { ...success, result: { memberGuid: 42, institutionCode: 'mxbank' } },
       { ...exit, result: { reason: '' } },
-      { ...exit, result: { reason: 'closed', message: { html: '<b>' } } },
+      { ...exit, result: { reason: 'userCancelled', message: { html: '<b>' } } },
       envelope({ type: 'event', event: { mx: true, type: 'evil/thing', metadata: {} } } as never),
       envelope({ type: 'event', event: { mx: true, type: 'mx/connect/loaded', metadata: 'x' } } as never),
       envelope({ type: 'resize', height: -5 }),
@@ -240,6 +240,7 @@ describe('mountConnectWidget: messages', () => {
 
     fromFrame(iframe, { type: 'ready' });
     await settle();
+    fromFrame(iframe, { type: 'started' });
     widget.back();
     widget.close();
     widget.close({ force: true });
@@ -354,6 +355,7 @@ describe('mountConnectWidget: modal', () => {
     fromFrame(iframe, { type: 'ready' });
     await settle();
     expect(posted).toHaveBeenLastCalledWith(expect.objectContaining({ config: { modal: true } }), FRAME_ORIGIN);
+    fromFrame(iframe, { type: 'started' });
 
     document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
     expect(posted).toHaveBeenLastCalledWith(envelope({ type: 'close' }), FRAME_ORIGIN);
@@ -433,6 +435,156 @@ describe('mountConnectWidget: cleanup', () => {
     } finally {
       EventTarget.prototype.addEventListener = realAdd;
       EventTarget.prototype.removeEventListener = realRemove;
+    }
+  });
+});
+
+describe('mountConnectWidget: no silent hang (issue 14)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  function consoleErrors() {
+    return vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  }
+
+  it.each([
+    ['a token endpoint read with the wrong key', () => Promise.resolve(undefined as unknown as string), 'undefined'],
+    ['a token that is not a string', () => 42 as unknown as string, 'number'],
+    ['an empty token', '', 'string'],
+  ])('ends with sessionExpired and says what to fix for %s', async (_name, sessionToken, got) => {
+    const errors = consoleErrors();
+    const spies = callbacks();
+    mountConnectWidget({ frameUrl: FRAME_URL, sessionToken, ...spies });
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    const posted = spyOnFrame(iframe);
+    fromFrame(iframe, { type: 'ready' });
+    await settle();
+
+    expect(posted).not.toHaveBeenCalled();
+    expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'sessionExpired' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(errors).toHaveBeenCalledExactlyOnceWith(
+      `member-connect: sessionToken is ${got}, not your token endpoint's sessionToken string`,
+    );
+  });
+
+  it('ends with sessionExpired and logs the error when the sessionToken function fails', async () => {
+    const errors = consoleErrors();
+    const spies = callbacks();
+    const container = document.body.appendChild(document.createElement('div'));
+    mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken: () => Promise.reject(Error('503')), ...spies });
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    fromFrame(iframe, { type: 'ready' });
+    await settle();
+    expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'sessionExpired' });
+    expect(iframe.isConnected).toBe(false);
+    expect(errors).toHaveBeenCalledExactlyOnceWith('member-connect: sessionToken Error: 503');
+  });
+
+  it('a refresh that returns no string answers the frame without a token and says why', async () => {
+    const errors = consoleErrors();
+    const container = document.body.appendChild(document.createElement('div'));
+    const sessionToken = vi.fn(async () => 'first');
+    mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken, ...callbacks() });
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    const posted = spyOnFrame(iframe);
+    fromFrame(iframe, { type: 'ready' });
+    await settle();
+    sessionToken.mockResolvedValueOnce({ token: 'wrong-shape' } as unknown as string);
+    fromFrame(iframe, { type: 'tokenRequest', id: 1 });
+    await settle();
+    expect(posted).toHaveBeenLastCalledWith(envelope({ type: 'token', id: 1 }), FRAME_ORIGIN);
+    expect(errors).toHaveBeenCalledExactlyOnceWith(
+      "member-connect: sessionToken is object, not your token endpoint's sessionToken string",
+    );
+  });
+
+  it('ends with frameError 30 s after mounting when nothing ever answers (a frame that never loads)', () => {
+    vi.useFakeTimers();
+    const errors = consoleErrors();
+    const spies = callbacks();
+    mountConnectWidget({ frameUrl: '/wrong/', sessionToken: 't', ...spies });
+    vi.advanceTimersByTime(29_999);
+    expect(spies.onExit).not.toHaveBeenCalled();
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+    vi.advanceTimersByTime(1);
+    expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'frameError' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(errors).toHaveBeenCalledExactlyOnceWith('member-connect: no frame started at /wrong/; serve dist/frame/ there');
+  });
+
+  it('ends with frameError 3 s after a page loads at frameUrl without saying ready (a 404 page)', () => {
+    vi.useFakeTimers();
+    consoleErrors();
+    const spies = callbacks();
+    const container = document.body.appendChild(document.createElement('div'));
+    mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken: 't', ...spies });
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    iframe.dispatchEvent(new Event('load'));
+    vi.advanceTimersByTime(2999);
+    expect(spies.onExit).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'frameError' });
+    expect(iframe.isConnected).toBe(false);
+  });
+
+  it('ends with frameError when the frame said ready but never accepted the handshake (another version)', async () => {
+    vi.useFakeTimers();
+    consoleErrors();
+    const spies = callbacks();
+    mountConnectWidget({ frameUrl: FRAME_URL, sessionToken: 't', ...spies });
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    const posted = spyOnFrame(iframe);
+    vi.advanceTimersByTime(10_000);
+    fromFrame(iframe, { type: 'ready' });
+    iframe.dispatchEvent(new Event('load'));
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(posted).toHaveBeenCalledWith(expect.objectContaining({ type: 'handshake' }), FRAME_ORIGIN);
+    expect(spies.onExit).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'frameError' });
+  });
+
+  it('a started frame is never timed out', async () => {
+    vi.useFakeTimers();
+    const spies = callbacks();
+    mountConnectWidget({ frameUrl: FRAME_URL, sessionToken: 't', ...spies });
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    spyOnFrame(iframe);
+    fromFrame(iframe, { type: 'ready' });
+    await vi.advanceTimersByTimeAsync(0);
+    fromFrame(iframe, { type: 'started' });
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(spies.onExit).not.toHaveBeenCalled();
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+  });
+
+  it('closes at once on close(), Escape or an overlay click while the frame has not started', async () => {
+    for (const closeIt of [
+      (widget: ConnectWidgetInstance) => widget.close(),
+      () => document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })),
+      () => screen.getByRole('dialog').parentElement?.click(),
+    ]) {
+      const spies = callbacks();
+      const widget = mountConnectWidget({ frameUrl: FRAME_URL, sessionToken: 't', ...spies });
+      const [iframe] = iframes();
+      if (!iframe) throw new Error('no iframe');
+      const posted = spyOnFrame(iframe);
+      // Ready and handshake sent, but the frame never confirmed: the host still owns closing.
+      fromFrame(iframe, { type: 'ready' });
+      await settle();
+      expect(posted).toHaveBeenCalledTimes(1);
+      closeIt(widget);
+      expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'userCancelled' });
+      expect(screen.queryByRole('dialog')).toBeNull();
     }
   });
 });

@@ -86,6 +86,7 @@ describe('results and exit reasons', () => {
       | 'connectionUnavailable'
       | 'unmounted'
       | 'widgetError'
+      | 'frameError'
       | 'institutionNotListed'
     >();
     const exit: ConnectExitResult = { reason: 'userCancelled', memberGuid: 'MBR-1' };

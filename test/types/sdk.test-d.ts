@@ -18,7 +18,9 @@ import {
   mountConnectWidget,
   type MountConnectWidgetOptions,
   type MxConnectEvent,
+  type SessionTokenResponse,
 } from '../../src/sdk/index';
+import type { SessionTokenResponse as ServerSessionTokenResponse } from '../../src/server/index';
 
 declare const container: HTMLElement;
 
@@ -52,6 +54,15 @@ describe('mountConnectWidget options', () => {
       onEvent: (event) => expectTypeOf(event).toEqualTypeOf<ConnectEvent>(),
     };
     void options;
+  });
+
+  it('reads the token endpoint through the one documented contract, { sessionToken }', () => {
+    expectTypeOf<SessionTokenResponse>().toEqualTypeOf<{ sessionToken: string }>();
+    expectTypeOf<ServerSessionTokenResponse>().toEqualTypeOf<SessionTokenResponse>();
+    const fromEndpoint = (body: SessionTokenResponse) => body.sessionToken;
+    mountConnectWidget({ frameUrl: '/frame/', sessionToken: async () => fromEndpoint({ sessionToken: 't' }) });
+    // @ts-expect-error the endpoint's JSON object itself is not the token
+    mountConnectWidget({ frameUrl: '/frame/', sessionToken: async () => ({ sessionToken: 't' }) });
   });
 
   it('refuses wrong types and unknown options', () => {

@@ -54,7 +54,7 @@ export interface DemoServerOptions {
   userCreationTimeoutMs?: number;
   /** Sessions kept in memory (least recently used go first). @default 10_000 */
   maxSessions?: number;
-  /** New sessions one client address may start per window. @default 30 per minute */
+  /** New sessions one client address may start per window. @default 60 per minute */
   newSessionLimit?: { limit: number; windowMs: number };
   /** HMAC secret for session tokens; a random one per process by default (tokens then die with the process). */
   sessionSecret?: string;

@@ -1,13 +1,9 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 
 import { createSandbox } from '../sandbox/index.ts';
 
 export const SANDBOX_PATH = '/sandbox';
-
-/** The consent form is three short fields and MX bodies are small: anything bigger is refused before it is read. */
-const MAX_BODY_BYTES = 8 * 1024;
 
 /**
  * The sandbox routes a browser opens itself: the OAuth consent page, its decision form and assets, institution logos and
@@ -41,13 +37,6 @@ export function createSandboxMount(options: { publicApi: boolean; aggregationMs?
   const host = new Hono().route(SANDBOX_PATH, createSandbox({ aggregationMs: options.aggregationMs }));
   const forward = (c: Context) => host.fetch(c.req.raw);
   const routes = new Hono();
-  routes.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: { message: 'The request body is too large.' } }, 413),
-    }),
-  );
   if (options.publicApi) routes.all('*', forward);
   else for (const [method, path] of BROWSER_ROUTES) routes.on(method, path, forward);
   return {

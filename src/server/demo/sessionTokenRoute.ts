@@ -1,5 +1,7 @@
 import type { Context, Handler } from 'hono';
 
+import type { SessionTokenResponse } from '../index.ts';
+
 /**
  * `GET /demo/session-token`: a short-lived signed token for this browser's MX user, for the iframe page (the frame
  * cannot rely on the partner's cookies). Never cached: each answer is a fresh credential.
@@ -7,6 +9,7 @@ import type { Context, Handler } from 'hono';
 export function sessionTokenRoute(issueSessionToken: (c: Context) => Promise<string>): Handler {
   return async (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json({ sessionToken: await issueSessionToken(c) });
+    const body: SessionTokenResponse = { sessionToken: await issueSessionToken(c) };
+    return c.json(body);
   };
 }

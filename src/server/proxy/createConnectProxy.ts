@@ -42,7 +42,7 @@ export interface ConnectProxyOptions {
   /** Used for every upstream call; any fetch-like function (`fetch: sandbox.request` fits). @default globalThis.fetch */
   fetch?: ProxyFetch;
   /**
-   * How MX is reached, replacing `fetch` entirely: e.g. `createNodeTransport()` from `member-connect/server/node`
+   * How MX is reached, replacing `fetch` entirely: e.g. `createNodeTransport()` from `member-connect/node`
    * (keep-alive `node:http`, a socket cap). @default a transport over `fetch`
    */
   transport?: UpstreamTransport;

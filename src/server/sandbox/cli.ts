@@ -8,9 +8,11 @@ export const SANDBOX_USAGE = `Usage: npm run sandbox -- [options]   (PORT and HO
   --challenge-expiry-ms <ms>   an unanswered MFA challenge ends EXPIRED after this long (default 300000)
   --webhook-url <url>          POST MX-format webhooks there as members change (http://user:pass@host/path sends
                                the user and password as HTTP Basic, as MX does for a protected endpoint)
+  --base-path <path|url>       where browsers reach this server, when a reverse proxy serves it under a prefix
+                               (e.g. /mx or https://bank.example/mx): logo, site-key and OAuth URLs use it
   --help                       this text`;
 
-export type SandboxCliOptions = Pick<SandboxOptions, 'aggregationMs' | 'challengeExpiryMs' | 'webhookUrl'>;
+export type SandboxCliOptions = Pick<SandboxOptions, 'aggregationMs' | 'challengeExpiryMs' | 'webhookUrl' | 'basePath'>;
 
 /** Parses the flags; throws an Error whose message says what is wrong (main.ts prints it with the usage). */
 export function parseSandboxArgs(argv: readonly string[]): SandboxCliOptions | 'help' {
@@ -20,6 +22,7 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxCliOptions | '
       'aggregation-ms': { type: 'string' },
       'challenge-expiry-ms': { type: 'string' },
       'webhook-url': { type: 'string' },
+      'base-path': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -37,5 +40,6 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxCliOptions | '
   if (aggregationMs !== undefined) options.aggregationMs = aggregationMs;
   if (challengeExpiryMs !== undefined) options.challengeExpiryMs = challengeExpiryMs;
   if (values['webhook-url'] !== undefined) options.webhookUrl = values['webhook-url'];
+  if (values['base-path'] !== undefined) options.basePath = values['base-path'];
   return options;
 }

@@ -41,6 +41,15 @@ export interface SandboxOptions {
   /** Bounds on what the sandbox keeps in memory (see docs/sandbox.md). */
   limits?: SandboxLimits;
   /**
+   * Where browsers reach the sandbox, for the URLs it builds (logos, site-key pictures, `oauth_window_uri` and the
+   * consent page's links). Not needed with Hono's `app.route('/mx', sandbox)`, which the sandbox sees; needed when
+   * the prefix is stripped before the sandbox sees the request (`app.mount`, Express `app.use('/mx', …)`, a
+   * path-rewriting reverse proxy). A path (`'/mx'`) keeps the request's origin; an absolute URL
+   * (`'https://bank.example/mx'`) sets the origin too.
+   * @example createSandbox({ basePath: '/mx' })
+   */
+  basePath?: string;
+  /**
    * Where to POST MX-format webhooks (MEMBER, CONNECTION_STATUS, AGGREGATION, VERIFICATION) as members change. Off by
    * default. User info in the URL (`http://user:pass@host/path`) is sent as HTTP Basic instead, like `webhookAuth`.
    */
@@ -49,6 +58,17 @@ export interface SandboxOptions {
   webhookAuth?: { username: string; password: string };
   /** Delays before retrying a failed webhook delivery (network error, 429, 5xx). Defaults to `[1000, 5000]`. */
   webhookRetryDelaysMs?: readonly number[];
+}
+
+/** `basePath`, checked and without a trailing slash ('' for the root). */
+function checkedBasePath(basePath: string | undefined): string | undefined {
+  if (basePath === undefined) return undefined;
+  const absolute = /^https?:\/\//.test(basePath);
+  const path = absolute ? URL.canParse(basePath) && new URL(basePath).pathname : basePath;
+  if (typeof path !== 'string' || !path.startsWith('/') || /[?#\s]/.test(basePath) || path.includes('//') || (absolute && new URL(basePath).username)) {
+    throw new TypeError(`createSandbox: basePath must be a path such as "/mx" or an absolute http(s) URL such as "https://bank.example/mx" (got "${basePath}").`);
+  }
+  return basePath.replace(/\/+$/, '');
 }
 
 /** The webhook option, with credentials moved out of the URL (fetch refuses URLs that carry them). */
@@ -75,10 +95,12 @@ export const SANDBOX_API_KEY = 'sandbox-api-key';
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A duration option, checked: a typo (NaN, a negative, seconds for ms) fails at startup instead of stalling members. */
-function duration(name: string, value: number | undefined, fallback: number, max: number): number {
+function duration(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > max) {
-    throw new RangeError(`createSandbox: ${name} must be a number of milliseconds from 1 to ${max} (got ${String(value)}).`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new RangeError(
+      `createSandbox: ${name} must be a number of milliseconds from ${min} to ${max} (got ${String(value)}).`,
+    );
   }
   return value;
 }
@@ -87,8 +109,9 @@ export function createSandbox(options: SandboxOptions = {}): Hono<SandboxEnv> {
   const expectedAuth = `Basic ${btoa(`${options.clientId ?? SANDBOX_CLIENT_ID}:${options.apiKey ?? SANDBOX_API_KEY}`)}`;
   const store = new SandboxStore(options.limits);
   const timing = {
-    aggregationMs: duration('aggregationMs', options.aggregationMs, 1500, 10 * 60 * 1000),
-    challengeExpiryMs: duration('challengeExpiryMs', options.challengeExpiryMs, 5 * 60 * 1000, 24 * 60 * 60 * 1000),
+    // 0 connects at the first status read: what tests and a demo without waiting want.
+    aggregationMs: duration('aggregationMs', options.aggregationMs, 1500, 0, 10 * 60 * 1000),
+    challengeExpiryMs: duration('challengeExpiryMs', options.challengeExpiryMs, 5 * 60 * 1000, 1, 24 * 60 * 60 * 1000),
   };
   const now = options.now ?? Date.now;
   const webhook = webhookOptions(options);
@@ -98,7 +121,7 @@ export function createSandbox(options: SandboxOptions = {}): Hono<SandboxEnv> {
     timing,
     now,
     sleep: options.sleep ?? defaultSleep,
-    basePath: undefined,
+    basePath: checkedBasePath(options.basePath),
     events: webhook ? createMemberEvents(createWebhookSender(webhook, now), { store, now, timing }) : NO_EVENTS,
   };
 

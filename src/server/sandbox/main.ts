@@ -1,7 +1,10 @@
-// `npm run sandbox`: the sandbox as a standalone MX-compatible server for any MX client. Honours PORT and HOST, and the
-// flags in cli.ts (`npm run sandbox -- --help`).
-import { serve } from '@hono/node-server';
+// `npm run sandbox` and the `member-connect-sandbox` bin: the sandbox as a standalone MX-compatible server for any MX
+// client. Honours PORT and HOST, and the flags in cli.ts (`npm run sandbox -- --help`).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
+// Our own zero-dependency adapter, so the published `npx member-connect-sandbox` bin needs nothing else installed.
+import { toNodeHandler } from '../node.ts';
 import { parseSandboxArgs, SANDBOX_USAGE } from './cli.ts';
 import { createSandbox, MX_MEDIA_TYPE, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from './index.ts';
 import type { SandboxOptions } from './index.ts';
@@ -24,7 +27,9 @@ try {
 const port = Number(process.env.PORT ?? 8089);
 const hostname = process.env.HOST ?? '127.0.0.1';
 
-const server = serve({ fetch: sandbox.fetch, port, hostname }, (info) => {
+const server = createServer(toNodeHandler(sandbox));
+server.listen(port, hostname, () => {
+  const info = server.address() as AddressInfo;
   const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
   const baseUrl = `http://${host}:${info.port}`;
   console.log(`MX sandbox (v20111101) listening at ${baseUrl}`);

@@ -53,6 +53,25 @@ describe('the demo\'s host names', () => {
     }
   });
 
+  it('works behind a TLS-terminating proxy that keeps Host: https cookie, Origin check and logo URLs', async () => {
+    const app = demo({ publicUrl: 'https://demo.example', trustProxy: true });
+    // What the demo receives from the reverse proxy: plain http, the browser's Host, X-Forwarded-Proto/For.
+    const forwarded = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '198.51.100.9' };
+    const page = await app.request('http://demo.example/', { headers: { ...PAGE_LOAD, ...forwarded } });
+    expect(page.status).toBe(200);
+    const cookie = page.headers.get('set-cookie')?.split(';')[0] ?? '';
+    expect(cookie).toMatch(/^__Host-member_connect_demo_session=/);
+    const headers = { ...WIDGET_HEADERS, ...forwarded, Cookie: cookie, Origin: 'https://demo.example' };
+    const institution = await app.request('http://demo.example/api/connect/institutions/mxbank', { headers });
+    expect(institution.status).toBe(200);
+    const { institution: body } = (await institution.json()) as { institution: { small_logo_url: string } };
+    expect(body.small_logo_url).toBe('https://demo.example/sandbox/logos/mxbank_50.svg');
+    const foreign = await app.request('http://demo.example/api/connect/members', {
+      headers: { ...headers, Origin: 'https://evil.example' },
+    });
+    expect(foreign.status).toBe(403);
+  });
+
   it('cannot be made to use up the per-host sandbox URLs or reflect a junk host into logo URLs', async () => {
     const app = demo();
     for (let index = 0; index < 50; index += 1) {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import type { ConnectProxyOptions, ProxyLogEntry } from '../../../src/server/index.ts';
 import { bearerAuthenticate, createConnectProxy, createSessionTokens } from '../../../src/server/index.ts';
+import { createNodeTransport } from '../../../src/server/node.ts';
 import {
   createSandbox,
   MXBANK_LOGIN_GUID,
@@ -77,6 +78,8 @@ const servers: Server[] = [];
 let sandboxPort = 0;
 let proxyPort = 0;
 let fastTimeoutProxyPort = 0;
+let nodeTransportProxyPort = 0;
+const nodeTransport = createNodeTransport({ maxSockets: 4 });
 
 async function startProxy(overrides: Partial<ConnectProxyOptions> = {}): Promise<number> {
   const proxy = createConnectProxy({
@@ -170,9 +173,11 @@ beforeAll(async () => {
   sandboxPort = upstream.port;
   proxyPort = await startProxy();
   fastTimeoutProxyPort = await startProxy({ timeoutMs: 300 });
+  nodeTransportProxyPort = await startProxy({ transport: nodeTransport });
 });
 
 afterAll(async () => {
+  nodeTransport.close();
   await Promise.all(servers.map(close));
   vi.restoreAllMocks();
 });
@@ -232,6 +237,28 @@ describe('proxy + sandbox over loopback HTTP', () => {
     for (const secret of [uniquePassword, uniqueAnswer, alice, 'mx%20bank']) expect(everything).not.toContain(secret);
     // The upstream saw the answer (REJECTED proves it), so the absence above is redaction, not a missing value.
     expect(sandboxPaths.filter((p) => p.endsWith('/resume'))).toHaveLength(2);
+  });
+
+  it('connects MX Bank and lists its accounts through createNodeTransport, with no user guid in any answer', async () => {
+    const user = await createUser();
+    const created = await widget(user, 'POST', '/members', {
+      member: { institution_code: 'mxbank', credentials: [{ guid: MXBANK_LOGIN_GUID, value: 'mxuser' }, { guid: MXBANK_PASSWORD_GUID, value: `pw-${crypto.randomUUID()}` }] },
+    }, {}, nodeTransportProxyPort);
+    expect(created.status).toBe(202);
+    const guid = created.json().member.guid as string;
+    let status = '';
+    for (let i = 0; i < 20 && status !== 'CONNECTED'; i += 1) {
+      time += AGGREGATION_MS;
+      const reply = await widget(user, 'GET', `/members/${guid}/status`, undefined, {}, nodeTransportProxyPort);
+      expect(reply.text).not.toContain(user);
+      status = reply.json().member.connection_status as string;
+    }
+    expect(status).toBe('CONNECTED');
+    time += 10 * AGGREGATION_MS;
+    const accounts = await widget(user, 'GET', `/members/${guid}/accounts`, undefined, {}, nodeTransportProxyPort);
+    expect(accounts.status).toBe(200);
+    expect(accounts.json().accounts.length).toBeGreaterThan(0);
+    expect(accounts.text).not.toContain(user);
   });
 
   it('serves the remaining routes: list, read, update, delete and the OAuth window', async () => {

@@ -1,4 +1,4 @@
-import { cleanup, screen, waitFor } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
@@ -7,7 +7,8 @@ import { expectNoAxeViolations, renderWidget } from '../../support/renderWidget'
 
 type Expectation =
   | { kind: 'connected' }
-  | { kind: 'heading'; name: string | RegExp; text?: string | RegExp };
+  // `focus: 'password'`: the bank refused the login, so the password field (marked invalid) takes focus, not the heading.
+  | { kind: 'heading'; name: string | RegExp; text?: string | RegExp; focus?: 'password' };
 
 // What the user sees for each of MX's 22 statuses (product.md table), reached with the sandbox's STATUS_<NAME> passwords.
 const EXPECTED: Record<ConnectionStatus, Expectation> = {
@@ -20,10 +21,10 @@ const EXPECTED: Record<ConnectionStatus, Expectation> = {
   CHALLENGED: { kind: 'heading', name: 'MX Bank needs more information' },
   REJECTED: { kind: 'heading', name: 'That answer was not accepted.' },
   EXPIRED: { kind: 'heading', name: 'The time to answer ran out.' },
-  DENIED: { kind: 'heading', name: 'Log in to MX Bank', text: 'The username or password is not correct.' },
-  PREVENTED: { kind: 'heading', name: 'Log in to MX Bank', text: /too many failed attempts/ },
-  IMPAIRED: { kind: 'heading', name: 'Log in to MX Bank', text: /Some required information is missing/ },
-  IMPORTED: { kind: 'heading', name: 'Log in to MX Bank', text: /Enter your credentials to finish/ },
+  DENIED: { kind: 'heading', name: 'Log in to MX Bank', text: 'The username or password is not correct.', focus: 'password' },
+  PREVENTED: { kind: 'heading', name: 'Log in to MX Bank', text: /too many failed attempts/, focus: 'password' },
+  IMPAIRED: { kind: 'heading', name: 'Log in to MX Bank', text: /Some required information is missing/, focus: 'password' },
+  IMPORTED: { kind: 'heading', name: 'Log in to MX Bank', text: /Enter your credentials to finish/, focus: 'password' },
   LOCKED: { kind: 'heading', name: 'MX Bank needs your attention.' },
   IMPEDED: { kind: 'heading', name: 'MX Bank needs your attention.' },
   FAILED: { kind: 'heading', name: 'MX Bank is having trouble.' },
@@ -78,7 +79,12 @@ describe('connection status step', { timeout: 20_000 }, () => {
       await waitFor(() => expect(onSuccess).toHaveBeenCalledTimes(1));
     } else {
       const heading = await screen.findByRole('heading', { name: expected.name }, { timeout: 4000 });
-      expect(heading).toHaveFocus();
+      if (expected.focus === 'password') {
+        expect(screen.getByLabelText('Password')).toHaveFocus();
+        expect(screen.getByLabelText('Password')).toHaveAttribute('aria-invalid', 'true');
+      } else {
+        expect(heading).toHaveFocus();
+      }
       if (expected.text !== undefined) expect(screen.getByRole('alert')).toHaveTextContent(expected.text);
       expect(onSuccess).not.toHaveBeenCalled();
     }
