@@ -7,6 +7,8 @@ import type { ConnectFlowEvent } from './connectFlowReducer';
 /** What the user typed that is worth keeping across steps. Never holds passwords or MFA answers. */
 export interface FlowDraft {
   searchTerm: string;
+  /** The institution picked last: Back to search puts focus on it again (issue 12 §6). Taken once, then forgotten. */
+  chosenInstitution?: string | undefined;
   /** Non-secret credential values by guid, restored when the form comes back after a rejection. */
   credentialValues: Record<string, string | boolean>;
 }
