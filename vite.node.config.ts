@@ -18,6 +18,7 @@ export default defineConfig({
         demo: 'src/server/demo/main.ts',
         sandboxMain: 'src/server/sandbox/main.ts',
         node: 'src/server/node.ts',
+        redis: 'src/server/redis/index.ts',
       },
       external: [/^hono/, /^@hono\//, /^valibot/, ...builtinModules, /^node:/],
       output: {
