@@ -7,7 +7,7 @@ import {
   pollUntilConnected,
   sleep,
 } from './connectFlow.ts';
-import { processCpuMicros } from './processCpu.ts';
+import { processCpuMicros, runQueueWaitMicros } from './processCpu.ts';
 import { BenchHttpError, BenchNetworkError, createProxyClient } from './proxyClient.ts';
 import { createSandboxUser } from './sandboxAccess.ts';
 import type { BenchServers } from './startBenchServers.ts';
@@ -57,6 +57,8 @@ export interface LoadResult extends LoadOptions {
   proxyCpuMicrosPerRequest: number;
   /** CPU time used during the run, as a share of one core: who was busy (the machine has few cores). */
   cpuShareOfOneCore: Record<'proxy' | 'sandbox' | 'loadGenerator', number>;
+  /** Share of the run each main thread spent runnable but waiting for a core (the machine's contention). */
+  waitingForCoreShare: Record<'proxy' | 'sandbox' | 'loadGenerator', number>;
   memory: Record<'proxy' | 'sandbox', { before: MemorySnapshot; after: MemorySnapshot }>;
 }
 
@@ -87,7 +89,13 @@ export async function measureLoad(
 ): Promise<LoadResult> {
   const { proxy, sandbox } = servers.processes;
   const before = { proxy: mb(await proxy.memory()), sandbox: mb(await sandbox.memory()) };
+  const pids = { proxy: proxy.pid, sandbox: sandbox.pid, loadGenerator: process.pid };
   const cpuBefore = { proxy: processCpuMicros(proxy.pid), sandbox: processCpuMicros(sandbox.pid), loadGenerator: processCpuMicros(process.pid) };
+  const waitBefore = {
+    proxy: runQueueWaitMicros(pids.proxy),
+    sandbox: runQueueWaitMicros(pids.sandbox),
+    loadGenerator: runQueueWaitMicros(pids.loadGenerator),
+  };
   const stop = new AbortController();
   const started = performance.now();
   const stopAt = started + options.durationSeconds * 1000;
@@ -164,6 +172,11 @@ export async function measureLoad(
     sandbox: share(cpuUsed.sandbox),
     loadGenerator: share(cpuUsed.loadGenerator),
   };
+  const waitingForCoreShare = {
+    proxy: share(runQueueWaitMicros(pids.proxy) - waitBefore.proxy),
+    sandbox: share(runQueueWaitMicros(pids.sandbox) - waitBefore.sandbox),
+    loadGenerator: share(runQueueWaitMicros(pids.loadGenerator) - waitBefore.loadGenerator),
+  };
   const proxyCpuMicrosPerRequest = cpuUsed.proxy / Math.max(1, proxyRequests);
   const after = { proxy: mb(await proxy.memory()), sandbox: mb(await sandbox.memory()) };
   return {
@@ -185,6 +198,7 @@ export async function measureLoad(
     shed,
     proxyCpuMicrosPerRequest,
     cpuShareOfOneCore,
+    waitingForCoreShare,
     memory: {
       proxy: { before: before.proxy, after: after.proxy },
       sandbox: { before: before.sandbox, after: after.sandbox },

@@ -17,8 +17,13 @@ export interface Throttle {
 export interface PageLoad {
   /** Bytes over the wire (headers + encoded bodies) of every request sent before the search box was interactive. */
   firstScreenBytes: number;
-  /** Ms from navigation start to the search box being in the page and enabled (the widget renders it client-side). */
+  /**
+   * Ms from navigation start to the widget's first control being in the page and enabled (rendered client-side, so
+   * interactive when it appears): the search box, or the consent screen's Continue button when the widget opens on it.
+   */
   msToSearchBox: number;
+  /** Which control that was: `search box` or `consent Continue`. */
+  firstControl: string;
   /** Everything the cold load fetched until the network was quiet, lazy chunks and API calls included. */
   totalBytes: number;
   requests: number;
@@ -42,6 +47,7 @@ export interface PageLoadSummary {
   repeatVisitBytes: number;
   cdnFirstScreenBytes: number;
   encodings: Record<string, number>;
+  firstControls: string[];
 }
 
 /** URL path prefix → build folder that serves it, most specific first (`/frame/` before `/`). */
@@ -113,10 +119,18 @@ async function loadOnce(browser: Browser, url: string, throttle: Throttle | unde
   // Noted by the page itself, from navigation start (performance.now()), the moment the search box exists and is enabled.
   await context.addInitScript(() => {
     // No named inner functions: the page gets this function's source, and tsx would wrap names in a helper it lacks.
+    // The widget's first screen is the search box, or a consent screen with a Continue button when the partner is named.
     new MutationObserver(() => {
-      const w = window as { __mcSearchBoxAt?: number };
+      const w = window as { __mcSearchBoxAt?: number; __mcFirstControl?: string };
+      if (w.__mcSearchBoxAt) return;
       const box = document.querySelector<HTMLInputElement>('input[type="search"], [role="searchbox"]');
-      if (!w.__mcSearchBoxAt && box && !box.disabled) w.__mcSearchBoxAt = performance.now();
+      const consent = [...document.querySelectorAll<HTMLButtonElement>('[aria-label="Bank connection"] button')].find(
+        (b) => b.textContent?.trim() === 'Continue' && !b.disabled,
+      );
+      if ((box && !box.disabled) || consent) {
+        w.__mcSearchBoxAt = performance.now();
+        w.__mcFirstControl = box && !box.disabled ? 'search box' : 'consent Continue';
+      }
     }).observe(document, { subtree: true, childList: true, attributes: true });
   });
   try {
@@ -138,6 +152,7 @@ async function loadOnce(browser: Browser, url: string, throttle: Throttle | unde
       polling: 50,
     });
     const msToSearchBox = (await handle.jsonValue()) as number;
+    const firstControl = await page.evaluate(() => (window as { __mcFirstControl?: string }).__mcFirstControl ?? '');
     const navigationStart = await page.evaluate(() => performance.timeOrigin);
     const searchBoxAt = navigationStart + msToSearchBox;
     await networkQuiet(wire);
@@ -152,7 +167,7 @@ async function loadOnce(browser: Browser, url: string, throttle: Throttle | unde
     await page.goto(url, { waitUntil: 'load' });
     await networkQuiet(wire);
     const repeatVisitBytes = sum(wire.bytes.values());
-    return { firstScreenBytes, msToSearchBox, totalBytes, requests, repeatVisitBytes, encodings, cdnFirstScreenBytes };
+    return { firstScreenBytes, msToSearchBox, firstControl, totalBytes, requests, repeatVisitBytes, encodings, cdnFirstScreenBytes };
   } finally {
     await context.close();
   }
@@ -177,5 +192,6 @@ export async function measurePageLoad(
     repeatVisitBytes: m((l) => l.repeatVisitBytes),
     cdnFirstScreenBytes: m((l) => l.cdnFirstScreenBytes),
     encodings,
+    firstControls: [...new Set(loads.map((l) => l.firstControl))],
   };
 }

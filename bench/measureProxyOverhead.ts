@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 
 import { createMember, credentialsBody, MXBANK, PLAIN_PASSWORD, pollUntilConnected } from './connectFlow.ts';
-import { processCpuMicros } from './processCpu.ts';
+import { processCpuMicros, runQueueWaitMicros } from './processCpu.ts';
 import { createProxyClient } from './proxyClient.ts';
 import { createSandboxUser, proxyHeaders, sandboxHeaders } from './sandboxAccess.ts';
 import type { BenchServers } from './startBenchServers.ts';
@@ -21,6 +21,8 @@ export interface OverheadSample {
   errors: number;
   /** CPU time per request of each measured server process (µs), from /proc/<pid>/stat before and after. */
   cpuMicrosPerRequest: Record<string, number>;
+  /** Share of the run each measured process's main thread spent runnable but waiting for a core (`/proc/<pid>/schedstat`). */
+  waitingForCoreShare: Record<string, number>;
 }
 
 /** The median of each figure over the rounds of one target. */
@@ -46,6 +48,7 @@ export interface OverheadResult {
 async function runOnce(target: OverheadTarget, connections: number, duration: number): Promise<OverheadSample> {
   const times: number[] = [];
   const cpuBefore = Object.fromEntries(Object.entries(target.pids).map(([label, pid]) => [label, processCpuMicros(pid)]));
+  const waitBefore = Object.fromEntries(Object.entries(target.pids).map(([label, pid]) => [label, runQueueWaitMicros(pid)]));
   const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -66,8 +69,15 @@ async function runOnce(target: OverheadTarget, connections: number, duration: nu
       (processCpuMicros(pid) - (cpuBefore[label] ?? 0)) / Math.max(1, times.length),
     ]),
   );
+  const waitingForCoreShare = Object.fromEntries(
+    Object.entries(target.pids).map(([label, pid]) => [
+      label,
+      (runQueueWaitMicros(pid) - (waitBefore[label] ?? 0)) / (seconds * 1e6),
+    ]),
+  );
   return {
     requestsPerSecond,
+    waitingForCoreShare,
     meanMs: sorted.reduce((s, t) => s + t, 0) / Math.max(1, sorted.length),
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
@@ -93,6 +103,7 @@ function medianSide(samples: OverheadSample[]): OverheadSide {
     non2xx: samples.reduce((a, s) => a + s.non2xx, 0),
     errors: samples.reduce((a, s) => a + s.errors, 0),
     cpuMicrosPerRequest: Object.fromEntries(labels.map((l) => [l, m((s) => s.cpuMicrosPerRequest[l] ?? NaN)])),
+    waitingForCoreShare: Object.fromEntries(labels.map((l) => [l, m((s) => s.waitingForCoreShare[l] ?? NaN)])),
   };
 }
 

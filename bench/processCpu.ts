@@ -20,3 +20,17 @@ export function processCpuMicros(pid: number): number {
   // fields[0] is field 3 (state), so utime (14) and stime (15) are at 11 and 12.
   return (Number(fields[11]) + Number(fields[12])) * tickMicros();
 }
+
+/**
+ * Time the process's main thread has spent runnable but waiting for a core, in µs (`/proc/<pid>/schedstat`, second
+ * field, needs schedstats in the kernel). On a shared machine this is what turns an idle-looking process into a slow
+ * one: a process that waited for a core most of the run was starved, not slow.
+ */
+export function runQueueWaitMicros(pid: number): number {
+  try {
+    const [, waitNs] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ');
+    return Number(waitNs) / 1000;
+  } catch {
+    return Number.NaN;
+  }
+}

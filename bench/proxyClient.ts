@@ -1,3 +1,5 @@
+import type { HttpAnswer } from './httpRequest.ts';
+import { httpRequest } from './httpRequest.ts';
 import { proxyHeaders } from './sandboxAccess.ts';
 
 /**
@@ -70,34 +72,33 @@ export function createProxyClient(
       const route = routeOf(method, url) ?? path;
       counts.set(route, (counts.get(route) ?? 0) + 1);
       timestamps.push({ route, at: Date.now(), detail: new URL(url).searchParams.get('name') ?? undefined });
-      const signals = [
-        ...(options.timeoutMs === undefined ? [] : [AbortSignal.timeout(options.timeoutMs)]),
-        ...(options.signal ? [options.signal] : []),
-      ];
+      const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+      const signals = [...(timeout ? [timeout] : []), ...(options.signal ? [options.signal] : [])];
       const started = performance.now();
-      let response: Response;
-      let text: string;
+      let answer: HttpAnswer;
       try {
-        response = await fetch(url, {
+        answer = await httpRequest(url, {
           method,
           headers: proxyHeaders(token),
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
         });
-        text = await response.text();
       } catch (error) {
         if (options.signal?.aborted) throw error;
         const elapsedMs = performance.now() - started;
-        const name = error instanceof Error ? error.name : '';
-        const code = (error as { cause?: { code?: string } }).cause?.code;
-        const kind = name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms (client timeout)` : (code ?? name);
+        const code = (error as { code?: string }).code;
+        const kind = timeout?.aborted
+          ? `no answer within ${options.timeoutMs} ms (client timeout)`
+          : (code ?? (error instanceof Error ? error.name : 'unknown'));
         throw new BenchNetworkError(`${route}: ${kind}`, kind, elapsedMs, { cause: error });
       }
-      if (!response.ok) {
+      const { status, text } = answer;
+      if (status < 200 || status > 299) {
+        const retryAfter = answer.headers['retry-after'];
         throw new BenchHttpError(
-          `${route} answered ${response.status}: ${text.slice(0, 200)}`,
-          response.status,
-          response.headers.get('retry-after'),
+          `${route} answered ${status}: ${text.slice(0, 200)}`,
+          status,
+          typeof retryAfter === 'string' ? retryAfter : null,
           performance.now() - started,
         );
       }

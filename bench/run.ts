@@ -45,7 +45,7 @@ const CONFIG = {
   overhead: { connections: 10, durationSeconds: 4, rounds: 5 },
   flow: { aggregationMs: 1500, search: 'MX Bank', password: 'challenge', mfaAnswer: 'correct', naivePollMs: 1000, targetRequests: 10 },
   // Phase lengths (a connect has two: login and processing) drawn at random in [min, max]; `batch` run side by side.
-  // MX recommends polling no more often than every 3 s (docs/mx-platform.md §4.4), hence the second poller.
+  // MX recommends polling no more often than every 3 s (../shared/docs/mx-platform.md §4.4), hence the second poller.
   detection: {
     lengths: 10,
     seed: 16,
@@ -130,6 +130,7 @@ if (wanted('overhead') || wanted('load') || wanted('overload')) {
         s.p99Ms.toFixed(2),
         s.cpuMicrosPerRequest.hop === undefined ? '' : round(s.cpuMicrosPerRequest.hop, 0),
         round(s.cpuMicrosPerRequest.sandbox ?? NaN, 0),
+        s.waitingForCoreShare.hop === undefined ? '' : `${round(s.waitingForCoreShare.hop * 100, 0)} %`,
         s.requests,
         s.non2xx + s.errors,
       ];
@@ -138,7 +139,7 @@ if (wanted('overhead') || wanted('load') || wanted('overload')) {
           `1. Proxy overhead: ${r.mix.join(' + ')}; ${r.connections} connections, ${r.rounds} interleaved rounds × ` +
             `${r.durationSeconds} s per path, medians; sandbox, passthrough and proxy each in its own process ` +
             `(autocannon; times from every response, CPU from /proc)`,
-          ['path', 'req/s', 'mean ms', 'conns / req/s ms', 'p50 ms', 'p99 ms', 'hop CPU µs/req', 'sandbox CPU µs/req', 'requests', 'non-2xx/errors'],
+          ['path', 'req/s', 'mean ms', 'conns / req/s ms', 'p50 ms', 'p99 ms', 'hop CPU µs/req', 'sandbox CPU µs/req', 'hop waiting for a core', 'requests', 'non-2xx/errors'],
           [
             row('direct to sandbox', direct),
             row('bare node:http keep-alive passthrough → sandbox (reference)', passthrough),
@@ -210,6 +211,10 @@ if (wanted('overhead') || wanted('load') || wanted('overload')) {
             [
               'CPU, % of one core: proxy / sandbox / load generator',
               ...cell((r) => (['proxy', 'sandbox', 'loadGenerator'] as const).map((k) => round(r.cpuShareOfOneCore[k] * 100, 0)).join(' / ')),
+            ],
+            [
+              'main thread waiting for a core, % of the run (same order)',
+              ...cell((r) => (['proxy', 'sandbox', 'loadGenerator'] as const).map((k) => round(r.waitingForCoreShare[k] * 100, 0)).join(' / ')),
             ],
             ['flow time p50 / p99 ms', ...cell((r) => `${ms(r.flowMs.p50)} / ${ms(r.flowMs.p99)}`)],
             ['failed flows', ...cell((r) => r.errors)],
@@ -440,9 +445,10 @@ async function pagesLikeACdn(browser: Browser) {
     const linkName = `${((c.throttle.downloadBytesPerSecond * 8) / 1e6).toFixed(1)} Mbit/s, ${c.throttle.latencyMs} ms`;
     print(
       formatTable(
-        `4. Pages: cold load of the demo page in Chromium (fresh context), until the widget's search box is ` +
-          `interactive; median of ${c.loads}; throttled with CDP Network.emulateNetworkConditions`,
-        ['link', 'first screen kB', 'ms to search box', 'all of the load kB', 'repeat visit kB', 'a CDN would send kB', 'responses by encoding'],
+        `4. Pages: cold load of the demo page in Chromium (fresh context), until the widget's first control is ` +
+          `interactive (${loopback.firstControls.join(' / ')}); median of ${c.loads}; throttled with CDP ` +
+          `Network.emulateNetworkConditions`,
+        ['link', 'first screen kB', 'ms to first control', 'all of the load kB', 'repeat visit kB', 'a CDN would send kB', 'responses by encoding'],
         [loopback, throttled].map((s, i) => [
           i === 0 ? 'loopback' : linkName,
           kB(s.firstScreenBytes),
@@ -457,7 +463,7 @@ async function pagesLikeACdn(browser: Browser) {
     print(
       `pages (issue 16 §4), throttled ${linkName}: first screen ${kB(throttled.firstScreenBytes)} kB, target ≤ ` +
         `${c.targetKB} kB: ${verdict(throttled.firstScreenBytes / 1000, c.targetKB)} (the same files brotli-compressed: ` +
-        `${kB(throttled.cdnFirstScreenBytes)} kB); search box after ${round(throttled.msToSearchBox, 0)} ms, target ≤ ` +
+        `${kB(throttled.cdnFirstScreenBytes)} kB); ${throttled.firstControls.join(' / ')} after ${round(throttled.msToSearchBox, 0)} ms, target ≤ ` +
         `${c.targetMs} ms: ${verdict(throttled.msToSearchBox, c.targetMs)} (loopback ${round(loopback.msToSearchBox, 0)} ms)`,
     );
   } finally {

@@ -75,8 +75,15 @@ export async function runWidgetFlow(browser: Browser, demoUrl: string, options: 
     await page.goto('/');
     const w = widget(page);
     const searchbox = w.getByRole('searchbox', { name: 'Search for your bank' });
-    await searchbox.waitFor();
     const pause = () => (options.fast ? Promise.resolve() : sleep(READ_MS));
+    // The widget may open on a consent screen (when the partner is named); the person reads it and continues.
+    const consent = w.getByRole('button', { name: 'Continue', exact: true });
+    await searchbox.or(consent).first().waitFor();
+    if (await consent.isVisible()) {
+      await pause();
+      await consent.click();
+      await searchbox.waitFor();
+    }
     const type = (field: Locator, text: string) => (options.fast ? field.fill(text) : typeLikeAPerson(field, text));
     await pause();
     await type(searchbox, options.search ?? 'MX Bank');

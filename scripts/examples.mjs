@@ -15,13 +15,11 @@ import { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const examplesDir = path.join(root, 'examples');
-// Next.js is opt-in (`node scripts/examples.mjs nextjs`): see examples/README.md for why it is not in the default run.
-const OPT_IN = new Set(['nextjs']);
 const names = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : readdirSync(examplesDir).filter(
-      (name) => !OPT_IN.has(name) && existsSync(path.join(examplesDir, name, 'package.json')),
-    );
+  : readdirSync(examplesDir).filter((name) => existsSync(path.join(examplesDir, name, 'package.json')));
+// Next.js would otherwise try to send telemetry (and say so) on every build.
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 
 // The README's quick start quotes examples/express verbatim; a change to either must keep them equal.
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -112,7 +110,7 @@ try {
     console.log(`examples: ${name}: installed (${seconds(started)})`);
     if (existsSync(path.join(dir, 'next.config.mjs'))) {
       started = Date.now();
-      execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'inherit' });
+      execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'inherit', env });
       console.log(`examples: ${name}: built (${seconds(started)})`);
     }
 
@@ -120,7 +118,7 @@ try {
     let log = '';
     const child = spawn('npm', ['start'], {
       cwd: dir,
-      env: { ...process.env, PORT: String(port), HOSTNAME: '127.0.0.1' },
+      env: { ...env, PORT: String(port), HOSTNAME: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

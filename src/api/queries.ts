@@ -19,10 +19,14 @@ export const pollDelay = (schedule: PollSchedule, pollsSoFar: number): number =>
 /** Retries only failures that can heal by themselves; honours `Retry-After` on 429/503. */
 export const shouldRetry = (failureCount: number, error: Error): boolean =>
   error instanceof ApiError && error.isRetryable && failureCount < 3;
-export const retryDelay = (failureCount: number, error: Error): number =>
-  error instanceof ApiError && error.retryAfter !== undefined
-    ? error.retryAfter * 1000
-    : Math.min(1000 * 2 ** failureCount, 8000);
+/** The widget's own wait before retry `failureCount` when the server named none: 1 s, 2 s, 4 s, at most 8 s. */
+export const DEFAULT_RETRY_BACKOFF = (failureCount: number): number => Math.min(1000 * 2 ** failureCount, 8000);
+/** A `retryDelay` for TanStack Query: the server's `Retry-After` when it sent one, otherwise `backoff`. */
+export const retryDelayWith =
+  (backoff: (failureCount: number) => number) =>
+  (failureCount: number, error: Error): number =>
+    error instanceof ApiError && error.retryAfter !== undefined ? error.retryAfter * 1000 : backoff(failureCount);
+export const retryDelay = retryDelayWith(DEFAULT_RETRY_BACKOFF);
 
 export const institutionKeys = {
   all: ['institutions'] as const,
@@ -108,8 +112,6 @@ export const memberStatusQuery = (
     refetchIntervalInBackground: false,
     refetchOnWindowFocus: false,
     staleTime: 0,
-    retry: shouldRetry,
-    retryDelay,
   });
 
 export const challengesQuery = (client: ApiClient, guid: string) =>
@@ -118,8 +120,6 @@ export const challengesQuery = (client: ApiClient, guid: string) =>
     queryFn: ({ signal }) => client.listChallenges(guid, signal),
     // Each MFA round asks again on arrival (a rejected answer brings a new question); nothing refetches it meanwhile.
     staleTime: 0,
-    retry: shouldRetry,
-    retryDelay,
   });
 
 /** The member's accounts, read once on the success screen (they do not change while it is shown). */

@@ -178,7 +178,6 @@ export const AccountSchema = v.pipe(
     lastFour: a.account_number_last_four ? a.account_number_last_four.slice(-4) : null,
   })),
 );
-export type Account = v.InferOutput<typeof AccountSchema>;
 export const AccountsBodySchema = v.object({ accounts: v.array(AccountSchema), pagination: PaginationSchema });
 
 export const ErrorBodySchema = v.object({ error: v.object({ message: v.string() }) });

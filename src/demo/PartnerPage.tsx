@@ -218,7 +218,8 @@ function OutcomeText({ outcome }: { outcome: Outcome }) {
       return (
         <p>
           onSuccess: connected <code>{outcome.payload.institutionCode}</code> as member{' '}
-          <code>{outcome.payload.memberGuid}</code>.
+          <code>{outcome.payload.memberGuid}</code>, {outcome.payload.accounts.length} account(s):{' '}
+          {outcome.payload.accounts.map((account) => `${account.name} (…${account.lastFour ?? '?'})`).join(', ')}.
         </p>
       );
     }

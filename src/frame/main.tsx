@@ -7,6 +7,7 @@ import './frame.css';
 import { type ComponentRef, createRef } from 'react';
 import { createRoot } from 'react-dom/client';
 
+import { loadMessages } from '../widget/copy';
 import { ConnectWidget } from '../widget/ConnectWidget';
 import { readParentOrigin } from '../protocol/messages';
 import { connectToParent } from './parentBridge';
@@ -23,6 +24,15 @@ function start(parentOrigin: string, rootElement: HTMLElement) {
   const bridge = connectToParent(window, parentOrigin, {
     onHandshake: ({ config, sessionToken, refreshable }) => {
       const { modal, proxyUrl, ...options } = config;
+      const locale = options.locale ?? 'en';
+      document.documentElement.lang = locale;
+      // The page's h1 and title in the widget's language (the locale chunk is the one the widget loads anyway).
+      void loadMessages(locale).then((loaded) => {
+        const title = options.messages?.frameTitle ?? loaded.frameTitle;
+        document.title = title;
+        const heading = document.getElementById('frame-title');
+        if (heading) heading.textContent = title;
+      });
 
       // The widget asks for a token once up front and again after a 401. The first answer is the handshake's token;
       // later ones come fresh from the host, which can mint them only when it was given a function.
@@ -34,6 +44,8 @@ function start(parentOrigin: string, rootElement: HTMLElement) {
       };
 
       if (modal) {
+        // The modal's frame is exactly the dialog's size: the widget fills it (no strip of another colour below).
+        document.documentElement.classList.add('frame-modal');
         // Inside the frame, key presses never reach the host page, so the modal's Escape is handled here. Like Close, it
         // asks "Exit?" first once there is something to lose; Escape inside that question means Stay (it prevents).
         window.addEventListener('keydown', (event) => {

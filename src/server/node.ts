@@ -15,7 +15,16 @@ export type { NodeTransport, NodeTransportOptions } from './proxy/nodeTransport.
 
 /** Anything with a Web-standard `fetch(request)`: a Hono app, `createConnectProxy()`, `createSandbox()`. */
 export interface FetchApp {
-  fetch: (request: Request) => Response | Promise<Response>;
+  fetch: (request: Request, env: NodeEnv) => Response | Promise<Response>;
+}
+
+/**
+ * What the app gets as its `env`, the same shape `@hono/node-server` passes: the proxy's default `clientKey` reads the
+ * client's address from `incoming.socket` for its per-client bank-login limit.
+ */
+export interface NodeEnv {
+  incoming: IncomingMessage;
+  outgoing: ServerResponse;
 }
 
 /** A Node `request` listener that is also Express/Connect middleware (errors go to `next` when there is one). */
@@ -69,6 +78,7 @@ async function forward(app: FetchApp, request: IncomingMessage, response: Server
       body: hasBody ? (Readable.toWeb(request) as ReadableStream<Uint8Array>) : undefined,
       ...(hasBody ? { duplex: 'half' } : {}),
     } as RequestInit),
+    { incoming: request, outgoing: response },
   );
 
   const outgoing: Record<string, string | string[]> = {};

@@ -4,7 +4,7 @@ import { Component, type ErrorInfo, forwardRef, type ReactNode, useCallback, use
 import { ApiClientProvider } from '../api/ApiClientProvider';
 import { createApiClient } from '../api/client';
 import { ApiError } from '../api/errors';
-import { retryDelay, shouldRetry } from '../api/queries';
+import { DEFAULT_RETRY_BACKOFF, retryDelayWith, shouldRetry } from '../api/queries';
 import {
   type ConnectColorScheme,
   type ConnectDataScope,
@@ -139,7 +139,7 @@ export const ConnectWidget = forwardRef<ConnectWidgetHandle, ConnectWidgetProps>
     if (error instanceof ApiError && error.status === 401) sessionExpiredRef.current?.();
   }, []);
 
-  const { requestTimeoutMs } = useTiming();
+  const { requestTimeoutMs, retryBackoff = DEFAULT_RETRY_BACKOFF } = useTiming();
   const isFunctionToken = typeof sessionToken === 'function';
   const fixedToken = typeof sessionToken === 'string' ? sessionToken : undefined;
   const client = useMemo(
@@ -162,7 +162,8 @@ export const ConnectWidget = forwardRef<ConnectWidgetHandle, ConnectWidgetProps>
       queryCache: new QueryCache({ onError }),
       mutationCache: new MutationCache({ onError }),
       defaultOptions: {
-        queries: { retry: shouldRetry, retryDelay, refetchOnWindowFocus: false },
+        // Every read retries through these defaults (the query factories do not override them).
+        queries: { retry: shouldRetry, retryDelay: retryDelayWith(retryBackoff), refetchOnWindowFocus: false },
         mutations: { retry: false },
       },
     });

@@ -64,7 +64,6 @@ export const en = {
   oauthBlocked: 'Your browser blocked the window. Use this link to continue:',
   oauthLink: 'Open {institution} to log in',
   oauthError: 'The connection was not completed at {institution}.',
-  oauthCancel: 'Choose another institution',
   // Errors after status
   rejectedTitle: 'That answer was not accepted.',
   rejectedBody: 'You can start the verification again.',
@@ -125,6 +124,7 @@ export const en = {
   doneConfirmation: 'All done: these accounts are now connected to {partner}.',
   connectAnother: 'Connect another account',
   // widget-recovery: leaving, recovering, OAuth window, credentials details
+  frameTitle: 'Connect your bank account',
   oauthShowWindow: 'Return to the {institution} window',
   oauthWindowClosed: 'The {institution} window was closed before you finished.',
   oauthWindowClosedBody: 'Open it again to log in and give your permission.',

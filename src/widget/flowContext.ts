@@ -7,6 +7,8 @@ import type { ConnectFlowEvent } from './connectFlowReducer';
 /** What the user typed that is worth keeping across steps. Never holds passwords or MFA answers. */
 export interface FlowDraft {
   searchTerm: string;
+  /** The institution picked last: Back to search puts focus on it again (issue 12 §6). Taken once, then forgotten. */
+  chosenInstitution?: string | undefined;
   /** Non-secret credential values by guid, restored when the form comes back after a rejection. */
   credentialValues: Record<string, string | boolean>;
 }
@@ -52,6 +54,11 @@ export interface ConnectTiming {
   searchDebounceMs: number;
   /** Per-request deadline; past it the request fails as a timeout. */
   requestTimeoutMs: number;
+  /**
+   * Wait before the n-th retry of a failed read when the server sent no `Retry-After` (which is always honoured).
+   * Tests and stories shorten it. @default DEFAULT_RETRY_BACKOFF (1 s, 2 s, 4 s)
+   */
+  retryBackoff?: (failureCount: number) => number;
 }
 export const DEFAULT_TIMING: ConnectTiming = {
   pollSchedule: DEFAULT_POLL_SCHEDULE,

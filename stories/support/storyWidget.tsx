@@ -8,8 +8,16 @@ import { ConnectWidget } from '../../src/widget/ConnectWidget';
 import { type ConnectTiming, ConnectTimingContext, DEFAULT_TIMING } from '../../src/widget/flowContext';
 import { installStoryBackend, PROXY_URL, type StoryBackend, type StoryBackendOptions } from './storyBackend';
 
-/** Polls and debounce shortened so that a story's flow takes well under a second per step. */
-export const STORY_TIMING: ConnectTiming = { ...DEFAULT_TIMING, pollSchedule: { delaysMs: [60] }, searchDebounceMs: 30 };
+/**
+ * Polls, debounce and the retry back-off (100, 200, 400 ms instead of 1, 2, 4 s) shortened so that a story's flow takes
+ * well under a second per step. A server's `Retry-After` is still honoured in full.
+ */
+export const STORY_TIMING: ConnectTiming = {
+  ...DEFAULT_TIMING,
+  pollSchedule: { delaysMs: [60] },
+  searchDebounceMs: 30,
+  retryBackoff: (failureCount) => 100 * 2 ** failureCount,
+};
 
 export const withStoryTiming: Decorator = (Story) => (
   <ConnectTimingContext.Provider value={STORY_TIMING}>

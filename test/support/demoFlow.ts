@@ -7,16 +7,23 @@ export function widget(page: Page): Locator {
   return page.getByRole('region', { name: 'Bank connection' });
 }
 
-/** The institution's button in the search results (not in the favourites shown before the search runs). */
+/** The consent screen the demo partner (Fernway) shows first: Continue leads on. */
+export async function acceptConsent(scope: Pick<Page, 'getByRole'> | Locator): Promise<void> {
+  await scope.getByRole('heading', { name: 'Fernway uses member-connect to link your bank' }).waitFor();
+  await scope.getByRole('button', { name: 'Continue' }).click();
+}
+
+/** The institution's option in the search results (not in the favourites shown before the search runs). */
 export function searchResult(page: Page, institution: string): Locator {
   return widget(page)
-    .getByRole('list', { name: 'Search results' })
-    .getByRole('button', { name: institution, exact: true });
+    .getByRole('listbox', { name: 'Search results' })
+    .getByRole('option', { name: institution, exact: true });
 }
 
 /** Opens the demo page, searches "mx bank" and picks `institution` from the results. */
 export async function searchAndPick(page: Page, institution: string): Promise<void> {
   await page.goto('/');
+  await acceptConsent(widget(page));
   await widget(page).getByRole('searchbox', { name: 'Search for your bank' }).fill('mx bank');
   await searchResult(page, institution).click();
 }

@@ -7,11 +7,14 @@ import {
   type ConnectProxyOptions,
   createConnectProxy,
   createSessionTokens,
+  ensureMxUser,
+  type MxUserError,
   type ProxyLogEntry,
   type SessionTokenOptions,
   type SessionTokens,
   type TokenRevocationStore,
 } from '../../src/server/index.ts';
+import { createSandbox } from '../../src/server/sandbox/index.ts';
 
 const required = { baseUrl: 'https://int-api.mx.com', clientId: 'id', apiKey: 'key', authenticate: () => 'USR-1' };
 
@@ -93,5 +96,16 @@ describe('session tokens', () => {
     createConnectProxy({ ...required, authenticate: bearerAuthenticate(tokens) });
     // @ts-expect-error bearerAuthenticate takes the tokens object, not the secret
     bearerAuthenticate('a'.repeat(32));
+  });
+});
+
+describe('ensureMxUser', () => {
+  it('needs the MX settings and the partner\'s own user id, takes any fetch-like function, and gives a guid', () => {
+    const mx = { baseUrl: 'https://int-api.mx.com', clientId: 'id', apiKey: 'key' };
+    expectTypeOf(ensureMxUser({ ...mx, id: 'user-1' })).toEqualTypeOf<Promise<string>>();
+    void ensureMxUser({ ...mx, id: 'user-1', fetch: createSandbox().request, timeoutMs: 5000 });
+    // @ts-expect-error the partner's user id is required
+    void ensureMxUser(mx);
+    expectTypeOf<MxUserError['reason']>().toEqualTypeOf<'timeout' | 'refused' | 'invalid' | 'unreachable'>();
   });
 });

@@ -6,7 +6,7 @@ import { expectNoAxeViolations, renderWidget } from '../support/renderWidget';
 describe('leaving the widget', { timeout: 20_000 }, () => {
   it('closes at once while nothing was typed and no member exists', async () => {
     const { user, onExit } = renderWidget({ institutionCode: 'mxbank' });
-    await screen.findByLabelText('Username');
+    await screen.findByLabelText('Username', {}, { timeout: 4000 });
     await user.click(screen.getByRole('button', { name: 'Close' }));
     expect(screen.queryByRole('alertdialog')).toBeNull();
     await waitFor(() => expect(onExit).toHaveBeenCalledWith({ reason: 'userCancelled', institutionCode: 'mxbank' }));
@@ -14,7 +14,7 @@ describe('leaving the widget', { timeout: 20_000 }, () => {
 
   it('asks first once something was typed; Stay keeps every value and the step, and gives focus back', async () => {
     const { user, onExit, container } = renderWidget({ institutionCode: 'mxbank' });
-    await user.type(await screen.findByLabelText('Username'), 'mxuser');
+    await user.type(await screen.findByLabelText('Username', {}, { timeout: 4000 }), 'mxuser');
     await user.type(screen.getByLabelText('Password'), 'secret');
     const close = screen.getByRole('button', { name: 'Close' });
     await user.click(close);
@@ -43,7 +43,7 @@ describe('leaving the widget', { timeout: 20_000 }, () => {
 
   it('treats Escape inside the question as Stay, and Exit as leaving', async () => {
     const { user, onExit } = renderWidget({ institutionCode: 'mxbank' });
-    await user.type(await screen.findByLabelText('Username'), 'mxuser');
+    await user.type(await screen.findByLabelText('Username', {}, { timeout: 4000 }), 'mxuser');
     await user.click(screen.getByRole('button', { name: 'Close' }));
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('alertdialog')).toBeNull();
@@ -57,7 +57,7 @@ describe('leaving the widget', { timeout: 20_000 }, () => {
 
   it("asks when the host calls close() while a member exists, and close({ force: true }) skips the question", async () => {
     const { user, onExit, handle } = renderWidget({ institutionCode: 'mxbank' });
-    await user.type(await screen.findByLabelText('Username'), 'mxuser');
+    await user.type(await screen.findByLabelText('Username', {}, { timeout: 4000 }), 'mxuser');
     await user.type(screen.getByLabelText('Password'), 'challenge');
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     // The MFA step is a fresh form: nothing typed on it yet, but the member exists.

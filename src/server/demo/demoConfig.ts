@@ -97,8 +97,8 @@ export function isLoopbackHost(host: string): boolean {
 function readAggregationMs(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 1 || ms > 600_000) {
-    throw new DemoConfigError(`SANDBOX_AGGREGATION_MS must be an integer from 1 to 600000 (ms), got ${JSON.stringify(value)}.`);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) {
+    throw new DemoConfigError(`SANDBOX_AGGREGATION_MS must be an integer from 0 to 600000 (ms), got ${JSON.stringify(value)}.`);
   }
   return ms;
 }

@@ -1,5 +1,5 @@
 // `npm start`: serves the built demo partner site (dist/demo, dist/frame) with the proxy and the sandbox on one port.
-// Built to dist/node/demo.js by vite.node.config.ts; the page folders are found relative to that file.
+// Built to dist/node/demo.js by vite.config.ts (--mode node); the page folders are found relative to that file.
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';

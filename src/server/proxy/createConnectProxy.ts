@@ -66,7 +66,7 @@ export interface ConnectProxyOptions {
   rateLimitStore?: RateLimitStore;
   /**
    * The client a bank login is counted against besides its user (usually its IP address). Return `null` when unknown.
-   * @default the socket address under `@hono/node-server`, otherwise none
+   * @default the socket address under `toNodeHandler` or `@hono/node-server`, otherwise none
    */
   clientKey?: ClientKey;
   /** Lets the browser set (and read back) the partner-owned member fields `id` and/or `metadata`. @default both refused */

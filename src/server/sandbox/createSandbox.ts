@@ -28,8 +28,8 @@ export interface SandboxOptions {
   /** Basic-auth password. Defaults to `'sandbox-api-key'`. */
   apiKey?: string;
   /**
-   * How long one aggregation phase takes, in ms (1 ms to 10 minutes). A plain connect takes two phases. Defaults to
-   * 1500; try 8000 to see a slow bank and polling at MX's real pace.
+   * How long one aggregation phase takes, in ms (0 to 10 minutes; 0 connects at once). A plain connect takes two
+   * phases. Defaults to 1500; try 8000 to see a slow bank and polling at MX's real pace.
    */
   aggregationMs?: number;
   /** An unanswered challenge ends EXPIRED after this many ms (1 ms to 24 hours). Defaults to 5 minutes. */

@@ -45,7 +45,7 @@ export interface SandboxLimits {
   maxBodyBytes?: number;
 }
 
-export const DEFAULT_LIMITS: Required<SandboxLimits> = {
+const DEFAULT_LIMITS: Required<SandboxLimits> = {
   maxUsers: 20_000,
   maxMembersPerUser: 100,
   maxMembers: 100_000,
@@ -55,7 +55,7 @@ export const DEFAULT_LIMITS: Required<SandboxLimits> = {
 };
 
 /** Checks the limits a partner passes: positive integers only, so a typo cannot make an unbounded or empty store. */
-export function resolveLimits(limits: SandboxLimits = {}): Required<SandboxLimits> {
+function resolveLimits(limits: SandboxLimits = {}): Required<SandboxLimits> {
   const resolved = { ...DEFAULT_LIMITS, ...limits };
   for (const [key, value] of Object.entries(resolved)) {
     if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`createSandbox: limits.${key} must be a positive integer (got ${String(value)}).`);
@@ -67,9 +67,6 @@ export function resolveLimits(limits: SandboxLimits = {}): Required<SandboxLimit
 export class CappedMap<K, V> {
   readonly #map = new Map<K, V>();
   constructor(readonly max: number) {}
-  get size(): number {
-    return this.#map.size;
-  }
   set(key: K, value: V): void {
     this.#map.delete(key);
     while (this.#map.size >= this.max) {
@@ -106,14 +103,6 @@ export class SandboxStore {
     this.limits = resolveLimits(limits);
     this.oauthLinks = new CappedMap(this.limits.maxOauthLinks);
     this.consentSessions = new CappedMap(this.limits.maxConsentSessions);
-  }
-
-  get userCount(): number {
-    return this.#users.size;
-  }
-
-  get memberCount(): number {
-    return this.#members.size;
   }
 
   /** A user by guid, marked as recently used. */

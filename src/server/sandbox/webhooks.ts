@@ -219,7 +219,7 @@ export function createMemberEvents(sender: WebhookSender, deps: { store: Sandbox
     wakeups.delete(member);
     if (at === null) return;
     // An injected clock that does not move would make the delay 0 forever: wait a phase instead of spinning.
-    const delay = at > now() ? at - now() : timing.aggregationMs;
+    const delay = at > now() ? at - now() : Math.max(timing.aggregationMs, 100);
     const handle = setTimeout(() => {
       wakeups.delete(member);
       if (store.member(member.guid) !== member) return; // deleted meanwhile

@@ -4,6 +4,7 @@ import { useCopy } from '../ui/copyContext';
 import { FieldMessage } from './FieldMessage';
 import type { CredentialFieldProps } from './fieldTypes';
 import { useCredentialController } from './useCredentialController';
+import { MX_TEXT_LANG } from '../ui/mxText';
 
 export function PasswordField(props: CredentialFieldProps) {
   const t = useCopy();
@@ -17,7 +18,7 @@ export function PasswordField(props: CredentialFieldProps) {
   const label = isVisible ? t('hidePassword') : t('showPassword');
   return (
     <div className="mc-field" data-invalid={invalid || undefined}>
-      <label className="mc-label" htmlFor={inputId}>
+      <label className="mc-label" htmlFor={inputId} lang={MX_TEXT_LANG}>
         {props.field.label}
       </label>
       <div className="mc-password">

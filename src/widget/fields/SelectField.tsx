@@ -1,13 +1,14 @@
 import { FieldMessage } from './FieldMessage';
 import type { CredentialFieldProps } from './fieldTypes';
 import { useCredentialController } from './useCredentialController';
+import { MX_TEXT_LANG } from '../ui/mxText';
 
 /** OPTIONS with many choices. */
 export function SelectField(props: CredentialFieldProps) {
   const { controlProps, inputId, errorId, error, invalid } = useCredentialController(props);
   return (
     <div className="mc-field" data-invalid={invalid || undefined}>
-      <label className="mc-label" htmlFor={inputId}>
+      <label className="mc-label" htmlFor={inputId} lang={MX_TEXT_LANG}>
         {props.field.label}
       </label>
       <select className="mc-input" {...controlProps}>

@@ -3,6 +3,7 @@ import type { InputHTMLAttributes } from 'react';
 import { FieldMessage } from './FieldMessage';
 import type { CredentialFieldProps } from './fieldTypes';
 import { useCredentialController } from './useCredentialController';
+import { MX_TEXT_LANG } from '../ui/mxText';
 
 type InputExtras = Pick<InputHTMLAttributes<HTMLInputElement>, 'autoComplete' | 'inputMode' | 'type'>;
 
@@ -10,7 +11,7 @@ function TextInput({ extras, ...props }: CredentialFieldProps & { extras: InputE
   const { controlProps, inputId, errorId, error, invalid } = useCredentialController(props);
   return (
     <div className="mc-field" data-invalid={invalid || undefined}>
-      <label className="mc-label" htmlFor={inputId}>
+      <label className="mc-label" htmlFor={inputId} lang={MX_TEXT_LANG}>
         {props.field.label}
       </label>
       <input

@@ -57,7 +57,6 @@ export const es: ConnectMessages = {
   oauthBlocked: 'Tu navegador bloqueó la ventana. Usa este enlace para continuar:',
   oauthLink: 'Abrir {institution} para iniciar sesión',
   oauthError: 'La conexión no se completó en {institution}.',
-  oauthCancel: 'Elegir otra institución',
   rejectedTitle: 'Esa respuesta no fue aceptada.',
   rejectedBody: 'Puedes empezar la verificación de nuevo.',
   expiredTitle: 'Se acabó el tiempo para responder.',
@@ -115,6 +114,7 @@ export const es: ConnectMessages = {
   doneConfirmation: 'Listo: estas cuentas ya están conectadas a {partner}.',
   connectAnother: 'Conectar otra cuenta',
   // widget-recovery: leaving, recovering, OAuth window, credentials details
+  frameTitle: 'Conecta tu cuenta bancaria',
   oauthShowWindow: 'Volver a la ventana de {institution}',
   oauthWindowClosed: 'La ventana de {institution} se cerró antes de que terminaras.',
   oauthWindowClosedBody: 'Ábrela de nuevo para iniciar sesión y dar tu permiso.',

@@ -57,7 +57,6 @@ export const frCA: ConnectMessages = {
   oauthBlocked: 'Votre navigateur a bloqué la fenêtre. Utilisez ce lien pour continuer :',
   oauthLink: 'Ouvrir {institution} pour vous connecter',
   oauthError: 'La connexion n’a pas été complétée chez {institution}.',
-  oauthCancel: 'Choisir une autre institution',
   rejectedTitle: 'Cette réponse a été refusée.',
   rejectedBody: 'Vous pouvez recommencer la vérification.',
   expiredTitle: 'Le délai pour répondre est écoulé.',
@@ -115,6 +114,7 @@ export const frCA: ConnectMessages = {
   doneConfirmation: 'C’est terminé : ces comptes sont maintenant connectés à {partner}.',
   connectAnother: 'Connecter un autre compte',
   // widget-recovery: leaving, recovering, OAuth window, credentials details
+  frameTitle: 'Connectez votre compte bancaire',
   oauthShowWindow: 'Revenir à la fenêtre de {institution}',
   oauthWindowClosed: 'La fenêtre de {institution} a été fermée avant la fin.',
   oauthWindowClosedBody: 'Ouvrez-la de nouveau pour vous connecter et donner votre autorisation.',

@@ -63,7 +63,9 @@ export const Submitting: Story = {
   play: async ({ canvas }) => {
     await logIn(canvas, 'any-password');
     const button = await canvas.findByRole('button', { name: en.submitting }, SLOW);
-    await expect(button).toBeDisabled();
+    // Busy, yet still focusable: aria-disabled rather than disabled, so keyboard focus never drops to <body>.
+    await expect(button).toHaveAttribute('aria-disabled', 'true');
+    await expect(button).toHaveFocus();
   },
 };
 
@@ -75,7 +77,9 @@ export const Rejected: Story = {
     const alert = await canvas.findByRole('alert', {}, SLOW);
     await expect(alert).toHaveTextContent(en.deniedTitle);
     await expect(alert).toHaveTextContent(en.deniedReason);
-    await expectHeading(canvas, 'Update your credentials for MX Bank');
+    // Still logging in: the heading stays, the password is what to fix.
+    await expectHeading(canvas, 'Log in to MX Bank');
+    await expect(canvas.getByLabelText('Password')).toHaveAttribute('aria-invalid', 'true');
     await expect(args.onSuccess).not.toHaveBeenCalled();
   },
 };

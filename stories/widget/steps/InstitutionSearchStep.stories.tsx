@@ -45,36 +45,43 @@ export const Paging: Story = {
   },
 };
 
+/** Nothing matches: spelling advice, and "My bank isn't listed" ends the session with its own reason. */
 export const Empty: Story = {
-  play: async ({ canvas }) => {
+  play: async ({ canvas, args }) => {
     await searchFor(canvas, 'zzqx no such bank');
     await expect(await canvas.findByText('No institutions match “zzqx no such bank”.', {}, SLOW)).toBeVisible();
+    await expect(canvas.getByText(en.noResultsAdvice)).toBeVisible();
+    await userEvent.click(canvas.getByRole('button', { name: en.notListed }));
+    await expect(args.onExit).toHaveBeenCalledWith({ reason: 'institutionNotListed' });
   },
 };
 
-/** The favourites request never answers. */
+/** The favourites request never answers: skeleton tiles hold the place, a hidden status says "Loading…". */
 export const Loading: Story = {
   parameters: { backend: { hang: [{ path: /\/institutions\/favorites$/ }] } },
-  play: async ({ canvas }) => {
+  play: async ({ canvas, canvasElement }) => {
     await expect(await canvas.findByRole('status', {}, SLOW)).toHaveTextContent(en.loading);
+    await expect(canvasElement.querySelectorAll('.mc-skeleton .mc-option').length).toBeGreaterThan(0);
   },
 };
 
 /** The search request never answers. */
 export const Searching: Story = {
   parameters: { backend: { hang: [{ path: /\/institutions$/ }] } },
-  play: async ({ canvas }) => {
+  play: async ({ canvas, canvasElement }) => {
     await searchFor(canvas, 'mx bank');
-    await expect(await canvas.findByText(en.searching, {}, SLOW)).toBeVisible();
+    await expect(await canvas.findByRole('status', {}, SLOW)).toHaveTextContent(en.searching);
+    await expect(canvasElement.querySelectorAll('.mc-skeleton .mc-option').length).toBeGreaterThan(0);
   },
 };
 
-/** Every search answers 500 (sandbox fault); after the widget's own retries it shows the error with a retry. */
+/** Every search answers 500 (sandbox fault): said at once, while the widget retries in the background. */
 export const ServerError: Story = {
   parameters: { backend: { faults: [{ path: /\/institutions$/, fault: '500' }] } },
   play: async ({ canvas }) => {
     await searchFor(canvas, 'mx bank');
-    const alert = await canvas.findByRole('alert', {}, { timeout: 25_000 });
+    const alert = await canvas.findByRole('alert', {}, SLOW);
+    await expect(alert).toHaveTextContent(en.searchRetrying);
     await expect(alert).toHaveTextContent(en.searchError);
     await expect(alert).toHaveTextContent(en.serverError);
     await expect(within(alert).getByRole('button', { name: en.retry })).toBeVisible();

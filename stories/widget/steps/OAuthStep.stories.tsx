@@ -67,7 +67,7 @@ export const Denied: Story = {
     await decideOAuth(await openedUrl(), 'deny');
     await expect(await canvas.findByRole('alert', {}, SLOW)).toHaveTextContent('The connection was not completed at MX Bank (OAuth).');
     await expect(canvas.getByRole('button', { name: 'Try again' })).toBeEnabled();
-    await expect(canvas.getByRole('button', { name: 'Choose another institution' })).toBeVisible();
+    await expect(canvas.getByRole('button', { name: 'Choose another bank' })).toBeVisible();
   },
 };
 

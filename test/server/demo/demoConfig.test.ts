@@ -46,10 +46,11 @@ describe('readDemoConfig', () => {
     expect(() => readDemoConfig({ DEMO_PUBLIC_URL: 'demo.example' })).toThrow(/not a URL/);
   });
 
-  it('reads SANDBOX_AGGREGATION_MS (whole ms, 1 to 600000), for the built-in sandbox only', () => {
+  it('reads SANDBOX_AGGREGATION_MS (whole ms, 0 to 600000), for the built-in sandbox only', () => {
     expect(readDemoConfig({ SANDBOX_AGGREGATION_MS: '250' }).sandboxAggregationMs).toBe(250);
     expect(readDemoConfig({}).sandboxAggregationMs).toBeUndefined();
-    for (const value of ['0', '-1', '1.5', 'fast', '600001']) {
+    expect(readDemoConfig({ SANDBOX_AGGREGATION_MS: '0' }).sandboxAggregationMs).toBe(0);
+    for (const value of ['-1', '1.5', 'fast', '600001']) {
       expect(() => readDemoConfig({ SANDBOX_AGGREGATION_MS: value })).toThrow(/SANDBOX_AGGREGATION_MS must be an integer/);
     }
     expect(() => readDemoConfig({ ...MX, SANDBOX_AGGREGATION_MS: '250' })).toThrow(/applies to the built-in sandbox/);

@@ -1,7 +1,7 @@
 // Issue 13's attacks on the proxy, each against the real sandbox where the sandbox can play the part: what the browser
 // learns about MX users, what MX error text may carry back, how many bank logins one client gets, slow bodies, and
 // revoked tokens. Each test failed before its fix (see the commit that added it).
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { serve } from '@hono/node-server';
@@ -9,6 +9,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 
 import type { ProxyFetch } from '../../../src/server/index.ts';
 import { bearerAuthenticate, createConnectProxy, createSessionTokens } from '../../../src/server/index.ts';
+import { toNodeHandler } from '../../../src/server/node.ts';
 import {
   createSandbox,
   MX_MEDIA_TYPE,
@@ -227,7 +228,10 @@ describe('bank logins are limited per client as well as per user (issue 13 §5)'
     expect((await elsewhere.call('/members', { method: 'POST', body: create, user: CAROL })).status).toBe(200);
   });
 
-  it('counts by socket address under @hono/node-server, against sessions minted per request', async () => {
+  it.each([
+    ['@hono/node-server', (proxy: ReturnType<typeof createConnectProxy>) => serve({ fetch: proxy.fetch, hostname: '127.0.0.1', port: 0 })],
+    ['toNodeHandler', (proxy: ReturnType<typeof createConnectProxy>) => createServer(toNodeHandler(proxy)).listen(0, '127.0.0.1')],
+  ])('counts by socket address under %s, against sessions minted per request', async (_name, listen) => {
     const { sandbox, createUser } = sandboxWorld();
     const proxy = createConnectProxy({
       baseUrl: SANDBOX_URL,
@@ -238,9 +242,8 @@ describe('bank logins are limited per client as well as per user (issue 13 §5)'
       fetch: sandbox.request,
       rateLimit: { bankLoginsPerClient: { limit: 3, windowMs: 60_000 } },
     });
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: proxy.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-    });
+    const server = listen(proxy) as ReturnType<typeof createServer>;
+    await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
     const port = (server.address() as AddressInfo).port;
     const post = (password: string) =>
       new Promise<number>((resolve, reject) => {
@@ -260,7 +263,7 @@ describe('bank logins are limited per client as well as per user (issue 13 §5)'
       for (let i = 0; i < 5; i += 1) statuses.push(await post(`pw-${i}`));
       expect(statuses).toEqual([202, 202, 202, 429, 429]);
     } finally {
-      (server as unknown as { closeAllConnections: () => void }).closeAllConnections();
+      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
   });

@@ -29,6 +29,15 @@ describe('chosen timing', () => {
     expect((await h.status(user, challenged)).connection_status).toBe('EXPIRED');
   });
 
+  it('connects at once with aggregationMs 0, and still waits for MFA answers', async () => {
+    const h = createHarness({ aggregationMs: 0 });
+    const user = await h.createUser();
+    const member = await h.createMxbankMember(user, 'pw');
+    expect(await h.status(user, member)).toMatchObject({ connection_status: 'CONNECTED', is_being_aggregated: false });
+    const challenged = await h.createMxbankMember(user, 'challenge');
+    expect((await h.status(user, challenged)).connection_status).toBe('CHALLENGED');
+  });
+
   it.each([
     ['aggregationMs', -5],
     ['aggregationMs', Number.NaN],

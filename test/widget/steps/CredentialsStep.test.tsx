@@ -186,7 +186,8 @@ describe('credentials step', { timeout: 20_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Back' }));
     expect(await screen.findByRole('option', { name: 'MX Bank' })).toBeInTheDocument();
     expect(screen.getByLabelText('Search for your bank')).toHaveValue('mx bank');
-    expect(screen.getByRole('heading', { name: 'Select your institution' })).toHaveFocus();
+    // Focus goes back to the bank that was chosen.
+    expect(screen.getByRole('option', { name: 'MX Bank' })).toHaveFocus();
     expect(searches.count()).toBe(before);
     expect(eventTypes()).toContain('mx/connect/backToSearch');
     searches.stop();

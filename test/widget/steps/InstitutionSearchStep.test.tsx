@@ -100,7 +100,7 @@ describe('institution search step', { timeout: 20_000 }, () => {
   it('offers "My bank isn\'t listed" when nothing matches, which ends the session with its own reason', async () => {
     const { user, onExit, container } = renderWidget();
     await user.type(screen.getByRole('searchbox', { name: 'Search for your bank' }), 'zzzz no such bank');
-    expect(await screen.findByText('Check the spelling, or try a shorter part of the name.')).toBeInTheDocument();
+    expect(await screen.findByText('Check the spelling, or try a shorter part of the name.', {}, { timeout: 4000 })).toBeInTheDocument();
     await expectNoAxeViolations(container);
     await user.click(screen.getByRole('button', { name: 'My bank isn’t listed' }));
     await waitFor(() => expect(onExit).toHaveBeenCalledWith({ reason: 'institutionNotListed' }));

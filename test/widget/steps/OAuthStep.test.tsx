@@ -148,7 +148,7 @@ describe('OAuth step', { timeout: 20_000 }, () => {
     expect(secondUri).not.toBe(firstUri);
     expect(await screen.findByText(/Waiting for you to finish/)).toBeInTheDocument();
 
-    await user.click(screen.getByRole('button', { name: 'Choose another institution' }));
+    await user.click(screen.getByRole('button', { name: 'Choose another bank' }));
     expect(await screen.findByRole('heading', { name: 'Select your institution' })).toHaveFocus();
     expect(second.close).toHaveBeenCalled();
     expect(onExit).not.toHaveBeenCalled();

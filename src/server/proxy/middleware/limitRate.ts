@@ -64,8 +64,9 @@ function clientOf(c: Context<ProxyEnv>, clientKey: ClientKey): string | null {
 }
 
 /**
- * The default client key: the socket's remote address when the proxy runs under `@hono/node-server` (which passes the
- * Node request as `env.incoming`). Other runtimes, and any set-up behind a reverse proxy, pass their own `clientKey`.
+ * The default client key: the socket's remote address when the proxy runs under `toNodeHandler` or `@hono/node-server`
+ * (both pass the Node request as `env.incoming`). Other runtimes, and any set-up behind a reverse proxy, pass their own
+ * `clientKey`.
  */
 export const socketAddress: ClientKey = (_request, env) => {
   const incoming = (env as { incoming?: { socket?: { remoteAddress?: unknown } } } | undefined)?.incoming;

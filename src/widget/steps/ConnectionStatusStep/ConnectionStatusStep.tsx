@@ -36,9 +36,12 @@ export function ConnectionStatusStep({ institutionCode, memberGuid, isResumed }:
   const status = useMemberStatus(memberGuid, false);
   const name = institution.data?.name ?? institutionCode;
   const stage = connectionStage(status.data);
-  const message =
-    status.data?.connection_status === 'DELAYED'
-      ? t('statusDelayed')
+  // Past the first stage the list says where things are; the live region then names the stage for screen readers only.
+  const isDelayed = status.data?.connection_status === 'DELAYED';
+  const message = isDelayed
+    ? t('statusDelayed')
+    : stage > 0
+      ? t(STAGES[stage] ?? 'stageFinishing')
       : isResumed
         ? t('statusResumed')
         : t('statusConnecting', { institution: name });
@@ -62,7 +65,13 @@ export function ConnectionStatusStep({ institutionCode, memberGuid, isResumed }:
           );
         })}
       </ol>
-      <StatusMessage>{message}</StatusMessage>
+      {stage > 0 && !isDelayed ? (
+        <p className="mc-visually-hidden" role="status">
+          {message}
+        </p>
+      ) : (
+        <StatusMessage>{message}</StatusMessage>
+      )}
       {status.isError ? (
         <ErrorMessage title={t('statusPollError')}>
           <button type="button" className="mc-button" onClick={() => void status.refetch()}>

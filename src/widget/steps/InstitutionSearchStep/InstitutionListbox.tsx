@@ -1,7 +1,8 @@
-import { type KeyboardEvent, useRef, useState } from 'react';
+import { type KeyboardEvent, useContext, useEffect, useRef, useState } from 'react';
 
 import type { Institution } from '../../../api/schemas';
 import { InstitutionLogo } from '../../ui/InstitutionLogo';
+import { FocusOnStepContext } from '../../ui/StepLayout';
 
 export interface InstitutionListboxProps {
   institutions: readonly Institution[];
@@ -11,6 +12,8 @@ export interface InstitutionListboxProps {
   onSelect: (institution: Institution) => void;
   /** ↑ on the first option, or Escape: the search box takes over (and clears on Escape). */
   onLeave: (key: 'ArrowUp' | 'Escape') => void;
+  /** The institution to give focus to when the list appears (the one chosen before Back), if it is listed. */
+  focusCode?: string | undefined;
 }
 
 const NEXT_KEYS = new Set(['ArrowDown', 'ArrowRight']);
@@ -20,8 +23,16 @@ const PREVIOUS_KEYS = new Set(['ArrowUp', 'ArrowLeft']);
  * The institutions as one keyboard stop (WAI-ARIA listbox with a roving tabindex): Tab enters at the last active
  * option and leaves the list; arrows, Home and End move inside it; Enter or Space chooses.
  */
-export function InstitutionListbox({ institutions, labelledBy, layout, onSelect, onLeave }: InstitutionListboxProps) {
-  const [active, setActive] = useState(0);
+export function InstitutionListbox({ institutions, labelledBy, layout, onSelect, onLeave, focusCode }: InstitutionListboxProps) {
+  const [active, setActive] = useState(() => Math.max(0, institutions.findIndex((institution) => institution.code === focusCode)));
+  const isOpenedByPerson = useContext(FocusOnStepContext);
+  // Back from the login returns focus to the bank that was chosen, not to the top of the step (issue 12 §6).
+  useEffect(() => {
+    const index = institutions.findIndex((institution) => institution.code === focusCode);
+    if (isOpenedByPerson && index >= 0) options.current[index]?.focus();
+    // Once, when the list appears.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const options = useRef<(HTMLLIElement | null)[]>([]);
   const current = Math.max(0, Math.min(active, institutions.length - 1));
 

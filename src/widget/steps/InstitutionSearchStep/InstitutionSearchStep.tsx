@@ -29,6 +29,9 @@ export function InstitutionSearchStep() {
   const { dispatch, emit, idPrefix, draft } = useFlow();
   const { searchDebounceMs } = useTiming();
   const [term, setTerm] = useState(() => draft.read().searchTerm);
+  // Coming back (Back from the login): the bank chosen before takes focus in the list, once.
+  const [returnTo] = useState(() => draft.read().chosenInstitution);
+  useEffect(() => draft.save({ chosenInstitution: undefined }), [draft]);
   const query = useDebouncedValue(term.trim(), searchDebounceMs);
   const isSearching = query.length >= MIN_SEARCH_LENGTH;
   const favorites = useQuery({ ...favoriteInstitutionsQuery(client), enabled: !isSearching });
@@ -44,6 +47,7 @@ export function InstitutionSearchStep() {
   const select = (institution: Institution) => {
     // Seed the detail cache: the credentials step shows the header without another request.
     queryClient.setQueryData(institutionQuery(client, institution.code).queryKey, institution);
+    draft.save({ chosenInstitution: institution.code });
     emit('selectedInstitution', { code: institution.code, name: institution.name });
     dispatch({ type: 'institutionSelected', institutionCode: institution.code, isOAuth: institution.supports_oauth === true });
   };
@@ -99,6 +103,8 @@ export function InstitutionSearchStep() {
   } else if (active.isPending) {
     body = (
       <>
+        {/* The heading the answer will have, already in place: nothing moves when it arrives. */}
+        <h3 className="mc-subheading">{t(isSearching ? 'resultsHeading' : 'popularHeading')}</h3>
         <p className="mc-visually-hidden" role="status">
           {t(isSearching ? 'searching' : 'loading')}
         </p>
@@ -121,7 +127,14 @@ export function InstitutionSearchStep() {
         <h3 className="mc-subheading" id={listHeadingId}>
           {t('resultsHeading')}
         </h3>
-        <InstitutionListbox institutions={results} labelledBy={listHeadingId} layout="list" onSelect={select} onLeave={leaveList} />
+        <InstitutionListbox
+          institutions={results}
+          labelledBy={listHeadingId}
+          layout="list"
+          focusCode={returnTo}
+          onSelect={select}
+          onLeave={leaveList}
+        />
         <StatusMessage busy={search.isFetchingNextPage}>{t('resultsCount', { shown: results.length, total })}</StatusMessage>
         {search.isFetchNextPageError ? <ErrorMessage>{describeError(t, search.error)}</ErrorMessage> : null}
         <div className="mc-actions">
@@ -149,6 +162,7 @@ export function InstitutionSearchStep() {
           institutions={favorites.data?.institutions ?? []}
           labelledBy={listHeadingId}
           layout="tiles"
+          focusCode={returnTo}
           onSelect={select}
           onLeave={leaveList}
         />

@@ -185,7 +185,7 @@ export function OAuthStep({ state }: OAuthStepProps) {
           </button>
         ) : null}
         <button type="button" className="mc-button mc-button-secondary" onClick={handleCancel}>
-          {t('oauthCancel')}
+          {t('chooseAnotherBank')}
         </button>
       </div>
     </StepLayout>

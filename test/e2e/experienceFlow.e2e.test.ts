@@ -1,0 +1,188 @@
+// Issue 12, as a person meets it in the BUILT demo (Debian's Chromium, the demo's strict CSP): the consent screen,
+// search by keyboard alone, "My bank isn't listed", success with the connected accounts, and the same flow inside
+// the SDK's iframe modal on /sdk.html. Locators go by role and label only.
+import type { Browser, Frame, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import type { TestContext } from '../support/browser.ts';
+import { launchChromium, newTestContext } from '../support/browser.ts';
+import { acceptConsent, hostResult, logInToMxBank, stepHeading, widget } from '../support/demoFlow.ts';
+import type { RunningDemo } from '../support/demoServer.ts';
+import { startBuiltDemo } from '../support/demoServer.ts';
+
+let demo: RunningDemo;
+let browser: Browser;
+let t: TestContext;
+
+beforeAll(async () => {
+  demo = await startBuiltDemo();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+beforeEach(async (test) => {
+  t = await newTestContext(browser, demo.url);
+  return async () => {
+    await t.close();
+    if (test.task.result?.state === 'fail') console.error(`demo server output:\n${demo.output()}`);
+  };
+});
+
+function expectCleanRun() {
+  expect(t.problems.cspViolations).toEqual([]);
+  expect(t.problems.pageErrors).toEqual([]);
+}
+
+/**
+ * From the first key press on, records every moment focus sits on <body> (polled, because Chromium fires no blur
+ * when a focused element is removed from the page).
+ */
+async function watchBodyFocus(page: Page) {
+  await page.evaluate(() => {
+    const state = window as unknown as { __bodyFocus: string[]; __started: boolean };
+    state.__bodyFocus = [];
+    state.__started = false;
+    document.addEventListener('keydown', () => (state.__started = true), { capture: true });
+    setInterval(() => {
+      if (state.__started && document.activeElement === document.body) {
+        state.__bodyFocus.push(document.querySelector('.mc-body')?.getAttribute('data-step') ?? '?');
+      }
+    }, 25);
+  });
+  return () => page.evaluate(() => (window as unknown as { __bodyFocus: string[] }).__bodyFocus);
+}
+
+async function focusedName(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const element = document.activeElement;
+    return `${element?.tagName ?? ''} ${element?.getAttribute('role') ?? ''} ${element?.textContent?.trim().slice(0, 40) ?? ''}`;
+  });
+}
+
+async function press(page: Page, key: string, times = 1) {
+  for (let i = 0; i < times; i += 1) await page.keyboard.press(key);
+}
+
+/** Presses Tab until the focused element is `name`'s control (at most `max` times). */
+async function tabTo(page: Page, matches: () => Promise<boolean>, max = 25) {
+  for (let presses = 0; presses < max; presses += 1) {
+    if (await matches()) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab did not reach the target; focus is on ${await focusedName(page)}`);
+}
+
+describe('the connect experience (issue 12)', () => {
+  it('shows the accounts that were connected, and the host hears them in onSuccess', async () => {
+    const { page } = t;
+    await logInToMxBank(page, 'any-password');
+    await stepHeading(page, 'Connected').waitFor();
+    await widget(page).getByText('You connected MX Bank to Fernway.').waitFor();
+    const accounts = widget(page).getByRole('list', { name: 'Connected accounts' });
+    await accounts.waitFor();
+    const rows = await accounts.getByRole('listitem').allTextContents();
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    expect(rows.join(' ')).toMatch(/Checking •• \d{4}/);
+    await expect.poll(async () => (await hostResult(page).textContent()) ?? '').toContain(`${rows.length} account(s)`);
+    // Done hands back to the host; inline, the widget offers another connection instead of a frozen screen.
+    await widget(page).getByRole('button', { name: 'Done' }).click();
+    const another = widget(page).getByRole('button', { name: 'Connect another account' });
+    await another.waitFor();
+    expect(await another.evaluate((element) => element === document.activeElement)).toBe(true);
+    expectCleanRun();
+  });
+
+  it('ends with institutionNotListed from "My bank isn\'t listed"', async () => {
+    const { page } = t;
+    await page.goto('/');
+    await acceptConsent(widget(page));
+    await widget(page).getByRole('searchbox', { name: 'Search for your bank' }).fill('zzqx no such bank');
+    await widget(page).getByText('Check the spelling, or try a shorter part of the name.').waitFor();
+    await widget(page).getByRole('button', { name: 'My bank isn’t listed' }).click();
+    await expect.poll(async () => (await hostResult(page).textContent()) ?? '').toContain('onExit: institutionNotListed');
+    expectCleanRun();
+  });
+
+  it('goes from consent to connected with the keyboard only, focus never on <body>', async () => {
+    const { page } = t;
+    await page.goto('/');
+    await stepHeading(page, 'Fernway uses member-connect to link your bank').waitFor();
+    const bodyFocus = await watchBodyFocus(page);
+    const isFocused = (locator: ReturnType<typeof widget>) => () =>
+      locator.evaluate((element) => element === document.activeElement);
+
+    await tabTo(page, isFocused(widget(page).getByRole('button', { name: 'Continue' })));
+    await press(page, 'Enter');
+    const search = widget(page).getByRole('searchbox', { name: 'Search for your bank' });
+    await tabTo(page, isFocused(search));
+    await page.keyboard.type('bank');
+    const results = widget(page).getByRole('listbox', { name: 'Search results' });
+    await results.getByRole('option').nth(2).waitFor();
+    // One Tab stop: Tab enters the list at its first option, the next Tab leaves it.
+    await press(page, 'Tab');
+    expect(await isFocused(results.getByRole('option').first())()).toBe(true);
+    await press(page, 'ArrowDown', 2);
+    expect(await isFocused(results.getByRole('option').nth(2))()).toBe(true);
+    await press(page, 'Home');
+    await press(page, 'ArrowUp');
+    expect(await isFocused(search)()).toBe(true);
+    await press(page, 'Escape');
+    expect(await search.inputValue()).toBe('');
+    await page.keyboard.type('mx bank');
+    const mxBank = results.getByRole('option', { name: 'MX Bank', exact: true });
+    await mxBank.waitFor();
+    await press(page, 'ArrowDown');
+    expect(await isFocused(mxBank)()).toBe(true);
+    await press(page, 'Enter');
+
+    await stepHeading(page, 'Log in to MX Bank').waitFor();
+    await tabTo(page, isFocused(widget(page).getByLabel('Username', { exact: true })));
+    await page.keyboard.type('mxuser');
+    await tabTo(page, isFocused(widget(page).getByLabel('Password', { exact: true })), 5);
+    await page.keyboard.type('keyboard-only');
+    await press(page, 'Enter');
+    await stepHeading(page, 'Connected').waitFor();
+    await widget(page).getByRole('list', { name: 'Connected accounts' }).waitFor();
+    await tabTo(page, isFocused(widget(page).getByRole('button', { name: 'Done' })));
+    await press(page, 'Enter');
+    await widget(page).getByRole('button', { name: 'Connect another account' }).waitFor();
+    expect(await bodyFocus()).toEqual([]);
+    expectCleanRun();
+  });
+});
+
+describe('inside the SDK iframe modal (/sdk.html)', () => {
+  async function frameOf(page: Page): Promise<Frame> {
+    const handle = await page.locator('iframe[title="Connect your bank account"]').elementHandle();
+    const frame = await handle?.contentFrame();
+    if (!frame) throw new Error('The SDK iframe has no frame.');
+    return frame;
+  }
+
+  it('asks for consent, connects, lists the accounts, and Done closes the modal', async () => {
+    const { page } = t;
+    await page.goto('/sdk.html');
+    await page.getByRole('button', { name: 'Open in a dialog' }).click();
+    await page.getByRole('dialog', { name: 'Connect your bank account' }).waitFor();
+    const frame = await frameOf(page);
+    await frame.getByRole('list').filter({ hasText: 'Account names and types' }).waitFor();
+    await acceptConsent(frame);
+    await frame.getByRole('searchbox', { name: 'Search for your bank' }).fill('mx bank');
+    await frame.getByRole('listbox', { name: 'Search results' }).getByRole('option', { name: 'MX Bank', exact: true }).click();
+    await frame.getByLabel('Username', { exact: true }).fill('mxuser');
+    await frame.getByLabel('Password', { exact: true }).fill('in-the-modal');
+    await frame.getByRole('button', { name: 'Continue' }).click();
+    const accounts = frame.getByRole('list', { name: 'Connected accounts' });
+    await accounts.waitFor();
+    expect(await accounts.getByRole('listitem').count()).toBeGreaterThanOrEqual(2);
+    const callbacks = page.getByRole('list', { name: 'Terminal callbacks, oldest first' }).getByRole('listitem');
+    await callbacks.first().waitFor();
+    expect(await callbacks.allTextContents()).toEqual([expect.stringMatching(/^onSuccess mxbank MBR-/)]);
+    await frame.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect(await callbacks.count()).toBe(1);
+    expectCleanRun();
+  });
+});
