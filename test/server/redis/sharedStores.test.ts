@@ -3,7 +3,7 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import type { ProxyFetch, SessionTokens } from '../../../src/server/index.ts';
+import type { ProxyFetch, ProxyLogEntry, SessionTokens } from '../../../src/server/index.ts';
 import { bearerAuthenticate, createConnectProxy, createSessionTokens } from '../../../src/server/index.ts';
 import { createRedisRateLimitStore, createRedisRevocationStore, RedisStoreError } from '../../../src/server/redis/index.ts';
 import { createSandbox, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../../src/server/sandbox/index.ts';
@@ -35,6 +35,7 @@ async function connect(options: { disableOfflineQueue?: boolean } = {}) {
 function instance(options: { client: Awaited<ReturnType<typeof connect>>; tokens: SessionTokens; timeoutMs?: number }) {
   const sandbox = createSandbox({ aggregationMs: 10 });
   const upstream = { calls: 0 };
+  const logs: ProxyLogEntry[] = [];
   const fetch: ProxyFetch = (input, init) => {
     upstream.calls += 1;
     return sandbox.request(input, init);
@@ -47,12 +48,13 @@ function instance(options: { client: Awaited<ReturnType<typeof connect>>; tokens
     authenticate: bearerAuthenticate(options.tokens),
     rateLimit: { search: { limit: 3, windowMs: 60_000 } },
     rateLimitStore: createRedisRateLimitStore(options.client, { keyPrefix: 'test:', timeoutMs: options.timeoutMs }),
+    logger: (entry) => logs.push(entry),
   });
   const search = (token: string) =>
     proxy.request('http://proxy.test/institutions?name=mx', {
       headers: { 'X-Member-Connect': '1', Authorization: `Bearer ${token}` },
     });
-  return { proxy, upstream, search };
+  return { proxy, upstream, logs, search };
 }
 
 const tokensOn = (client: Awaited<ReturnType<typeof connect>>, timeoutMs?: number) =>
@@ -152,6 +154,7 @@ describe.runIf(binary !== null)('Redis stores shared by two proxy instances', ()
       expect(down.status).toBe(503);
       expect(down.headers.get('retry-after')).toBe('5');
       expect(await down.json()).toEqual({ error: { message: expect.stringMatching(/unavailable/i) } });
+      expect(proxy.logs.at(-1)).toMatchObject({ status: 503, reason: 'rate_limit_store_failed' });
     }
     expect(a.upstream.calls + b.upstream.calls).toBe(1); // nothing reached MX unchecked
     // Revocation can neither be checked (the token is refused) nor recorded (the caller is told).
