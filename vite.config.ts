@@ -112,6 +112,7 @@ function node(): UserConfig {
           demo: 'src/server/demo/main.ts',
           sandboxMain: 'src/server/sandbox/main.ts',
           node: 'src/server/node.ts',
+          redis: 'src/server/redis/index.ts',
         },
         external: [/^hono/, /^@hono\//, /^valibot/, ...builtinModules, /^node:/],
         output: {
