@@ -36,7 +36,7 @@ export const WholeFlow: Story = {
   play: async ({ canvas, args }) => {
     await connectMxBank(canvas, 'any-password');
     await expectHeading(canvas, en.connectedHeading);
-    await expect(canvas.getByText('Your MX Bank account is connected.')).toBeVisible();
+    await expect(canvas.getByText('You connected MX Bank to this app.')).toBeVisible();
     await waitFor(() => expect(args.onSuccess).toHaveBeenCalledTimes(1));
     await expect(args.onExit).not.toHaveBeenCalled();
   },
@@ -64,6 +64,8 @@ export const Connected: Story = {
     await userEvent.type(canvas.getByLabelText('Password'), 'secret');
     await userEvent.click(canvas.getByRole('button', { name: en.submit }));
     await expectHeading(canvas, en.connectedHeading);
+    // Done waits for the accounts (onSuccess carries them).
+    await canvas.findByRole('list', { name: en.accountsHeading }, SLOW);
     await userEvent.click(canvas.getByRole('button', { name: en.done }));
     await waitFor(() =>
       expect(args.onEvent).toHaveBeenCalledWith(expect.objectContaining({ type: 'mx/connect/connected/primaryAction' })),

@@ -144,7 +144,7 @@ export const NetworkBackAfterLostContact: Story = {
     await reachLostContact(context);
     active().setFaults([]);
     await expect(await canvas.findByRole('heading', { name: en.connectedHeading }, LONG)).toBeVisible();
-    await expect(canvas.getByText('Your MX Bank account is connected.')).toBeVisible();
+    await expect(canvas.getByText('You connected MX Bank to this app.')).toBeVisible();
     await waitFor(() => expect(args.onSuccess).toHaveBeenCalledTimes(1));
     await expect(args.onExit).not.toHaveBeenCalled();
   },
