@@ -8,7 +8,12 @@ export type { ProxyReason } from './proxy/proxyError.ts';
 export type { RateLimitGroup } from './proxy/proxyRoutes.ts';
 export { createMemoryRateLimitStore, DEFAULT_BANK_LOGINS_PER_CLIENT, DEFAULT_RATE_LIMITS } from './proxy/rateLimit.ts';
 export type { RateLimitHit, RateLimitOptions, RateLimitRule, RateLimitStore } from './proxy/rateLimit.ts';
-export { bearerAuthenticate, createMemoryRevocationStore, createSessionTokens } from './proxy/sessionTokens.ts';
+export {
+  bearerAuthenticate,
+  createMemoryRevocationStore,
+  createSessionTokens,
+  RevocationStoreError,
+} from './proxy/sessionTokens.ts';
 export type { RevokedToken, SessionTokenOptions, SessionTokens, TokenRevocationStore } from './proxy/sessionTokens.ts';
 export { ensureMxUser, type EnsureMxUserOptions, MxUserError } from './users/ensureMxUser.ts';
 // The JSON your token endpoint returns to the browser (`{ sessionToken }`), shared with `member-connect/sdk`.

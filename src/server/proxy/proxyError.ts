@@ -18,6 +18,7 @@ export type ProxyReason =
   | 'bad_query'
   | 'rate_limited'
   | 'rate_limit_store_failed'
+  | 'revocation_store_failed'
   | 'unsupported_media_type'
   | 'body_too_large'
   | 'body_timeout'

@@ -4,13 +4,24 @@ import { USER_GUID_PATTERN } from './patterns.ts';
 export interface SessionTokens {
   /** A token naming `userGuid`, valid for `ttlSeconds`. Opaque: decoding it reveals nothing. */
   issue(userGuid: string): Promise<string>;
-  /** The user guid of a valid, unexpired, unrevoked token made with this secret; `null` for anything else. Never throws. */
+  /**
+   * The user guid of a valid, unexpired, unrevoked token made with this secret; `null` for anything else. Rejects
+   * (with `RevocationStoreError`) only when the revocation store cannot answer, so a store outage fails closed.
+   */
   verify(token: string): Promise<string | null>;
   /**
    * Ends a token before it expires (sign-out, a user removed). `true` when it was a valid token and is now revoked;
    * `false` for anything that would not have verified anyway.
    */
   revoke(token: string): Promise<boolean>;
+}
+
+/** The revocation store failed while a token was verified (e.g. Redis is down). The proxy answers 503. */
+export class RevocationStoreError extends Error {
+  override readonly name = 'RevocationStoreError';
+  constructor(cause: unknown) {
+    super('member-connect: the token revocation store did not answer.', { cause });
+  }
 }
 
 /** What a revocation store is told about a token: its id (not the token itself) and its lifetime, in ms since the epoch. */
@@ -171,13 +182,17 @@ export function createSessionTokens(options: SessionTokenOptions): SessionTokens
       return `${TOKEN_PREFIX}.${base64UrlEncode(bytes)}`;
     },
     async verify(token) {
+      const claims = await open(token).catch(() => null);
+      if (claims === null) return null;
+      let revoked: boolean;
       try {
-        const claims = await open(token);
-        if (claims === null) return null;
-        return (await revocations.isRevoked(claims, now())) ? null : claims.sub;
-      } catch {
-        return null;
+        revoked = await revocations.isRevoked(claims, now());
+      } catch (cause) {
+        // Not a bad token: the store cannot answer. Saying "not authenticated" would send the widget into a loop of
+        // fresh tokens that fail the same way; the proxy answers 503 instead, and lets nothing through.
+        throw new RevocationStoreError(cause);
       }
+      return revoked ? null : claims.sub;
     },
     async revoke(token) {
       const claims = await open(token).catch(() => null);

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 
 import { USER_GUID_PATTERN } from '../patterns.ts';
 import { GENERIC_MESSAGES, ProxyError } from '../proxyError.ts';
+import { RevocationStoreError } from '../sessionTokens.ts';
 import { createDigestCache } from '../sha256.ts';
 import type { ProxyEnv } from './proxyEnv.ts';
 
@@ -30,6 +31,12 @@ async function authenticateRequest(authenticate: Authenticate, request: Request)
   try {
     userGuid = await authenticate(request);
   } catch (error) {
+    if (error instanceof RevocationStoreError) {
+      // Fail closed without blaming the token: a 401 would make the widget fetch new tokens that fail the same way.
+      throw new ProxyError(503, GENERIC_MESSAGES.unavailable, 'revocation_store_failed', {
+        headers: { 'Retry-After': '5' },
+      });
+    }
     if (error instanceof HTTPException && (error.status === 401 || error.status === 403)) {
       throw new ProxyError(error.status, error.message || 'Not authenticated.', 'unauthenticated');
     }
