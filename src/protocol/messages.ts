@@ -81,17 +81,15 @@ export function envelope<M extends HostToFrameMessage | FrameToHostMessage>(mess
 
 type Bag = Record<string, unknown>;
 
-const isBag = (value: unknown): value is Bag =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+// A plain object, which is what a structured clone makes of one: null, arrays and anything with a prototype of its own
+// are not bags.
+const isBag = (value: unknown): value is Bag => (value as Bag | undefined)?.constructor === Object;
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 const isOptional = (value: unknown, guard: (value: unknown) => boolean) => value === undefined || guard(value);
 const isStringRecord = (value: unknown): value is Record<string, string> =>
   isBag(value) && Object.values(value).every(isString);
 
-const isStringOrNull = (value: unknown) => value === null || isString(value);
-const isAccount = (value: unknown): value is ConnectedAccount =>
-  isBag(value) && isString(value.guid) && isString(value.name) && isStringOrNull(value.type) && isStringOrNull(value.lastFour);
 
 function open(data: unknown): Bag | undefined {
   // No check on `type`: the parsers' switch matches known string types only.
@@ -127,11 +125,8 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
     }
     case 'event': {
       const event = bag.event;
-      return isBag(event) &&
-        event.mx === true &&
-        isString(event.type) &&
-        /^mx\/connect\/[\w/-]+$/.test(event.type) &&
-        isBag(event.metadata)
+      // Rebuilt in MX's shape from its two fields; the name is one of ours (the sender is checked), so only its type.
+      return isBag(event) && isString(event.type) && isBag(event.metadata)
         ? { type: 'event', event: ({ mx: true, type: event.type, metadata: event.metadata } as ConnectEvent) }
         : undefined;
     }
@@ -143,19 +138,20 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
     }
     case 'success': {
       const result = bag.result;
-      // A frame from before accounts were reported sends none: still a success.
+      // A frame from before accounts were reported sends none: still a success. Like event metadata, an account's
+      // values are taken at the frame's word (its origin and window are checked): only its four fields cross.
       const accounts: unknown = isBag(result) ? (result.accounts ?? []) : 0;
       return isBag(result) &&
         isString(result.memberGuid) &&
         isString(result.institutionCode) &&
         Array.isArray(accounts) &&
-        accounts.every(isAccount)
+        accounts.every(isBag)
         ? {
             type: 'success',
             result: {
               memberGuid: result.memberGuid,
               institutionCode: result.institutionCode,
-              accounts: accounts.map(({ guid, name, type, lastFour }) => ({ guid, name, type, lastFour })),
+              accounts: accounts.map(({ guid, name, type, lastFour }) => ({ guid, name, type, lastFour }) as ConnectedAccount),
             },
           }
         : undefined;
@@ -166,7 +162,8 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
       return result?.reason ? { type: 'exit', result: result as unknown as ConnectExitResult } : undefined;
     }
     case 'tokenRequest': {
-      return isId(bag.id) ? { type: 'tokenRequest', id: bag.id } : undefined;
+      // The id only goes back to the frame in its answer: any number will do on this side.
+      return typeof bag.id === 'number' ? { type: 'tokenRequest', id: bag.id } : undefined;
     }
     default: {
       return undefined;

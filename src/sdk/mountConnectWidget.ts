@@ -52,10 +52,10 @@ export interface ConnectWidgetInstance {
   destroy(): void;
 }
 
-type Lock = { count: number; overflow: string };
-// Body scroll lock is one resource per document shared by every open modal, so it is reference-counted: closing one
-// of two modals must not unlock the page, and the last one restores the exact inline value that was there before.
-const scrollLocks = new WeakMap<Document, Lock>();
+// Body scroll lock is one resource shared by every open modal, so it is reference-counted: closing one of two modals
+// must not unlock the page, and the last one restores the exact inline value that was there before.
+let locks = 0;
+let unlockedOverflow = '';
 
 /**
  * Puts the member-connect frame on any page, as a modal dialog or inline.
@@ -121,14 +121,13 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
   // would ever happen.
   const refreshable = typeof sessionToken === 'function';
   const withToken = (send: (token?: string) => void) =>
-    (async () => {
-      const token: unknown = await (refreshable ? sessionToken() : sessionToken);
-      if (typeof token === 'string' && token) return token;
-      throw `is ${typeof token}, not your token endpoint's sessionToken string`;
-    })().then(send, (error) => {
-      log('sessionToken ' + error);
-      send();
-    });
+    (async () => (refreshable ? sessionToken() : sessionToken))().then(
+      (token: unknown) =>
+        typeof token === 'string' && token
+          ? send(token)
+          : (log(`sessionToken is ${typeof token}, not your token endpoint's sessionToken string`), send()),
+      (error) => (log('sessionToken ' + error), send()),
+    );
   const end = <R>(callback: ((result: R) => void) | undefined, result: R) => {
     if (!ended) {
       ended = true;
@@ -169,14 +168,9 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
       `position:fixed;inset:0;z-index:${zIndex};display:grid;` +
         'place-items:center;background:#0008',
     );
-    // Canvas in the widget's colour scheme, so a dark widget has no white frame; 100dvh is the visible height on
-    // phones whose toolbars come and go (older browsers keep the 100vh before it).
-    const scheme = widgetOptions.colorScheme;
-    const dialog = element(
-      'div',
-      'width:min(480px,100vw);height:min(720px,100vh);height:min(720px,100dvh);background:Canvas;' +
-        `color-scheme:${!scheme || scheme == 'system' ? 'light dark' : scheme};border-radius:8px;overflow:hidden`,
-    );
+    // No background of its own: the iframe covers the dialog in the widget's colours, so a dark widget gets no white
+    // frame. 100dvh is the visible height on phones whose toolbars come and go.
+    const dialog = element('div', 'width:min(480px,100vw);height:min(720px,100dvh);border-radius:8px;overflow:hidden');
     dialog.setAttribute('role', 'dialog');
     dialog.setAttribute('aria-modal', 'true');
     dialog.setAttribute('aria-label', title);
@@ -199,15 +193,13 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     });
 
     const body = doc.body;
-    const lock = scrollLocks.get(doc) ?? { count: 0, overflow: '' };
-    scrollLocks.set(doc, lock);
-    if (!lock.count++) {
-      lock.overflow = body.style.overflow;
+    if (!locks++) {
+      unlockedOverflow = body.style.overflow;
       body.style.overflow = 'hidden';
     }
     cleanups.push(() => {
-      if (!--lock.count) {
-        body.style.overflow = lock.overflow;
+      if (!--locks) {
+        body.style.overflow = unlockedOverflow;
         // A page without inline style gets none back. Reading the attribute first also makes Chromium flush its lazily
         // serialised inline style, which would otherwise write `style=""` back after the removal.
         if (!body.getAttribute('style')) body.removeAttribute('style');

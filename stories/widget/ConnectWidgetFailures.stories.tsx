@@ -169,14 +169,17 @@ export const SubmitTimeout: Story = {
   ],
   play: async ({ canvas, args }) => {
     await logIn(canvas, 'my-secret-password');
-    await expect(await canvas.findByRole('button', { name: en.submitting })).toBeDisabled();
+    // Busy, not disabled: the button keeps focus (aria-disabled), so focus never falls to <body> while it waits.
+    const busy = await canvas.findByRole('button', { name: en.submitting });
+    await expect(busy).toHaveAttribute('aria-disabled', 'true');
+    await expect(busy).toHaveFocus();
 
     const alert = await canvas.findByRole('alert', {}, SLOW);
     await expect(alert).toHaveTextContent(en.submitError);
     await expect(alert).toHaveTextContent(en.timeoutError);
     await expect(canvas.getByLabelText('Username')).toHaveValue('mxuser');
     await expect(canvas.getByLabelText('Password')).toHaveValue('my-secret-password');
-    await expect(canvas.getByRole('button', { name: en.submit })).toBeEnabled();
+    await expect(canvas.getByRole('button', { name: en.submit })).not.toHaveAttribute('aria-disabled', 'true');
     await expect(args.onEvent).toHaveBeenCalledWith(
       expect.objectContaining({ type: 'mx/connect/createMemberError', metadata: expect.objectContaining({ status: 0 }) }),
     );

@@ -57,6 +57,16 @@ describe('frame → host messages', () => {
     });
   });
 
+  it('rebuilds an event in MX shape from its name and metadata only', () => {
+    const parsed = parseFrameMessage(
+      envelope({ type: 'event', event: { mx: 'yes', type: 'mx/connect/loaded', metadata: { initial_step: 'search' }, x: 1 } } as never),
+    );
+    expect(parsed).toEqual({
+      type: 'event',
+      event: { mx: true, type: 'mx/connect/loaded', metadata: { initial_step: 'search' } },
+    });
+  });
+
   it.each([
     ['not an object', 'ready'],
     ['an array', [PROTOCOL, PROTOCOL_VERSION, 'ready']],
@@ -65,19 +75,22 @@ describe('frame → host messages', () => {
     ['another version', { protocol: PROTOCOL, version: 2, type: 'ready' }],
     ['an unknown type', { protocol: PROTOCOL, version: PROTOCOL_VERSION, type: 'navigate' }],
     ['a host message', envelope({ type: 'close' })],
-    ['an event outside mx/connect', envelope({ type: 'event', event: { mx: true, type: 'mx/x', metadata: {} } } as never)],
-    ['an event without mx: true', envelope({ type: 'event', event: { type: 'mx/connect/loaded', metadata: {} } } as never)],
+    ['an event without a name', envelope({ type: 'event', event: { mx: true, metadata: {} } } as never)],
     ['an event with array metadata', envelope({ type: 'event', event: { mx: true, type: 'mx/connect/a', metadata: [] } } as never)],
     ['a resize that is not a number', envelope({ type: 'resize', height: '100' } as never)],
     ['a huge resize', envelope({ type: 'resize', height: 1e9 })],
     ['a success without institution', envelope({ type: 'success', result: { memberGuid: 'MBR-1' } } as never)],
     [
-      'a success with a malformed account',
-      envelope({ type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'x', accounts: [{ guid: 1 }] } } as never),
+      'a success whose accounts are not a list',
+      envelope({ type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'x', accounts: 'ACT-1' } } as never),
+    ],
+    [
+      'a success with an account that is not an object',
+      envelope({ type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'x', accounts: ['ACT-1'] } } as never),
     ],
     ['an exit without reason', envelope({ type: 'exit', result: {} } as never)],
     ['an exit with a non-string message', envelope({ type: 'exit', result: { reason: 'x', message: 1 } } as never)],
-    ['a token request with a fractional id', envelope({ type: 'tokenRequest', id: 1.5 })],
+    ['a token request without a numeric id', envelope({ type: 'tokenRequest', id: '3' } as never)],
   ])('rejects %s', (_name, data) => {
     expect(parseFrameMessage(data)).toBeUndefined();
   });

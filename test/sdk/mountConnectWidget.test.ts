@@ -119,7 +119,7 @@ describe('mountConnectWidget: messages', () => {
       { ...success, result: { memberGuid: 42, institutionCode: 'mxbank' } },
       { ...exit, result: { reason: '' } },
       { ...exit, result: { reason: 'userCancelled', message: { html: '<b>' } } },
-      envelope({ type: 'event', event: { mx: true, type: 'evil/thing', metadata: {} } } as never),
+      envelope({ type: 'event', event: { mx: true, metadata: {} } } as never),
       envelope({ type: 'event', event: { mx: true, type: 'mx/connect/loaded', metadata: 'x' } } as never),
       envelope({ type: 'resize', height: -5 }),
       envelope({ type: 'resize', height: Number.NaN }),
