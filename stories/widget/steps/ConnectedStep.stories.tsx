@@ -24,7 +24,8 @@ const AGGREGATION_MS = 1000;
 const clock = createManualClock();
 
 function stage(canvas: Canvas, name: string) {
-  return canvas.getByText(name).closest('li');
+  // The stage list (the live region repeats the current stage's name for screen readers).
+  return within(canvas.getByRole('list')).getByText(name).closest('li');
 }
 
 /** The sandbox clock stands still at each phase: verifying, then syncing accounts, then finishing. */

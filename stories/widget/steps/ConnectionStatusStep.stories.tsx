@@ -61,7 +61,7 @@ export const Resumed = transient('RESUMED', connecting);
 export const Reconnected = transient('RECONNECTED', connecting);
 export const Delayed = transient('DELAYED', en.statusDelayed);
 
-export const Connected = outcome('CONNECTED', en.connectedHeading, ['Your MX Bank account is connected.']);
+export const Connected = outcome('CONNECTED', en.connectedHeading, ['You connected MX Bank to this app.']);
 export const Challenged = outcome('CHALLENGED', 'MX Bank needs more information', ['What city were you born in?']);
 export const Rejected = outcome('REJECTED', en.rejectedTitle, [en.rejectedBody]);
 export const Expired = outcome('EXPIRED', en.expiredTitle, [en.expiredBody]);

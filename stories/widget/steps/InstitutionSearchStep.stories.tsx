@@ -17,7 +17,8 @@ type Story = StoryObj<typeof meta>;
 export const Favorites: Story = {
   play: async ({ canvas }) => {
     await expectHeading(canvas, en.popularHeading);
-    const list = canvas.getByRole('listbox', { name: en.popularHeading });
+    // The heading stands over the skeleton already: wait for the real list.
+    const list = await canvas.findByRole('listbox', { name: en.popularHeading }, SLOW);
     await expect(within(list).getByRole('option', { name: /^MX Bank$/ })).toBeVisible();
     await expect(within(list).getByRole('option', { name: 'MX Bank (OAuth)' })).toBeVisible();
   },
