@@ -3,10 +3,26 @@
 import './demo.css';
 import './sdkPage.css';
 
+import {
+  CONNECT_COLOR_SCHEMES,
+  CONNECT_LOCALES,
+  type ConnectColorScheme,
+  type ConnectLocale,
+} from '../contract/hostContract.ts';
 import { type ConnectWidgetInstance, mountConnectWidget } from '../sdk/index.ts';
 import { FERNWAY } from './fernwayPartner.ts';
 
 const FRAME_URL = new URL('/frame/', window.location.href).href;
+// `sdk.html?locale=fr-CA&colorScheme=dark`: the page has no settings card, so the address picks language and look.
+const pageOptions = new URLSearchParams(window.location.search);
+const LOCALES: readonly string[] = CONNECT_LOCALES;
+const SCHEMES: readonly string[] = CONNECT_COLOR_SCHEMES;
+const pick = <T extends string>(name: string, allowed: readonly string[]) => {
+  const value = pageOptions.get(name);
+  return value !== null && allowed.includes(value) ? (value as T) : undefined;
+};
+const locale = pick<ConnectLocale>('locale', LOCALES);
+const colorScheme = pick<ConnectColorScheme>('colorScheme', SCHEMES);
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -66,6 +82,8 @@ function open(mode: 'modal' | 'inline') {
     container: mode === 'inline' ? inlineContainer : undefined,
     sessionToken: fetchSessionToken,
     partner: FERNWAY,
+    ...(locale && { locale }),
+    ...(colorScheme && { colorScheme }),
     onSuccess: ({ memberGuid, institutionCode }) => {
       logLine(callbackLog, `onSuccess ${institutionCode} ${memberGuid}`, false);
       showResult('success', `Linked ${institutionCode} (member ${memberGuid}).`);
