@@ -49,8 +49,9 @@ const outcome = (status: ConnectionStatus, heading: string | RegExp, texts: (str
   name: status,
   play: async ({ canvas }) => {
     await logIn(canvas, `STATUS_${status}`);
-    await expectHeading(canvas, heading);
+    // The outcome's text first: a refused login keeps the form's own heading, which is on screen before the answer.
     for (const text of texts) await expect(await canvas.findByText(text, {}, SLOW)).toBeVisible();
+    await expectHeading(canvas, heading);
   },
 });
 
@@ -66,7 +67,8 @@ export const Challenged = outcome('CHALLENGED', 'MX Bank needs more information'
 export const Rejected = outcome('REJECTED', en.rejectedTitle, [en.rejectedBody]);
 export const Expired = outcome('EXPIRED', en.expiredTitle, [en.expiredBody]);
 
-const update = 'Update your credentials for MX Bank';
+// A refused login keeps the login heading (issue 12 §3); the reason is the alert under it.
+const update = 'Log in to MX Bank';
 export const Denied = outcome('DENIED', update, [en.deniedReason]);
 export const Prevented = outcome('PREVENTED', update, [en.preventedReason]);
 export const Impaired = outcome('IMPAIRED', update, [en.impairedReason]);
@@ -83,4 +85,6 @@ export const Discontinued = outcome('DISCONTINUED', en.unavailableTitle, ['MX Ba
 export const Closed = outcome('CLOSED', en.unavailableTitle, ['MX Bank cannot be connected here right now.']);
 export const Disabled = outcome('DISABLED', en.unavailableTitle, ['MX Bank cannot be connected here right now.']);
 
-export const Pending = outcome('PENDING', 'Connect with MX Bank', ['You will log in on the MX Bank website in a new window, then come back here.']);
+export const Pending = outcome('PENDING', 'Connect with MX Bank', [
+  'You will log in securely on the MX Bank website in a new window, then come back here to finish.',
+]);
