@@ -15,16 +15,18 @@ const restrict = (patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist', 'storybook-static', 'public/mockServiceWorker.js', 'node_modules', 'src/mx/mxTypes.generated.ts'] },
+  {
+    ignores: ['dist', 'storybook-static', 'public/mockServiceWorker.js', 'node_modules', 'src/mx/mxTypes.generated.ts'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   reactHooks.configs.flat.recommended,
   ...pluginQuery.configs['flat/recommended'],
   ...storybook.configs['flat/recommended'],
   {
-    // Import order is simple-import-sort's. Its rules are switched on from the command line by `npm run format` and
-    // `npm run format:check` until the codebase has been formatted once; then they belong in `rules` below.
+    // One import order, simple-import-sort's (`npm run format` applies it; lint checks it).
     plugins: { 'simple-import-sort': simpleImportSort },
+    rules: { 'simple-import-sort/imports': 'error', 'simple-import-sort/exports': 'error' },
   },
   {
     files: ['**/*.{ts,tsx}'],
@@ -50,7 +52,9 @@ export default tseslint.config(
         {
           // Anything but a sibling file: no packages, no parent folders. Every part of the package imports these
           // folders (the SDK included, on a 2 kB budget), so one import here would land in all of them.
-          patterns: [{ regex: '^(?!\\./)', message: 'src/mx and src/contract are dependency-free leaves: only sibling files.' }],
+          patterns: [
+            { regex: '^(?!\\./)', message: 'src/mx and src/contract are dependency-free leaves: only sibling files.' },
+          ],
         },
       ],
     },
@@ -61,7 +65,7 @@ export default tseslint.config(
     files: ['src/widget/ui/**', 'src/widget/lib/**'],
     rules: restrict(
       [...SERVER, '**/fields/**', '**/steps/**'],
-      'widget/ui and widget/lib are the widget\'s leaves: they never import fields/ or steps/ (docs/architecture.md).',
+      "widget/ui and widget/lib are the widget's leaves: they never import fields/ or steps/ (docs/architecture.md).",
     ),
   },
   {

@@ -1,9 +1,9 @@
+import '../src/widget/styles.css';
+
 import type { Preview } from '@storybook/react-vite';
 import { isCommonAssetRequest } from 'msw';
 import { setupWorker } from 'msw/browser';
 import { createPreviewAnnotations } from 'msw-storybook-addon/preview';
-
-import '../src/widget/styles.css';
 
 import { VIEWPORTS } from '../stories/support/viewports';
 

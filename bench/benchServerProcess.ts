@@ -97,4 +97,7 @@ process.on('message', (message: ParentMessage) => {
     void listening.close().then(() => process.exit(0));
   }
 });
-process.send({ type: 'ready', url: role === 'proxy' ? `${listening.url}/api/connect` : listening.url } satisfies ChildMessage);
+process.send({
+  type: 'ready',
+  url: role === 'proxy' ? `${listening.url}/api/connect` : listening.url,
+} satisfies ChildMessage);

@@ -26,7 +26,8 @@ function areaOf(functionName: string, url: string): string {
   if (!url) return 'native (socket writes, V8 builtins)';
   if (url.includes('node:internal/deps/undici')) return 'undici (fetch)';
   if (url.includes('node:internal/webstreams')) return 'web streams';
-  if (url.includes('node:internal/abort_controller') || url.includes('node:internal/event_target')) return 'abort signals, events';
+  if (url.includes('node:internal/abort_controller') || url.includes('node:internal/event_target'))
+    return 'abort signals, events';
   if (url.includes('node:internal/modules') || url.includes('/tsx/')) return 'module loading (tsx, startup)';
   if (url.startsWith('node:')) return 'Node internals (http, net, timers, crypto)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];

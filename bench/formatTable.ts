@@ -1,5 +1,9 @@
 /** A plain-text table with right-aligned numbers, for the terminal and for docs/bench.md. */
-export function formatTable(title: string, headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+export function formatTable(
+  title: string,
+  headers: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? c.toLocaleString('en-US') : c)))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)));
   const line = (r: readonly (string | number)[]) =>

@@ -68,7 +68,8 @@ const mb = (m: NodeJS.MemoryUsage): MemorySnapshot => ({
 });
 
 function kindOf(error: unknown): string {
-  if (error instanceof BenchHttpError) return `HTTP ${error.status}${error.retryAfter === null ? '' : ' + Retry-After'}`;
+  if (error instanceof BenchHttpError)
+    return `HTTP ${error.status}${error.retryAfter === null ? '' : ' + Retry-After'}`;
   if (error instanceof BenchNetworkError) return error.kind;
   const message = error instanceof Error ? error.message : String(error);
   // Flow-level failures (`member ended DENIED`, `not connected after 30000 ms`, `POST /users answered 500`).
@@ -90,7 +91,11 @@ export async function measureLoad(
   const { proxy, sandbox } = servers.processes;
   const before = { proxy: mb(await proxy.memory()), sandbox: mb(await sandbox.memory()) };
   const pids = { proxy: proxy.pid, sandbox: sandbox.pid, loadGenerator: process.pid };
-  const cpuBefore = { proxy: processCpuMicros(proxy.pid), sandbox: processCpuMicros(sandbox.pid), loadGenerator: processCpuMicros(process.pid) };
+  const cpuBefore = {
+    proxy: processCpuMicros(proxy.pid),
+    sandbox: processCpuMicros(sandbox.pid),
+    loadGenerator: processCpuMicros(process.pid),
+  };
   const waitBefore = {
     proxy: runQueueWaitMicros(pids.proxy),
     sandbox: runQueueWaitMicros(pids.sandbox),
@@ -118,7 +123,10 @@ export async function measureLoad(
     const t0 = performance.now();
     const userSignal = AbortSignal.any([stop.signal, AbortSignal.timeout(options.requestTimeoutMs)]);
     const token = await issueToken(await createSandboxUser(servers.sandboxUrl, userSignal));
-    const client = createProxyClient(servers.proxyUrl, token, { timeoutMs: options.requestTimeoutMs, signal: stop.signal });
+    const client = createProxyClient(servers.proxyUrl, token, {
+      timeoutMs: options.requestTimeoutMs,
+      signal: stop.signal,
+    });
     try {
       await client.call('GET', '/institutions?name=MX%20Bank&page=1&records_per_page=25');
       await sleep(options.thinkMs);
@@ -147,7 +155,8 @@ export async function measureLoad(
         firstErrorAfterMs ??= performance.now() - started;
         const kind = kindOf(error);
         errorsByKind[kind] = (errorsByKind[kind] ?? 0) + 1;
-        if (error instanceof BenchHttpError || error instanceof BenchNetworkError) failedRequestMs.push(error.elapsedMs);
+        if (error instanceof BenchHttpError || error instanceof BenchNetworkError)
+          failedRequestMs.push(error.elapsedMs);
         if (error instanceof BenchHttpError && error.status === 503) {
           shed.status503++;
           if (error.retryAfter !== null) shed.withRetryAfter++;

@@ -114,7 +114,12 @@ function brotliSizeOf(url: string, roots: StaticRoots): number | undefined {
  * One cold load of the demo page in a fresh browser context (empty cache), optionally throttled with CDP: bytes on
  * the wire and the time until the widget's search box is interactive. Then the same page again in the same context.
  */
-async function loadOnce(browser: Browser, url: string, throttle: Throttle | undefined, roots: StaticRoots): Promise<PageLoad> {
+async function loadOnce(
+  browser: Browser,
+  url: string,
+  throttle: Throttle | undefined,
+  roots: StaticRoots,
+): Promise<PageLoad> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   // Noted by the page itself, from navigation start (performance.now()), the moment the search box exists and is enabled.
   await context.addInitScript(() => {
@@ -147,10 +152,14 @@ async function loadOnce(browser: Browser, url: string, throttle: Throttle | unde
     }
     const wire = watchNetwork(cdp);
     await page.goto(url, { waitUntil: 'commit' });
-    const handle = await page.waitForFunction(() => (window as { __mcSearchBoxAt?: number }).__mcSearchBoxAt, undefined, {
-      timeout: 60_000,
-      polling: 50,
-    });
+    const handle = await page.waitForFunction(
+      () => (window as { __mcSearchBoxAt?: number }).__mcSearchBoxAt,
+      undefined,
+      {
+        timeout: 60_000,
+        polling: 50,
+      },
+    );
     const msToSearchBox = (await handle.jsonValue()) as number;
     const firstControl = await page.evaluate(() => (window as { __mcFirstControl?: string }).__mcFirstControl ?? '');
     const navigationStart = await page.evaluate(() => performance.timeOrigin);
@@ -167,7 +176,16 @@ async function loadOnce(browser: Browser, url: string, throttle: Throttle | unde
     await page.goto(url, { waitUntil: 'load' });
     await networkQuiet(wire);
     const repeatVisitBytes = sum(wire.bytes.values());
-    return { firstScreenBytes, msToSearchBox, firstControl, totalBytes, requests, repeatVisitBytes, encodings, cdnFirstScreenBytes };
+    return {
+      firstScreenBytes,
+      msToSearchBox,
+      firstControl,
+      totalBytes,
+      requests,
+      repeatVisitBytes,
+      encodings,
+      cdnFirstScreenBytes,
+    };
   } finally {
     await context.close();
   }
@@ -180,7 +198,8 @@ export async function measurePageLoad(
   options: { loads: number; throttle?: Throttle; staticRoots: StaticRoots },
 ): Promise<PageLoadSummary> {
   const loads: PageLoad[] = [];
-  for (let i = 0; i < options.loads; i++) loads.push(await loadOnce(browser, url, options.throttle, options.staticRoots));
+  for (let i = 0; i < options.loads; i++)
+    loads.push(await loadOnce(browser, url, options.throttle, options.staticRoots));
   const m = (pick: (l: PageLoad) => number) => median(loads.map(pick));
   const encodings: Record<string, number> = {};
   for (const l of loads) for (const [k, n] of Object.entries(l.encodings)) encodings[k] = (encodings[k] ?? 0) + n;

@@ -47,8 +47,12 @@ export interface OverheadResult {
 
 async function runOnce(target: OverheadTarget, connections: number, duration: number): Promise<OverheadSample> {
   const times: number[] = [];
-  const cpuBefore = Object.fromEntries(Object.entries(target.pids).map(([label, pid]) => [label, processCpuMicros(pid)]));
-  const waitBefore = Object.fromEntries(Object.entries(target.pids).map(([label, pid]) => [label, runQueueWaitMicros(pid)]));
+  const cpuBefore = Object.fromEntries(
+    Object.entries(target.pids).map(([label, pid]) => [label, processCpuMicros(pid)]),
+  );
+  const waitBefore = Object.fromEntries(
+    Object.entries(target.pids).map(([label, pid]) => [label, runQueueWaitMicros(pid)]),
+  );
   const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -158,7 +162,12 @@ export async function measureProxyOverhead(
   const { sides, samples } = await compareTargets(
     [
       { name: 'direct', url: servers.sandboxUrl, requests: direct, pids: { sandbox: pids.sandbox } },
-      { name: 'passthrough', url: servers.passthroughUrl, requests: direct, pids: { hop: pids.passthrough, sandbox: pids.sandbox } },
+      {
+        name: 'passthrough',
+        url: servers.passthroughUrl,
+        requests: direct,
+        pids: { hop: pids.passthrough, sandbox: pids.sandbox },
+      },
       { name: 'proxy', url: servers.proxyUrl, requests: viaProxy, pids: { hop: pids.proxy, sandbox: pids.sandbox } },
     ],
     options,

@@ -63,12 +63,14 @@ export async function runNaiveFlow(demoUrl: string, options: NaiveFlowOptions): 
   let lastWriteIndex = client.timestamps.length;
   for (;;) {
     await sleep(options.pollMs);
-    const { member: status } = await client.call<{ member: MemberStatus & { successfully_aggregated_at?: string | null } }>(
-      'GET',
-      `/members/${member}/status`,
-    );
+    const { member: status } = await client.call<{
+      member: MemberStatus & { successfully_aggregated_at?: string | null };
+    }>('GET', `/members/${member}/status`);
     if (status.connection_status === 'CHALLENGED') {
-      const { challenges } = await client.call<{ challenges: { guid: string }[] }>('GET', `/members/${member}/challenges`);
+      const { challenges } = await client.call<{ challenges: { guid: string }[] }>(
+        'GET',
+        `/members/${member}/challenges`,
+      );
       await client.call('PUT', `/members/${member}/resume`, {
         member: { challenges: challenges.map((c) => ({ guid: c.guid, value: 'correct' })) },
       });
@@ -88,7 +90,10 @@ export async function runNaiveFlow(demoUrl: string, options: NaiveFlowOptions): 
         elapsedMs: knownAt - started,
       };
     }
-    if (!status.is_being_aggregated && !['CREATED', 'UPDATED', 'RESUMED', 'DELAYED'].includes(status.connection_status)) {
+    if (
+      !status.is_being_aggregated &&
+      !['CREATED', 'UPDATED', 'RESUMED', 'DELAYED'].includes(status.connection_status)
+    ) {
       throw new Error(`naive flow: member ended ${status.connection_status}`);
     }
     if (Date.now() - started > 120_000) throw new Error('naive flow: not connected after 120 s');

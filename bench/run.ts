@@ -16,10 +16,10 @@ import { topSelfTime } from './cpuProfile.ts';
 import { formatTable } from './formatTable.ts';
 import type { LoadOptions, LoadResult } from './measureLoad.ts';
 import { measureLoad } from './measureLoad.ts';
-import type { OverheadResult, OverheadSide } from './measureProxyOverhead.ts';
-import { measureProxyOverhead } from './measureProxyOverhead.ts';
 import type { PageLoadSummary } from './measurePageLoad.ts';
 import { measurePageLoad } from './measurePageLoad.ts';
+import type { OverheadResult, OverheadSide } from './measureProxyOverhead.ts';
+import { measureProxyOverhead } from './measureProxyOverhead.ts';
 import type { FlowObservation } from './naiveClient.ts';
 import { runNaiveFlow } from './naiveClient.ts';
 import { startBenchDemo } from './startBenchDemo.ts';
@@ -27,7 +27,10 @@ import { startBenchServers } from './startBenchServers.ts';
 import { ratio, round, seededRandom, verdict } from './stats.ts';
 import { runWidgetFlow } from './widgetFlow.ts';
 
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const wanted = (name: string) => !only || only.includes(name);
 // `--profile`: the proxy process runs under `node --cpu-prof`; its profile lands in bench/results/ and the top
 // self-time functions are printed at the end.
@@ -43,7 +46,14 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 
 const CONFIG = {
   overhead: { connections: 10, durationSeconds: 4, rounds: 5 },
-  flow: { aggregationMs: 1500, search: 'MX Bank', password: 'challenge', mfaAnswer: 'correct', naivePollMs: 1000, targetRequests: 10 },
+  flow: {
+    aggregationMs: 1500,
+    search: 'MX Bank',
+    password: 'challenge',
+    mfaAnswer: 'correct',
+    naivePollMs: 1000,
+    targetRequests: 10,
+  },
   // Phase lengths (a connect has two: login and processing) drawn at random in [min, max]; `batch` run side by side.
   // MX recommends polling no more often than every 3 s (../shared/docs/mx-platform.md §4.4), hence the second poller.
   detection: {
@@ -58,7 +68,12 @@ const CONFIG = {
   },
   // Issue 16 §5 targets beside the budgets `npm test` enforces (which stay).
   sizes: [
-    { budget: 'member-connect', label: 'host entry (member-connect: JS + stylesheet, React external)', targetKB: 35, gateKB: 45 },
+    {
+      budget: 'member-connect',
+      label: 'host entry (member-connect: JS + stylesheet, React external)',
+      targetKB: 35,
+      gateKB: 45,
+    },
     { budget: 'frame', label: 'frame page (HTML + JS + CSS, React included)', targetKB: 100, gateKB: 115 },
     { budget: 'sdk', label: 'sdk (ESM)', targetKB: 1.5, gateKB: 2 },
     { budget: 'sdk-script', label: 'sdk as a classic script', targetKB: undefined, gateKB: 2 },
@@ -76,8 +91,26 @@ const CONFIG = {
   load: {
     aggregationMs: 1000,
     runs: {
-      target: { concurrency: 1000, durationSeconds: 30, graceSeconds: 10, rampSeconds: 2, thinkMs: 1000, pollMs: 1000, requestTimeoutMs: 15_000, flowTimeoutMs: 30_000 },
-      overload: { concurrency: 2000, durationSeconds: 15, graceSeconds: 5, rampSeconds: 1, thinkMs: 0, pollMs: 250, requestTimeoutMs: 15_000, flowTimeoutMs: 30_000 },
+      target: {
+        concurrency: 1000,
+        durationSeconds: 30,
+        graceSeconds: 10,
+        rampSeconds: 2,
+        thinkMs: 1000,
+        pollMs: 1000,
+        requestTimeoutMs: 15_000,
+        flowTimeoutMs: 30_000,
+      },
+      overload: {
+        concurrency: 2000,
+        durationSeconds: 15,
+        graceSeconds: 5,
+        rampSeconds: 1,
+        thinkMs: 0,
+        pollMs: 250,
+        requestTimeoutMs: 15_000,
+        flowTimeoutMs: 30_000,
+      },
     } satisfies Record<string, LoadOptions>,
   },
 };
@@ -139,7 +172,19 @@ if (wanted('overhead') || wanted('load') || wanted('overload')) {
           `1. Proxy overhead: ${r.mix.join(' + ')}; ${r.connections} connections, ${r.rounds} interleaved rounds × ` +
             `${r.durationSeconds} s per path, medians; sandbox, passthrough and proxy each in its own process ` +
             `(autocannon; times from every response, CPU from /proc)`,
-          ['path', 'req/s', 'mean ms', 'conns / req/s ms', 'p50 ms', 'p99 ms', 'hop CPU µs/req', 'sandbox CPU µs/req', 'hop waiting for a core', 'requests', 'non-2xx/errors'],
+          [
+            'path',
+            'req/s',
+            'mean ms',
+            'conns / req/s ms',
+            'p50 ms',
+            'p99 ms',
+            'hop CPU µs/req',
+            'sandbox CPU µs/req',
+            'hop waiting for a core',
+            'requests',
+            'non-2xx/errors',
+          ],
           [
             row('direct to sandbox', direct),
             row('bare node:http keep-alive passthrough → sandbox (reference)', passthrough),
@@ -148,8 +193,16 @@ if (wanted('overhead') || wanted('load') || wanted('overload')) {
         ),
       );
       const hopCpu = (s: OverheadSide) => s.cpuMicrosPerRequest.hop ?? NaN;
-      const target = (measure: string, p: number, ref: number, unit: string, limit: number, higherIsBetter: boolean) => {
-        const fmt = (n: number) => (unit === 'req/s' ? round(n, 0).toLocaleString('en-US') : n.toFixed(unit === 'ms' ? 2 : 0));
+      const target = (
+        measure: string,
+        p: number,
+        ref: number,
+        unit: string,
+        limit: number,
+        higherIsBetter: boolean,
+      ) => {
+        const fmt = (n: number) =>
+          unit === 'req/s' ? round(n, 0).toLocaleString('en-US') : n.toFixed(unit === 'ms' ? 2 : 0);
         return [
           measure,
           `${fmt(p)} ${unit}`,
@@ -167,7 +220,14 @@ if (wanted('overhead') || wanted('load') || wanted('overload')) {
             target('req/s', proxy.requestsPerSecond, passthrough.requestsPerSecond, 'req/s', 0.8, true),
             target('CPU per request (the hop process)', hopCpu(proxy), hopCpu(passthrough), 'µs', 1.5, false),
             target('p50 latency', proxy.p50Ms, passthrough.p50Ms, 'ms', 1.3, false),
-            ['for scale: direct to sandbox', `${round(direct.requestsPerSecond, 0).toLocaleString('en-US')} req/s`, '', ratio(proxy.requestsPerSecond, direct.requestsPerSecond), '', ''],
+            [
+              'for scale: direct to sandbox',
+              `${round(direct.requestsPerSecond, 0).toLocaleString('en-US')} req/s`,
+              '',
+              ratio(proxy.requestsPerSecond, direct.requestsPerSecond),
+              '',
+              '',
+            ],
           ],
         ),
       );
@@ -203,27 +263,50 @@ if (wanted('overhead') || wanted('load') || wanted('overload')) {
           ['measure', ...runs.map(([, r]) => `${r.concurrency.toLocaleString('en-US')} flows, ${r.durationSeconds} s`)],
           [
             ['pacing: think / poll ms, start ramp s', ...cell((r) => `${r.thinkMs} / ${r.pollMs}, ${r.rampSeconds}`)],
-            ['flows started / completed (with MFA)', ...cell((r) => `${r.flowsStarted} / ${r.flowsCompleted} (${r.flowsWithMfa})`)],
+            [
+              'flows started / completed (with MFA)',
+              ...cell((r) => `${r.flowsStarted} / ${r.flowsCompleted} (${r.flowsWithMfa})`),
+            ],
             ['flows cut at the end (not errors)', ...cell((r) => r.flowsCut)],
             ['flows/s', ...cell((r) => round(r.flowsPerSecond, 1))],
-            ['proxy requests (req/s)', ...cell((r) => `${r.proxyRequests.toLocaleString('en-US')} (${round(r.proxyRequestsPerSecond, 0)})`)],
+            [
+              'proxy requests (req/s)',
+              ...cell((r) => `${r.proxyRequests.toLocaleString('en-US')} (${round(r.proxyRequestsPerSecond, 0)})`),
+            ],
             ['proxy CPU µs per request', ...cell((r) => round(r.proxyCpuMicrosPerRequest, 0))],
             [
               'CPU, % of one core: proxy / sandbox / load generator',
-              ...cell((r) => (['proxy', 'sandbox', 'loadGenerator'] as const).map((k) => round(r.cpuShareOfOneCore[k] * 100, 0)).join(' / ')),
+              ...cell((r) =>
+                (['proxy', 'sandbox', 'loadGenerator'] as const)
+                  .map((k) => round(r.cpuShareOfOneCore[k] * 100, 0))
+                  .join(' / '),
+              ),
             ],
             [
               'main thread waiting for a core, % of the run (same order)',
-              ...cell((r) => (['proxy', 'sandbox', 'loadGenerator'] as const).map((k) => round(r.waitingForCoreShare[k] * 100, 0)).join(' / ')),
+              ...cell((r) =>
+                (['proxy', 'sandbox', 'loadGenerator'] as const)
+                  .map((k) => round(r.waitingForCoreShare[k] * 100, 0))
+                  .join(' / '),
+              ),
             ],
             ['flow time p50 / p99 ms', ...cell((r) => `${ms(r.flowMs.p50)} / ${ms(r.flowMs.p99)}`)],
             ['failed flows', ...cell((r) => r.errors)],
             ...kinds.map((k) => [`  ${k}`, ...cell((r) => r.errorsByKind[k] ?? 0)]),
             ['first failure after ms', ...cell((r) => (r.firstErrorAfterMs === null ? '–' : ms(r.firstErrorAfterMs)))],
-            ['failing request took p50 / max ms', ...cell((r) => `${ms(r.failedRequestMs.p50)} / ${ms(r.failedRequestMs.max)}`)],
+            [
+              'failing request took p50 / max ms',
+              ...cell((r) => `${ms(r.failedRequestMs.p50)} / ${ms(r.failedRequestMs.max)}`),
+            ],
             ['503 answers (with Retry-After)', ...cell((r) => `${r.shed.status503} (${r.shed.withRetryAfter})`)],
-            ['proxy RSS before → after MB', ...cell((r) => `${r.memory.proxy.before.rssMB} → ${r.memory.proxy.after.rssMB}`)],
-            ['sandbox RSS before → after MB', ...cell((r) => `${r.memory.sandbox.before.rssMB} → ${r.memory.sandbox.after.rssMB}`)],
+            [
+              'proxy RSS before → after MB',
+              ...cell((r) => `${r.memory.proxy.before.rssMB} → ${r.memory.proxy.after.rssMB}`),
+            ],
+            [
+              'sandbox RSS before → after MB',
+              ...cell((r) => `${r.memory.sandbox.before.rssMB} → ${r.memory.sandbox.after.rssMB}`),
+            ],
           ],
         ),
       );
@@ -284,7 +367,15 @@ function firstScreenBytes() {
     formatTable(
       '6. First-screen bytes from the build (dist/size/report.json of scripts/size-bundles.mjs; gzip -9 per file, ' +
         'summed; 1 kB = 1,000 B)',
-      ['what loads first', 'first load kB', 'lazy chunks kB', 'target kB (issue 16 §5)', 'result', 'npm test gate kB', 'gate'],
+      [
+        'what loads first',
+        'first load kB',
+        'lazy chunks kB',
+        'target kB (issue 16 §5)',
+        'result',
+        'npm test gate kB',
+        'gate',
+      ],
       rows,
     ),
   );
@@ -295,10 +386,16 @@ async function browserMeasurements() {
   if (!wanted('flow') && !wanted('detection') && !wanted('pages')) return;
   if (!hasChromium()) {
     failed = true;
-    print(`!! no Chromium at ${chromiumPath()}: apt-get install -y chromium, or set CHROMIUM_PATH (measurements 2 and 3 skipped)`);
+    print(
+      `!! no Chromium at ${chromiumPath()}: apt-get install -y chromium, or set CHROMIUM_PATH (measurements 2 and 3 skipped)`,
+    );
     return;
   }
-  const browser: Browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+  const browser: Browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
   try {
     if (wanted('flow')) await requestsPerFlow(browser);
     if (wanted('detection')) await statusDetection(browser);
@@ -339,7 +436,12 @@ async function requestsPerFlow(browser: Browser) {
           `(aggregation phase ${c.aggregationMs} ms); naive = no debounce, no cache, 1 s polling`,
         ['route', 'widget', 'naive baseline', 'widget / naive'],
         [
-          ...routes.map((r) => [r, widget.counts[r] ?? 0, naive.counts[r] ?? 0, ratio(widget.counts[r] ?? 0, naive.counts[r] ?? 0)]),
+          ...routes.map((r) => [
+            r,
+            widget.counts[r] ?? 0,
+            naive.counts[r] ?? 0,
+            ratio(widget.counts[r] ?? 0, naive.counts[r] ?? 0),
+          ]),
           ['total', widget.total, naive.total, ratio(widget.total, naive.total)],
         ],
       ),
@@ -364,7 +466,8 @@ async function statusDetection(browser: Browser) {
   const lengths = Array.from({ length: c.lengths }, () =>
     Math.round(c.minAggregationMs + random() * (c.maxAggregationMs - c.minAggregationMs)),
   );
-  const runs: { aggregationMs: number; widget: FlowObservation; naive: FlowObservation; mxPace: FlowObservation }[] = [];
+  const runs: { aggregationMs: number; widget: FlowObservation; naive: FlowObservation; mxPace: FlowObservation }[] =
+    [];
   for (let i = 0; i < lengths.length; i += c.batch) {
     runs.push(
       ...(await Promise.all(
@@ -396,7 +499,10 @@ async function statusDetection(browser: Browser) {
   const summary = Object.fromEntries(
     (['widget', 'naive', 'mxPace'] as const).map((k) => [
       k,
-      { meanMs: mean(runs.map((r) => r[k].detectionMs)), polls: runs.reduce((a, r) => a + r[k].pollsAfterLastWrite, 0) },
+      {
+        meanMs: mean(runs.map((r) => r[k].detectionMs)),
+        polls: runs.reduce((a, r) => a + r[k].pollsAfterLastWrite, 0),
+      },
     ]),
   ) as Record<'widget' | 'naive' | 'mxPace', { meanMs: number; polls: number }>;
   results.statusDetection = { config: c, lengths, runs, summary };
@@ -418,9 +524,25 @@ async function statusDetection(browser: Browser) {
           r.mxPace.detectionMs,
           r.mxPace.pollsAfterLastWrite,
         ]),
-        ['mean ms / total polls', round(widget.meanMs, 0), widget.polls, round(naive.meanMs, 0), naive.polls, round(mxPace.meanMs, 0), mxPace.polls],
+        [
+          'mean ms / total polls',
+          round(widget.meanMs, 0),
+          widget.polls,
+          round(naive.meanMs, 0),
+          naive.polls,
+          round(mxPace.meanMs, 0),
+          mxPace.polls,
+        ],
         ['widget / 1 s poller', ratio(widget.meanMs, naive.meanMs), ratio(widget.polls, naive.polls), '', '', '', ''],
-        ['widget / MX-pace poller', ratio(widget.meanMs, mxPace.meanMs), ratio(widget.polls, mxPace.polls), '', '', '', ''],
+        [
+          'widget / MX-pace poller',
+          ratio(widget.meanMs, mxPace.meanMs),
+          ratio(widget.polls, mxPace.polls),
+          '',
+          '',
+          '',
+          '',
+        ],
       ],
     ),
   );
@@ -448,7 +570,15 @@ async function pagesLikeACdn(browser: Browser) {
         `4. Pages: cold load of the demo page in Chromium (fresh context), until the widget's first control is ` +
           `interactive (${loopback.firstControls.join(' / ')}); median of ${c.loads}; throttled with CDP ` +
           `Network.emulateNetworkConditions`,
-        ['link', 'first screen kB', 'ms to first control', 'all of the load kB', 'repeat visit kB', 'a CDN would send kB', 'responses by encoding'],
+        [
+          'link',
+          'first screen kB',
+          'ms to first control',
+          'all of the load kB',
+          'repeat visit kB',
+          'a CDN would send kB',
+          'responses by encoding',
+        ],
         [loopback, throttled].map((s, i) => [
           i === 0 ? 'loopback' : linkName,
           kB(s.firstScreenBytes),
@@ -474,9 +604,7 @@ async function pagesLikeACdn(browser: Browser) {
 /** The proxy's `--cpu-prof` profile (all of its measurements: overhead and load), top 10 by self time. */
 function printProfile(dir: string) {
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
-  const file = files
-    .map((f) => path.join(dir, f))
-    .sort((a, b) => statSync(b).size - statSync(a).size)[0];
+  const file = files.map((f) => path.join(dir, f)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
   if (!file) {
     failed = true;
     print(`!! --profile: no profile in ${path.relative(ROOT, dir)}`);
@@ -523,6 +651,9 @@ print(
     `(${(results.machine as { loadAverageAtStart: number[] }).loadAverageAtStart[0]} at the start)`,
 );
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify({ ...results, printed: out.join('\n') }, null, 2)}\n`);
+writeFileSync(
+  path.join(resultsDir, 'latest.json'),
+  `${JSON.stringify({ ...results, printed: out.join('\n') }, null, 2)}\n`,
+);
 console.log(`wrote ${path.relative(process.cwd(), path.join(resultsDir, 'latest.json'))}`);
 process.exit(failed ? 1 : 0);

@@ -33,7 +33,9 @@ export async function startBenchDemo(options: { aggregationMs: number; builtInSa
     demoRoot: path.join(ROOT, 'dist/demo'),
     frameRoot: path.join(ROOT, 'dist/frame'),
     // `builtInSandbox`: exactly `npm start` (its own sandbox, logos from the same origin), for page weight.
-    ...(options.builtInSandbox ? {} : { mx: { baseUrl: sandbox.url, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY } }),
+    ...(options.builtInSandbox
+      ? {}
+      : { mx: { baseUrl: sandbox.url, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY } }),
   });
   return {
     url: demo.url,

@@ -23,7 +23,11 @@ export interface BenchServers {
 }
 
 /** One bench server in a child process (tsx loader, `--expose-gc`, plus `execArgv`, e.g. `--cpu-prof`). */
-export function startBenchProcess(role: BenchRole, env: Record<string, string>, execArgv: string[] = []): Promise<BenchProcess> {
+export function startBenchProcess(
+  role: BenchRole,
+  env: Record<string, string>,
+  execArgv: string[] = [],
+): Promise<BenchProcess> {
   const child = fork(path.join(import.meta.dirname, 'benchServerProcess.ts'), [], {
     execArgv: ['--import', 'tsx', '--expose-gc', ...execArgv],
     env: { ...process.env, ...env, BENCH_ROLE: role },
@@ -75,7 +79,11 @@ export async function startBenchServers(options: {
 }): Promise<BenchServers> {
   const sandbox = await startBenchProcess('sandbox', { BENCH_AGGREGATION_MS: String(options.aggregationMs) });
   const [proxy, passthrough] = await Promise.all([
-    startBenchProcess('proxy', { BENCH_SESSION_SECRET: options.secret, BENCH_UPSTREAM_URL: sandbox.url }, options.proxyExecArgv),
+    startBenchProcess(
+      'proxy',
+      { BENCH_SESSION_SECRET: options.secret, BENCH_UPSTREAM_URL: sandbox.url },
+      options.proxyExecArgv,
+    ),
     startBenchProcess('passthrough', { BENCH_UPSTREAM_URL: sandbox.url }),
   ]);
   return {

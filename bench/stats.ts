@@ -16,7 +16,13 @@ export interface Summary {
 export function summarize(values: readonly number[]): Summary {
   const sorted = Float64Array.from(values).sort();
   const mean = sorted.reduce((s, v) => s + v, 0) / (sorted.length || 1);
-  return { count: sorted.length, mean, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
+  return {
+    count: sorted.length,
+    mean,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN,
+  };
 }
 
 /** The middle value (mean of the two middle ones for an even count); NaN when empty. */

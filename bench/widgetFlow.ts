@@ -25,7 +25,11 @@ const widget = (page: Page): Locator => page.getByRole('region', { name: 'Bank c
  * A scripted person using the real widget on the built demo page in Chromium. Every request the page makes to
  * `/api/connect/…` is counted by route (a request listener, so cached answers that never leave the page don't count).
  */
-export async function runWidgetFlow(browser: Browser, demoUrl: string, options: WidgetFlowOptions): Promise<FlowObservation> {
+export async function runWidgetFlow(
+  browser: Browser,
+  demoUrl: string,
+  options: WidgetFlowOptions,
+): Promise<FlowObservation> {
   const context = await browser.newContext({ baseURL: demoUrl, viewport: { width: 1280, height: 900 } });
   // A MutationObserver notes when the Connected heading appears, so the time does not depend on how often we look.
   await context.addInitScript(() => {
@@ -53,7 +57,8 @@ export async function runWidgetFlow(browser: Browser, demoUrl: string, options: 
   });
   page.on('request', (request) => {
     const route = routeOf(request.method(), request.url());
-    if (route) requests.push({ route, at: Date.now(), detail: new URL(request.url()).searchParams.get('name') ?? undefined });
+    if (route)
+      requests.push({ route, at: Date.now(), detail: new URL(request.url()).searchParams.get('name') ?? undefined });
   });
   page.on('response', (response) => {
     const route = routeOf(response.request().method(), response.url());
@@ -118,9 +123,13 @@ export async function runWidgetFlow(browser: Browser, demoUrl: string, options: 
       await w.getByRole('button', { name: 'Submit' }).click();
     }
     // The moment the Connected heading entered the DOM, by the page's clock (the machine clock the sandbox uses too).
-    const shown = await page.waitForFunction(() => (window as { __mcConnectedAt?: number }).__mcConnectedAt, undefined, {
-      timeout: 120_000,
-    });
+    const shown = await page.waitForFunction(
+      () => (window as { __mcConnectedAt?: number }).__mcConnectedAt,
+      undefined,
+      {
+        timeout: 120_000,
+      },
+    );
     const shownAt = (await shown.jsonValue()) as number;
     await Promise.all(bodies);
     const counts: Record<string, number> = {};

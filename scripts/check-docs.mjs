@@ -93,7 +93,12 @@ export function checkDocs(root, pages = docPages(root)) {
         if (repoPath !== undefined) {
           const resolved = resolveTarget(root, page, repoPath, { fromRoot: true });
           if (resolved !== undefined && !existsSync(resolved)) report(repoPath, 'names a missing path');
-          if (resolved !== undefined && repoPath.endsWith('/') && existsSync(resolved) && !statSync(resolved).isDirectory()) {
+          if (
+            resolved !== undefined &&
+            repoPath.endsWith('/') &&
+            existsSync(resolved) &&
+            !statSync(resolved).isDirectory()
+          ) {
             report(repoPath, 'names a folder that is a file');
           }
         } else if (FILE_NAME.test(span.trim())) {

@@ -24,10 +24,14 @@ try {
   let failed = false;
   for (const resolution of ['bundler', 'node16', 'nodenext']) {
     try {
-      execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', `tsconfig.${resolution}.json`], {
-        cwd: consumer,
-        stdio: 'inherit',
-      });
+      execFileSync(
+        process.execPath,
+        [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', `tsconfig.${resolution}.json`],
+        {
+          cwd: consumer,
+          stdio: 'inherit',
+        },
+      );
       console.log(`consumer types: moduleResolution ${resolution}: ok`);
     } catch {
       console.error(`consumer types: moduleResolution ${resolution}: FAILED (see the tsc output above)`);

@@ -106,7 +106,10 @@ try {
     });
     started = Date.now();
     // The tarball replaces the package.json's `member-connect` range; everything else comes from the registry.
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: dir, stdio: 'inherit' });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
+      cwd: dir,
+      stdio: 'inherit',
+    });
     console.log(`examples: ${name}: installed (${seconds(started)})`);
     if (existsSync(path.join(dir, 'next.config.mjs'))) {
       started = Date.now();
@@ -137,7 +140,9 @@ try {
       console.log(`examples: ${name}: connected MX Bank in Chromium (${seconds(started)})`);
     } catch (error) {
       failed = true;
-      console.error(`examples: ${name}: FAILED: ${error instanceof Error ? error.message : error}\nserver output:\n${log}`);
+      console.error(
+        `examples: ${name}: FAILED: ${error instanceof Error ? error.message : error}\nserver output:\n${log}`,
+      );
     } finally {
       await context.close();
       // The whole process group: `npm start` and the server it started.

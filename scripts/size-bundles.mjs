@@ -166,7 +166,9 @@ async function htmlFirstLoad(htmlPath) {
         // Vite with base '/' writes root-relative chunk URLs; they live under the page's folder.
         name: 'root-relative',
         setup(b) {
-          b.onResolve({ filter: /^\// }, (a) => (a.kind === 'entry-point' ? undefined : { path: path.join(dir, a.path) }));
+          b.onResolve({ filter: /^\// }, (a) =>
+            a.kind === 'entry-point' ? undefined : { path: path.join(dir, a.path) },
+          );
         },
       },
     ],
@@ -183,7 +185,13 @@ async function htmlFirstLoad(htmlPath) {
   const all = readdirSync(dir, { recursive: true })
     .map((f) => path.join(dir, f))
     .filter((f) => statSync(f).isFile() && /\.(js|css|html)$/.test(f));
-  return all.map((f) => ({ name: rel(f).replace(/^dist\/frame\//, '').replaceAll('/', '__'), contents: readFileSync(f), firstLoad: files.has(f) }));
+  return all.map((f) => ({
+    name: rel(f)
+      .replace(/^dist\/frame\//, '')
+      .replaceAll('/', '__'),
+    contents: readFileSync(f),
+    firstLoad: files.has(f),
+  }));
 }
 
 function frameSourceEntry() {
@@ -269,12 +277,15 @@ async function measureSource(name, entry, external) {
   try {
     bundle = await bundleSource(entry, { external });
   } catch (error) {
-    const details = error.errors?.map((e) => `${e.location?.file ?? ''}:${e.location?.line ?? ''} ${e.text}`) ?? [error.message];
+    const details = error.errors?.map((e) => `${e.location?.file ?? ''}:${e.location?.line ?? ''} ${e.text}`) ?? [
+      error.message,
+    ];
     problems.push(`${name}: esbuild could not bundle ${rel(entry)}:\n    ${details.join('\n    ')}`);
     return undefined;
   }
   const leaked = leaks(bundle, entry);
-  if (leaked.length) problems.push(`${name}: server or test code reachable from ${rel(entry)}:\n    ${leaked.join('\n    ')}`);
+  if (leaked.length)
+    problems.push(`${name}: server or test code reachable from ${rel(entry)}:\n    ${leaked.join('\n    ')}`);
   return bundle;
 }
 
@@ -316,7 +327,11 @@ for (const [name, entry] of Object.entries(entries)) {
 const sdkScript = path.join(root, 'dist/lib/sdk.iife.js');
 if (existsSync(sdkScript)) {
   write('sdk-script', [{ name: 'sdk.iife.js', contents: readFileSync(sdkScript), firstLoad: true }]);
-  report['sdk-script'] = { source: rel(sdkScript), files: [{ name: 'sdk.iife.js', contents: readFileSync(sdkScript), firstLoad: true }], top: [] };
+  report['sdk-script'] = {
+    source: rel(sdkScript),
+    files: [{ name: 'sdk.iife.js', contents: readFileSync(sdkScript), firstLoad: true }],
+    top: [],
+  };
 } else {
   problems.push('sdk-script: dist/lib/sdk.iife.js not found (run `npm run build` first)');
 }
@@ -351,7 +366,8 @@ for (const [name, r] of Object.entries(report)) {
     `${name} (${r.source}): first load ${first.length} file(s), ${fmt(sum(first, (c) => c.length))} B minified, ` +
       `${fmt(sum(first, gz))} B gzip; lazy ${lazy.length} file(s), ${fmt(sum(lazy, gz))} B gzip`,
   );
-  if (r.top.length) console.log(`  largest inputs (minified bytes): ${r.top.map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
+  if (r.top.length)
+    console.log(`  largest inputs (minified bytes): ${r.top.map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
   r.firstLoadGzip = sum(first, gz);
 }
 writeFileSync(
@@ -363,8 +379,12 @@ writeFileSync(
         {
           source: r.source,
           firstLoadGzip: r.firstLoadGzip,
-          firstLoad: r.files.filter((f) => f.firstLoad).map((f) => ({ file: f.name, bytes: f.contents.length, gzip: gz(f.contents) })),
-          lazy: r.files.filter((f) => !f.firstLoad).map((f) => ({ file: f.name, bytes: f.contents.length, gzip: gz(f.contents) })),
+          firstLoad: r.files
+            .filter((f) => f.firstLoad)
+            .map((f) => ({ file: f.name, bytes: f.contents.length, gzip: gz(f.contents) })),
+          lazy: r.files
+            .filter((f) => !f.firstLoad)
+            .map((f) => ({ file: f.name, bytes: f.contents.length, gzip: gz(f.contents) })),
           largestInputs: Object.fromEntries(r.top),
         },
       ]),

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 
 const steps = [
   'lint',
+  'format:check',
   'docs',
   'deadcode',
   'typecheck',

@@ -10,6 +10,7 @@ export function ApiClientProvider({ client, children }: { client: ApiClient; chi
 
 export function useApiClient(): ApiClient {
   const client = useContext(ApiClientContext);
-  if (client === null) throw new Error('useApiClient must be used inside <ApiClientProvider> (rendered by <ConnectWidget>).');
+  if (client === null)
+    throw new Error('useApiClient must be used inside <ApiClientProvider> (rendered by <ConnectWidget>).');
   return client;
 }

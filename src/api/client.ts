@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 
-import { ApiError, ContractError, parseRetryAfter } from './errors';
 import type { components } from '../mx/mxTypes.generated';
+import { ApiError, ContractError, parseRetryAfter } from './errors';
 import {
   AccountsBodySchema,
   ChallengesBodySchema,
@@ -150,9 +150,14 @@ export function createApiClient(options: ApiClientOptions) {
       (await json(InstitutionBodySchema, 'GET', `/institutions/${seg(code)}`, { signal })).institution,
     listInstitutionCredentials: async (code: string, signal?: AbortSignal) =>
       (
-        await json(CredentialsBodySchema, 'GET', `/institutions/${seg(code)}/credentials${query({ records_per_page: 100 })}`, {
-          signal,
-        })
+        await json(
+          CredentialsBodySchema,
+          'GET',
+          `/institutions/${seg(code)}/credentials${query({ records_per_page: 100 })}`,
+          {
+            signal,
+          },
+        )
       ).credentials,
     listMembers: async (signal?: AbortSignal) =>
       (await json(MembersBodySchema, 'GET', `/members${query({ records_per_page: 100 })}`, { signal })).members,
@@ -191,8 +196,11 @@ export function createApiClient(options: ApiClientOptions) {
       await send('DELETE', `/members/${seg(guid)}`, undefined, undefined);
     },
     listMemberAccounts: async (guid: string, signal?: AbortSignal) =>
-      (await json(AccountsBodySchema, 'GET', `/members/${seg(guid)}/accounts${query({ records_per_page: 100 })}`, { signal }))
-        .accounts,
+      (
+        await json(AccountsBodySchema, 'GET', `/members/${seg(guid)}/accounts${query({ records_per_page: 100 })}`, {
+          signal,
+        })
+      ).accounts,
     getMemberStatus: async (guid: string, signal?: AbortSignal) =>
       (await json(MemberStatusBodySchema, 'GET', `/members/${seg(guid)}/status`, { signal })).member,
     listChallenges: async (guid: string, signal?: AbortSignal) => {
@@ -204,12 +212,20 @@ export function createApiClient(options: ApiClientOptions) {
       return parsed.output.challenges;
     },
     resumeMember: async (guid: string, answers: CredentialRequest[]) =>
-      (await json(MemberBodySchema, 'PUT', `/members/${seg(guid)}/resume`, { body: { member: { challenges: answers } } }))
-        .member,
+      (
+        await json(MemberBodySchema, 'PUT', `/members/${seg(guid)}/resume`, {
+          body: { member: { challenges: answers } },
+        })
+      ).member,
     aggregateMember: async (guid: string) =>
       (await json(MemberBodySchema, 'POST', `/members/${seg(guid)}/aggregate`)).member,
     getOAuthWindowUri: async (guid: string) =>
-      (await json(OAuthWindowBodySchema, 'GET', `/members/${seg(guid)}/oauth_window_uri${query({ referral_source: 'BROWSER' })}`))
-        .member.oauth_window_uri,
+      (
+        await json(
+          OAuthWindowBodySchema,
+          'GET',
+          `/members/${seg(guid)}/oauth_window_uri${query({ referral_source: 'BROWSER' })}`,
+        )
+      ).member.oauth_window_uri,
   };
 }

@@ -43,11 +43,15 @@ export const CONNECTION_OUTCOMES = {
  * The outcome for the latest status. Any status while a job runs means "keep polling", except CHALLENGED and PENDING:
  * those wait for the user, and MX reports a challenged job as still aggregating.
  */
-export function connectionOutcome(status: { connection_status?: string | null | undefined; is_being_aggregated?: boolean | null | undefined }): ConnectionOutcome {
+export function connectionOutcome(status: {
+  connection_status?: string | null | undefined;
+  is_being_aggregated?: boolean | null | undefined;
+}): ConnectionOutcome {
   const raw = status.connection_status ?? null;
   // A status MX adds later, or none (manual member): keep polling while a job runs, otherwise treat as a failure
   // the user can retry rather than spinning forever.
-  if (raw === null || !isConnectionStatus(raw)) return status.is_being_aggregated === true ? 'pending' : 'institutionProblem';
+  if (raw === null || !isConnectionStatus(raw))
+    return status.is_being_aggregated === true ? 'pending' : 'institutionProblem';
   const outcome: ConnectionOutcome = CONNECTION_OUTCOMES[raw];
   if (status.is_being_aggregated === true && outcome !== 'challenged' && outcome !== 'oauth') return 'pending';
   return outcome;

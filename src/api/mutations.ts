@@ -18,14 +18,21 @@ export const createMemberMutation = (client: ApiClient) =>
 export const updateMemberMutation = (client: ApiClient) =>
   mutationOptions({
     mutationKey: ['members', 'update'],
-    mutationFn: ({ guid, ...input }: { guid: string; credentials: CredentialAnswer[]; skipAggregation?: boolean | undefined }) =>
-      client.updateMember(guid, input),
+    mutationFn: ({
+      guid,
+      ...input
+    }: {
+      guid: string;
+      credentials: CredentialAnswer[];
+      skipAggregation?: boolean | undefined;
+    }) => client.updateMember(guid, input),
   });
 
 export const resumeMemberMutation = (client: ApiClient) =>
   mutationOptions({
     mutationKey: ['members', 'resume'],
-    mutationFn: ({ guid, answers }: { guid: string; answers: CredentialAnswer[] }) => client.resumeMember(guid, answers),
+    mutationFn: ({ guid, answers }: { guid: string; answers: CredentialAnswer[] }) =>
+      client.resumeMember(guid, answers),
   });
 
 export const aggregateMemberMutation = (client: ApiClient) =>

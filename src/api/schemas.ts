@@ -27,17 +27,17 @@ export const PaginationSchema = v.pipe(
 
 export const InstitutionSchema = v.pipe(
   v.object({
-  code: v.string(),
-  name: nstr,
-  url: nstr,
-  forgot_password_url: nstr,
-  forgot_username_url: nstr,
-  trouble_signing_in_url: nstr,
-  instructional_text: nstr,
-  instructional_text_steps: v.nullish(v.array(v.string())),
-  small_logo_url: nstr,
-  medium_logo_url: nstr,
-  supports_oauth: nbool,
+    code: v.string(),
+    name: nstr,
+    url: nstr,
+    forgot_password_url: nstr,
+    forgot_username_url: nstr,
+    trouble_signing_in_url: nstr,
+    instructional_text: nstr,
+    instructional_text_steps: v.nullish(v.array(v.string())),
+    small_logo_url: nstr,
+    medium_logo_url: nstr,
+    supports_oauth: nbool,
   }),
   v.transform((institution) => ({ ...institution, name: institution.name ?? institution.code })),
 );
@@ -130,7 +130,10 @@ export const ChallengeSchema = v.pipe(
 );
 export const ChallengesBodySchema = v.object({ challenges: v.array(ChallengeSchema) });
 
-const statusField = v.pipe(nstr, v.transform((s) => s ?? null));
+const statusField = v.pipe(
+  nstr,
+  v.transform((s) => s ?? null),
+);
 
 export const MemberSchema = v.object({
   guid: v.string(),

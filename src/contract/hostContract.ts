@@ -31,7 +31,12 @@ export interface ConnectTheme {
 
 /** What the host will read from the connected accounts, listed on the consent screen. */
 export type ConnectDataScope = 'accountDetails' | 'balances' | 'transactions' | 'accountNumbers';
-export const CONNECT_DATA_SCOPES = ['accountDetails', 'balances', 'transactions', 'accountNumbers'] as const satisfies readonly ConnectDataScope[];
+export const CONNECT_DATA_SCOPES = [
+  'accountDetails',
+  'balances',
+  'transactions',
+  'accountNumbers',
+] as const satisfies readonly ConnectDataScope[];
 
 /** Who is asking for the connection, named on the consent and success screens. */
 export interface ConnectPartner {

@@ -13,9 +13,7 @@ import { ConnectWidget } from '../index.ts';
 import { FERNWAY } from './fernwayPartner.ts';
 
 type Outcome =
-  | { kind: 'none' }
-  | { kind: 'success'; payload: ConnectSuccessResult }
-  | { kind: 'exit'; payload: ConnectExitResult };
+  { kind: 'none' } | { kind: 'success'; payload: ConnectSuccessResult } | { kind: 'exit'; payload: ConnectExitResult };
 
 interface LoggedEvent {
   id: number;
@@ -137,10 +135,7 @@ export function PartnerPage() {
                 </label>
                 <label>
                   Appearance
-                  <select
-                    value={colorScheme}
-                    onChange={(event) => setColorScheme(event.target.value as ColorScheme)}
-                  >
+                  <select value={colorScheme} onChange={(event) => setColorScheme(event.target.value as ColorScheme)}>
                     {COLOR_SCHEMES.map((option) => (
                       <option key={option.value} value={option.value}>
                         {option.label}
@@ -154,8 +149,7 @@ export function PartnerPage() {
             <section className="card" aria-labelledby="credentials-heading">
               <h2 id="credentials-heading">Sandbox credentials</h2>
               <p className="hint">
-                Search for <strong>MX Bank</strong> and sign in as <code>mxuser</code>. The password picks the
-                scenario:
+                Search for <strong>MX Bank</strong> and sign in as <code>mxuser</code>. The password picks the scenario:
               </p>
               <dl className="scenarios">
                 <dt>anything else</dt>
@@ -167,11 +161,15 @@ export function PartnerPage() {
                 <dt>
                   <code>challenge</code>
                 </dt>
-                <dd>a security question (answer <code>correct</code>)</dd>
+                <dd>
+                  a security question (answer <code>correct</code>)
+                </dd>
                 <dt>
                   <code>options</code>, <code>image</code>, <code>token</code>, <code>image_options</code>
                 </dt>
-                <dd>other challenge types (answer or choose <code>correct</code>; a code is <code>123456</code>)</dd>
+                <dd>
+                  other challenge types (answer or choose <code>correct</code>; a code is <code>123456</code>)
+                </dd>
                 <dt>
                   <code>two_round</code>
                 </dt>

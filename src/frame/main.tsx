@@ -7,9 +7,9 @@ import './frame.css';
 import { type ComponentRef, createRef } from 'react';
 import { createRoot } from 'react-dom/client';
 
-import { loadMessages } from '../widget/copy';
-import { ConnectWidget } from '../widget/ConnectWidget';
 import { readParentOrigin } from '../protocol/messages';
+import { ConnectWidget } from '../widget/ConnectWidget';
+import { loadMessages } from '../widget/copy';
 import { connectToParent } from './parentBridge';
 
 const parentOrigin = readParentOrigin(window.location.hash);

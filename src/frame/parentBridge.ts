@@ -1,11 +1,6 @@
 // The frame's side of the postMessage protocol (issue 7). It trusts exactly one window, `window.parent`, at exactly
 // one origin: the one the SDK put in the URL fragment. Everything it posts names that origin as the target.
-import {
-  envelope,
-  type FrameToHostMessage,
-  type HostToFrameMessage,
-  parseHostMessage,
-} from '../protocol/messages';
+import { envelope, type FrameToHostMessage, type HostToFrameMessage, parseHostMessage } from '../protocol/messages';
 
 type Handshake = Extract<HostToFrameMessage, { type: 'handshake' }>;
 
@@ -69,7 +64,8 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
       case 'token': {
         const request = pending.get(message.id);
         pending.delete(message.id);
-        if (message.sessionToken === undefined) request?.reject(new Error('The host could not provide a session token.'));
+        if (message.sessionToken === undefined)
+          request?.reject(new Error('The host could not provide a session token.'));
         else request?.resolve(message.sessionToken);
         break;
       }

@@ -90,7 +90,6 @@ const isOptional = (value: unknown, guard: (value: unknown) => boolean) => value
 const isStringRecord = (value: unknown): value is Record<string, string> =>
   isBag(value) && Object.values(value).every(isString);
 
-
 function open(data: unknown): Bag | undefined {
   // No check on `type`: the parsers' switch matches known string types only.
   return isBag(data) && data.protocol === PROTOCOL && data.version === PROTOCOL_VERSION ? data : undefined;
@@ -127,7 +126,7 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
       const event = bag.event;
       // Rebuilt in MX's shape from its two fields; the name is one of ours (the sender is checked), so only its type.
       return isBag(event) && isString(event.type) && isBag(event.metadata)
-        ? { type: 'event', event: ({ mx: true, type: event.type, metadata: event.metadata } as ConnectEvent) }
+        ? { type: 'event', event: { mx: true, type: event.type, metadata: event.metadata } as ConnectEvent }
         : undefined;
     }
     case 'resize': {
@@ -151,7 +150,9 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
             result: {
               memberGuid: result.memberGuid,
               institutionCode: result.institutionCode,
-              accounts: accounts.map(({ guid, name, type, lastFour }) => ({ guid, name, type, lastFour }) as ConnectedAccount),
+              accounts: accounts.map(
+                ({ guid, name, type, lastFour }) => ({ guid, name, type, lastFour }) as ConnectedAccount,
+              ),
             },
           }
         : undefined;
@@ -198,7 +199,18 @@ function parseConfig(value: unknown): FrameConfig | undefined {
     isOptional(theme, isStringRecord) &&
     isOptional(messages, isStringRecord);
   if (!valid) return undefined;
-  const config: Bag = { ...strings, skipAggregation, locale, colorScheme, theme, messages, modal, partner, skipConsent, dataRequested };
+  const config: Bag = {
+    ...strings,
+    skipAggregation,
+    locale,
+    colorScheme,
+    theme,
+    messages,
+    modal,
+    partner,
+    skipConsent,
+    dataRequested,
+  };
   for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
   return config as FrameConfig;
 }

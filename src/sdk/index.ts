@@ -5,17 +5,17 @@ export { mountConnectWidget } from './mountConnectWidget';
 // `FrameColorScheme` are this entry's earlier names for the same types, kept so existing imports compile.
 export type {
   ConnectColorScheme,
-  ConnectColorScheme as FrameColorScheme,
   ConnectEvent,
-  ConnectEvent as MxConnectEvent,
   ConnectEventMetadata,
   ConnectEventName,
   ConnectExitReason,
   ConnectExitResult,
   ConnectLocale,
-  ConnectLocale as FrameLocale,
   ConnectStepName,
   ConnectSuccessResult,
   ConnectTheme,
+  ConnectColorScheme as FrameColorScheme,
+  ConnectLocale as FrameLocale,
+  ConnectEvent as MxConnectEvent,
   SessionTokenResponse,
 } from '../contract/hostContract';

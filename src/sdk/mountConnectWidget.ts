@@ -165,8 +165,7 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
   if (modal) {
     const overlay = element(
       'div',
-      `position:fixed;inset:0;z-index:${zIndex};display:grid;` +
-        'place-items:center;background:#0008',
+      `position:fixed;inset:0;z-index:${zIndex};display:grid;` + 'place-items:center;background:#0008',
     );
     // No background of its own: the iframe covers the dialog in the widget's colours, so a dark widget gets no white
     // frame. 100dvh is the visible height on phones whose toolbars come and go.

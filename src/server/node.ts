@@ -10,8 +10,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-export { createNodeTransport } from './proxy/nodeTransport.ts';
 export type { NodeTransport, NodeTransportOptions } from './proxy/nodeTransport.ts';
+export { createNodeTransport } from './proxy/nodeTransport.ts';
 
 /** Anything with a Web-standard `fetch(request)`: a Hono app, `createConnectProxy()`, `createSandbox()`. */
 export interface FetchApp {
@@ -28,7 +28,11 @@ export interface NodeEnv {
 }
 
 /** A Node `request` listener that is also Express/Connect middleware (errors go to `next` when there is one). */
-export type NodeHandler = (request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void) => void;
+export type NodeHandler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  next?: (error?: unknown) => void,
+) => void;
 
 /**
  * Wraps a fetch-style app for `node:http` or Express. Under Express, `app.use('/api/connect', toNodeHandler(proxy))`

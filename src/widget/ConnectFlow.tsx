@@ -1,4 +1,14 @@
-import { type Ref, Suspense, useCallback, useEffect, useId, useImperativeHandle, useMemo, useRef, useState } from 'react';
+import {
+  type Ref,
+  Suspense,
+  useCallback,
+  useEffect,
+  useId,
+  useImperativeHandle,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 
 import type { ConnectFlowOptions } from './connectFlowReducer';
 import { createDraftStore, FlowContext, type FlowContextValue } from './flowContext';
@@ -72,16 +82,19 @@ export function ConnectFlow({
     // A finished session starts over clean: typing in the last one says nothing about the next.
     if (state.step === 'closed' || state.step === 'connected') hasTyped.current = false;
   });
-  const requestExit = useCallback((force: boolean) => {
-    const current = latest.current;
-    const hasMember = 'memberGuid' in current && current.memberGuid !== null;
-    if (force || current.step === 'connectionError' || !(hasTyped.current || hasMember)) {
-      dispatch({ type: 'exitRequested' });
-      return;
-    }
-    returnFocusTo.current = flowRef.current?.ownerDocument.activeElement ?? null;
-    setIsExitAsked(true);
-  }, [dispatch]);
+  const requestExit = useCallback(
+    (force: boolean) => {
+      const current = latest.current;
+      const hasMember = 'memberGuid' in current && current.memberGuid !== null;
+      if (force || current.step === 'connectionError' || !(hasTyped.current || hasMember)) {
+        dispatch({ type: 'exitRequested' });
+        return;
+      }
+      returnFocusTo.current = flowRef.current?.ownerDocument.activeElement ?? null;
+      setIsExitAsked(true);
+    },
+    [dispatch],
+  );
   const stay = () => {
     setIsExitAsked(false);
     // Inert content cannot take focus: lift it now rather than after the re-render.
@@ -105,7 +118,10 @@ export function ConnectFlow({
 
   useImperativeHandle(
     handleRef,
-    () => ({ back: () => dispatch({ type: 'backRequested' }), close: (options) => requestExit(options?.force === true) }),
+    () => ({
+      back: () => dispatch({ type: 'backRequested' }),
+      close: (options) => requestExit(options?.force === true),
+    }),
     [dispatch, requestExit],
   );
   useEffect(() => {
@@ -148,17 +164,35 @@ export function ConnectFlow({
       break;
     case 'connectionStatus':
       step = (
-        <ConnectionStatusStep institutionCode={state.institutionCode} memberGuid={state.memberGuid} isResumed={state.isResumed} />
+        <ConnectionStatusStep
+          institutionCode={state.institutionCode}
+          memberGuid={state.memberGuid}
+          isResumed={state.isResumed}
+        />
       );
       break;
     case 'mfa':
-      step = <MfaStep institutionCode={state.institutionCode} memberGuid={state.memberGuid} wasRejected={state.wasRejected} />;
+      step = (
+        <MfaStep
+          institutionCode={state.institutionCode}
+          memberGuid={state.memberGuid}
+          wasRejected={state.wasRejected}
+        />
+      );
       break;
     case 'connectionError':
-      step = <ConnectionErrorStep institutionCode={state.institutionCode} memberGuid={state.memberGuid} kind={state.kind} />;
+      step = (
+        <ConnectionErrorStep institutionCode={state.institutionCode} memberGuid={state.memberGuid} kind={state.kind} />
+      );
       break;
     case 'connected':
-      step = <ConnectedStep institutionCode={state.institutionCode} memberGuid={state.memberGuid} accounts={state.accounts} />;
+      step = (
+        <ConnectedStep
+          institutionCode={state.institutionCode}
+          memberGuid={state.memberGuid}
+          accounts={state.accounts}
+        />
+      );
       break;
     case 'closed':
       step = <ClosedStep reason={state.reason} />;
@@ -174,37 +208,41 @@ export function ConnectFlow({
     <FlowContext.Provider value={flow}>
       <FocusOnStepContext.Provider value={hasMoved}>
         <div className="mc-flow" ref={flowRef} onInput={() => (hasTyped.current = true)}>
-        {canGoBack || canClose ? (
-          <div className="mc-toolbar">
-            {canGoBack ? (
-              <button type="button" className="mc-button mc-button-quiet" onClick={() => dispatch({ type: 'backRequested' })}>
-                <span aria-hidden="true">‹ </span>
-                {t('back')}
-              </button>
-            ) : (
-              <span />
-            )}
-            {canClose ? (
-              <button type="button" className="mc-button mc-button-quiet mc-close" onClick={closeOrAsk}>
-                <span aria-hidden="true">✕</span>
-                <span className="mc-visually-hidden">{t('close')}</span>
-              </button>
-            ) : null}
+          {canGoBack || canClose ? (
+            <div className="mc-toolbar">
+              {canGoBack ? (
+                <button
+                  type="button"
+                  className="mc-button mc-button-quiet"
+                  onClick={() => dispatch({ type: 'backRequested' })}
+                >
+                  <span aria-hidden="true">‹ </span>
+                  {t('back')}
+                </button>
+              ) : (
+                <span />
+              )}
+              {canClose ? (
+                <button type="button" className="mc-button mc-button-quiet mc-close" onClick={closeOrAsk}>
+                  <span aria-hidden="true">✕</span>
+                  <span className="mc-visually-hidden">{t('close')}</span>
+                </button>
+              ) : null}
+            </div>
+          ) : null}
+          <div className="mc-body" data-step={state.step}>
+            {/* Not a live region: the step that follows announces itself; a lazily loaded step shows this for a moment. */}
+            <Suspense
+              fallback={
+                <p className="mc-status">
+                  <Spinner />
+                  {t('loading')}
+                </p>
+              }
+            >
+              {step}
+            </Suspense>
           </div>
-        ) : null}
-        <div className="mc-body" data-step={state.step}>
-          {/* Not a live region: the step that follows announces itself; a lazily loaded step shows this for a moment. */}
-          <Suspense
-            fallback={
-              <p className="mc-status">
-                <Spinner />
-                {t('loading')}
-              </p>
-            }
-          >
-            {step}
-          </Suspense>
-        </div>
         </div>
         {isAsking ? <ExitQuestion idPrefix={idPrefix} onStay={stay} onExit={leave} /> : null}
       </FocusOnStepContext.Provider>

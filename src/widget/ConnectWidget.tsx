@@ -1,5 +1,15 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { Component, type ErrorInfo, forwardRef, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  Component,
+  type ErrorInfo,
+  forwardRef,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 
 import { ApiClientProvider } from '../api/ApiClientProvider';
 import { createApiClient } from '../api/client';
@@ -9,16 +19,16 @@ import {
   type ConnectColorScheme,
   type ConnectDataScope,
   type ConnectEvent,
-  type ConnectPartner,
   type ConnectExitResult,
   type ConnectLocale,
+  type ConnectPartner,
   type ConnectSuccessResult,
   type ConnectTheme,
   type EmitEvent,
   toConnectEvent,
 } from '../contract/hostContract';
-import { type ConnectMessages, en, loadMessages } from './copy';
 import { ConnectFlow, type ConnectWidgetHandle } from './ConnectFlow';
+import { type ConnectMessages, en, loadMessages } from './copy';
 import { useTiming } from './flowContext';
 import { themeStyle } from './theme';
 import { CopyContext } from './ui/copyContext';
@@ -75,7 +85,10 @@ const NO_SCOPES: readonly ConnectDataScope[] = [];
 
 type Callbacks = Pick<ConnectWidgetProps, 'onSuccess' | 'onExit' | 'onEvent' | 'onDone'>;
 
-class WidgetErrorBoundary extends Component<{ fallback: ReactNode; onError: () => void; children: ReactNode }, { failed: boolean }> {
+class WidgetErrorBoundary extends Component<
+  { fallback: ReactNode; onError: () => void; children: ReactNode },
+  { failed: boolean }
+> {
   override state = { failed: false };
   static getDerivedStateFromError() {
     return { failed: true };
@@ -127,7 +140,12 @@ export const ConnectWidget = forwardRef<ConnectWidgetHandle, ConnectWidgetProps>
   const tokenSourceRef = useRef(sessionToken);
   const sessionExpiredRef = useRef<(() => void) | null>(null);
   useEffect(() => {
-    callbacks.current = { onSuccess: props.onSuccess, onExit: props.onExit, onEvent: props.onEvent, onDone: props.onDone };
+    callbacks.current = {
+      onSuccess: props.onSuccess,
+      onExit: props.onExit,
+      onEvent: props.onEvent,
+      onDone: props.onDone,
+    };
     tokenSourceRef.current = sessionToken;
   });
   // Read only when a request runs, never during render.
@@ -219,7 +237,11 @@ export const ConnectWidget = forwardRef<ConnectWidgetHandle, ConnectWidgetProps>
       ) : (
         <CopyContext.Provider value={messages}>
           <WidgetErrorBoundary
-            fallback={<p className="mc-alert" role="alert">{messages.widgetError}</p>}
+            fallback={
+              <p className="mc-alert" role="alert">
+                {messages.widgetError}
+              </p>
+            }
             onError={() => finish({ kind: 'exit', result: { reason: 'widgetError' } })}
           >
             <QueryClientProvider client={queryClient}>

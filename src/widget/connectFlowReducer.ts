@@ -131,7 +131,8 @@ function applyOAuthStatus(
     return state.phase === 'denied' ? state : { ...state, phase: 'denied' };
   }
   // Consent was given and the bank is now aggregating: the rest is the ordinary connecting step.
-  if (outcome === 'pending') return { step: 'connectionStatus', institutionCode: state.institutionCode, memberGuid, isResumed: false };
+  if (outcome === 'pending')
+    return { step: 'connectionStatus', institutionCode: state.institutionCode, memberGuid, isResumed: false };
   return applyStatus(state, memberGuid, status);
 }
 
@@ -207,7 +208,12 @@ export function connectFlowReducer(state: ConnectState, event: ConnectFlowEvent)
     }
     case 'memberLookup': {
       if (event.type !== 'memberLookedUp') return state;
-      return { step: 'credentials', institutionCode: event.institutionCode, memberGuid: state.memberGuid, rejection: null };
+      return {
+        step: 'credentials',
+        institutionCode: event.institutionCode,
+        memberGuid: state.memberGuid,
+        rejection: null,
+      };
     }
     case 'credentials': {
       switch (event.type) {

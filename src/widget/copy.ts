@@ -41,7 +41,8 @@ export const en = {
   importedReason: 'Enter your credentials to finish connecting this account.',
   deniedFallback: 'The institution did not accept these credentials. Check them and try again.',
   duplicateTitle: 'This account is already connected.',
-  duplicateBody: 'You have already connected {institution} with these credentials, so we did not create a second connection.',
+  duplicateBody:
+    'You have already connected {institution} with these credentials, so we did not create a second connection.',
   useExisting: 'Use the existing connection',
   opensInNewTab: '(opens in a new tab)',
   // Status
@@ -98,7 +99,8 @@ export const en = {
   dataBalances: 'Balances',
   dataTransactions: 'Transactions',
   dataAccountNumbers: 'Account and routing numbers',
-  consentCredentials: 'Your bank password goes only to the bank’s secure connection partner and is never visible to {partner}.',
+  consentCredentials:
+    'Your bank password goes only to the bank’s secure connection partner and is never visible to {partner}.',
   consentPrivacy: 'Read {partner}’s privacy policy',
   consentContinue: 'Continue',
   searchPlaceholder: 'Bank or credit union name',

@@ -39,7 +39,9 @@ export function prefetchSteps(): void {
 export const CredentialsStep = lazyStep<typeof CredentialsStepType>(() =>
   import('./steps/CredentialsStep/CredentialsStep').then((m) => m.CredentialsStep),
 );
-export const OAuthStep = lazyStep<typeof OAuthStepType>(() => import('./steps/OAuthStep/OAuthStep').then((m) => m.OAuthStep));
+export const OAuthStep = lazyStep<typeof OAuthStepType>(() =>
+  import('./steps/OAuthStep/OAuthStep').then((m) => m.OAuthStep),
+);
 export const ConnectionStatusStep = lazyStep<typeof ConnectionStatusStepType>(() =>
   import('./steps/ConnectionStatusStep/ConnectionStatusStep').then((m) => m.ConnectionStatusStep),
 );
@@ -50,4 +52,6 @@ export const ConnectionErrorStep = lazyStep<typeof ConnectionErrorStepType>(() =
 export const ConnectedStep = lazyStep<typeof ConnectedStepType>(() =>
   import('./steps/ConnectedStep/ConnectedStep').then((m) => m.ConnectedStep),
 );
-export const ClosedStep = lazyStep<typeof ClosedStepType>(() => import('./steps/ClosedStep/ClosedStep').then((m) => m.ClosedStep));
+export const ClosedStep = lazyStep<typeof ClosedStepType>(() =>
+  import('./steps/ClosedStep/ClosedStep').then((m) => m.ClosedStep),
+);

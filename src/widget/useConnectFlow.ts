@@ -7,7 +7,9 @@ export interface FlowHost {
   emit: EmitEvent;
   /** Where the session is, so an unmount can still report it in `onExit`. */
   remember: (where: { institutionCode?: string; memberGuid?: string }) => void;
-  finish: (outcome: { kind: 'success'; result: ConnectSuccessResult } | { kind: 'exit'; result: ConnectExitResult }) => void;
+  finish: (
+    outcome: { kind: 'success'; result: ConnectSuccessResult } | { kind: 'exit'; result: ConnectExitResult },
+  ) => void;
   /** A finished session was followed by a new one in the same widget: it gets its own terminal callback. */
   restart: () => void;
 }
@@ -20,7 +22,9 @@ export function useConnectFlow(options: ConnectFlowOptions, host: FlowHost) {
 
   useEffect(() => {
     remember({
-      ...('institutionCode' in state && state.institutionCode !== null ? { institutionCode: state.institutionCode } : {}),
+      ...('institutionCode' in state && state.institutionCode !== null
+        ? { institutionCode: state.institutionCode }
+        : {}),
       ...('memberGuid' in state && state.memberGuid !== null ? { memberGuid: state.memberGuid } : {}),
     });
   }, [remember, state]);

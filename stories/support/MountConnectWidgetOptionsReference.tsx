@@ -22,4 +22,3 @@ const widget = mountConnectWidget({
     </figure>
   );
 }
-

@@ -24,7 +24,10 @@ export interface FailureBackend extends Pick<FakeBackend, 'setFaults' | 'calls'>
   userGuid: string;
 }
 
-export async function installFailureBackend(msw: SetupWorker, options: FailureBackendOptions = {}): Promise<FailureBackend> {
+export async function installFailureBackend(
+  msw: SetupWorker,
+  options: FailureBackendOptions = {},
+): Promise<FailureBackend> {
   const backend = createFakeBackend({
     ...options,
     aggregationMs: options.aggregationMs ?? 40,

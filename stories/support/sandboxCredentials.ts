@@ -3,8 +3,8 @@
 import * as v from 'valibot';
 
 import type { CredentialField } from '../../src/api/schemas';
-import type { CredentialFieldType } from '../../src/mx/mxEnums';
 import { CredentialsBodySchema, InstitutionsBodySchema } from '../../src/api/schemas';
+import type { CredentialFieldType } from '../../src/mx/mxEnums';
 import { createSandbox, MX_MEDIA_TYPE, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../src/server/sandbox/index';
 import { SANDBOX_ORIGIN, sandboxAssetHandlers } from './sandboxAssets';
 
@@ -36,7 +36,8 @@ export async function sandboxCredentialSets(): Promise<SandboxCredentialSet[]> {
   return Promise.all(
     institutions.map(async (institution) => ({
       institution: { code: institution.code, name: institution.name ?? institution.code },
-      credentials: (await sandboxGet(`/institutions/${institution.code}/credentials`, CredentialsBodySchema)).credentials,
+      credentials: (await sandboxGet(`/institutions/${institution.code}/credentials`, CredentialsBodySchema))
+        .credentials,
     })),
   );
 }

@@ -45,7 +45,10 @@ export async function installStoryBackend(msw: SetupWorker, options: StoryBacken
   });
   const userGuid = await backend.userGuid();
   for (const member of members) {
-    const seeded = await backend.sandboxRequest(`/users/${userGuid}/members`, { method: 'POST', body: JSON.stringify({ member }) });
+    const seeded = await backend.sandboxRequest(`/users/${userGuid}/members`, {
+      method: 'POST',
+      body: JSON.stringify({ member }),
+    });
     if (!seeded.ok) throw new Error(`Could not seed a ${member.institution_code} member: HTTP ${seeded.status}`);
   }
   msw.use(...backend.handlers, ...sandboxAssetHandlers(backend.sandbox));

@@ -3,8 +3,8 @@ import type { Decorator, Meta } from '@storybook/react-vite';
 import type { SetupWorker } from 'msw/browser';
 import { expect, fn, userEvent, within } from 'storybook/test';
 
-import { en } from '../../src/widget/copy';
 import { ConnectWidget } from '../../src/widget/ConnectWidget';
+import { en } from '../../src/widget/copy';
 import { type ConnectTiming, ConnectTimingContext, DEFAULT_TIMING } from '../../src/widget/flowContext';
 import { installStoryBackend, PROXY_URL, type StoryBackend, type StoryBackendOptions } from './storyBackend';
 
@@ -28,7 +28,9 @@ export const withStoryTiming: Decorator = (Story) => (
 /** `beforeEach` of every widget story: a fresh sandbox user and proxy, configured by `parameters.backend`. */
 let current: StoryBackend | null = null;
 
-export async function installBackendFromParameters(context: { parameters: Record<string, unknown> }): Promise<StoryBackend> {
+export async function installBackendFromParameters(context: {
+  parameters: Record<string, unknown>;
+}): Promise<StoryBackend> {
   // The addon sets `context.msw` at run time; its type augmentation does not reach @storybook/react-vite's context.
   const { msw } = context as unknown as { msw: SetupWorker };
   current = await installStoryBackend(msw, context.parameters.backend as StoryBackendOptions | undefined);
@@ -51,7 +53,15 @@ export const widgetMeta = {
     await installBackendFromParameters(context);
   },
   // Stories start at search; the consent screen has its own stories (`skipConsent: false`).
-  args: { proxyUrl: PROXY_URL, colorScheme: 'light', skipConsent: true, onSuccess: fn(), onExit: fn(), onEvent: fn(), onDone: fn() },
+  args: {
+    proxyUrl: PROXY_URL,
+    colorScheme: 'light',
+    skipConsent: true,
+    onSuccess: fn(),
+    onExit: fn(),
+    onEvent: fn(),
+    onDone: fn(),
+  },
   parameters: { layout: 'centered' },
   tags: ['!autodocs'],
 } satisfies Meta<typeof ConnectWidget>;

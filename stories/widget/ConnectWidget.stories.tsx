@@ -2,11 +2,20 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor } from 'storybook/test';
 
 import { MXBANK_CODE, MXBANK_LOGIN_GUID, MXBANK_PASSWORD_GUID } from '../../src/server/sandbox/index';
-import { en } from '../../src/widget/copy';
 import { ConnectWidget } from '../../src/widget/ConnectWidget';
+import { en } from '../../src/widget/copy';
 import { es } from '../../src/widget/locales/es';
 import { frCA } from '../../src/widget/locales/frCA';
-import { connectMxBank, currentBackend, expectHeading, logIn, pickInstitution, searchFor, SLOW, widgetMeta } from '../support/storyWidget';
+import {
+  connectMxBank,
+  currentBackend,
+  expectHeading,
+  logIn,
+  pickInstitution,
+  searchFor,
+  SLOW,
+  widgetMeta,
+} from '../support/storyWidget';
 
 /**
  * `<ConnectWidget>` against the real proxy and sandbox, both running in this page and answered through MSW. Type a
@@ -68,7 +77,9 @@ export const Connected: Story = {
     await canvas.findByRole('list', { name: en.accountsHeading }, SLOW);
     await userEvent.click(canvas.getByRole('button', { name: en.done }));
     await waitFor(() =>
-      expect(args.onEvent).toHaveBeenCalledWith(expect.objectContaining({ type: 'mx/connect/connected/primaryAction' })),
+      expect(args.onEvent).toHaveBeenCalledWith(
+        expect.objectContaining({ type: 'mx/connect/connected/primaryAction' }),
+      ),
     );
   },
 };

@@ -3,8 +3,8 @@ import type { SetupWorker } from 'msw/browser';
 import { expect, fn, userEvent, waitFor } from 'storybook/test';
 
 import { bearerAuthenticate, createSessionTokens } from '../../src/server/index';
-import { en } from '../../src/widget/copy';
 import type { ConnectWidget } from '../../src/widget/ConnectWidget';
+import { en } from '../../src/widget/copy';
 import { ConnectTimingContext } from '../../src/widget/flowContext';
 import { type FailureBackend, type FailureBackendOptions, installFailureBackend } from '../support/failureBackend';
 import { createManualClock } from '../support/manualClock';
@@ -38,7 +38,10 @@ const active = (): FailureBackend => {
 /** The widget's retry back-off (STORY_TIMING's, with the request deadlines) comes before any "lost contact" message. */
 const LONG = { timeout: 20_000 };
 const STATUS_ROUTE = /\/members\/[^/]+\/status$/;
-const statusCalls = () => active().calls().filter((call) => STATUS_ROUTE.test(call.path));
+const statusCalls = () =>
+  active()
+    .calls()
+    .filter((call) => STATUS_ROUTE.test(call.path));
 
 // Session tokens as a partner issues them, checked by the proxy's real `bearerAuthenticate`. Their clock is stopped,
 // so a story expires a token by moving it, not by waiting.
@@ -116,7 +119,9 @@ async function reachLostContact({ canvas, args }: Parameters<NonNullable<Story['
   await expectHeading(canvas, 'Connecting to MX Bank');
   await expect(canvas.getByRole('button', { name: en.retry })).toBeEnabled();
   await expect(canvas.getByRole('button', { name: en.close })).toBeEnabled();
-  const created = active().calls().filter((call) => call.method === 'POST' && call.path.endsWith('/members'));
+  const created = active()
+    .calls()
+    .filter((call) => call.method === 'POST' && call.path.endsWith('/members'));
   await expect(created).toHaveLength(1);
   await expect(created[0]?.fault).toBeNull();
   // The first poll and its three retries all failed before the message appeared.
@@ -181,7 +186,10 @@ export const SubmitTimeout: Story = {
     await expect(canvas.getByLabelText('Password')).toHaveValue('my-secret-password');
     await expect(canvas.getByRole('button', { name: en.submit })).not.toHaveAttribute('aria-disabled', 'true');
     await expect(args.onEvent).toHaveBeenCalledWith(
-      expect.objectContaining({ type: 'mx/connect/createMemberError', metadata: expect.objectContaining({ status: 0 }) }),
+      expect.objectContaining({
+        type: 'mx/connect/createMemberError',
+        metadata: expect.objectContaining({ status: 0 }),
+      }),
     );
     await expect(args.onExit).not.toHaveBeenCalled();
 

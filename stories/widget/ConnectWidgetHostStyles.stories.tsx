@@ -1,8 +1,8 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect } from 'storybook/test';
 
-import { en } from '../../src/widget/copy';
 import type { ConnectWidget } from '../../src/widget/ConnectWidget';
+import { en } from '../../src/widget/copy';
 import { expectHeading, widgetMeta } from '../support/storyWidget';
 
 /**

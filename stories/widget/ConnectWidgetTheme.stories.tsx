@@ -2,8 +2,8 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect } from 'storybook/test';
 
 import type { ConnectTheme } from '../../src/contract/hostContract';
-import { en } from '../../src/widget/copy';
 import type { ConnectWidget } from '../../src/widget/ConnectWidget';
+import { en } from '../../src/widget/copy';
 import { THEME_PROPERTIES } from '../../src/widget/theme';
 import { expectHeading, SLOW, widgetMeta } from '../support/storyWidget';
 
@@ -98,7 +98,11 @@ export const CustomTheme: Story = {
 };
 
 // Light accents for a dark scheme: the theme applies to both schemes, so a dark host passes values that suit it.
-const DARK_ACCENT: Partial<ConnectTheme> = { colorPrimary: '#ffb86b', colorOnPrimary: '#2b1600', colorFocus: '#ffb86b' };
+const DARK_ACCENT: Partial<ConnectTheme> = {
+  colorPrimary: '#ffb86b',
+  colorOnPrimary: '#2b1600',
+  colorFocus: '#ffb86b',
+};
 
 /** A theme on the dark scheme: the given tokens win over the dark defaults, the others stay dark. */
 export const CustomThemeDark: Story = {
@@ -118,7 +122,12 @@ export const CustomThemeDark: Story = {
 const LIGHT = { background: '#ffffff', text: '#1a1f24', primary: '#0b5cab' };
 const DARK = { background: '#16191d', text: '#e8eaed', primary: '#8cc4ff' };
 
-async function expectScheme(root: HTMLElement, submit: HTMLElement, scheme: typeof LIGHT, colorScheme: 'light' | 'dark') {
+async function expectScheme(
+  root: HTMLElement,
+  submit: HTMLElement,
+  scheme: typeof LIGHT,
+  colorScheme: 'light' | 'dark',
+) {
   await expect(token(root, 'colorBackground')).toBe(scheme.background);
   await expect(getComputedStyle(root).backgroundColor).toBe(rgb(scheme.background));
   await expect(getComputedStyle(root).color).toBe(rgb(scheme.text));

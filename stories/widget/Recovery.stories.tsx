@@ -1,8 +1,8 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor } from 'storybook/test';
 
-import { en } from '../../src/widget/copy';
 import type { ConnectWidget } from '../../src/widget/ConnectWidget';
+import { en } from '../../src/widget/copy';
 import { decideOAuth, type FakePopup, stubWindowOpen } from '../support/fakePopup';
 import { expectHeading, logIn, SLOW, widgetMeta } from '../support/storyWidget';
 

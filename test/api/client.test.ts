@@ -45,7 +45,9 @@ describe('createApiClient', { timeout: 20_000 }, () => {
     withBackend();
     server.use(
       http.all('*/api/connect/*', ({ request }) =>
-        request.headers.get('authorization') === 'Bearer old' ? HttpResponse.json({ error: { message: 'expired' } }, { status: 401 }) : undefined,
+        request.headers.get('authorization') === 'Bearer old'
+          ? HttpResponse.json({ error: { message: 'expired' } }, { status: 401 })
+          : undefined,
       ),
     );
     const tokens = ['old', 'new'];
@@ -57,7 +59,9 @@ describe('createApiClient', { timeout: 20_000 }, () => {
   });
 
   it('gives up after one refresh with a 401 ApiError', async () => {
-    server.use(http.all('*/api/connect/*', () => HttpResponse.json({ error: { message: 'expired' } }, { status: 401 })));
+    server.use(
+      http.all('*/api/connect/*', () => HttpResponse.json({ error: { message: 'expired' } }, { status: 401 })),
+    );
     const sessionToken = vi.fn(() => 'always-bad');
     const client = createApiClient({ baseUrl: BASE, sessionToken });
     const error = await client.getMember('MBR-1').catch((e: unknown) => e);
@@ -93,7 +97,11 @@ describe('createApiClient', { timeout: 20_000 }, () => {
       http.get('*/api/connect/members/MBR-bad/status', () => HttpResponse.json({ member: { connection_status: 3 } })),
     );
     const client = createApiClient({ baseUrl: BASE, timeoutMs: 50 });
-    await expect(client.getMemberStatus('MBR-429')).rejects.toMatchObject({ status: 429, retryAfter: 7, isRetryable: true });
+    await expect(client.getMemberStatus('MBR-429')).rejects.toMatchObject({
+      status: 429,
+      retryAfter: 7,
+      isRetryable: true,
+    });
     await expect(client.getMemberStatus('MBR-net')).rejects.toMatchObject({ kind: 'network', status: 0 });
     await expect(client.getMemberStatus('MBR-slow')).rejects.toMatchObject({ kind: 'timeout', status: 0 });
     await expect(client.getMemberStatus('MBR-bad')).rejects.toBeInstanceOf(ContractError);
@@ -140,7 +148,9 @@ describe('retry and polling policy', () => {
     expect(interval(query({ connection_status: 'CHALLENGED', is_being_aggregated: true }, 3))).toBe(false);
     expect(interval(query({ connection_status: 'PENDING', is_being_aggregated: false }, 3))).toBe(false);
     const oauth = memberStatusQuery(createApiClient({ baseUrl: BASE }), 'MBR-1', { schedule, isOAuth: true });
-    expect((oauth.refetchInterval as (q: unknown) => number | false)(query({ connection_status: 'PENDING' }, 1))).toBe(2000);
+    expect((oauth.refetchInterval as (q: unknown) => number | false)(query({ connection_status: 'PENDING' }, 1))).toBe(
+      2000,
+    );
     // Polling pauses while the page is hidden.
     expect(options.refetchIntervalInBackground).toBe(false);
   });

@@ -1,6 +1,6 @@
 // The React widget as a partner types it. skipLibCheck is on (the usual setting): the package's declarations must
 // resolve under every moduleResolution, or every prop silently becomes `any` and the errors below never happen.
-import { ConnectWidget, type ConnectExitReason, type ConnectWidgetProps } from 'member-connect';
+import { type ConnectExitReason, ConnectWidget, type ConnectWidgetProps } from 'member-connect';
 
 const onExit: ConnectWidgetProps['onExit'] = ({ reason }) => {
   const known: ConnectExitReason = reason;

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { TestContext } from '../support/browser.ts';
 import { launchChromium, newTestContext } from '../support/browser.ts';
-import type { RunningDemo } from '../support/demoServer.ts';
 import { acceptConsent } from '../support/demoFlow.ts';
+import type { RunningDemo } from '../support/demoServer.ts';
 import { startBuiltDemo } from '../support/demoServer.ts';
 
 const SCREENSHOTS = process.env.E2E_SCREENSHOTS; // a folder; screenshots are for people, never compared
@@ -146,7 +146,10 @@ describe('connecting MX Bank through the demo partner page', () => {
     await logIn(page, 'INVALID');
     const alert = widget(page).getByText('The credentials were not accepted.');
     await alert.waitFor();
-    await widget(page).getByRole('heading', { name: /MX Bank/ }).first().waitFor();
+    await widget(page)
+      .getByRole('heading', { name: /MX Bank/ })
+      .first()
+      .waitFor();
     // Back on the form, ready for another try; the rejected password is not kept.
     const password = widget(page).getByLabel('Password', { exact: true });
     await password.waitFor();
@@ -304,7 +307,6 @@ describe('connecting MX Bank through the demo partner page', () => {
     await expectConnected(page);
     expectCleanRun();
   });
-
 });
 
 describe('the demo page itself', () => {

@@ -101,7 +101,9 @@ describe('the connect experience (issue 12)', () => {
     await widget(page).getByRole('searchbox', { name: 'Search for your bank' }).fill('zzqx no such bank');
     await widget(page).getByText('Check the spelling, or try a shorter part of the name.').waitFor();
     await widget(page).getByRole('button', { name: 'My bank isn’t listed' }).click();
-    await expect.poll(async () => (await hostResult(page).textContent()) ?? '').toContain('onExit: institutionNotListed');
+    await expect
+      .poll(async () => (await hostResult(page).textContent()) ?? '')
+      .toContain('onExit: institutionNotListed');
     expectCleanRun();
   });
 
@@ -170,7 +172,10 @@ describe('inside the SDK iframe modal (/sdk.html)', () => {
     await frame.getByRole('list').filter({ hasText: 'Account names and types' }).waitFor();
     await acceptConsent(frame);
     await frame.getByRole('searchbox', { name: 'Search for your bank' }).fill('mx bank');
-    await frame.getByRole('listbox', { name: 'Search results' }).getByRole('option', { name: 'MX Bank', exact: true }).click();
+    await frame
+      .getByRole('listbox', { name: 'Search results' })
+      .getByRole('option', { name: 'MX Bank', exact: true })
+      .click();
     await frame.getByLabel('Username', { exact: true }).fill('mxuser');
     await frame.getByLabel('Password', { exact: true }).fill('in-the-modal');
     await frame.getByRole('button', { name: 'Continue' }).click();

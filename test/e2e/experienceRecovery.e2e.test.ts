@@ -48,7 +48,9 @@ async function toSearch(scope: Scope): Promise<Locator> {
 /** Searches "mx bank" and picks `institution` from the results (options of a listbox, or buttons of a list). */
 async function pick(scope: Scope, institution: string) {
   await (await toSearch(scope)).fill('mx bank');
-  const results = scope.getByRole('listbox', { name: 'Search results' }).or(scope.getByRole('list', { name: 'Search results' }));
+  const results = scope
+    .getByRole('listbox', { name: 'Search results' })
+    .or(scope.getByRole('list', { name: 'Search results' }));
   await results
     .getByRole('option', { name: institution, exact: true })
     .or(results.getByRole('button', { name: institution, exact: true }))
@@ -124,7 +126,10 @@ describe('leaving and coming back', () => {
     await w.getByRole('button', { name: 'Return to the MX Bank (OAuth) window' }).waitFor();
 
     await popup.close();
-    await w.getByRole('alert').filter({ hasText: 'The MX Bank (OAuth) window was closed before you finished.' }).waitFor();
+    await w
+      .getByRole('alert')
+      .filter({ hasText: 'The MX Bank (OAuth) window was closed before you finished.' })
+      .waitFor();
     const reopen = w.getByRole('button', { name: 'Reopen MX Bank (OAuth)' });
     const [second] = await Promise.all([context.waitForEvent('page'), reopen.click()]);
     await second.waitForURL(/\/oauth\/authorize\//);
@@ -184,7 +189,9 @@ describe('leaving and coming back', () => {
     await dialog.waitFor();
     const frame = page.frameLocator('iframe[title="Connect your bank account"]');
     // The frame page: one main landmark, one h1 (named like the dialog), the widget's steps under it as h2.
-    await expect.poll(() => frame.getByRole('heading', { level: 1, name: 'Connect your bank account' }).count()).toBe(1);
+    await expect
+      .poll(() => frame.getByRole('heading', { level: 1, name: 'Connect your bank account' }).count())
+      .toBe(1);
     expect(await frame.getByRole('main').count()).toBe(1);
     expect(await frame.getByRole('heading', { level: 1 }).count()).toBe(1);
     await pick(frame.locator('body'), 'MX Bank');
@@ -204,7 +211,10 @@ describe('leaving and coming back', () => {
     expect(await dialog.count()).toBe(1);
     await question.getByRole('button', { name: 'Exit' }).click();
     await dialog.waitFor({ state: 'detached' });
-    const calls = await page.getByRole('list', { name: 'Terminal callbacks, oldest first' }).getByRole('listitem').allTextContents();
+    const calls = await page
+      .getByRole('list', { name: 'Terminal callbacks, oldest first' })
+      .getByRole('listitem')
+      .allTextContents();
     expect(calls).toEqual(['onExit userCancelled']);
     expectCleanRun();
   });

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { mountConnectWidget } from '../../src/sdk/index.ts';
 import type { TestContext } from '../support/browser.ts';
 import { launchChromium, newTestContext } from '../support/browser.ts';
-import type { RunningDemo } from '../support/demoServer.ts';
 import { acceptConsent } from '../support/demoFlow.ts';
+import type { RunningDemo } from '../support/demoServer.ts';
 import { startBuiltDemo } from '../support/demoServer.ts';
 
 let demo: RunningDemo;
@@ -172,7 +172,7 @@ function recordMessages() {
 }
 
 describe('a hostile page on another origin', () => {
-  it('loses its handle on the partner page it opens: the demo\'s Cross-Origin-Opener-Policy cuts it off', async () => {
+  it("loses its handle on the partner page it opens: the demo's Cross-Origin-Opener-Policy cuts it off", async () => {
     const hostile = await startHostileServer();
     try {
       const { page: attacker, context } = t;
@@ -326,9 +326,7 @@ describe('a wrong frameUrl (issue 14)', () => {
     });
     // The demo answers the wrong URL with its 404 page: it loads, never says `ready`, and the SDK gives up.
     await page.getByRole('dialog', { name: 'Connect your bank account' }).waitFor();
-    await expect
-      .poll(() => page.locator('body').getAttribute('data-exit'), { timeout: 15_000 })
-      .toBe('frameError');
+    await expect.poll(() => page.locator('body').getAttribute('data-exit'), { timeout: 15_000 }).toBe('frameError');
     expect(await page.getByRole('dialog').count()).toBe(0);
     expect(t.problems.consoleErrors).toContainEqual(
       expect.stringContaining('member-connect: no frame started at /no-frame-here/; serve dist/frame/ there'),

@@ -61,7 +61,9 @@ async function expectConnected(page: Page, expect: ExpectStatic) {
   await stepHeading(page, 'Connected').waitFor();
   await widget(page).getByText('You connected MX Bank to Fernway.').waitFor();
   await hostResult(page).filter({ hasText: 'onSuccess' }).waitFor();
-  expect(await hostResult(page).textContent()).toMatch(/^onSuccess: connected mxbank as member MBR-[\w-]+, \d+ account\(s\):/);
+  expect(await hostResult(page).textContent()).toMatch(
+    /^onSuccess: connected mxbank as member MBR-[\w-]+, \d+ account\(s\):/,
+  );
 }
 
 /** Closes the widget from an error step; the host hears onExit with `reason`. */
@@ -130,7 +132,10 @@ async function expectOutcome(page: Page, expect: ExpectStatic, outcome: Outcome)
     case 'connected': {
       if (outcome.delayedText) {
         await stepHeading(page, 'Connecting to MX Bank').waitFor();
-        await w.getByRole('status').filter({ hasText: 'This is taking longer than usual. You can keep waiting.' }).waitFor();
+        await w
+          .getByRole('status')
+          .filter({ hasText: 'This is taking longer than usual. You can keep waiting.' })
+          .waitFor();
       }
       await expectConnected(page, expect);
       return;

@@ -15,7 +15,10 @@ describe('frame → host messages', () => {
   const valid: FrameToHostMessage[] = [
     { type: 'ready' },
     { type: 'started' },
-    { type: 'event', event: { mx: true, type: 'mx/connect/connected/primaryAction', metadata: { member_guid: 'MBR-1' } } },
+    {
+      type: 'event',
+      event: { mx: true, type: 'mx/connect/connected/primaryAction', metadata: { member_guid: 'MBR-1' } },
+    },
     { type: 'resize', height: 480 },
     {
       type: 'success',
@@ -44,7 +47,9 @@ describe('frame → host messages', () => {
         memberGuid: 'MBR-1',
         institutionCode: 'mxbank',
         password: 'hunter2',
-        accounts: [{ guid: 'ACT-1', name: 'Checking', type: 'CHECKING', lastFour: '1234', account_number: '000111221234' }],
+        accounts: [
+          { guid: 'ACT-1', name: 'Checking', type: 'CHECKING', lastFour: '1234', account_number: '000111221234' },
+        ],
       },
     });
     expect(parsed).toEqual({
@@ -59,7 +64,10 @@ describe('frame → host messages', () => {
 
   it('rebuilds an event in MX shape from its name and metadata only', () => {
     const parsed = parseFrameMessage(
-      envelope({ type: 'event', event: { mx: 'yes', type: 'mx/connect/loaded', metadata: { initial_step: 'search' }, x: 1 } } as never),
+      envelope({
+        type: 'event',
+        event: { mx: 'yes', type: 'mx/connect/loaded', metadata: { initial_step: 'search' }, x: 1 },
+      } as never),
     );
     expect(parsed).toEqual({
       type: 'event',
@@ -76,7 +84,10 @@ describe('frame → host messages', () => {
     ['an unknown type', { protocol: PROTOCOL, version: PROTOCOL_VERSION, type: 'navigate' }],
     ['a host message', envelope({ type: 'close' })],
     ['an event without a name', envelope({ type: 'event', event: { mx: true, metadata: {} } } as never)],
-    ['an event with array metadata', envelope({ type: 'event', event: { mx: true, type: 'mx/connect/a', metadata: [] } } as never)],
+    [
+      'an event with array metadata',
+      envelope({ type: 'event', event: { mx: true, type: 'mx/connect/a', metadata: [] } } as never),
+    ],
     ['a resize that is not a number', envelope({ type: 'resize', height: '100' } as never)],
     ['a huge resize', envelope({ type: 'resize', height: 1e9 })],
     ['a success without institution', envelope({ type: 'success', result: { memberGuid: 'MBR-1' } } as never)],
@@ -86,7 +97,10 @@ describe('frame → host messages', () => {
     ],
     [
       'a success with an account that is not an object',
-      envelope({ type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'x', accounts: ['ACT-1'] } } as never),
+      envelope({
+        type: 'success',
+        result: { memberGuid: 'MBR-1', institutionCode: 'x', accounts: ['ACT-1'] },
+      } as never),
     ],
     ['an exit without reason', envelope({ type: 'exit', result: {} } as never)],
     ['an exit with a non-string message', envelope({ type: 'exit', result: { reason: 'x', message: 1 } } as never)],
@@ -110,7 +124,11 @@ describe('host → frame messages', () => {
         theme: { colorPrimary: '#123456' },
         messages: { 'search.title': 'Find your bank' },
         modal: true,
-        partner: { name: 'Fernway', logoUrl: 'https://fernway.example/logo.svg', privacyPolicyUrl: 'https://fernway.example/privacy' },
+        partner: {
+          name: 'Fernway',
+          logoUrl: 'https://fernway.example/logo.svg',
+          privacyPolicyUrl: 'https://fernway.example/privacy',
+        },
         skipConsent: false,
         dataRequested: ['accountDetails', 'accountNumbers'],
       },
@@ -150,9 +168,18 @@ describe('host → frame messages', () => {
     ['a handshake with non-string theme', { config: { theme: { a: 1 } }, sessionToken: 't', refreshable: false }],
     ['a handshake with a numeric proxyUrl', { config: { proxyUrl: 1 }, sessionToken: 't', refreshable: false }],
     ['a handshake without config', { sessionToken: 't', refreshable: false }],
-    ['a handshake with a nameless partner', { config: { partner: { logoUrl: '/l.png' } }, sessionToken: 't', refreshable: false }],
-    ['a handshake with an unknown data scope', { config: { dataRequested: ['passwords'] }, sessionToken: 't', refreshable: false }],
-    ['a handshake with a non-boolean skipConsent', { config: { skipConsent: 'yes' }, sessionToken: 't', refreshable: false }],
+    [
+      'a handshake with a nameless partner',
+      { config: { partner: { logoUrl: '/l.png' } }, sessionToken: 't', refreshable: false },
+    ],
+    [
+      'a handshake with an unknown data scope',
+      { config: { dataRequested: ['passwords'] }, sessionToken: 't', refreshable: false },
+    ],
+    [
+      'a handshake with a non-boolean skipConsent',
+      { config: { skipConsent: 'yes' }, sessionToken: 't', refreshable: false },
+    ],
   ])('rejects %s', (_name, fields) => {
     expect(parseHostMessage({ protocol: PROTOCOL, version: PROTOCOL_VERSION, type: 'handshake', ...fields })).toBe(
       undefined,

@@ -94,7 +94,10 @@ describe('mountConnectWidget: messages', () => {
     const [iframe] = iframes();
     if (!iframe) throw new Error('no iframe');
     const posted = spyOnFrame(iframe);
-    const success = envelope({ type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] } });
+    const success = envelope({
+      type: 'success',
+      result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] },
+    });
     const exit = envelope({ type: 'exit', result: { reason: 'userCancelled' } });
 
     // Right window, wrong origin (a look-alike and a prefix match included).
@@ -286,7 +289,11 @@ describe('mountConnectWidget: inline', () => {
     expect(iframeA.style.height).toBe('600px');
     expect(iframeB.style.height).toBe('300px');
     expect(a.onSuccess).not.toHaveBeenCalled();
-    expect(b.onSuccess).toHaveBeenCalledExactlyOnceWith({ memberGuid: 'MBR-B', institutionCode: 'mxbank', accounts: [] });
+    expect(b.onSuccess).toHaveBeenCalledExactlyOnceWith({
+      memberGuid: 'MBR-B',
+      institutionCode: 'mxbank',
+      accounts: [],
+    });
 
     widgetA.destroy();
     expect(iframeA.isConnected).toBe(false);
@@ -515,7 +522,9 @@ describe('mountConnectWidget: no silent hang (issue 14)', () => {
     vi.advanceTimersByTime(1);
     expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'frameError' });
     expect(screen.queryByRole('dialog')).toBeNull();
-    expect(errors).toHaveBeenCalledExactlyOnceWith('member-connect: no frame started at /wrong/; serve dist/frame/ there');
+    expect(errors).toHaveBeenCalledExactlyOnceWith(
+      'member-connect: no frame started at /wrong/; serve dist/frame/ there',
+    );
   });
 
   it('ends with frameError 3 s after a page loads at frameUrl without saying ready (a 404 page)', () => {

@@ -42,8 +42,7 @@ export async function newTestContext(browser: Browser, baseURL: string): Promise
   });
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
-      const report = (window as unknown as { __reportCspViolation: (violation: string) => void })
-        .__reportCspViolation;
+      const report = (window as unknown as { __reportCspViolation: (violation: string) => void }).__reportCspViolation;
       void report(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'} in ${event.documentURI}`);
     });
   });

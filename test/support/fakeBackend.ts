@@ -94,7 +94,10 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
 
   let user: Promise<string> | undefined;
   const userGuid = () =>
-    (user ??= sandboxRequest('/users', { method: 'POST', body: JSON.stringify({ user: { id: `fake-${crypto.randomUUID()}` } }) })
+    (user ??= sandboxRequest('/users', {
+      method: 'POST',
+      body: JSON.stringify({ user: { id: `fake-${crypto.randomUUID()}` } }),
+    })
       .then((response) => response.json() as Promise<{ user: { guid: string } }>)
       .then((body) => body.user.guid));
 

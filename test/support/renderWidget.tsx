@@ -1,19 +1,23 @@
-import axe from 'axe-core';
 import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import axe from 'axe-core';
 import type { HttpHandler } from 'msw';
 import { StrictMode } from 'react';
 import { expect, vi } from 'vitest';
 
 import type { ConnectEvent } from '../../src/contract/hostContract';
-import { ConnectWidget, type ConnectWidgetProps } from '../../src/widget/ConnectWidget';
 import type { ConnectWidgetHandle } from '../../src/widget/ConnectFlow';
-import { ConnectTimingContext, type ConnectTiming } from '../../src/widget/flowContext';
+import { ConnectWidget, type ConnectWidgetProps } from '../../src/widget/ConnectWidget';
+import { type ConnectTiming, ConnectTimingContext } from '../../src/widget/flowContext';
 import { createFakeBackend, type FakeBackend, type FakeBackendOptions } from './fakeBackend';
 import { server } from './mswServer';
 
 /** Fast timings for tests: polls every few ms, no search debounce. */
-export const TEST_TIMING: ConnectTiming = { pollSchedule: { delaysMs: [10, 20] }, searchDebounceMs: 0, requestTimeoutMs: 5000 };
+export const TEST_TIMING: ConnectTiming = {
+  pollSchedule: { delaysMs: [10, 20] },
+  searchDebounceMs: 0,
+  requestTimeoutMs: 5000,
+};
 
 export interface RenderWidgetOptions {
   backend?: FakeBackend | FakeBackendOptions;
@@ -26,7 +30,9 @@ export interface RenderWidgetOptions {
 /** Renders <ConnectWidget> against a fresh fake bank (sandbox + proxy) with recording callbacks. */
 export function renderWidget(props: Partial<ConnectWidgetProps> = {}, options: RenderWidgetOptions = {}) {
   const backend =
-    options.backend !== undefined && 'handlers' in options.backend ? options.backend : createFakeBackend(options.backend);
+    options.backend !== undefined && 'handlers' in options.backend
+      ? options.backend
+      : createFakeBackend(options.backend);
   server.use(...backend.handlers);
   if (options.overrides !== undefined) server.use(...options.overrides);
   const onSuccess = vi.fn<NonNullable<ConnectWidgetProps['onSuccess']>>();

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { OpenAPIBackend } from 'openapi-backend';
 import type { Document } from 'openapi-backend';
+import { OpenAPIBackend } from 'openapi-backend';
 import { parse } from 'yaml';
 
 import { MX_MEDIA_TYPE } from '../../src/mx/mxMediaType.ts';
@@ -31,7 +31,11 @@ export interface SpecValidator {
    * Validates a real exchange: finds the operation from the request URL (minus `prefix`), checks that the status is
    * documented, the Content-Type is MX's, and the JSON body matches the schema. Returns the problems.
    */
-  exchangeErrors(request: Request, response: Response, options?: { prefix?: string; requestBody?: unknown }): Promise<string[]>;
+  exchangeErrors(
+    request: Request,
+    response: Response,
+    options?: { prefix?: string; requestBody?: unknown },
+  ): Promise<string[]>;
 }
 
 /**
@@ -53,8 +57,12 @@ function withJsonAliases(definition: Record<string, unknown>): Document {
   return definition as unknown as Document;
 }
 
-const format = (errors: readonly { instancePath?: string; message?: string; params?: unknown }[] | null | undefined): string[] =>
-  (errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? 'invalid'} ${JSON.stringify(error.params ?? {})}`);
+const format = (
+  errors: readonly { instancePath?: string; message?: string; params?: unknown }[] | null | undefined,
+): string[] =>
+  (errors ?? []).map(
+    (error) => `${error.instancePath || '/'} ${error.message ?? 'invalid'} ${JSON.stringify(error.params ?? {})}`,
+  );
 
 export interface SpecValidatorOptions {
   /**
@@ -78,7 +86,12 @@ export const SANDBOX_EXTENSIONS: Record<string, Record<string, unknown>> = {
         type: 'object',
         additionalProperties: false,
         required: ['guid', 'label', 'value'],
-        properties: { guid: { type: 'string' }, label: { type: 'string' }, value: { type: 'string' }, data_uri: { type: 'string' } },
+        properties: {
+          guid: { type: 'string' },
+          label: { type: 'string' },
+          value: { type: 'string' },
+          data_uri: { type: 'string' },
+        },
       },
     },
     image_data: { type: 'string' },
@@ -90,7 +103,10 @@ export const SANDBOX_EXTENSIONS: Record<string, Record<string, unknown>> = {
 };
 
 function closeObjects(definition: Record<string, unknown>, extensions: Record<string, Record<string, unknown>>): void {
-  const schemas = ((definition.components as Record<string, unknown>).schemas ?? {}) as Record<string, Record<string, unknown>>;
+  const schemas = ((definition.components as Record<string, unknown>).schemas ?? {}) as Record<
+    string,
+    Record<string, unknown>
+  >;
   for (const [name, extra] of Object.entries(extensions)) {
     const schema = schemas[name];
     if (schema) schema.properties = { ...(schema.properties as Record<string, unknown>), ...extra };
@@ -109,7 +125,9 @@ function closeObjects(definition: Record<string, unknown>, extensions: Record<st
     if (!branches.every((branch) => branch.properties !== undefined || branch.type === 'object')) return;
     record.type = 'object';
     record.properties = Object.assign({}, ...branches.map((branch) => branch.properties ?? {}));
-    const required = branches.flatMap((branch) => (Array.isArray(branch.required) ? (branch.required as string[]) : []));
+    const required = branches.flatMap((branch) =>
+      Array.isArray(branch.required) ? (branch.required as string[]) : [],
+    );
     if (required.length > 0) record.required = required;
     delete record.allOf;
   };
@@ -118,7 +136,8 @@ function closeObjects(definition: Record<string, unknown>, extensions: Record<st
     if (Array.isArray(node)) return node.forEach(visit);
     if (typeof node !== 'object' || node === null) return;
     const record = node as Record<string, unknown>;
-    if (typeof record.properties === 'object' && record.additionalProperties === undefined) record.additionalProperties = false;
+    if (typeof record.properties === 'object' && record.additionalProperties === undefined)
+      record.additionalProperties = false;
     Object.values(record).forEach(visit);
   };
   visit(schemas);
@@ -143,7 +162,13 @@ export async function createSpecValidator(options: SpecValidatorOptions = {}): P
   const source = parse(readFileSync(SPEC_PATH, 'utf8')) as Record<string, unknown>;
   if (options.closed) closeObjects(source, options.extensions ?? {});
   const definition = withJsonAliases(source);
-  const api = new OpenAPIBackend({ definition, validate: true, quick: true, strict: false, ajvOpts: { strict: false, allErrors: true } });
+  const api = new OpenAPIBackend({
+    definition,
+    validate: true,
+    quick: true,
+    strict: false,
+    ajvOpts: { strict: false, allErrors: true },
+  });
   await api.init(); // quick: validators compile lazily, per operation used
 
   const operationId = (method: string, pathname: string): string | undefined =>
@@ -184,7 +209,8 @@ export async function createSpecValidator(options: SpecValidatorOptions = {}): P
       if (response.status < 400 && !statuses.includes(String(response.status))) {
         // GET …/challenges answers 204 when not challenged: the spec's description says so, its responses list omits it.
         const documentedInText = response.status === 204 && id === 'listMemberChallenges';
-        if (!documentedInText) problems.push(`${id}: status ${response.status} is not documented (${statuses.join(', ')})`);
+        if (!documentedInText)
+          problems.push(`${id}: status ${response.status} is not documented (${statuses.join(', ')})`);
       }
       if (response.status >= 400 || response.status === 204) return problems;
       const type = response.headers.get('content-type') ?? '';

@@ -83,7 +83,11 @@ describe('the handle', () => {
   it('is close, back and destroy', () => {
     const widget = mountConnectWidget({ frameUrl: '/frame/', sessionToken: 't' });
     expectTypeOf(widget).toEqualTypeOf<ConnectWidgetInstance>();
-    expectTypeOf<ConnectWidgetInstance>().toEqualTypeOf<{ close(options?: { force?: boolean }): void; back(): void; destroy(): void }>();
+    expectTypeOf<ConnectWidgetInstance>().toEqualTypeOf<{
+      close(options?: { force?: boolean }): void;
+      back(): void;
+      destroy(): void;
+    }>();
   });
 });
 

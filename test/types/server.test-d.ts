@@ -100,7 +100,7 @@ describe('session tokens', () => {
 });
 
 describe('ensureMxUser', () => {
-  it('needs the MX settings and the partner\'s own user id, takes any fetch-like function, and gives a guid', () => {
+  it("needs the MX settings and the partner's own user id, takes any fetch-like function, and gives a guid", () => {
     const mx = { baseUrl: 'https://int-api.mx.com', clientId: 'id', apiKey: 'key' };
     expectTypeOf(ensureMxUser({ ...mx, id: 'user-1' })).toEqualTypeOf<Promise<string>>();
     void ensureMxUser({ ...mx, id: 'user-1', fetch: createSandbox().request, timeoutMs: 5000 });

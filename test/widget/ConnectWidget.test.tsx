@@ -30,7 +30,11 @@ describe('ConnectWidget', { timeout: 20_000 }, () => {
     await logIn(user, 'any-password');
     expect(await screen.findByRole('heading', { name: 'Connected' }, { timeout: 3000 })).toHaveFocus();
     await waitFor(() => expect(onSuccess).toHaveBeenCalledTimes(1));
-    expect(onSuccess).toHaveBeenCalledWith({ memberGuid: expect.stringMatching(/^MBR-/), institutionCode: 'mxbank', accounts: expect.any(Array) });
+    expect(onSuccess).toHaveBeenCalledWith({
+      memberGuid: expect.stringMatching(/^MBR-/),
+      institutionCode: 'mxbank',
+      accounts: expect.any(Array),
+    });
     expect(onExit).not.toHaveBeenCalled();
     expect(eventTypes()).toEqual(
       expect.arrayContaining([
@@ -51,7 +55,9 @@ describe('ConnectWidget', { timeout: 20_000 }, () => {
     await logIn(user, 'INVALID');
     const alert = await screen.findByRole('alert', {}, { timeout: 3000 });
     // One title and one sentence, under the heading the person started with.
-    expect(alert).toHaveTextContent(/^The credentials were not accepted\.The username or password is not correct\. Check them and try again\.$/);
+    expect(alert).toHaveTextContent(
+      /^The credentials were not accepted\.The username or password is not correct\. Check them and try again\.$/,
+    );
     expect(screen.getByRole('heading', { name: 'Log in to MX Bank' })).toBeInTheDocument();
     // The username is kept, the password is not; the password is what to fix, so it is marked and focused.
     expect(screen.getByLabelText('Username')).toHaveValue('mxuser');

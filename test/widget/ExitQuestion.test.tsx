@@ -55,7 +55,7 @@ describe('leaving the widget', { timeout: 20_000 }, () => {
     expect(onExit).toHaveBeenCalledTimes(1);
   });
 
-  it("asks when the host calls close() while a member exists, and close({ force: true }) skips the question", async () => {
+  it('asks when the host calls close() while a member exists, and close({ force: true }) skips the question', async () => {
     const { user, onExit, handle } = renderWidget({ institutionCode: 'mxbank' });
     await user.type(await screen.findByLabelText('Username', {}, { timeout: 4000 }), 'mxuser');
     await user.type(screen.getByLabelText('Password'), 'challenge');
@@ -67,7 +67,11 @@ describe('leaving the widget', { timeout: 20_000 }, () => {
     expect(onExit).not.toHaveBeenCalled();
     act(() => handle.current?.close({ force: true }));
     await waitFor(() =>
-      expect(onExit).toHaveBeenCalledWith({ reason: 'userCancelled', institutionCode: 'mxbank', memberGuid: expect.stringMatching(/^MBR-/) }),
+      expect(onExit).toHaveBeenCalledWith({
+        reason: 'userCancelled',
+        institutionCode: 'mxbank',
+        memberGuid: expect.stringMatching(/^MBR-/),
+      }),
     );
   });
 });

@@ -28,7 +28,9 @@ describe('a way forward from every error', { timeout: 20_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     // The sandbox member is still locked, so the same outcome comes back, after a real second attempt.
     await waitFor(() => expect(aggregates).toHaveLength(1));
-    expect(await screen.findByRole('heading', { name: 'MX Bank needs your attention.' }, { timeout: 4000 })).toHaveFocus();
+    expect(
+      await screen.findByRole('heading', { name: 'MX Bank needs your attention.' }, { timeout: 4000 }),
+    ).toHaveFocus();
     expect(onExit).not.toHaveBeenCalled();
     server.events.removeListener('request:start', count);
   });
@@ -51,7 +53,9 @@ describe('a way forward from every error', { timeout: 20_000 }, () => {
     );
     const sessionToken = vi.fn(async () => (expired ? 'stale' : 'fresh'));
     const { user, onExit } = renderWidget({ sessionToken }, { overrides: [refuseStaleTokens] });
-    expect(await screen.findByText('Your session has expired. Start again to continue.', {}, { timeout: 4000 })).toBeInTheDocument();
+    expect(
+      await screen.findByText('Your session has expired. Start again to continue.', {}, { timeout: 4000 }),
+    ).toBeInTheDocument();
     await waitFor(() => expect(onExit).toHaveBeenCalledWith({ reason: 'sessionExpired' }));
     const asked = sessionToken.mock.calls.length;
 

@@ -3,13 +3,17 @@ import { http, HttpResponse } from 'msw';
 import { renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { en } from '../../src/widget/copy';
 import { ConnectWidget } from '../../src/widget/ConnectWidget';
+import { en } from '../../src/widget/copy';
 import { createFakeBackend } from '../support/fakeBackend';
 import { server } from '../support/mswServer';
 import { expectNoAxeViolations, renderWidget } from '../support/renderWidget';
 
-async function logIn(user: ReturnType<typeof renderWidget>['user'], password = 'pw', scope: HTMLElement = document.body) {
+async function logIn(
+  user: ReturnType<typeof renderWidget>['user'],
+  password = 'pw',
+  scope: HTMLElement = document.body,
+) {
   const view = within(scope);
   await user.type(await view.findByLabelText('Username'), 'mxuser');
   await user.type(view.getByLabelText('Password'), password);
@@ -17,7 +21,10 @@ async function logIn(user: ReturnType<typeof renderWidget>['user'], password = '
 }
 
 function setHidden(hidden: boolean) {
-  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
+  Object.defineProperty(document, 'visibilityState', {
+    configurable: true,
+    get: () => (hidden ? 'hidden' : 'visible'),
+  });
   Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
   document.dispatchEvent(new Event('visibilitychange'));
 }
@@ -26,7 +33,10 @@ describe('host contract', { timeout: 20_000 }, () => {
   afterEach(() => setHidden(false));
 
   it('renders in Strict Mode without accessibility violations, emitting loaded once and onSuccess once', async () => {
-    const { user, container, onSuccess, onExit, eventTypes } = renderWidget({ institutionCode: 'mxbank' }, { strict: true });
+    const { user, container, onSuccess, onExit, eventTypes } = renderWidget(
+      { institutionCode: 'mxbank' },
+      { strict: true },
+    );
     await screen.findByLabelText('Username');
     await expectNoAxeViolations(container);
     await logIn(user);
@@ -58,7 +68,9 @@ describe('host contract', { timeout: 20_000 }, () => {
     server.use(...backend.handlers);
     const stale = vi.fn();
     const fresh = vi.fn();
-    const { rerender } = render(<ConnectWidget proxyUrl="/api/connect" institutionCode="mxbank" skipConsent onSuccess={stale} />);
+    const { rerender } = render(
+      <ConnectWidget proxyUrl="/api/connect" institutionCode="mxbank" skipConsent onSuccess={stale} />,
+    );
     const username = await screen.findByLabelText('Username');
     rerender(<ConnectWidget proxyUrl="/api/connect" institutionCode="mxbank" skipConsent onSuccess={fresh} />);
     expect(screen.getByLabelText('Username')).toBe(username);
@@ -85,7 +97,13 @@ describe('host contract', { timeout: 20_000 }, () => {
     const sessionToken = vi.fn(() => 'expired-token');
     const { onExit } = renderWidget(
       { sessionToken },
-      { overrides: [http.all('*/api/connect/*', () => HttpResponse.json({ error: { message: 'Session expired.' } }, { status: 401 }))] },
+      {
+        overrides: [
+          http.all('*/api/connect/*', () =>
+            HttpResponse.json({ error: { message: 'Session expired.' } }, { status: 401 }),
+          ),
+        ],
+      },
     );
     expect(await screen.findByText('Your session has expired. Start again to continue.')).toBeInTheDocument();
     await waitFor(() => expect(onExit).toHaveBeenCalledWith({ reason: 'sessionExpired' }));
@@ -106,8 +124,13 @@ describe('host contract', { timeout: 20_000 }, () => {
       { institutionCode: 'mxbank' },
       {
         overrides: [
-          http.get('*/api/connect/members/:guid/status', () =>
-            HttpResponse.json({ error: { message: 'Too many requests' } }, { status: 429, headers: { 'Retry-After': '0' } }),
+          http.get(
+            '*/api/connect/members/:guid/status',
+            () =>
+              HttpResponse.json(
+                { error: { message: 'Too many requests' } },
+                { status: 429, headers: { 'Retry-After': '0' } },
+              ),
             { once: true },
           ),
         ],

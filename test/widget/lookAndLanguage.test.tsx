@@ -4,8 +4,8 @@ import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 
 import type { ConnectLocale } from '../../src/contract/hostContract';
-import { en } from '../../src/widget/copy';
 import { ConnectWidget } from '../../src/widget/ConnectWidget';
+import { en } from '../../src/widget/copy';
 import { ConnectTimingContext } from '../../src/widget/flowContext';
 import { es } from '../../src/widget/locales/es';
 import { frCA } from '../../src/widget/locales/frCA';
@@ -20,8 +20,12 @@ function HostWithSettings() {
   const [scheme, setScheme] = useState<'light' | 'dark'>('light');
   return (
     <ConnectTimingContext.Provider value={TEST_TIMING}>
-      <button type="button" onClick={() => setLocale('es')}>host: Spanish</button>
-      <button type="button" onClick={() => setScheme('dark')}>host: dark</button>
+      <button type="button" onClick={() => setLocale('es')}>
+        host: Spanish
+      </button>
+      <button type="button" onClick={() => setScheme('dark')}>
+        host: dark
+      </button>
       <ConnectWidget proxyUrl="/api/connect" locale={locale} colorScheme={scheme} skipConsent />
     </ConnectTimingContext.Provider>
   );

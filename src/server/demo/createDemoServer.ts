@@ -76,7 +76,12 @@ export function createDemoServer(options: DemoServerOptions): Hono {
     ? undefined
     : createSandboxMount({ publicApi: options.publicSandbox === true, aggregationMs: options.sandboxAggregationMs });
   const upstream: MxUpstream & { fetch: typeof fetch } = sandbox
-    ? { baseUrl: `${publicUrl.origin}${SANDBOX_PATH}`, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, fetch: sandbox.fetch }
+    ? {
+        baseUrl: `${publicUrl.origin}${SANDBOX_PATH}`,
+        clientId: SANDBOX_CLIENT_ID,
+        apiKey: SANDBOX_API_KEY,
+        fetch: sandbox.fetch,
+      }
     : { ...options.mx!, fetch: options.fetch ?? fetch };
 
   const sessions = createDemoSessions({
@@ -95,29 +100,35 @@ export function createDemoServer(options: DemoServerOptions): Hono {
   app.onError(demoError);
   app.use('*', onlyOwnHosts([...defaultHosts(publicUrl), ...(options.hosts ?? [])]));
   app.use('*', demoSecurityHeaders({ remoteImages: options.mx !== undefined }));
-  app.all(`${PROXY_PATH}/*`, demoProxy({
-    upstream,
-    sandboxPublicUrl: sandbox ? publicUrl : undefined,
-    allowedOrigins: publicUrl.protocol === 'https:' ? [publicUrl.origin] : [],
-    clientKey: (request, env) => clientAddress(request, env, { publicUrl, trustProxy }),
-    sessions,
-    verifyBearer: bearerAuthenticate(sessionTokens),
-    logger: options.logger,
-  }));
+  app.all(
+    `${PROXY_PATH}/*`,
+    demoProxy({
+      upstream,
+      sandboxPublicUrl: sandbox ? publicUrl : undefined,
+      allowedOrigins: publicUrl.protocol === 'https:' ? [publicUrl.origin] : [],
+      clientKey: (request, env) => clientAddress(request, env, { publicUrl, trustProxy }),
+      sessions,
+      verifyBearer: bearerAuthenticate(sessionTokens),
+      logger: options.logger,
+    }),
+  );
   if (sandbox) app.route(SANDBOX_PATH, sandbox.routes);
   app.get('/demo/session-token', sessionTokenRoute(issueSessionToken));
   options.extend?.(app, { sessionUser: sessions.ensure, issueSessionToken });
-  app.route('/', demoPages({
-    demoRoot: options.demoRoot,
-    frameRoot: options.frameRoot,
-    storybookRoot: options.storybookRoot,
-    // A person's page load is where a browser first shows up, so that is where its session (and MX user) is created;
-    // an image, a fetch or a frame pointing at the page gets the page without one.
-    onPageLoad: async (c, next) => {
-      if (isPageLoad(c)) await sessions.ensure(c);
-      await next();
-    },
-  }));
+  app.route(
+    '/',
+    demoPages({
+      demoRoot: options.demoRoot,
+      frameRoot: options.frameRoot,
+      storybookRoot: options.storybookRoot,
+      // A person's page load is where a browser first shows up, so that is where its session (and MX user) is created;
+      // an image, a fetch or a frame pointing at the page gets the page without one.
+      onPageLoad: async (c, next) => {
+        if (isPageLoad(c)) await sessions.ensure(c);
+        await next();
+      },
+    }),
+  );
   app.notFound((c) => c.json({ error: { message: 'Not found.' } }, 404));
   return app;
 }

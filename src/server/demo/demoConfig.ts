@@ -78,7 +78,11 @@ export function readDemoConfig(env: Record<string, string | undefined>): DemoCon
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new DemoConfigError('MX_BASE_URL must be an http(s) URL, for example https://int-api.mx.com.');
   }
-  const sandboxOnly = publicSandbox ? 'DEMO_PUBLIC_SANDBOX' : sandboxAggregationMs !== undefined ? 'SANDBOX_AGGREGATION_MS' : null;
+  const sandboxOnly = publicSandbox
+    ? 'DEMO_PUBLIC_SANDBOX'
+    : sandboxAggregationMs !== undefined
+      ? 'SANDBOX_AGGREGATION_MS'
+      : null;
   if (sandboxOnly !== null) {
     throw new DemoConfigError(`${sandboxOnly} applies to the built-in sandbox; unset it or the MX variables.`);
   }
@@ -98,7 +102,9 @@ function readAggregationMs(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) {
-    throw new DemoConfigError(`SANDBOX_AGGREGATION_MS must be an integer from 0 to 600000 (ms), got ${JSON.stringify(value)}.`);
+    throw new DemoConfigError(
+      `SANDBOX_AGGREGATION_MS must be an integer from 0 to 600000 (ms), got ${JSON.stringify(value)}.`,
+    );
   }
   return ms;
 }

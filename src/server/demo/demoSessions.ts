@@ -68,7 +68,8 @@ export function createDemoSessions(options: DemoSessionsOptions): DemoSessions {
     // own. Which one the browser meant cannot be told, so neither is used.
     if (ids.length > 1) {
       throw new HTTPException(400, {
-        message: 'This request carries two demo session cookies (another site may have set one). Clear this site\'s cookies.',
+        message:
+          "This request carries two demo session cookies (another site may have set one). Clear this site's cookies.",
       });
     }
     const id = ids[0];
@@ -88,7 +89,8 @@ export function createDemoSessions(options: DemoSessionsOptions): DemoSessions {
       newSessionCounts.delete(client);
       entry = { count: 0, resetAt: at + newSessionLimit.windowMs };
       newSessionCounts.set(client, entry);
-      if (newSessionCounts.size > MAX_COUNTED_CLIENTS) newSessionCounts.delete(newSessionCounts.keys().next().value ?? '');
+      if (newSessionCounts.size > MAX_COUNTED_CLIENTS)
+        newSessionCounts.delete(newSessionCounts.keys().next().value ?? '');
     }
     if (entry.count >= newSessionLimit.limit) {
       const retryAfter = Math.max(1, Math.ceil((entry.resetAt - at) / 1000));
@@ -142,5 +144,8 @@ function cookieValues(header: string | undefined, name: string): string[] {
 
 function randomId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '');
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replaceAll('=', '');
 }

@@ -20,7 +20,9 @@ const storybookRoot = path.resolve(distDir, '..', 'storybook-static');
 const config = loadConfig();
 
 if (!existsSync(path.join(demoRoot, 'index.html'))) {
-  console.error(`member-connect demo: ${demoRoot}/index.html is missing. Run \`npm run build\` first (npm start does).`);
+  console.error(
+    `member-connect demo: ${demoRoot}/index.html is missing. Run \`npm run build\` first (npm start does).`,
+  );
   process.exit(1);
 }
 
@@ -98,7 +100,7 @@ function publicSandboxWarning(publicUrl: string, host: string): string[] {
   return [
     '',
     '!!! DEMO_PUBLIC_SANDBOX=1: the sandbox MX API is PUBLIC at ' + `${publicUrl}/sandbox (bound to ${host}).`,
-    '!!! Anyone who can reach this port can list, read, change and delete EVERY visitor\'s user and members with the',
+    "!!! Anyone who can reach this port can list, read, change and delete EVERY visitor's user and members with the",
     '!!! well-known client id sandbox-client-id and API key sandbox-api-key.',
   ];
 }

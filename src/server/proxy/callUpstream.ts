@@ -69,7 +69,13 @@ export function fetchTransport(fetch: ProxyFetch): UpstreamTransport {
     let response: Response | undefined;
     try {
       response = await Promise.race([
-        fetch(call.url, { method: call.method, headers: call.headers, body: call.body, redirect: 'manual', signal: controller.signal }),
+        fetch(call.url, {
+          method: call.method,
+          headers: call.headers,
+          body: call.body,
+          redirect: 'manual',
+          signal: controller.signal,
+        }),
         deadline,
       ]);
       const answered = response;
@@ -77,7 +83,11 @@ export function fetchTransport(fetch: ProxyFetch): UpstreamTransport {
         readLimitedBytes(answered.body, { limit: MAX_UPSTREAM_BYTES, tooLarge: () => oversized(answered.status) }),
         deadline,
       ]);
-      return { status: answered.status, text: decoder.decode(bytes), retryAfter: answered.headers.get('retry-after') ?? undefined };
+      return {
+        status: answered.status,
+        text: decoder.decode(bytes),
+        retryAfter: answered.headers.get('retry-after') ?? undefined,
+      };
     } catch (error) {
       response?.body?.cancel().catch(() => undefined);
       if (error === TIMED_OUT || controller.signal.aborted) {

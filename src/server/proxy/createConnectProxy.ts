@@ -20,10 +20,10 @@ import { shapeResponse } from './middleware/shapeResponse.ts';
 import { validateRequest } from './middleware/validateRequest.ts';
 import { ProxyError } from './proxyError.ts';
 import { PROXY_ROUTES } from './proxyRoutes.ts';
-import { resolveShape } from './responseShape.ts';
-import { readProxyOptions } from './readProxyOptions.ts';
 import type { RateLimitOptions, RateLimitStore } from './rateLimit.ts';
 import { createMemoryRateLimitStore, resolveRateLimits } from './rateLimit.ts';
+import { readProxyOptions } from './readProxyOptions.ts';
+import { resolveShape } from './responseShape.ts';
 
 export type { ProxyLogEntry };
 
@@ -166,7 +166,10 @@ export function createConnectProxy(options: ConnectProxyOptions): Hono {
   });
   // Only reached outside `basePath` (no middleware ran): still JSON, still an id.
   app.notFound((c) =>
-    c.json({ error: { message: 'Not found.' } }, 404, { 'X-Request-Id': crypto.randomUUID(), 'Cache-Control': 'no-store' }),
+    c.json({ error: { message: 'Not found.' } }, 404, {
+      'X-Request-Id': crypto.randomUUID(),
+      'Cache-Control': 'no-store',
+    }),
   );
   app.onError(errorResponse);
 

@@ -46,7 +46,9 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
       };
       const secure = call.url.startsWith('https:');
       const headers =
-        call.body === undefined ? call.headers : { ...call.headers, 'Content-Length': String(Buffer.byteLength(call.body)) };
+        call.body === undefined
+          ? call.headers
+          : { ...call.headers, 'Content-Length': String(Buffer.byteLength(call.body)) };
       const request = (secure ? https : http).request(
         call.url,
         { method: call.method, headers, agent: secure ? httpsAgent : httpAgent },
@@ -81,7 +83,10 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
           });
         },
       );
-      const timer = setTimeout(() => fail(new ProxyError(504, GENERIC_MESSAGES.timeout, 'upstream_timeout')), call.timeoutMs);
+      const timer = setTimeout(
+        () => fail(new ProxyError(504, GENERIC_MESSAGES.timeout, 'upstream_timeout')),
+        call.timeoutMs,
+      );
       request.on('error', () => fail(unreachable()));
       request.end(call.body);
     });

@@ -54,32 +54,83 @@ const fields = (...names: string[]): Record<string, true> => Object.fromEntries(
 const PAGINATION_OUT = fields('current_page', 'per_page', 'total_entries', 'total_pages');
 const OPTION = fields('guid', 'label', 'value', 'data_uri');
 const INSTITUTION = fields(
-  'code', 'name', 'url', 'forgot_password_url', 'forgot_username_url', 'trouble_signing_in_url',
-  'instructional_text', 'instructional_text_steps', 'small_logo_url', 'medium_logo_url', 'iso_country_code',
-  'is_disabled_by_client', 'supports_account_identification', 'supports_account_statement',
-  'supports_account_verification', 'supports_oauth', 'supports_tax_document', 'supports_transaction_history',
+  'code',
+  'name',
+  'url',
+  'forgot_password_url',
+  'forgot_username_url',
+  'trouble_signing_in_url',
+  'instructional_text',
+  'instructional_text_steps',
+  'small_logo_url',
+  'medium_logo_url',
+  'iso_country_code',
+  'is_disabled_by_client',
+  'supports_account_identification',
+  'supports_account_statement',
+  'supports_account_verification',
+  'supports_oauth',
+  'supports_tax_document',
+  'supports_transaction_history',
 );
 // `optional`, `value`, `url` and `image_data` are not in the v20111101 credential schema; the widget renders them when a
 // backend sends them (HIDDEN values, URL fields, site-key pictures).
 const CREDENTIAL = {
-  ...fields('guid', 'field_name', 'field_type', 'type', 'label', 'display_order', 'optional', 'value', 'url', 'image_data'),
+  ...fields(
+    'guid',
+    'field_name',
+    'field_type',
+    'type',
+    'label',
+    'display_order',
+    'optional',
+    'value',
+    'url',
+    'image_data',
+  ),
   options: listOf(OPTION),
 } as const;
-const CHALLENGE = { ...fields('guid', 'field_name', 'label', 'type', 'image_data'), options: listOf(OPTION), image_options: listOf(OPTION) };
+const CHALLENGE = {
+  ...fields('guid', 'field_name', 'label', 'type', 'image_data'),
+  options: listOf(OPTION),
+  image_options: listOf(OPTION),
+};
 const MEMBER = {
   ...fields(
-    'guid', 'name', 'institution_code', 'institution_guid', 'connection_status', 'connection_status_message',
-    'is_being_aggregated', 'is_oauth', 'is_manual', 'is_managed_by_user', 'oauth_window_uri', 'aggregated_at',
-    'successfully_aggregated_at', 'background_aggregation_is_disabled', 'needs_updated_credentials', 'use_cases',
-    'most_recent_job_detail_code', 'most_recent_job_detail_text', 'most_recent_job_guid',
+    'guid',
+    'name',
+    'institution_code',
+    'institution_guid',
+    'connection_status',
+    'connection_status_message',
+    'is_being_aggregated',
+    'is_oauth',
+    'is_manual',
+    'is_managed_by_user',
+    'oauth_window_uri',
+    'aggregated_at',
+    'successfully_aggregated_at',
+    'background_aggregation_is_disabled',
+    'needs_updated_credentials',
+    'use_cases',
+    'most_recent_job_detail_code',
+    'most_recent_job_detail_text',
+    'most_recent_job_guid',
   ),
   id: new PartnerOwned('id'),
   metadata: new PartnerOwned('metadata'),
 };
 const MEMBER_STATUS = {
   ...fields(
-    'guid', 'connection_status', 'is_authenticated', 'is_being_aggregated', 'aggregated_at', 'successfully_aggregated_at',
-    'has_processed_accounts', 'has_processed_account_numbers', 'has_processed_transactions',
+    'guid',
+    'connection_status',
+    'is_authenticated',
+    'is_being_aggregated',
+    'aggregated_at',
+    'successfully_aggregated_at',
+    'has_processed_accounts',
+    'has_processed_account_numbers',
+    'has_processed_transactions',
   ),
   challenges: listOf(CHALLENGE),
 };

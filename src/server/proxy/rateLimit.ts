@@ -86,14 +86,19 @@ export function resolveRateLimits(option: RateLimitOptions | undefined): Resolve
   const groups = Object.keys(DEFAULT_RATE_LIMITS) as RateLimitGroup[];
   const keys = [...groups, 'bankLoginsPerClient'] as const;
   if (option === false) {
-    return { limits: Object.fromEntries(groups.map((g) => [g, null])) as Record<RateLimitGroup, null>, perClientBankLogins: null };
+    return {
+      limits: Object.fromEntries(groups.map((g) => [g, null])) as Record<RateLimitGroup, null>,
+      perClientBankLogins: null,
+    };
   }
   if (option !== undefined && (typeof option !== 'object' || option === null)) {
     throw new TypeError('createConnectProxy: option `rateLimit` must be false or an object of rules per route group.');
   }
   for (const key of Object.keys(option ?? {})) {
     if (!(keys as readonly string[]).includes(key)) {
-      throw new TypeError(`createConnectProxy: option \`rateLimit\` has an unknown group "${key}" (${keys.join(', ')}).`);
+      throw new TypeError(
+        `createConnectProxy: option \`rateLimit\` has an unknown group "${key}" (${keys.join(', ')}).`,
+      );
     }
   }
   const rule = (key: (typeof keys)[number], fallback: RateLimitRule): RateLimitRule | null => {
@@ -101,7 +106,9 @@ export function resolveRateLimits(option: RateLimitOptions | undefined): Resolve
     if (given === false) return null;
     if (given === undefined) return fallback;
     if (!isPositiveInteger(given.limit) || !isPositiveInteger(given.windowMs)) {
-      throw new TypeError(`createConnectProxy: option \`rateLimit.${key}\` needs positive integers \`limit\` and \`windowMs\`.`);
+      throw new TypeError(
+        `createConnectProxy: option \`rateLimit.${key}\` needs positive integers \`limit\` and \`windowMs\`.`,
+      );
     }
     return { limit: given.limit, windowMs: given.windowMs };
   };

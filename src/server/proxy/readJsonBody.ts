@@ -27,7 +27,11 @@ export async function readJsonBody(request: Request, limit: number, deadlineMs: 
   if (text.trim() === '') return undefined;
   const contentType = request.headers.get('content-type') ?? '';
   if (!JSON_CONTENT_TYPE.test(contentType.trim())) {
-    throw new ProxyError(415, 'Request bodies must be JSON (Content-Type: application/json).', 'unsupported_media_type');
+    throw new ProxyError(
+      415,
+      'Request bodies must be JSON (Content-Type: application/json).',
+      'unsupported_media_type',
+    );
   }
   try {
     return JSON.parse(text, (key, value: unknown) => {

@@ -10,7 +10,10 @@ export interface ReadBounds {
  * Reads a body stream whole, but stops (and cancels the stream) as soon as it grows past `limit` bytes or its
  * deadline passes, so neither a browser nor an upstream can make the proxy buffer more, or wait longer, than it allows.
  */
-export async function readLimitedBytes(body: ReadableStream<Uint8Array> | null, bounds: ReadBounds): Promise<Uint8Array> {
+export async function readLimitedBytes(
+  body: ReadableStream<Uint8Array> | null,
+  bounds: ReadBounds,
+): Promise<Uint8Array> {
   if (body === null) return new Uint8Array(0);
   const reader = body.getReader();
   let timer: ReturnType<typeof setTimeout> | undefined;

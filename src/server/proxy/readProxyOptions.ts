@@ -59,7 +59,8 @@ export function readProxyOptions(options: ConnectProxyOptions): ProxyConfig {
     fail('option `authenticate` is required: a function (request) => MX user_guid, or null to refuse.');
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') fail('option `fetch` must be a function.');
-  if (options.transport !== undefined && typeof options.transport !== 'function') fail('option `transport` must be a function.');
+  if (options.transport !== undefined && typeof options.transport !== 'function')
+    fail('option `transport` must be a function.');
   if (options.transport !== undefined && options.fetch !== undefined) {
     fail('options `fetch` and `transport` exclude each other: a transport makes the upstream calls itself.');
   }
@@ -75,7 +76,8 @@ export function readProxyOptions(options: ConnectProxyOptions): ProxyConfig {
   if (!Number.isInteger(bodyTimeoutMs) || bodyTimeoutMs < 1 || bodyTimeoutMs > 120_000) {
     fail('option `bodyTimeoutMs` must be an integer from 1 to 120000.');
   }
-  if (options.trustProxy !== undefined && typeof options.trustProxy !== 'boolean') fail('option `trustProxy` must be a boolean.');
+  if (options.trustProxy !== undefined && typeof options.trustProxy !== 'boolean')
+    fail('option `trustProxy` must be a boolean.');
   if (options.clientKey !== undefined && typeof options.clientKey !== 'function') {
     fail('option `clientKey` must be a function (request, env) => string | null.');
   }
@@ -91,7 +93,9 @@ export function readProxyOptions(options: ConnectProxyOptions): ProxyConfig {
       }
       // Exact origins only: a wildcard would let any site drive the proxy with a signed-in user's session.
       if (normal === undefined || normal === 'null' || normal !== origin) {
-        fail(`option \`allowedOrigins\` must list exact origins such as https://app.example.com (got ${JSON.stringify(origin)}).`);
+        fail(
+          `option \`allowedOrigins\` must list exact origins such as https://app.example.com (got ${JSON.stringify(origin)}).`,
+        );
       }
       allowedOrigins.add(origin);
     }

@@ -72,7 +72,12 @@ export function compileShape(shape: ResponseShape): ShapeFilter {
     for (let i = 0; i < keys.length; i += 1) {
       const key = keys[i] as string;
       const derive = derived[i];
-      const shaped = derive === undefined ? (source[key] === undefined ? undefined : (filters[i] as ShapeFilter)(source[key])) : derive(source);
+      const shaped =
+        derive === undefined
+          ? source[key] === undefined
+            ? undefined
+            : (filters[i] as ShapeFilter)(source[key])
+          : derive(source);
       if (shaped !== undefined) out[key] = shaped;
     }
     return out;

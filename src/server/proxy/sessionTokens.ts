@@ -113,7 +113,12 @@ export function createSessionTokens(options: SessionTokenOptions): SessionTokens
     .importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey'])
     .then((material) =>
       crypto.subtle.deriveKey(
-        { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: encoder.encode('member-connect session token v2') },
+        {
+          name: 'HKDF',
+          hash: 'SHA-256',
+          salt: new Uint8Array(0),
+          info: encoder.encode('member-connect session token v2'),
+        },
         material,
         { name: 'AES-GCM', length: 256 },
         false,
@@ -148,7 +153,11 @@ export function createSessionTokens(options: SessionTokenOptions): SessionTokens
     let plain: Uint8Array;
     try {
       plain = new Uint8Array(
-        await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: AAD }, await keyPromise, bytes.subarray(IV_BYTES)),
+        await crypto.subtle.decrypt(
+          { name: 'AES-GCM', iv, additionalData: AAD },
+          await keyPromise,
+          bytes.subarray(IV_BYTES),
+        ),
       );
     } catch {
       return null; // tampered, truncated, or sealed with another secret
@@ -158,7 +167,8 @@ export function createSessionTokens(options: SessionTokenOptions): SessionTokens
     if (typeof claims !== 'object' || claims === null) return null;
     const { sub, iat, exp } = claims as { sub?: unknown; iat?: unknown; exp?: unknown };
     if (typeof sub !== 'string' || !USER_GUID_PATTERN.test(sub)) return null;
-    if (typeof exp !== 'number' || !Number.isFinite(exp) || typeof iat !== 'number' || !Number.isFinite(iat)) return null;
+    if (typeof exp !== 'number' || !Number.isFinite(exp) || typeof iat !== 'number' || !Number.isFinite(iat))
+      return null;
     const opened = { id: base64UrlEncode(iv), sub, issuedAt: iat * 1000, expiresAt: exp * 1000 };
     if (now() >= opened.expiresAt) return null;
     remember(token, opened);
@@ -238,7 +248,9 @@ export function createMemoryRevocationStore(options: { maxEntries?: number } = {
  * @example
  * createConnectProxy({ ...mx, authenticate: bearerAuthenticate(tokens) });
  */
-export function bearerAuthenticate(tokens: Pick<SessionTokens, 'verify'>): (request: Request) => Promise<string | null> {
+export function bearerAuthenticate(
+  tokens: Pick<SessionTokens, 'verify'>,
+): (request: Request) => Promise<string | null> {
   if (typeof tokens?.verify !== 'function') {
     throw new TypeError('bearerAuthenticate: pass the object returned by createSessionTokens().');
   }

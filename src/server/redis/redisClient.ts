@@ -30,7 +30,9 @@ export function createCommandRunner(
   factory: string,
 ): (args: string[], what: string) => Promise<unknown> {
   if (typeof client?.sendCommand !== 'function') {
-    throw new TypeError(`${factory}: pass a Redis client with \`sendCommand(args)\` (node-redis createClient(), connected).`);
+    throw new TypeError(
+      `${factory}: pass a Redis client with \`sendCommand(args)\` (node-redis createClient(), connected).`,
+    );
   }
   const timeoutMs = options.timeoutMs ?? 2_000;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
@@ -42,7 +44,10 @@ export function createCommandRunner(
   return async (args, what) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RedisStoreError(`${what}: Redis did not answer within ${timeoutMs} ms.`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new RedisStoreError(`${what}: Redis did not answer within ${timeoutMs} ms.`)),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([client.sendCommand(args), timeout]);

@@ -8,7 +8,10 @@ import { createCommandRunner } from './redisClient.ts';
  * `verify` answers `null` (the proxy refuses with 401), and `revoke` rejects, so a sign-out learns it did not stick.
  * @default keyPrefix 'member-connect:revoked:'
  */
-export function createRedisRevocationStore(client: RedisCommandClient, options: RedisStoreOptions = {}): TokenRevocationStore {
+export function createRedisRevocationStore(
+  client: RedisCommandClient,
+  options: RedisStoreOptions = {},
+): TokenRevocationStore {
   const run = createCommandRunner(client, options, 'createRedisRevocationStore');
   const prefix = options.keyPrefix ?? 'member-connect:revoked:';
   return {

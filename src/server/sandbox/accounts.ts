@@ -1,8 +1,8 @@
 // A connected member's accounts. They are derived from the member's guid (seeded, so the same member always shows the
 // same accounts and balances) instead of stored, so they cost no memory and vanish with their member.
 import type { components } from '../../mx/mxTypes.generated.ts';
-import { MXBANK_CODE, MXBANK_OAUTH_CODE } from './catalogue.ts';
 import type { CatalogueInstitution } from './catalogue.ts';
+import { MXBANK_CODE, MXBANK_OAUTH_CODE } from './catalogue.ts';
 import { fnv1a, seededRandom, stableGuid } from './ids.ts';
 import type { MemberRecord } from './memberState.ts';
 
@@ -57,7 +57,9 @@ const isMxBank = (institution: CatalogueInstitution): boolean =>
 const money = (value: number): number => Math.round(value * 100) / 100;
 
 const digits = (random: () => number, length: number): string =>
-  Array.from({ length }, (_, index) => String(Math.floor(random() * (index === 0 ? 9 : 10)) + (index === 0 ? 1 : 0))).join('');
+  Array.from({ length }, (_, index) =>
+    String(Math.floor(random() * (index === 0 ? 9 : 10)) + (index === 0 ? 1 : 0)),
+  ).join('');
 
 /** A fictional routing number per institution that passes the ABA checksum (3·7·1 weights), as real ones do. */
 export function routingNumberFor(institutionCode: string): string {
@@ -74,7 +76,8 @@ export function routingNumberFor(institutionCode: string): string {
 export function memberAccounts(member: MemberRecord): SandboxAccount[] {
   if (member.accountsAt === null) return [];
   const random = seededRandom(fnv1a(member.guid));
-  const currency = member.institution.iso_country_code === 'CA' ? 'CAD' : member.institution.iso_country_code === 'MX' ? 'MXN' : 'USD';
+  const currency =
+    member.institution.iso_country_code === 'CA' ? 'CAD' : member.institution.iso_country_code === 'MX' ? 'MXN' : 'USD';
   const routing = routingNumberFor(member.institution.code);
   const templates = isMxBank(member.institution) ? MXBANK_ACCOUNTS : DEPOSIT;
   return templates.map((template, index) => {
@@ -95,11 +98,24 @@ export function memberAccounts(member: MemberRecord): SandboxAccount[] {
     switch (template.type) {
       case 'CHECKING': {
         const balance = money(400 + random() * 5600);
-        return { ...base, accountNumber: digits(random, 10), routingNumber: routing, balance, availableBalance: money(balance - random() * 150) };
+        return {
+          ...base,
+          accountNumber: digits(random, 10),
+          routingNumber: routing,
+          balance,
+          availableBalance: money(balance - random() * 150),
+        };
       }
       case 'SAVINGS': {
         const balance = money(2000 + random() * 23_000);
-        return { ...base, accountNumber: digits(random, 10), routingNumber: routing, balance, availableBalance: balance, apy: 4.1 };
+        return {
+          ...base,
+          accountNumber: digits(random, 10),
+          routingNumber: routing,
+          balance,
+          availableBalance: balance,
+          apy: 4.1,
+        };
       }
       case 'CREDIT_CARD': {
         const balance = money(150 + random() * 2850);
@@ -175,7 +191,8 @@ export function accountWire(account: SandboxAccount, member: MemberRecord, userI
 type AccountNumberResponse = components['schemas']['AccountNumberResponse'];
 
 /** Only deposit accounts have account and routing numbers to verify (MX's instant account verification). */
-export const isVerifiable = (account: SandboxAccount): boolean => account.type === 'CHECKING' || account.type === 'SAVINGS';
+export const isVerifiable = (account: SandboxAccount): boolean =>
+  account.type === 'CHECKING' || account.type === 'SAVINGS';
 
 /**
  * The member's full account numbers: deposit accounts only, once a verification job has gathered them. US banks give
@@ -191,7 +208,7 @@ export function accountNumbers(member: MemberRecord): AccountNumberResponse[] {
       account_guid: account.guid,
       account_number: account.accountNumber,
       guid: stableGuid('ACN', account.guid),
-      institution_number: canadian ? account.routingNumber?.slice(0, 3) ?? null : null,
+      institution_number: canadian ? (account.routingNumber?.slice(0, 3) ?? null) : null,
       loan_guarantor: null,
       loan_reference_number: null,
       member_guid: member.guid,

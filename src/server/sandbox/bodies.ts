@@ -4,15 +4,18 @@
 import type { MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 
-import { fail } from './context.ts';
 import type { SandboxEnv } from './context.ts';
+import { fail } from './context.ts';
 
 const optionalString = (key: string) => v.nullish(v.string(`"${key}" must be a string.`));
 const optionalBoolean = (key: string) => v.nullish(v.boolean(`"${key}" must be a boolean.`));
 
 const answers = (key: string) => {
   const entry = `Each entry of "${key}" must have a string "guid" and a string "value".`;
-  return v.array(v.object({ guid: v.string(entry), value: v.string(entry) }, entry), `"${key}" must be an array of {guid, value}.`);
+  return v.array(
+    v.object({ guid: v.string(entry), value: v.string(entry) }, entry),
+    `"${key}" must be an array of {guid, value}.`,
+  );
 };
 
 const USE_CASES = '"use_cases" must be an array of "PFM" and/or "MONEY_MOVEMENT".';
@@ -22,7 +25,12 @@ const useCases = v.nullish(v.array(v.picklist(['PFM', 'MONEY_MOVEMENT'], USE_CAS
 const rooted = <const K extends string, const E extends v.ObjectEntries>(key: K, entries: E, nonEmpty: boolean) => {
   const inner = v.looseObject(entries, `The request body must contain a "${key}" object.`);
   return v.object({
-    [key]: nonEmpty ? v.pipe(inner, v.check((value) => Object.keys(value).length > 0, `The ${key} object cannot be empty.`)) : inner,
+    [key]: nonEmpty
+      ? v.pipe(
+          inner,
+          v.check((value) => Object.keys(value).length > 0, `The ${key} object cannot be empty.`),
+        )
+      : inner,
   } as { [P in K]: typeof inner });
 };
 
@@ -38,28 +46,36 @@ export const UserBody = rooted('user', userFields, true);
 
 /** `POST /users/{guid}/members` (MemberCreateRequestBody). */
 export const MemberCreateBody = v.object({
-  ...rooted('member', {
-    institution_code: optionalString('institution_code'),
-    credentials: v.nullish(answers('member.credentials')),
-    id: optionalString('id'),
-    metadata: optionalString('metadata'),
-    is_oauth: optionalBoolean('is_oauth'),
-    skip_aggregation: optionalBoolean('skip_aggregation'),
-    background_aggregation_is_disabled: optionalBoolean('background_aggregation_is_disabled'),
-    use_cases: useCases,
-  }, false).entries,
+  ...rooted(
+    'member',
+    {
+      institution_code: optionalString('institution_code'),
+      credentials: v.nullish(answers('member.credentials')),
+      id: optionalString('id'),
+      metadata: optionalString('metadata'),
+      is_oauth: optionalBoolean('is_oauth'),
+      skip_aggregation: optionalBoolean('skip_aggregation'),
+      background_aggregation_is_disabled: optionalBoolean('background_aggregation_is_disabled'),
+      use_cases: useCases,
+    },
+    false,
+  ).entries,
   referral_source: v.nullish(v.picklist(['BROWSER', 'APP'], '"referral_source" must be BROWSER or APP.')),
 });
 
 /** `PUT /users/{guid}/members/{guid}` (MemberUpdateRequestBody), not empty. */
-export const MemberUpdateBody = rooted('member', {
-  credentials: v.nullish(answers('member.credentials')),
-  id: optionalString('id'),
-  metadata: optionalString('metadata'),
-  skip_aggregation: optionalBoolean('skip_aggregation'),
-  background_aggregation_is_disabled: optionalBoolean('background_aggregation_is_disabled'),
-  use_cases: useCases,
-}, true);
+export const MemberUpdateBody = rooted(
+  'member',
+  {
+    credentials: v.nullish(answers('member.credentials')),
+    id: optionalString('id'),
+    metadata: optionalString('metadata'),
+    skip_aggregation: optionalBoolean('skip_aggregation'),
+    background_aggregation_is_disabled: optionalBoolean('background_aggregation_is_disabled'),
+    use_cases: useCases,
+  },
+  true,
+);
 
 /** `PUT …/resume` (MemberResumeRequestBody): every pending challenge answered at once. */
 export const ResumeBody = rooted('member', { challenges: v.nullish(answers('member.challenges')) }, false);
@@ -78,9 +94,10 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * Reads the JSON body whatever its Content-Type (as MX does; Hono's own json validator would skip a body sent without
  * one) and validates it; handlers read it with `c.req.valid('json')`.
  */
-export const jsonBody = <S extends v.GenericSchema>(
-  schema: S,
-): MiddlewareHandler<SandboxEnv, string, { in: { json: v.InferInput<S> }; out: { json: v.InferOutput<S> } }> =>
+export const jsonBody =
+  <S extends v.GenericSchema>(
+    schema: S,
+  ): MiddlewareHandler<SandboxEnv, string, { in: { json: v.InferInput<S> }; out: { json: v.InferOutput<S> } }> =>
   async (c, next) => {
     let parsed: unknown;
     try {

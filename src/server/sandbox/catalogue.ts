@@ -2,8 +2,8 @@
 // fictional ones generated from word lists (no real bank names). Between them the credential sets cover every
 // credential type in product.md.
 import { CREDENTIAL_FIELD_TYPES, type CredentialFieldType } from '../../mx/mxEnums.ts';
-import { fnv1a, seededRandom, stableGuid } from './ids.ts';
 import type { Fault } from './faults.ts';
+import { fnv1a, seededRandom, stableGuid } from './ids.ts';
 
 export const CREDENTIAL_TYPES = CREDENTIAL_FIELD_TYPES;
 export type CredentialType = CredentialFieldType;
@@ -94,7 +94,12 @@ function buildCredentials(code: string, drafts: readonly CredentialDraft[]): Cat
     type: kind,
     display_order: index + 1,
     ...(options
-      ? { options: options.map((option) => ({ ...option, guid: stableGuid('CRD', `${code}/${rest.field_name}/${option.value}`) })) }
+      ? {
+          options: options.map((option) => ({
+            ...option,
+            guid: stableGuid('CRD', `${code}/${rest.field_name}/${option.value}`),
+          })),
+        }
       : {}),
   }));
 }
@@ -104,7 +109,8 @@ const svgUri = (label: string, body: string): string =>
     `<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64" role="img" aria-label="${label}"><title>${label}</title>${body}</svg>`,
   )}`;
 // Security-image choices: one light tile each, distinct in shape and colour.
-const tile = (label: string, body: string): string => svgUri(label, `<rect width="64" height="64" rx="8" fill="#eef2f5"/>${body}`);
+const tile = (label: string, body: string): string =>
+  svgUri(label, `<rect width="64" height="64" rx="8" fill="#eef2f5"/>${body}`);
 
 /** Where the sandbox serves an institution's site-key picture (relative to the sandbox root). */
 export const siteKeyPath = (code: string): string => `/sitekeys/${encodeURIComponent(code)}.svg`;
@@ -115,7 +121,11 @@ const PASSWORD: CredentialDraft = { kind: 'PASSWORD', field_name: 'PASSWORD', la
 /** Credential-set templates; each generated institution gets one. Together they cover every credential type. */
 const CREDENTIAL_SETS: readonly ((site: string, code: string) => CredentialDraft[])[] = [
   () => [LOGIN, PASSWORD],
-  () => [{ ...LOGIN, label: 'User ID' }, PASSWORD, { kind: 'TEXT', field_name: 'MEMBER_NUMBER', label: 'Member number' }],
+  () => [
+    { ...LOGIN, label: 'User ID' },
+    PASSWORD,
+    { kind: 'TEXT', field_name: 'MEMBER_NUMBER', label: 'Member number' },
+  ],
   () => [
     LOGIN,
     PASSWORD,
@@ -131,10 +141,15 @@ const CREDENTIAL_SETS: readonly ((site: string, code: string) => CredentialDraft
     },
   ],
   () => [
-    { kind: 'RADIO', field_name: 'REGION', label: 'Where do you bank with us?', options: [
-      { label: 'North region', value: 'north' },
-      { label: 'South region', value: 'south' },
-    ] },
+    {
+      kind: 'RADIO',
+      field_name: 'REGION',
+      label: 'Where do you bank with us?',
+      options: [
+        { label: 'North region', value: 'north' },
+        { label: 'South region', value: 'south' },
+      ],
+    },
     LOGIN,
     PASSWORD,
   ],
@@ -162,7 +177,10 @@ const CREDENTIAL_SETS: readonly ((site: string, code: string) => CredentialDraft
       kind: 'IMAGE_DATA',
       field_name: 'VERIFICATION_CODE',
       label: 'Type the characters in the picture',
-      image_data: svgUri('The characters: 7XK2', '<rect width="64" height="64" fill="#445"/><text x="32" y="38" font-size="14" text-anchor="middle" fill="#fff" font-family="monospace">7XK2</text>'),
+      image_data: svgUri(
+        'The characters: 7XK2',
+        '<rect width="64" height="64" fill="#445"/><text x="32" y="38" font-size="14" text-anchor="middle" fill="#fff" font-family="monospace">7XK2</text>',
+      ),
     },
   ],
   () => [
@@ -176,13 +194,26 @@ const CREDENTIAL_SETS: readonly ((site: string, code: string) => CredentialDraft
         {
           label: 'Sailboat',
           value: 'sailboat',
-          data_uri: tile('Sailboat', '<path d="M31 8v34H13z" fill="#39c"/><path d="M35 14v28h16z" fill="#7bd"/><path d="M8 45h48l-7 9H15z" fill="#963"/>'),
+          data_uri: tile(
+            'Sailboat',
+            '<path d="M31 8v34H13z" fill="#39c"/><path d="M35 14v28h16z" fill="#7bd"/><path d="M8 45h48l-7 9H15z" fill="#963"/>',
+          ),
         },
-        { label: 'Mountain', value: 'mountain', data_uri: tile('Mountain', '<path d="M4 56 26 16l14 24 8-10 12 26z" fill="#585"/><path d="m20 27 6-11 6 11z" fill="#fff"/>') },
+        {
+          label: 'Mountain',
+          value: 'mountain',
+          data_uri: tile(
+            'Mountain',
+            '<path d="M4 56 26 16l14 24 8-10 12 26z" fill="#585"/><path d="m20 27 6-11 6 11z" fill="#fff"/>',
+          ),
+        },
         {
           label: 'Sun',
           value: 'sun',
-          data_uri: tile('Sun', '<circle cx="32" cy="32" r="13" fill="#fb3"/><path d="M32 6v9M32 49v9M6 32h9M49 32h9M14 14l6 6M44 44l6 6M14 50l6-6M44 20l6-6" stroke="#fb3" stroke-width="4" stroke-linecap="round"/>'),
+          data_uri: tile(
+            'Sun',
+            '<circle cx="32" cy="32" r="13" fill="#fb3"/><path d="M32 6v9M32 49v9M6 32h9M49 32h9M14 14l6 6M44 44l6 6M14 50l6-6M44 20l6-6" stroke="#fb3" stroke-width="4" stroke-linecap="round"/>',
+          ),
         },
       ],
     },
@@ -208,19 +239,110 @@ const OAUTH_SET = (site: string): CredentialDraft[] => [
 ];
 
 const FIRST = [
-  'Amber', 'Ashen', 'Aspen', 'Birch', 'Bramble', 'Briar', 'Cedar', 'Cinder', 'Clover', 'Cobalt', 'Copper', 'Coral',
-  'Crane', 'Dapple', 'Ember', 'Fennel', 'Fern', 'Flint', 'Foxglove', 'Garnet', 'Hazel', 'Heron', 'Holly', 'Indigo',
-  'Juniper', 'Kestrel', 'Larch', 'Linden', 'Lupine', 'Maple', 'Marigold', 'Meadow', 'Moss', 'Nettle', 'Oriole',
-  'Otter', 'Pebble', 'Plover', 'Quartz', 'Quill', 'Rowan', 'Saffron', 'Sorrel', 'Spruce', 'Tansy', 'Thistle',
-  'Umber', 'Vesper', 'Willow', 'Wren', 'Yarrow', 'Zephyr',
+  'Amber',
+  'Ashen',
+  'Aspen',
+  'Birch',
+  'Bramble',
+  'Briar',
+  'Cedar',
+  'Cinder',
+  'Clover',
+  'Cobalt',
+  'Copper',
+  'Coral',
+  'Crane',
+  'Dapple',
+  'Ember',
+  'Fennel',
+  'Fern',
+  'Flint',
+  'Foxglove',
+  'Garnet',
+  'Hazel',
+  'Heron',
+  'Holly',
+  'Indigo',
+  'Juniper',
+  'Kestrel',
+  'Larch',
+  'Linden',
+  'Lupine',
+  'Maple',
+  'Marigold',
+  'Meadow',
+  'Moss',
+  'Nettle',
+  'Oriole',
+  'Otter',
+  'Pebble',
+  'Plover',
+  'Quartz',
+  'Quill',
+  'Rowan',
+  'Saffron',
+  'Sorrel',
+  'Spruce',
+  'Tansy',
+  'Thistle',
+  'Umber',
+  'Vesper',
+  'Willow',
+  'Wren',
+  'Yarrow',
+  'Zephyr',
 ];
-const SECOND = ['brook', 'dale', 'fen', 'field', 'ford', 'gate', 'glen', 'haven', 'hollow', 'mere', 'moor', 'ridge', 'shore', 'vale'];
+const SECOND = [
+  'brook',
+  'dale',
+  'fen',
+  'field',
+  'ford',
+  'gate',
+  'glen',
+  'haven',
+  'hollow',
+  'mere',
+  'moor',
+  'ridge',
+  'shore',
+  'vale',
+];
 const KINDS = [
-  'Savings Bank', 'Credit Union', 'Community Bank', 'Federal Credit Union', 'Trust Company', 'Mutual Bank',
-  'Savings & Loan', 'Cooperative Bank', 'State Bank', 'Bank',
+  'Savings Bank',
+  'Credit Union',
+  'Community Bank',
+  'Federal Credit Union',
+  'Trust Company',
+  'Mutual Bank',
+  'Savings & Loan',
+  'Cooperative Bank',
+  'State Bank',
+  'Bank',
 ];
-const COUNTRIES: readonly CatalogueInstitution['iso_country_code'][] = ['US', 'US', 'US', 'US', 'US', 'US', 'CA', 'CA', 'MX'];
-const COLOURS = ['#1b5e8a', '#2e7d32', '#8e24aa', '#c62828', '#ef6c00', '#00838f', '#5d4037', '#3949ab', '#ad1457', '#455a64'];
+const COUNTRIES: readonly CatalogueInstitution['iso_country_code'][] = [
+  'US',
+  'US',
+  'US',
+  'US',
+  'US',
+  'US',
+  'CA',
+  'CA',
+  'MX',
+];
+const COLOURS = [
+  '#1b5e8a',
+  '#2e7d32',
+  '#8e24aa',
+  '#c62828',
+  '#ef6c00',
+  '#00838f',
+  '#5d4037',
+  '#3949ab',
+  '#ad1457',
+  '#455a64',
+];
 
 const GENERATED_COUNT = 420;
 
@@ -231,13 +353,18 @@ function generated(): CatalogueInstitution[] {
   const result: CatalogueInstitution[] = [];
   while (result.length < GENERATED_COUNT) {
     const name = `${pick(FIRST)}${pick(SECOND)} ${pick(KINDS)}`;
-    const code = name.toLowerCase().replaceAll('&', 'and').replaceAll(/[^a-z0-9]+/g, '_');
+    const code = name
+      .toLowerCase()
+      .replaceAll('&', 'and')
+      .replaceAll(/[^a-z0-9]+/g, '_');
     if (seen.has(code)) continue;
     seen.add(code);
     const index = result.length;
     const site = `https://www.${code.replaceAll('_', '')}.example`;
     const oauth = index % 17 === 5;
-    const drafts = oauth ? OAUTH_SET(site) : (CREDENTIAL_SETS[index % CREDENTIAL_SETS.length] as (s: string, c: string) => CredentialDraft[])(site, code);
+    const drafts = oauth
+      ? OAUTH_SET(site)
+      : (CREDENTIAL_SETS[index % CREDENTIAL_SETS.length] as (s: string, c: string) => CredentialDraft[])(site, code);
     const withSteps = index % 3 === 0;
     result.push({
       code,
@@ -252,7 +379,10 @@ function generated(): CatalogueInstitution[] {
           ? `Use the same username and password you use for ${name} online banking. <a href="${site}/help" id="instructional_text">Need help?</a>`
           : null,
       instructional_text_steps: withSteps
-        ? ['Step 1: Sign in with your online banking username.', `Step 2: If asked, approve the request in the ${name} app.`]
+        ? [
+            'Step 1: Sign in with your online banking username.',
+            `Step 2: If asked, approve the request in the ${name} app.`,
+          ]
         : null,
       iso_country_code: pick(COUNTRIES),
       supports_account_identification: random() < 0.7,
@@ -287,8 +417,22 @@ const MXBANK: CatalogueInstitution = {
   supports_tax_document: true,
   supports_transaction_history: true,
   credentials: [
-    { guid: MXBANK_LOGIN_GUID, field_name: 'LOGIN', field_type: 'LOGIN', type: 'LOGIN', label: 'Username', display_order: 1 },
-    { guid: MXBANK_PASSWORD_GUID, field_name: 'PASSWORD', field_type: 'PASSWORD', type: 'PASSWORD', label: 'Password', display_order: 2 },
+    {
+      guid: MXBANK_LOGIN_GUID,
+      field_name: 'LOGIN',
+      field_type: 'LOGIN',
+      type: 'LOGIN',
+      label: 'Username',
+      display_order: 1,
+    },
+    {
+      guid: MXBANK_PASSWORD_GUID,
+      field_name: 'PASSWORD',
+      field_type: 'PASSWORD',
+      type: 'PASSWORD',
+      label: 'Password',
+      display_order: 2,
+    },
   ],
   colour: '#0b5cab',
 };

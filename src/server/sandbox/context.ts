@@ -9,10 +9,10 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { MX_MEDIA_TYPE } from '../../mx/mxMediaType.ts';
 import type { components } from '../../mx/mxTypes.generated.ts';
 import type { Catalogue, CatalogueInstitution } from './catalogue.ts';
-import { droppedResponse, statusFaultError } from './faults.ts';
 import type { Fault } from './faults.ts';
-import { memberWire, settle } from './memberState.ts';
+import { droppedResponse, statusFaultError } from './faults.ts';
 import type { MemberRecord, MemberWire, Timing } from './memberState.ts';
+import { memberWire, settle } from './memberState.ts';
 import type { SandboxStore, UserRecord } from './store.ts';
 import type { MemberEvents } from './webhooks.ts';
 

@@ -7,8 +7,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 
 import { getCatalogue } from './catalogue.ts';
-import { applyFault, loadMember, loadUser, MX_MEDIA_TYPE } from './context.ts';
 import type { SandboxDeps, SandboxEnv } from './context.ts';
+import { applyFault, loadMember, loadUser, MX_MEDIA_TYPE } from './context.ts';
 import { FAULT_HEADER, malformed, parseFaultHeader } from './faults.ts';
 import { accountsRoutes } from './routes/accounts.ts';
 import { challengesRoutes } from './routes/challenges.ts';
@@ -17,10 +17,10 @@ import { membersRoutes } from './routes/members.ts';
 import { oauthApiRoutes, oauthPageRoutes } from './routes/oauth.ts';
 import { transactionsRoutes } from './routes/transactions.ts';
 import { usersRoutes } from './routes/users.ts';
-import { SandboxStore } from './store.ts';
 import type { SandboxLimits } from './store.ts';
-import { checkWebhookOptions, createMemberEvents, createWebhookSender, NO_EVENTS } from './webhooks.ts';
+import { SandboxStore } from './store.ts';
 import type { WebhookOptions } from './webhooks.ts';
+import { checkWebhookOptions, createMemberEvents, createWebhookSender, NO_EVENTS } from './webhooks.ts';
 
 export interface SandboxOptions {
   /** Basic-auth user name. Defaults to `'sandbox-client-id'`. */
@@ -65,8 +65,16 @@ function checkedBasePath(basePath: string | undefined): string | undefined {
   if (basePath === undefined) return undefined;
   const absolute = /^https?:\/\//.test(basePath);
   const path = absolute ? URL.canParse(basePath) && new URL(basePath).pathname : basePath;
-  if (typeof path !== 'string' || !path.startsWith('/') || /[?#\s]/.test(basePath) || path.includes('//') || (absolute && new URL(basePath).username)) {
-    throw new TypeError(`createSandbox: basePath must be a path such as "/mx" or an absolute http(s) URL such as "https://bank.example/mx" (got "${basePath}").`);
+  if (
+    typeof path !== 'string' ||
+    !path.startsWith('/') ||
+    /[?#\s]/.test(basePath) ||
+    path.includes('//') ||
+    (absolute && new URL(basePath).username)
+  ) {
+    throw new TypeError(
+      `createSandbox: basePath must be a path such as "/mx" or an absolute http(s) URL such as "https://bank.example/mx" (got "${basePath}").`,
+    );
   }
   return basePath.replace(/\/+$/, '');
 }
@@ -80,11 +88,17 @@ function webhookOptions(options: SandboxOptions): WebhookOptions | null {
   } catch {
     throw new TypeError(`createSandbox: webhookUrl must be an absolute http(s) URL (got "${options.webhookUrl}").`);
   }
-  const fromUrl = url.username ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;
+  const fromUrl = url.username
+    ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+    : undefined;
   url.username = '';
   url.password = '';
   const auth = options.webhookAuth ?? fromUrl;
-  const webhook: WebhookOptions = { url: url.href, ...auth, ...(options.webhookRetryDelaysMs ? { retryDelaysMs: options.webhookRetryDelaysMs } : {}) };
+  const webhook: WebhookOptions = {
+    url: url.href,
+    ...auth,
+    ...(options.webhookRetryDelaysMs ? { retryDelaysMs: options.webhookRetryDelaysMs } : {}),
+  };
   checkWebhookOptions(webhook);
   return webhook;
 }
@@ -134,7 +148,9 @@ export function createSandbox(options: SandboxOptions = {}): Hono<SandboxEnv> {
       return new Response(JSON.stringify({ error: { message: error.message } }), { status: error.status, headers });
     }
     console.error('sandbox: unexpected error', error instanceof Error ? error.message : 'unknown');
-    return c.body(JSON.stringify({ error: { message: 'Internal server error.' } }), 500, { 'Content-Type': MX_MEDIA_TYPE });
+    return c.body(JSON.stringify({ error: { message: 'Internal server error.' } }), 500, {
+      'Content-Type': MX_MEDIA_TYPE,
+    });
   });
 
   // Every route, the unauthenticated consent form included, refuses a large body with 413 instead of buffering it
@@ -144,7 +160,9 @@ export function createSandbox(options: SandboxOptions = {}): Hono<SandboxEnv> {
     bodyLimit({
       maxSize: store.limits.maxBodyBytes,
       onError: () => {
-        throw new HTTPException(413, { message: `The request body is larger than ${store.limits.maxBodyBytes} bytes.` });
+        throw new HTTPException(413, {
+          message: `The request body is larger than ${store.limits.maxBodyBytes} bytes.`,
+        });
       },
     }),
   );
@@ -173,7 +191,9 @@ export function createSandbox(options: SandboxOptions = {}): Hono<SandboxEnv> {
     }
     const callback = c.req.header('X-CALLBACK-PAYLOAD');
     if (callback !== undefined && (callback.length > 1024 || !/^[A-Za-z0-9+/]*={0,2}$/.test(callback))) {
-      throw new HTTPException(400, { message: 'X-CALLBACK-PAYLOAD must be a base64 string of at most 1024 characters.' });
+      throw new HTTPException(400, {
+        message: 'X-CALLBACK-PAYLOAD must be a base64 string of at most 1024 characters.',
+      });
     }
     await next();
     if (c.get('malformed')) c.res = await malformed(c.res);

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 // Our own zero-dependency adapter, so the published `npx member-connect-sandbox` bin needs nothing else installed.
 import { toNodeHandler } from '../node.ts';
 import { parseSandboxArgs, SANDBOX_USAGE } from './cli.ts';
-import { createSandbox, MX_MEDIA_TYPE, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from './index.ts';
 import type { SandboxOptions } from './index.ts';
+import { createSandbox, MX_MEDIA_TYPE, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from './index.ts';
 
 let options: SandboxOptions;
 let sandbox: ReturnType<typeof createSandbox>;
@@ -38,7 +38,9 @@ server.listen(port, hostname, () => {
   console.log(`  API key:   ${SANDBOX_API_KEY}`);
   console.log(`  Accept:    ${MX_MEDIA_TYPE}`);
   console.log('  MX Bank:   institution "mxbank", username "mxuser" (see docs/sandbox.md for the scenario passwords)');
-  console.log(`  timing:    aggregation phase ${options.aggregationMs ?? 1500} ms, challenge expiry ${options.challengeExpiryMs ?? 300_000} ms`);
+  console.log(
+    `  timing:    aggregation phase ${options.aggregationMs ?? 1500} ms, challenge expiry ${options.challengeExpiryMs ?? 300_000} ms`,
+  );
   if (options.webhookUrl !== undefined) {
     // Never print the credentials a webhook URL may carry.
     const target = new URL(options.webhookUrl);

@@ -2,17 +2,11 @@
 // which replays the phases that have elapsed since the last request, so the same code runs in Node, jsdom and a
 // service worker, and tests move time with an injected clock.
 import type { components } from '../../mx/mxTypes.generated.ts';
-import { isUserEntered, MXBANK_CODE, MXBANK_USERNAME } from './catalogue.ts';
 import type { CatalogueInstitution } from './catalogue.ts';
+import { isUserEntered, MXBANK_CODE, MXBANK_USERNAME } from './catalogue.ts';
 import { randomGuid } from './ids.ts';
-import {
-  CORRECT_ANSWER,
-  CORRECT_TOKEN,
-  errorPasswordOutcome,
-  scenarioForValue,
-  statusMessage,
-} from './scenarios.ts';
 import type { ChallengeTemplate, ConnectionStatus, Scenario } from './scenarios.ts';
+import { CORRECT_ANSWER, CORRECT_TOKEN, errorPasswordOutcome, scenarioForValue, statusMessage } from './scenarios.ts';
 
 type MemberResponse = components['schemas']['MemberResponse'];
 type MemberStatusResponse = components['schemas']['MemberStatusResponse'];
@@ -109,7 +103,12 @@ export function scenarioFor(member: Pick<MemberRecord, 'institution' | 'credenti
 }
 
 /** Starts an aggregation job now. The status shown until the login is answered is `initialStatus`. */
-export function startJob(member: MemberRecord, now: number, initialStatus: ConnectionStatus, kind: JobKind = 'aggregation'): void {
+export function startJob(
+  member: MemberRecord,
+  now: number,
+  initialStatus: ConnectionStatus,
+  kind: JobKind = 'aggregation',
+): void {
   member.job = { kind, scenario: scenarioFor(member), phase: { name: 'authenticating' }, phaseStartedAt: now };
   member.mostRecentJobGuid = randomGuid('JOB');
   member.status = initialStatus;
@@ -122,7 +121,12 @@ export function startJob(member: MemberRecord, now: number, initialStatus: Conne
 
 /** An authenticated member (OAuth consent given) starts processing its accounts straight away. */
 export function startProcessing(member: MemberRecord, now: number): void {
-  member.job = { kind: 'aggregation', scenario: { kind: 'connect' }, phase: { name: 'processing' }, phaseStartedAt: now };
+  member.job = {
+    kind: 'aggregation',
+    scenario: { kind: 'connect' },
+    phase: { name: 'processing' },
+    phaseStartedAt: now,
+  };
   member.mostRecentJobGuid = randomGuid('JOB');
   member.status = 'CONNECTED';
   member.aggregatedAt = now;
@@ -230,7 +234,11 @@ export function nextPhaseEnd(member: MemberRecord, timing: Timing): number | nul
   if (!job) return null;
   const phase = job.phase.name;
   const duration =
-    phase === 'challenged' ? timing.challengeExpiryMs : phase === 'slow' ? timing.aggregationMs * SLOW_PHASES : timing.aggregationMs;
+    phase === 'challenged'
+      ? timing.challengeExpiryMs
+      : phase === 'slow'
+        ? timing.aggregationMs * SLOW_PHASES
+        : timing.aggregationMs;
   return job.phaseStartedAt + duration;
 }
 
@@ -255,7 +263,8 @@ export function resume(
   if (!job || phase?.name !== 'challenged' || job.scenario.kind !== 'mfa') throw new Error('member is not challenged');
   const byGuid = new Map(answers.map((answer) => [answer.guid, answer.value]));
   for (const answer of answers) {
-    if (!phase.challenges.some((challenge) => challenge.guid === answer.guid)) return { kind: 'unknown', guid: answer.guid };
+    if (!phase.challenges.some((challenge) => challenge.guid === answer.guid))
+      return { kind: 'unknown', guid: answer.guid };
   }
   let outcome: ResumeOutcome | null = null;
   let allCorrect = true;
@@ -268,7 +277,11 @@ export function resume(
   }
   if (!outcome) {
     const lastRound = phase.round + 1 >= job.scenario.rounds.length;
-    outcome = !allCorrect ? { kind: 'end', status: 'REJECTED' } : lastRound ? { kind: 'connect' } : { kind: 'next-round' };
+    outcome = !allCorrect
+      ? { kind: 'end', status: 'REJECTED' }
+      : lastRound
+        ? { kind: 'connect' }
+        : { kind: 'next-round' };
   }
   job.phase = { name: 'resumed', round: phase.round, outcome };
   job.phaseStartedAt = now;
@@ -279,7 +292,9 @@ export function resume(
 function isCorrect({ template, optionGuids }: LiveChallenge, value: string): boolean {
   if (template.options) {
     // OPTIONS / IMAGE_OPTIONS: MX's docs leave the answer format open; accept the option's value or its guid.
-    return template.options.some((option, index) => option.correct && (option.value === value || optionGuids[index] === value));
+    return template.options.some(
+      (option, index) => option.correct && (option.value === value || optionGuids[index] === value),
+    );
   }
   if (template.type === 'TOKEN') return value === CORRECT_TOKEN || value === CORRECT_ANSWER;
   return value === CORRECT_ANSWER;

@@ -31,7 +31,12 @@ ${body}
 </html>`;
 }
 
-export function consentPage(options: { base: string; institutionName: string; logoUrl: string; session: string }): string {
+export function consentPage(options: {
+  base: string;
+  institutionName: string;
+  logoUrl: string;
+  session: string;
+}): string {
   const { base, institutionName, logoUrl, session } = options;
   const name = escapeHtml(institutionName);
   return page(

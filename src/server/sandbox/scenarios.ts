@@ -49,9 +49,21 @@ const CAPTCHA_IMAGE = svgDataUri(
     `<text x="120" y="53" font-family="Helvetica, Arial, sans-serif" font-size="38" font-weight="700" letter-spacing="3" text-anchor="middle" fill="#14212e">${CORRECT_ANSWER}</text>`,
 );
 const IMAGE_CHOICES = [
-  { label: 'A red circle', value: 'red_circle', image: choiceImage('A red circle', '<circle cx="48" cy="48" r="28" fill="#d33"/>') },
-  { label: 'A green square', value: 'correct', image: choiceImage('A green square', '<rect x="22" y="22" width="52" height="52" fill="#2a2"/>') },
-  { label: 'A blue triangle', value: 'blue_triangle', image: choiceImage('A blue triangle', '<path d="M48 18 80 76H16z" fill="#36c"/>') },
+  {
+    label: 'A red circle',
+    value: 'red_circle',
+    image: choiceImage('A red circle', '<circle cx="48" cy="48" r="28" fill="#d33"/>'),
+  },
+  {
+    label: 'A green square',
+    value: 'correct',
+    image: choiceImage('A green square', '<rect x="22" y="22" width="52" height="52" fill="#2a2"/>'),
+  },
+  {
+    label: 'A blue triangle',
+    value: 'blue_triangle',
+    image: choiceImage('A blue triangle', '<path d="M48 18 80 76H16z" fill="#36c"/>'),
+  },
 ];
 
 const TEXT_CHALLENGE: ChallengeTemplate = {

@@ -58,7 +58,8 @@ const DEFAULT_LIMITS: Required<SandboxLimits> = {
 function resolveLimits(limits: SandboxLimits = {}): Required<SandboxLimits> {
   const resolved = { ...DEFAULT_LIMITS, ...limits };
   for (const [key, value] of Object.entries(resolved)) {
-    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`createSandbox: limits.${key} must be a positive integer (got ${String(value)}).`);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new RangeError(`createSandbox: limits.${key} must be a positive integer (got ${String(value)}).`);
   }
   return resolved;
 }

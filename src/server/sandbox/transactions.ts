@@ -2,8 +2,8 @@
 // other Friday, rent, utilities, a subscription, groceries, coffee, a monthly transfer to savings; card spending and
 // its payment; loan payments). Seeded by the member guid, so a member always shows the same history; nothing stored.
 import type { components } from '../../mx/mxTypes.generated.ts';
-import { memberAccounts } from './accounts.ts';
 import type { SandboxAccount } from './accounts.ts';
+import { memberAccounts } from './accounts.ts';
 import { fnv1a, seededRandom, stableGuid } from './ids.ts';
 import type { MemberRecord } from './memberState.ts';
 
@@ -20,7 +20,9 @@ interface Entry {
   readonly category: string;
   readonly topLevel: string;
   readonly mcc: number | null;
-  readonly flags?: Partial<Record<'is_bill_pay' | 'is_direct_deposit' | 'is_fee' | 'is_income' | 'is_recurring' | 'is_subscription', boolean>>;
+  readonly flags?: Partial<
+    Record<'is_bill_pay' | 'is_direct_deposit' | 'is_fee' | 'is_income' | 'is_recurring' | 'is_subscription', boolean>
+  >;
 }
 
 const money = (value: number): number => Math.round(value * 100) / 100;
@@ -35,30 +37,157 @@ function entriesFor(account: SandboxAccount, day: Date, dayIndex: number, random
   switch (account.type) {
     case 'CHECKING':
       if (weekday === 5 && Math.floor(dayIndex / 7) % 2 === 0) {
-        entries.push({ description: 'Acme Corp Payroll', amount: 2450, type: 'CREDIT', category: 'Paycheck', topLevel: 'Income', mcc: null, flags: { is_income: true, is_direct_deposit: true, is_recurring: true } });
+        entries.push({
+          description: 'Acme Corp Payroll',
+          amount: 2450,
+          type: 'CREDIT',
+          category: 'Paycheck',
+          topLevel: 'Income',
+          mcc: null,
+          flags: { is_income: true, is_direct_deposit: true, is_recurring: true },
+        });
       }
-      if (date === 1) entries.push({ description: 'Oakwood Apartments', amount: 1650, type: 'DEBIT', category: 'Mortgage & Rent', topLevel: 'Home', mcc: 6513, flags: { is_bill_pay: true, is_recurring: true } });
-      if (date === 5) entries.push({ description: 'City Power & Light', amount: between(random, 60, 140), type: 'DEBIT', category: 'Utilities', topLevel: 'Bills & Utilities', mcc: 4900, flags: { is_bill_pay: true, is_recurring: true } });
-      if (date === 12) entries.push({ description: 'StreamFlix', amount: 15.49, type: 'DEBIT', category: 'Television', topLevel: 'Bills & Utilities', mcc: 4899, flags: { is_subscription: true, is_recurring: true } });
-      if (date === 15) entries.push({ description: 'Transfer to High-Yield Savings', amount: 300, type: 'DEBIT', category: 'Transfer', topLevel: 'Transfer', mcc: null, flags: { is_recurring: true } });
-      if (weekday === 6) entries.push({ description: 'Fresh Market', amount: between(random, 45, 180), type: 'DEBIT', category: 'Groceries', topLevel: 'Food & Dining', mcc: 5411 });
-      if ((weekday === 1 || weekday === 3) && random() < 0.6) entries.push({ description: 'Corner Coffee', amount: between(random, 3.5, 7.5), type: 'DEBIT', category: 'Coffee Shops', topLevel: 'Food & Dining', mcc: 5814 });
-      if (random() < 0.03) entries.push({ description: 'ATM Fee', amount: 3, type: 'DEBIT', category: 'ATM Fee', topLevel: 'Fees & Charges', mcc: 6011, flags: { is_fee: true } });
+      if (date === 1)
+        entries.push({
+          description: 'Oakwood Apartments',
+          amount: 1650,
+          type: 'DEBIT',
+          category: 'Mortgage & Rent',
+          topLevel: 'Home',
+          mcc: 6513,
+          flags: { is_bill_pay: true, is_recurring: true },
+        });
+      if (date === 5)
+        entries.push({
+          description: 'City Power & Light',
+          amount: between(random, 60, 140),
+          type: 'DEBIT',
+          category: 'Utilities',
+          topLevel: 'Bills & Utilities',
+          mcc: 4900,
+          flags: { is_bill_pay: true, is_recurring: true },
+        });
+      if (date === 12)
+        entries.push({
+          description: 'StreamFlix',
+          amount: 15.49,
+          type: 'DEBIT',
+          category: 'Television',
+          topLevel: 'Bills & Utilities',
+          mcc: 4899,
+          flags: { is_subscription: true, is_recurring: true },
+        });
+      if (date === 15)
+        entries.push({
+          description: 'Transfer to High-Yield Savings',
+          amount: 300,
+          type: 'DEBIT',
+          category: 'Transfer',
+          topLevel: 'Transfer',
+          mcc: null,
+          flags: { is_recurring: true },
+        });
+      if (weekday === 6)
+        entries.push({
+          description: 'Fresh Market',
+          amount: between(random, 45, 180),
+          type: 'DEBIT',
+          category: 'Groceries',
+          topLevel: 'Food & Dining',
+          mcc: 5411,
+        });
+      if ((weekday === 1 || weekday === 3) && random() < 0.6)
+        entries.push({
+          description: 'Corner Coffee',
+          amount: between(random, 3.5, 7.5),
+          type: 'DEBIT',
+          category: 'Coffee Shops',
+          topLevel: 'Food & Dining',
+          mcc: 5814,
+        });
+      if (random() < 0.03)
+        entries.push({
+          description: 'ATM Fee',
+          amount: 3,
+          type: 'DEBIT',
+          category: 'ATM Fee',
+          topLevel: 'Fees & Charges',
+          mcc: 6011,
+          flags: { is_fee: true },
+        });
       break;
     case 'SAVINGS':
-      if (date === 15) entries.push({ description: 'Transfer from Everyday Checking', amount: 300, type: 'CREDIT', category: 'Transfer', topLevel: 'Transfer', mcc: null, flags: { is_recurring: true } });
-      if (lastOfMonth) entries.push({ description: 'Interest Payment', amount: money((account.balance * (account.apy ?? 0)) / 100 / 12), type: 'CREDIT', category: 'Interest Income', topLevel: 'Income', mcc: null, flags: { is_income: true } });
+      if (date === 15)
+        entries.push({
+          description: 'Transfer from Everyday Checking',
+          amount: 300,
+          type: 'CREDIT',
+          category: 'Transfer',
+          topLevel: 'Transfer',
+          mcc: null,
+          flags: { is_recurring: true },
+        });
+      if (lastOfMonth)
+        entries.push({
+          description: 'Interest Payment',
+          amount: money((account.balance * (account.apy ?? 0)) / 100 / 12),
+          type: 'CREDIT',
+          category: 'Interest Income',
+          topLevel: 'Income',
+          mcc: null,
+          flags: { is_income: true },
+        });
       break;
     case 'CREDIT_CARD':
       if ((weekday === 5 || weekday === 6) && random() < 0.7) {
-        entries.push({ description: random() < 0.5 ? 'Bella Trattoria' : 'Green Bowl', amount: between(random, 18, 85), type: 'DEBIT', category: 'Restaurants', topLevel: 'Food & Dining', mcc: 5812 });
+        entries.push({
+          description: random() < 0.5 ? 'Bella Trattoria' : 'Green Bowl',
+          amount: between(random, 18, 85),
+          type: 'DEBIT',
+          category: 'Restaurants',
+          topLevel: 'Food & Dining',
+          mcc: 5812,
+        });
       }
-      if (weekday === 2 && random() < 0.6) entries.push({ description: 'QuickFuel', amount: between(random, 30, 65), type: 'DEBIT', category: 'Gas', topLevel: 'Auto & Transport', mcc: 5541 });
-      if (random() < 0.12) entries.push({ description: 'ShopRight Online', amount: between(random, 12, 140), type: 'DEBIT', category: 'Shopping', topLevel: 'Shopping', mcc: 5399 });
-      if (date === 20) entries.push({ description: 'Payment - Thank You', amount: between(random, 400, 900), type: 'CREDIT', category: 'Credit Card Payment', topLevel: 'Transfer', mcc: null });
+      if (weekday === 2 && random() < 0.6)
+        entries.push({
+          description: 'QuickFuel',
+          amount: between(random, 30, 65),
+          type: 'DEBIT',
+          category: 'Gas',
+          topLevel: 'Auto & Transport',
+          mcc: 5541,
+        });
+      if (random() < 0.12)
+        entries.push({
+          description: 'ShopRight Online',
+          amount: between(random, 12, 140),
+          type: 'DEBIT',
+          category: 'Shopping',
+          topLevel: 'Shopping',
+          mcc: 5399,
+        });
+      if (date === 20)
+        entries.push({
+          description: 'Payment - Thank You',
+          amount: between(random, 400, 900),
+          type: 'CREDIT',
+          category: 'Credit Card Payment',
+          topLevel: 'Transfer',
+          mcc: null,
+        });
       break;
     case 'LOAN':
-      if (date === 8) entries.push({ description: 'Auto Loan Payment', amount: account.minimumPayment ?? 0, type: 'CREDIT', category: 'Auto Payment', topLevel: 'Auto & Transport', mcc: null, flags: { is_recurring: true } });
+      if (date === 8)
+        entries.push({
+          description: 'Auto Loan Payment',
+          amount: account.minimumPayment ?? 0,
+          type: 'CREDIT',
+          category: 'Auto Payment',
+          topLevel: 'Auto & Transport',
+          mcc: null,
+          flags: { is_recurring: true },
+        });
       break;
   }
   return entries;
@@ -136,7 +265,10 @@ export function memberTransactions(member: MemberRecord, userId: string | null):
  * MX's date window: `from_date` defaults to 120 days ago and `to_date` to 5 days ahead (pending transactions), both
  * `YYYY-MM-DD`; anything else is a 400 (returned as the message).
  */
-export function dateWindow(query: { from_date?: string; to_date?: string }, now: number): { from: string; to: string } | string {
+export function dateWindow(
+  query: { from_date?: string; to_date?: string },
+  now: number,
+): { from: string; to: string } | string {
   for (const key of ['from_date', 'to_date'] as const) {
     const value = query[key];
     if (value !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))) {

@@ -5,10 +5,10 @@
 // failed deliveries, and authenticates with HTTP Basic when the partner gives a user name and password (MX's first
 // listed option; mutual TLS and OAuth client credentials are not emulated). Web-standard fetch and timers only.
 import { isVerifiable, memberAccounts } from './accounts.ts';
-import { nextPhaseEnd, settle } from './memberState.ts';
 import type { JobKind, MemberRecord, Timing } from './memberState.ts';
-import { CONNECTION_STATUSES, statusMessage } from './scenarios.ts';
+import { nextPhaseEnd, settle } from './memberState.ts';
 import type { ConnectionStatus } from './scenarios.ts';
+import { CONNECTION_STATUSES, statusMessage } from './scenarios.ts';
 import type { SandboxStore } from './store.ts';
 import { memberTransactions } from './transactions.ts';
 
@@ -62,7 +62,8 @@ export interface WebhookSender {
 /** Checks the option at creation, so a typo fails at startup rather than on the first member. */
 export function checkWebhookOptions(options: WebhookOptions): void {
   const { protocol } = new URL(options.url);
-  if (protocol !== 'http:' && protocol !== 'https:') throw new TypeError('createSandbox: webhookUrl must use http or https.');
+  if (protocol !== 'http:' && protocol !== 'https:')
+    throw new TypeError('createSandbox: webhookUrl must use http or https.');
   const delays = options.retryDelaysMs ?? [];
   if (delays.length > 10 || delays.some((delay) => !Number.isFinite(delay) || delay < 0 || delay > 60 * 60 * 1000)) {
     throw new RangeError('createSandbox: webhookRetryDelaysMs takes at most 10 delays of 0 to 3,600,000 ms.');
@@ -85,7 +86,10 @@ export function createWebhookSender(options: WebhookOptions, now: () => number):
   });
 
   async function deliver(body: string, callbackPayload: string | null): Promise<void> {
-    const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', Accept: 'application/json' };
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json; charset=utf-8',
+      Accept: 'application/json',
+    };
     if (authorization) headers.Authorization = authorization;
     if (callbackPayload !== null) headers['X-CALLBACK-PAYLOAD'] = callbackPayload;
     for (let attempt = 0; ; attempt += 1) {
@@ -111,9 +115,11 @@ export function createWebhookSender(options: WebhookOptions, now: () => number):
     queue.pending += 1;
     const body = JSON.stringify(payload);
     const callback = member.callbackPayload;
-    queue.tail = queue.tail.then(() => deliver(body, callback)).finally(() => {
-      queue.pending -= 1;
-    });
+    queue.tail = queue.tail
+      .then(() => deliver(body, callback))
+      .finally(() => {
+        queue.pending -= 1;
+      });
   }
 
   const memberPayload = (member: MemberRecord, userId: string | null, action: 'CREATED' | 'UPDATED' | 'DELETED') => ({
@@ -178,12 +184,20 @@ export function createWebhookSender(options: WebhookOptions, now: () => number):
           user_id: userId,
         };
         if (before.jobKind === 'verification') {
-          const accounts = memberAccounts(member).filter(isVerifiable).map((account) => account.guid);
+          const accounts = memberAccounts(member)
+            .filter(isVerifiable)
+            .map((account) => account.guid);
           send(member, { ...common, type: 'VERIFICATION', accounts });
         } else {
           // The history arrives with the first successful aggregation; later ones find nothing new (seeded data).
           const created = before.hadTransactions ? 0 : memberTransactions(member, userId).length;
-          send(member, { ...common, type: 'AGGREGATION', is_background: false, transactions_created_count: created, transactions_updated_count: 0 });
+          send(member, {
+            ...common,
+            type: 'AGGREGATION',
+            is_background: false,
+            transactions_created_count: created,
+            transactions_updated_count: 0,
+          });
         }
       }
     },
@@ -205,7 +219,10 @@ export interface MemberEvents {
 
 export const NO_EVENTS: MemberEvents = { created() {}, updated() {}, deleted() {}, observe() {} };
 
-export function createMemberEvents(sender: WebhookSender, deps: { store: SandboxStore; now: () => number; timing: Timing }): MemberEvents {
+export function createMemberEvents(
+  sender: WebhookSender,
+  deps: { store: SandboxStore; now: () => number; timing: Timing },
+): MemberEvents {
   const { store, now, timing } = deps;
   const userId = (member: MemberRecord): string | null => store.peekUser(member.userGuid)?.id ?? null;
   // One pending wake-up per member, keyed by the member object (gone with it).

@@ -48,7 +48,8 @@ export class MxUserError extends Error {
  */
 export async function ensureMxUser(options: EnsureMxUserOptions): Promise<string> {
   const { baseUrl, clientId, apiKey, id } = options;
-  if (typeof id !== 'string' || id.trim() === '') throw new TypeError('ensureMxUser: option `id` must be a non-empty string.');
+  if (typeof id !== 'string' || id.trim() === '')
+    throw new TypeError('ensureMxUser: option `id` must be a non-empty string.');
   const base = baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 10_000;
   const deadline = AbortSignal.timeout(timeoutMs);
@@ -72,15 +73,21 @@ export async function ensureMxUser(options: EnsureMxUserOptions): Promise<string
       if (deadline.aborted) throw new MxUserError(`${what} got no answer within ${timeoutMs} ms.`, 'timeout');
       if (options.signal?.aborted) throw error;
       if (error instanceof SyntaxError) throw new MxUserError(`${what} answered with invalid JSON.`, 'invalid');
-      throw new MxUserError(`${what} failed: ${error instanceof Error ? error.message : 'network error'}.`, 'unreachable');
+      throw new MxUserError(
+        `${what} failed: ${error instanceof Error ? error.message : 'network error'}.`,
+        'unreachable',
+      );
     }
   };
 
-  const body: UserCreateRequestBody = { user: { id, ...(options.metadata === undefined ? {} : { metadata: options.metadata }) } };
+  const body: UserCreateRequestBody = {
+    user: { id, ...(options.metadata === undefined ? {} : { metadata: options.metadata }) },
+  };
   const create = `POST ${base}/users`;
   const created = await call<UserResponseBody>(create, `${base}/users`, { method: 'POST', body: JSON.stringify(body) });
   if (created.status !== 409) {
-    if (created.body === undefined) throw new MxUserError(`${create} answered ${created.status}.`, 'refused', created.status);
+    if (created.body === undefined)
+      throw new MxUserError(`${create} answered ${created.status}.`, 'refused', created.status);
     return guidOf(created.body.user?.guid, create);
   }
 
@@ -96,6 +103,7 @@ export async function ensureMxUser(options: EnsureMxUserOptions): Promise<string
 }
 
 function guidOf(guid: string | null | undefined, what: string): string {
-  if (typeof guid !== 'string' || !USER_GUID.test(guid)) throw new MxUserError(`${what} answered without a user guid.`, 'invalid');
+  if (typeof guid !== 'string' || !USER_GUID.test(guid))
+    throw new MxUserError(`${what} answered without a user guid.`, 'invalid');
   return guid;
 }

@@ -1,10 +1,10 @@
 /* eslint-disable react-hooks/refs -- RHF's `field.ref` is a callback ref passed to the element, not a ref object read during render; the compiler lint cannot tell them apart here. */
 import { safeUrl } from '../lib/safeUrl';
-import { FieldMessage } from './FieldMessage';
-import { SelectField } from './SelectField';
-import type { CredentialFieldProps } from './fieldTypes';
-import { useCredentialController } from './useCredentialController';
 import { MX_TEXT_LANG } from '../ui/mxText';
+import { FieldMessage } from './FieldMessage';
+import type { CredentialFieldProps } from './fieldTypes';
+import { SelectField } from './SelectField';
+import { useCredentialController } from './useCredentialController';
 
 /** A radio group; with `withImages` each choice shows its image (IMAGE_OPTIONS). */
 export function RadioGroupField({ withImages = false, ...props }: CredentialFieldProps & { withImages?: boolean }) {
@@ -16,7 +16,9 @@ export function RadioGroupField({ withImages = false, ...props }: CredentialFiel
       aria-describedby={describedBy}
       aria-invalid={invalid || undefined}
     >
-      <legend className="mc-label" lang={MX_TEXT_LANG}>{props.field.label}</legend>
+      <legend className="mc-label" lang={MX_TEXT_LANG}>
+        {props.field.label}
+      </legend>
       <div className={withImages ? 'mc-choices mc-choices-images' : 'mc-choices'}>
         {props.field.options.map((option, index) => {
           const id = `${inputId}-${index}`;

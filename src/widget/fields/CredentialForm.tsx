@@ -32,7 +32,9 @@ export function CredentialForm({
   const t = useCopy();
   const { idPrefix } = useFlow();
   const { control, handleSubmit, setError, setFocus } = useForm<CredentialValues>({
-    defaultValues: Object.fromEntries(fields.map((field) => [field.guid, initialValues[field.guid] ?? defaultValueFor(field)])),
+    defaultValues: Object.fromEntries(
+      fields.map((field) => [field.guid, initialValues[field.guid] ?? defaultValueFor(field)]),
+    ),
     shouldFocusError: true,
   });
   const isOpenedByPerson = useContext(FocusOnStepContext);

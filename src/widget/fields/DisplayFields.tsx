@@ -1,15 +1,17 @@
 import { useController } from 'react-hook-form';
 
-import type { CredentialFieldProps } from './fieldTypes';
-import { TextField } from './TextField';
 import { safeUrl } from '../lib/safeUrl';
 import { useCopy } from '../ui/copyContext';
 import { NewTabHint } from '../ui/NewTabHint';
+import type { CredentialFieldProps } from './fieldTypes';
+import { TextField } from './TextField';
 
 /** HIDDEN: sent back as the institution gave it. */
 export function HiddenField({ field, control }: CredentialFieldProps) {
   const { field: controlled } = useController({ name: field.guid, control });
-  return <input type="hidden" name={controlled.name} value={typeof controlled.value === 'string' ? controlled.value : ''} />;
+  return (
+    <input type="hidden" name={controlled.name} value={typeof controlled.value === 'string' ? controlled.value : ''} />
+  );
 }
 
 /** URL, CONTENT_URL: a link in a new tab; nothing to enter. */
@@ -19,7 +21,8 @@ export function LinkField({ field }: CredentialFieldProps) {
   return (
     <p className="mc-text">
       <a href={href} target="_blank" rel="noopener noreferrer">
-        {field.label}<NewTabHint />
+        {field.label}
+        <NewTabHint />
       </a>
     </p>
   );
@@ -28,7 +31,11 @@ export function LinkField({ field }: CredentialFieldProps) {
 /** IMAGE_URL: an image described by its label; nothing to enter. */
 export function ImageField({ field }: CredentialFieldProps) {
   const src = safeUrl(field.url ?? field.imageData ?? field.value);
-  return src === undefined ? <p className="mc-text">{field.label}</p> : <img className="mc-image" src={src} alt={field.label} />;
+  return src === undefined ? (
+    <p className="mc-text">{field.label}</p>
+  ) : (
+    <img className="mc-image" src={src} alt={field.label} />
+  );
 }
 
 /** IMAGE_DATA: the image, then a text answer labelled by the question. */

@@ -1,10 +1,10 @@
 import { type KeyboardEvent, useState } from 'react';
 
 import { useCopy } from '../ui/copyContext';
+import { MX_TEXT_LANG } from '../ui/mxText';
 import { FieldMessage } from './FieldMessage';
 import type { CredentialFieldProps } from './fieldTypes';
 import { useCredentialController } from './useCredentialController';
-import { MX_TEXT_LANG } from '../ui/mxText';
 
 export function PasswordField(props: CredentialFieldProps) {
   const t = useCopy();
@@ -14,7 +14,8 @@ export function PasswordField(props: CredentialFieldProps) {
   const capsLockId = `${inputId}-caps`;
   // Caps Lock is only knowable from a key event; a typed-in-capitals password is the classic silent failure.
   const readCapsLock = (event: KeyboardEvent) => setIsCapsLockOn(event.getModifierState('CapsLock'));
-  const describedBy = [controlProps['aria-describedby'], isCapsLockOn ? capsLockId : undefined].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [controlProps['aria-describedby'], isCapsLockOn ? capsLockId : undefined].filter(Boolean).join(' ') || undefined;
   const label = isVisible ? t('hidePassword') : t('showPassword');
   return (
     <div className="mc-field" data-invalid={invalid || undefined}>
@@ -46,7 +47,16 @@ export function PasswordField(props: CredentialFieldProps) {
           title={label}
           onClick={() => setIsVisible((v) => !v)}
         >
-          <svg viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true" focusable="false">
+          <svg
+            viewBox="0 0 24 24"
+            width="22"
+            height="22"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2"
+            aria-hidden="true"
+            focusable="false"
+          >
             <path d="M2 12s4-7 10-7 10 7 10 7-4 7-10 7S2 12 2 12z" />
             <circle cx="12" cy="12" r="3" />
             {isVisible ? <path d="M4 4l16 16" /> : null}

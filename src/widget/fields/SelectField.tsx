@@ -1,7 +1,7 @@
+import { MX_TEXT_LANG } from '../ui/mxText';
 import { FieldMessage } from './FieldMessage';
 import type { CredentialFieldProps } from './fieldTypes';
 import { useCredentialController } from './useCredentialController';
-import { MX_TEXT_LANG } from '../ui/mxText';
 
 /** OPTIONS with many choices. */
 export function SelectField(props: CredentialFieldProps) {

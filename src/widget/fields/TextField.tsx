@@ -1,9 +1,9 @@
 import type { InputHTMLAttributes } from 'react';
 
+import { MX_TEXT_LANG } from '../ui/mxText';
 import { FieldMessage } from './FieldMessage';
 import type { CredentialFieldProps } from './fieldTypes';
 import { useCredentialController } from './useCredentialController';
-import { MX_TEXT_LANG } from '../ui/mxText';
 
 type InputExtras = Pick<InputHTMLAttributes<HTMLInputElement>, 'autoComplete' | 'inputMode' | 'type'>;
 

@@ -72,6 +72,7 @@ export function toCredentialAnswers(fields: readonly CredentialField[], values: 
 }
 
 /** Whether the person answers this field (types, picks or ticks), as opposed to a link, picture or hidden value. */
-export const isAnswerField = (field: CredentialField): boolean => VALUE_KIND[field.type] === 'text' || VALUE_KIND[field.type] === 'boolean';
+export const isAnswerField = (field: CredentialField): boolean =>
+  VALUE_KIND[field.type] === 'text' || VALUE_KIND[field.type] === 'boolean';
 
 export const isSecretField = (field: CredentialField): boolean => field.type === 'PASSWORD';

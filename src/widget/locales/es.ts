@@ -51,7 +51,8 @@ export const es: ConnectMessages = {
   mfaLoadError: 'No pudimos cargar las preguntas de seguridad.',
   mfaRejected: 'Esa respuesta no fue aceptada. Responde la nueva pregunta.',
   oauthHeading: 'Conectar con {institution}',
-  oauthIntro: 'Iniciarás sesión de forma segura en el sitio web de {institution} en una ventana nueva y luego volverás aquí para terminar.',
+  oauthIntro:
+    'Iniciarás sesión de forma segura en el sitio web de {institution} en una ventana nueva y luego volverás aquí para terminar.',
   oauthContinue: 'Ir a {institution}',
   oauthWaiting: 'Esperando a que termines en la ventana de {institution}…',
   oauthBlocked: 'Tu navegador bloqueó la ventana. Usa este enlace para continuar:',
@@ -88,7 +89,8 @@ export const es: ConnectMessages = {
   dataBalances: 'Saldos',
   dataTransactions: 'Transacciones',
   dataAccountNumbers: 'Números de cuenta y de ruta',
-  consentCredentials: 'Tu contraseña del banco se envía solo al socio de conexión seguro del banco y {partner} nunca puede verla.',
+  consentCredentials:
+    'Tu contraseña del banco se envía solo al socio de conexión seguro del banco y {partner} nunca puede verla.',
   consentPrivacy: 'Lee la política de privacidad de {partner}',
   consentContinue: 'Continuar',
   searchPlaceholder: 'Nombre del banco o cooperativa',
@@ -119,7 +121,8 @@ export const es: ConnectMessages = {
   oauthWindowClosed: 'La ventana de {institution} se cerró antes de que terminaras.',
   oauthWindowClosedBody: 'Ábrela de nuevo para iniciar sesión y dar tu permiso.',
   oauthReopen: 'Volver a abrir {institution}',
-  oauthDeniedBody: 'No se permitió el acceso en {institution}. Para conectar, abre {institution} de nuevo y permite el acceso.',
+  oauthDeniedBody:
+    'No se permitió el acceso en {institution}. Para conectar, abre {institution} de nuevo y permite el acceso.',
   exitTitle: '¿Salir?',
   exitBody: 'Se perderá lo que escribiste.',
   exitStay: 'Quedarme',

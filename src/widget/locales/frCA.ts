@@ -37,7 +37,8 @@ export const frCA: ConnectMessages = {
   importedReason: 'Entrez vos identifiants pour terminer la connexion de ce compte.',
   deniedFallback: 'L’institution a refusé ces identifiants. Vérifiez-les et réessayez.',
   duplicateTitle: 'Ce compte est déjà connecté.',
-  duplicateBody: 'Vous avez déjà connecté {institution} avec ces identifiants; nous n’avons donc pas créé de deuxième connexion.',
+  duplicateBody:
+    'Vous avez déjà connecté {institution} avec ces identifiants; nous n’avons donc pas créé de deuxième connexion.',
   useExisting: 'Utiliser la connexion existante',
   opensInNewTab: '(s’ouvre dans un nouvel onglet)',
   statusHeading: 'Connexion à {institution}',
@@ -51,7 +52,8 @@ export const frCA: ConnectMessages = {
   mfaLoadError: 'Impossible de charger les questions de sécurité.',
   mfaRejected: 'Cette réponse a été refusée. Répondez à la nouvelle question.',
   oauthHeading: 'Se connecter avec {institution}',
-  oauthIntro: 'Vous vous connecterez de façon sécurisée sur le site de {institution} dans une nouvelle fenêtre, puis reviendrez ici pour terminer.',
+  oauthIntro:
+    'Vous vous connecterez de façon sécurisée sur le site de {institution} dans une nouvelle fenêtre, puis reviendrez ici pour terminer.',
   oauthContinue: 'Aller à {institution}',
   oauthWaiting: 'En attente de la fin de votre connexion dans la fenêtre de {institution}…',
   oauthBlocked: 'Votre navigateur a bloqué la fenêtre. Utilisez ce lien pour continuer :',
@@ -88,7 +90,8 @@ export const frCA: ConnectMessages = {
   dataBalances: 'Soldes',
   dataTransactions: 'Transactions',
   dataAccountNumbers: 'Numéros de compte, de transit et d’institution',
-  consentCredentials: 'Le mot de passe de votre banque est transmis uniquement au partenaire de connexion sécurisé de la banque; {partner} ne peut jamais le voir.',
+  consentCredentials:
+    'Le mot de passe de votre banque est transmis uniquement au partenaire de connexion sécurisé de la banque; {partner} ne peut jamais le voir.',
   consentPrivacy: 'Lire la politique de confidentialité de {partner}',
   consentContinue: 'Continuer',
   searchPlaceholder: 'Nom de la banque ou de la caisse',
@@ -119,7 +122,8 @@ export const frCA: ConnectMessages = {
   oauthWindowClosed: 'La fenêtre de {institution} a été fermée avant la fin.',
   oauthWindowClosedBody: 'Ouvrez-la de nouveau pour vous connecter et donner votre autorisation.',
   oauthReopen: 'Rouvrir {institution}',
-  oauthDeniedBody: 'L’accès n’a pas été autorisé chez {institution}. Pour vous connecter, ouvrez {institution} de nouveau et autorisez l’accès.',
+  oauthDeniedBody:
+    'L’accès n’a pas été autorisé chez {institution}. Pour vous connecter, ouvrez {institution} de nouveau et autorisez l’accès.',
   exitTitle: 'Quitter?',
   exitBody: 'Ce que vous avez saisi sera perdu.',
   exitStay: 'Rester',

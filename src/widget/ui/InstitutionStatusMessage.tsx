@@ -12,5 +12,9 @@ export function InstitutionStatusMessage({ memberGuid }: { memberGuid: string | 
   const client = useApiClient();
   const member = useQuery({ ...memberQuery(client, memberGuid ?? ''), enabled: memberGuid !== null, retry: false });
   const message = member.data?.connection_status_message?.trim();
-  return message ? <p className="mc-text mc-institution-message" lang={MX_TEXT_LANG}>{message}</p> : null;
+  return message ? (
+    <p className="mc-text mc-institution-message" lang={MX_TEXT_LANG}>
+      {message}
+    </p>
+  ) : null;
 }

@@ -1,7 +1,14 @@
 // Small inline icons: decorative (the text next to them says the same), so hidden from assistive technology. They use
 // currentColor, so they follow the theme and forced colours.
 
-const common = { className: 'mc-icon', viewBox: '0 0 16 16', width: 16, height: 16, 'aria-hidden': true, focusable: false } as const;
+const common = {
+  className: 'mc-icon',
+  viewBox: '0 0 16 16',
+  width: 16,
+  height: 16,
+  'aria-hidden': true,
+  focusable: false,
+} as const;
 
 export function LockIcon() {
   return (
@@ -17,7 +24,14 @@ export function LockIcon() {
 export function CheckIcon() {
   return (
     <svg {...common}>
-      <path fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" d="m3 8.5 3 3 7-7" />
+      <path
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        d="m3 8.5 3 3 7-7"
+      />
     </svg>
   );
 }

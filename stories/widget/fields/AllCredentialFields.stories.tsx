@@ -1,4 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
+import type { SetupWorker } from 'msw/browser';
 import { useId } from 'react';
 import { useForm } from 'react-hook-form';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
@@ -9,8 +10,6 @@ import { en } from '../../../src/widget/copy';
 import { defaultValueFor, FIELD_REGISTRY } from '../../../src/widget/fields/fieldRegistry';
 import type { CredentialValues } from '../../../src/widget/fields/fieldTypes';
 import { CopyContext } from '../../../src/widget/ui/copyContext';
-import type { SetupWorker } from 'msw/browser';
-
 import { credentialAssetHandlers, oneCredentialPerType } from '../../support/sandboxCredentials';
 
 interface FieldFormProps {
@@ -132,10 +131,15 @@ export const ContentUrl = single('CONTENT_URL', async ({ canvas }) => {
 });
 export const ImageUrl = single('IMAGE_URL', async ({ canvas }) => {
   // The sandbox's image lives on a fictional host; the preview refuses off-origin requests, so only its alt text shows.
-  await expect(canvas.getByRole('img', { name: 'Your site key image' })).toHaveAttribute('src', expect.stringMatching(/\/sitekeys\/[a-z0-9_]+\.svg$/));
+  await expect(canvas.getByRole('img', { name: 'Your site key image' })).toHaveAttribute(
+    'src',
+    expect.stringMatching(/\/sitekeys\/[a-z0-9_]+\.svg$/),
+  );
   // The picture really loads (the in-page sandbox serves it), not only the attribute.
   await waitFor(() =>
-    expect((canvas.getByRole('img', { name: 'Your site key image' }) as HTMLImageElement).naturalWidth).toBeGreaterThan(0),
+    expect((canvas.getByRole('img', { name: 'Your site key image' }) as HTMLImageElement).naturalWidth).toBeGreaterThan(
+      0,
+    ),
   );
   await expect(canvas.queryByRole('textbox')).toBeNull();
 });
@@ -153,7 +157,9 @@ export const ImageOptions = single('IMAGE_OPTIONS', async ({ canvas }) => {
   for (const tile of tiles) {
     const box = tile.getBoundingClientRect();
     const image = (tile.querySelector('img') as HTMLImageElement).getBoundingClientRect();
-    await expect(image.left >= box.left && image.right <= box.right && image.top >= box.top && image.bottom <= box.bottom).toBe(true);
+    await expect(
+      image.left >= box.left && image.right <= box.right && image.top >= box.top && image.bottom <= box.bottom,
+    ).toBe(true);
   }
   // A visible selected state and a visible focus ring on the tile.
   const tile = mountain.closest('label') as HTMLElement;

@@ -1,9 +1,9 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, type Mock, userEvent, waitFor, within } from 'storybook/test';
 
-import { en } from '../../../src/widget/copy';
-import type { ConnectWidget } from '../../../src/widget/ConnectWidget';
 import { FERNWAY } from '../../../src/demo/fernwayPartner';
+import type { ConnectWidget } from '../../../src/widget/ConnectWidget';
+import { en } from '../../../src/widget/copy';
 import { createManualClock } from '../../support/manualClock';
 import { expectHeading, logIn, SLOW, widgetMeta } from '../../support/storyWidget';
 
@@ -78,6 +78,8 @@ export const SpanishWithAccounts: Story = {
     await userEvent.type(await canvas.findByLabelText('Username', {}, SLOW), 'mxuser');
     await userEvent.type(canvas.getByLabelText('Password'), 'any-password');
     await userEvent.click(canvas.getByRole('button', { name: 'Continuar' }));
-    await expect(await canvas.findByRole('list', { name: 'Cuentas conectadas' }, SLOW)).toHaveTextContent(/Cuenta de cheques •• \d{4}/);
+    await expect(await canvas.findByRole('list', { name: 'Cuentas conectadas' }, SLOW)).toHaveTextContent(
+      /Cuenta de cheques •• \d{4}/,
+    );
   },
 };

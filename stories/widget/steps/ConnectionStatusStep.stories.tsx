@@ -2,8 +2,8 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, waitFor } from 'storybook/test';
 
 import type { ConnectionStatus } from '../../../src/mx/mxEnums';
-import { en } from '../../../src/widget/copy';
 import type { ConnectWidget } from '../../../src/widget/ConnectWidget';
+import { en } from '../../../src/widget/copy';
 import { createManualClock } from '../../support/manualClock';
 import { expectHeading, logIn, SLOW, widgetMeta } from '../../support/storyWidget';
 
@@ -36,9 +36,16 @@ const transient = (status: ConnectionStatus, message: string): Story => ({
     clock.advance(AGGREGATION_MS);
     await expect(await canvas.findByText(message, {}, SLOW)).toBeVisible();
     await expect(args.onSuccess).not.toHaveBeenCalled();
-    await waitFor(() => expect(args.onEvent).toHaveBeenCalledWith(
-      expect.objectContaining({ type: 'mx/connect/memberStatusUpdate', metadata: expect.objectContaining({ connection_status: status }) }),
-    ), SLOW);
+    await waitFor(
+      () =>
+        expect(args.onEvent).toHaveBeenCalledWith(
+          expect.objectContaining({
+            type: 'mx/connect/memberStatusUpdate',
+            metadata: expect.objectContaining({ connection_status: status }),
+          }),
+        ),
+      SLOW,
+    );
     // Let the sandbox finish: the member connects.
     clock.advance(60 * AGGREGATION_MS);
     await expectHeading(canvas, en.connectedHeading);
@@ -74,14 +81,18 @@ export const Prevented = outcome('PREVENTED', update, [en.preventedReason]);
 export const Impaired = outcome('IMPAIRED', update, [en.impairedReason]);
 export const Imported = outcome('IMPORTED', update, [en.importedReason]);
 
-export const Locked = outcome('LOCKED', 'MX Bank needs your attention.', ['Log in on the MX Bank website to resolve the issue, then try again here.']);
+export const Locked = outcome('LOCKED', 'MX Bank needs your attention.', [
+  'Log in on the MX Bank website to resolve the issue, then try again here.',
+]);
 export const Impeded = outcome('IMPEDED', 'MX Bank needs your attention.', [/Go to MX Bank website/]);
 
 export const Failed = outcome('FAILED', 'MX Bank is having trouble.', [en.problemBody]);
 export const Degraded = outcome('DEGRADED', 'MX Bank is having trouble.', [en.problemBody]);
 export const Disconnected = outcome('DISCONNECTED', 'MX Bank is having trouble.', [en.problemBody]);
 
-export const Discontinued = outcome('DISCONTINUED', en.unavailableTitle, ['MX Bank cannot be connected here right now.']);
+export const Discontinued = outcome('DISCONTINUED', en.unavailableTitle, [
+  'MX Bank cannot be connected here right now.',
+]);
 export const Closed = outcome('CLOSED', en.unavailableTitle, ['MX Bank cannot be connected here right now.']);
 export const Disabled = outcome('DISABLED', en.unavailableTitle, ['MX Bank cannot be connected here right now.']);
 

@@ -1,9 +1,9 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, within } from 'storybook/test';
 
-import { en } from '../../../src/widget/copy';
-import type { ConnectWidget } from '../../../src/widget/ConnectWidget';
 import { FERNWAY } from '../../../src/demo/fernwayPartner';
+import type { ConnectWidget } from '../../../src/widget/ConnectWidget';
+import { en } from '../../../src/widget/copy';
 import { expectHeading, SLOW, widgetMeta } from '../../support/storyWidget';
 
 /** The first screen: who asks, what they will see, where the password goes (issue 12 §1). */

@@ -1,9 +1,9 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor } from 'storybook/test';
 
-import { en } from '../../../src/widget/copy';
-import type { ConnectWidget } from '../../../src/widget/ConnectWidget';
 import { MXBANK_CODE, MXBANK_LOGIN_GUID, MXBANK_PASSWORD_GUID } from '../../../src/server/sandbox/index';
+import type { ConnectWidget } from '../../../src/widget/ConnectWidget';
+import { en } from '../../../src/widget/copy';
 import { expectHeading, logIn, SLOW, widgetMeta } from '../../support/storyWidget';
 
 /** Each story starts at an institution's login through the `institutionCode` deep link. */
@@ -34,17 +34,49 @@ const layout = (institutionCode: string, name: string, labels: (string | { radio
 });
 
 export const MxBank = layout('mxbank', 'MX Bank', ['Username', 'Password']);
-export const WithMemberNumber = layout('ashenglen_cooperative_bank', 'Ashenglen Cooperative Bank', ['User ID', 'Password', 'Member number']);
-export const WithAccountType = layout('nettlefield_credit_union', 'Nettlefield Credit Union', ['Username', 'Password', { radio: 'Personal' }]);
-export const RadioFirst = layout('maplefield_trust_company', 'Maplefield Trust Company', [{ radio: 'North region' }, 'Username', 'Password']);
-export const CheckboxAndHidden = layout('thistledale_cooperative_bank', 'Thistledale Cooperative Bank', ['Customer ID', 'Password', 'Remember this device']);
+export const WithMemberNumber = layout('ashenglen_cooperative_bank', 'Ashenglen Cooperative Bank', [
+  'User ID',
+  'Password',
+  'Member number',
+]);
+export const WithAccountType = layout('nettlefield_credit_union', 'Nettlefield Credit Union', [
+  'Username',
+  'Password',
+  { radio: 'Personal' },
+]);
+export const RadioFirst = layout('maplefield_trust_company', 'Maplefield Trust Company', [
+  { radio: 'North region' },
+  'Username',
+  'Password',
+]);
+export const CheckboxAndHidden = layout('thistledale_cooperative_bank', 'Thistledale Cooperative Bank', [
+  'Customer ID',
+  'Password',
+  'Remember this device',
+]);
 export const WithLinks = layout('cedarford_savings_bank', 'Cedarford Savings Bank', ['Username', 'Password']);
 export const WithSiteKeyImage = layout('orioledale_mutual_bank', 'Orioledale Mutual Bank', ['Username', 'Password']);
-export const WithCaptcha = layout('ashenfen_cooperative_bank', 'Ashenfen Cooperative Bank', ['Username', 'Password', 'Type the characters in the picture']);
-export const WithImageChoice = layout('saffronridge_mutual_bank', 'Saffronridge Mutual Bank', ['Username', 'Password', { radio: 'Sailboat' }]);
-export const CustomAndCludge = layout('mossford_community_bank', 'Mossford Community Bank', ['Company ID', 'Operator ID', 'Password']);
+export const WithCaptcha = layout('ashenfen_cooperative_bank', 'Ashenfen Cooperative Bank', [
+  'Username',
+  'Password',
+  'Type the characters in the picture',
+]);
+export const WithImageChoice = layout('saffronridge_mutual_bank', 'Saffronridge Mutual Bank', [
+  'Username',
+  'Password',
+  { radio: 'Sailboat' },
+]);
+export const CustomAndCludge = layout('mossford_community_bank', 'Mossford Community Bank', [
+  'Company ID',
+  'Operator ID',
+  'Password',
+]);
 export const WithUserKey = layout('mossfen_credit_union', 'Mossfen Credit Union', ['Username', 'Password']);
-export const WithToken = layout('thistleshore_savings_and_loan', 'Thistleshore Savings & Loan', ['Username', 'Password', 'Security token code']);
+export const WithToken = layout('thistleshore_savings_and_loan', 'Thistleshore Savings & Loan', [
+  'Username',
+  'Password',
+  'Security token code',
+]);
 
 export const ValidationErrors: Story = {
   args: { institutionCode: 'mxbank' },

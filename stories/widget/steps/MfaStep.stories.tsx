@@ -1,8 +1,8 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor } from 'storybook/test';
 
-import { en } from '../../../src/widget/copy';
 import type { ConnectWidget } from '../../../src/widget/ConnectWidget';
+import { en } from '../../../src/widget/copy';
 import { createManualClock } from '../../support/manualClock';
 import { expectHeading, logIn, SLOW, widgetMeta } from '../../support/storyWidget';
 
@@ -55,7 +55,10 @@ export const Token: Story = {
 export const ImageData: Story = {
   play: async ({ canvas }) => {
     await logIn(canvas, 'image');
-    await userEvent.type(await canvas.findByRole('textbox', { name: 'Type the characters in the picture' }, SLOW), 'correct');
+    await userEvent.type(
+      await canvas.findByRole('textbox', { name: 'Type the characters in the picture' }, SLOW),
+      'correct',
+    );
     await submit(canvas);
     await expectHeading(canvas, en.connectedHeading);
   },

@@ -41,7 +41,9 @@ export const Waiting: Story = {
   beforeEach: withPopup('opens'),
   play: async ({ canvas }) => {
     await userEvent.click(await canvas.findByRole('button', { name: 'Go to MX Bank (OAuth)' }, SLOW));
-    await expect(await canvas.findByText('Waiting for you to finish in the MX Bank (OAuth) window…', {}, SLOW)).toBeVisible();
+    await expect(
+      await canvas.findByText('Waiting for you to finish in the MX Bank (OAuth) window…', {}, SLOW),
+    ).toBeVisible();
     await expect(await openedUrl()).toMatch(/\/oauth\/authorize\//);
   },
 };
@@ -65,7 +67,9 @@ export const Denied: Story = {
   play: async ({ canvas }) => {
     await userEvent.click(await canvas.findByRole('button', { name: 'Go to MX Bank (OAuth)' }, SLOW));
     await decideOAuth(await openedUrl(), 'deny');
-    await expect(await canvas.findByRole('alert', {}, SLOW)).toHaveTextContent('The connection was not completed at MX Bank (OAuth).');
+    await expect(await canvas.findByRole('alert', {}, SLOW)).toHaveTextContent(
+      'The connection was not completed at MX Bank (OAuth).',
+    );
     await expect(canvas.getByRole('button', { name: 'Try again' })).toBeEnabled();
     await expect(canvas.getByRole('button', { name: 'Choose another bank' })).toBeVisible();
   },

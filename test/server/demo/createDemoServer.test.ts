@@ -9,12 +9,17 @@ import { createDemoServer, DEMO_SESSION_COOKIE } from '../../../src/server/demo/
 import { createSandbox } from '../../../src/server/sandbox/index.ts';
 
 const PUBLIC_URL = 'http://127.0.0.1:3999';
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'self'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'self'";
 const MXBANK_USERNAME_GUID = 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1';
 const MXBANK_PASSWORD_GUID = 'CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d';
 const WIDGET_HEADERS = { 'X-Member-Connect': '1' };
 /** What a browser sends when a person opens a page. */
-const PAGE_LOAD = { Accept: 'text/html,application/xhtml+xml', 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Mode': 'navigate' };
+const PAGE_LOAD = {
+  Accept: 'text/html,application/xhtml+xml',
+  'Sec-Fetch-Dest': 'document',
+  'Sec-Fetch-Mode': 'navigate',
+};
 
 // Small stand-ins for the built pages: the server under test serves whatever the build put there.
 let pagesDir: string;
@@ -40,7 +45,12 @@ afterAll(() => rmSync(path.dirname(pagesDir), { recursive: true, force: true }))
 function demo(overrides: Partial<DemoServerOptions> = {}) {
   const app = createDemoServer({ publicUrl: PUBLIC_URL, demoRoot: pagesDir, frameRoot: frameDir, ...overrides });
   const request: typeof app.request = (input, init, env, executionCtx) =>
-    app.request(typeof input === 'string' && input.startsWith('/') ? `${PUBLIC_URL}${input}` : input, init, env, executionCtx);
+    app.request(
+      typeof input === 'string' && input.startsWith('/') ? `${PUBLIC_URL}${input}` : input,
+      init,
+      env,
+      executionCtx,
+    );
   return { request };
 }
 type DemoApp = ReturnType<typeof demo>;
@@ -104,7 +114,7 @@ describe('createDemoServer', () => {
     }
   });
 
-  it('keeps the sandbox consent page\'s own, stricter CSP', async () => {
+  it("keeps the sandbox consent page's own, stricter CSP", async () => {
     const app = demo();
     const cookie = await openSession(app);
     const created = await app.request('/api/connect/members', {
@@ -149,7 +159,7 @@ describe('createDemoServer', () => {
     expect((await app.request('/frame')).headers.get('location')).toBe('/frame/');
   });
 
-  it('serves the static Storybook at /storybook/ when built, without the pages\' CSP (Storybook needs inline scripts)', async () => {
+  it("serves the static Storybook at /storybook/ when built, without the pages' CSP (Storybook needs inline scripts)", async () => {
     const app = demo({ storybookRoot: storybookDir });
     const page = await app.request('/storybook/');
     expect(page.status).toBe(200);
@@ -192,7 +202,7 @@ describe('createDemoServer', () => {
     expect(lines).toEqual([{ route: '/institutions/:institution_code', status: 200 }]);
   });
 
-  it('starts a session on the widget\'s first call, and never adopts a made-up session id', async () => {
+  it("starts a session on the widget's first call, and never adopts a made-up session id", async () => {
     const app = demo();
     for (const headers of [WIDGET_HEADERS, { ...WIDGET_HEADERS, Cookie: `${DEMO_SESSION_COOKIE}=forged` }]) {
       const response = await app.request('/api/connect/members', { headers });
@@ -282,7 +292,7 @@ describe('createDemoServer', () => {
       return { app, alice, userGuid, memberGuid: member.guid };
     }
 
-    it('does not let a visitor list, read, change, aggregate or delete another visitor\'s user or members', async () => {
+    it("does not let a visitor list, read, change, aggregate or delete another visitor's user or members", async () => {
       const { app, alice, userGuid, memberGuid } = await demoWithVictim();
       const attacks: [string, string, unknown?][] = [
         ['GET', '/sandbox/users'],
@@ -313,7 +323,9 @@ describe('createDemoServer', () => {
       }
       // Alice's member is untouched and still hers.
       expect(await memberGuids(app, alice)).toEqual([memberGuid]);
-      const status = await app.request(`/api/connect/members/${memberGuid}`, { headers: { ...WIDGET_HEADERS, ...alice } });
+      const status = await app.request(`/api/connect/members/${memberGuid}`, {
+        headers: { ...WIDGET_HEADERS, ...alice },
+      });
       expect(status.status).toBe(200);
     });
 
@@ -367,7 +379,9 @@ describe('createDemoServer', () => {
       const { app, userGuid } = await demoWithVictim({ publicSandbox: true });
       const user = await app.request(`/sandbox/users/${userGuid}`, { headers: SANDBOX_HEADERS });
       expect(user.status).toBe(200);
-      const anonymous = await app.request('/sandbox/institutions/mxbank', { headers: { Accept: SANDBOX_HEADERS.Accept } });
+      const anonymous = await app.request('/sandbox/institutions/mxbank', {
+        headers: { Accept: SANDBOX_HEADERS.Accept },
+      });
       expect(anonymous.status).toBe(401);
     });
   });
@@ -420,7 +434,7 @@ describe('createDemoServer', () => {
 
     it('lets institution logos come from MX over https', async () => {
       const response = await mxDemo().app.request('/');
-      expect(response.headers.get('content-security-policy')).toBe(CSP.replace("data:", 'data: https:'));
+      expect(response.headers.get('content-security-policy')).toBe(CSP.replace('data:', 'data: https:'));
     });
 
     it('answers 502 (a page for a page load, JSON for the widget) when MX refuses to create the user', async () => {

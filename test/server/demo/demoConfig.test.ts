@@ -33,7 +33,9 @@ describe('readDemoConfig', () => {
   it.each(['0.0.0.0', '::', '192.168.1.20', 'demo.example'])(
     'refuses DEMO_PUBLIC_SANDBOX=1 on a non-loopback HOST (%s) unless DEMO_PUBLIC_SANDBOX_ON_NETWORK=1 says so too',
     (host) => {
-      expect(() => readDemoConfig({ HOST: host, DEMO_PUBLIC_SANDBOX: '1' })).toThrow(/DEMO_PUBLIC_SANDBOX_ON_NETWORK=1/);
+      expect(() => readDemoConfig({ HOST: host, DEMO_PUBLIC_SANDBOX: '1' })).toThrow(
+        /DEMO_PUBLIC_SANDBOX_ON_NETWORK=1/,
+      );
       const config = readDemoConfig({ HOST: host, DEMO_PUBLIC_SANDBOX: '1', DEMO_PUBLIC_SANDBOX_ON_NETWORK: '1' });
       expect(config.publicSandbox).toBe(true);
     },
@@ -42,7 +44,9 @@ describe('readDemoConfig', () => {
   it('reads DEMO_TRUST_PROXY and DEMO_PUBLIC_URL (an http(s) origin)', () => {
     const config = readDemoConfig({ DEMO_TRUST_PROXY: '1', DEMO_PUBLIC_URL: 'https://Demo.Example/' });
     expect(config).toMatchObject({ trustProxy: true, publicUrl: 'https://demo.example' });
-    expect(() => readDemoConfig({ DEMO_PUBLIC_URL: 'https://demo.example/path' })).toThrow(/must be an http\(s\) origin/);
+    expect(() => readDemoConfig({ DEMO_PUBLIC_URL: 'https://demo.example/path' })).toThrow(
+      /must be an http\(s\) origin/,
+    );
     expect(() => readDemoConfig({ DEMO_PUBLIC_URL: 'demo.example' })).toThrow(/not a URL/);
   });
 
@@ -51,7 +55,9 @@ describe('readDemoConfig', () => {
     expect(readDemoConfig({}).sandboxAggregationMs).toBeUndefined();
     expect(readDemoConfig({ SANDBOX_AGGREGATION_MS: '0' }).sandboxAggregationMs).toBe(0);
     for (const value of ['-1', '1.5', 'fast', '600001']) {
-      expect(() => readDemoConfig({ SANDBOX_AGGREGATION_MS: value })).toThrow(/SANDBOX_AGGREGATION_MS must be an integer/);
+      expect(() => readDemoConfig({ SANDBOX_AGGREGATION_MS: value })).toThrow(
+        /SANDBOX_AGGREGATION_MS must be an integer/,
+      );
     }
     expect(() => readDemoConfig({ ...MX, SANDBOX_AGGREGATION_MS: '250' })).toThrow(/applies to the built-in sandbox/);
   });

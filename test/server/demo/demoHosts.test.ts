@@ -28,16 +28,25 @@ async function logoUrlSeenFrom(app: ReturnType<typeof demo>, origin: string): Pr
   const page = await app.request(`${origin}/`, { headers: PAGE_LOAD });
   expect(page.status).toBe(200);
   const cookie = page.headers.get('set-cookie')?.split(';')[0] ?? '';
-  const response = await app.request(`${origin}/api/connect/institutions/mxbank`, { headers: { ...WIDGET_HEADERS, Cookie: cookie } });
+  const response = await app.request(`${origin}/api/connect/institutions/mxbank`, {
+    headers: { ...WIDGET_HEADERS, Cookie: cookie },
+  });
   expect(response.status).toBe(200);
   return ((await response.json()) as { institution: { small_logo_url: string } }).institution.small_logo_url;
 }
 
-describe('the demo\'s host names', () => {
+describe("the demo's host names", () => {
   it('refuses a junk Host with 421 on every route, before any session or MX user is made for it', async () => {
     const app = demo();
-    for (const requestPath of ['/', '/api/connect/institutions/mxbank', '/sandbox/logos/mxbank_100.svg', '/demo/session-token']) {
-      const response = await app.request(`http://evil.example${requestPath}`, { headers: { ...PAGE_LOAD, ...WIDGET_HEADERS } });
+    for (const requestPath of [
+      '/',
+      '/api/connect/institutions/mxbank',
+      '/sandbox/logos/mxbank_100.svg',
+      '/demo/session-token',
+    ]) {
+      const response = await app.request(`http://evil.example${requestPath}`, {
+        headers: { ...PAGE_LOAD, ...WIDGET_HEADERS },
+      });
       expect(response.status).toBe(421);
       expect(response.headers.get('set-cookie')).toBeNull();
       expect(await response.text()).not.toContain('evil.example');
@@ -77,6 +86,8 @@ describe('the demo\'s host names', () => {
     for (let index = 0; index < 50; index += 1) {
       await app.request(`http://junk-${index}.example/api/connect/institutions/mxbank`, { headers: WIDGET_HEADERS });
     }
-    expect(await logoUrlSeenFrom(app, 'http://localhost:3999')).toBe('http://localhost:3999/sandbox/logos/mxbank_50.svg');
+    expect(await logoUrlSeenFrom(app, 'http://localhost:3999')).toBe(
+      'http://localhost:3999/sandbox/logos/mxbank_50.svg',
+    );
   });
 });

@@ -13,7 +13,10 @@ const PUBLIC_URL = 'http://127.0.0.1:3999';
 const PAGE_LOAD = { Accept: 'text/html', 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Mode': 'navigate' };
 const BROWSER_ENCODINGS = 'gzip, deflate, br, zstd';
 const SCRIPT = `export const rows = [${Array.from({ length: 400 }, (_, index) => `{ id: ${index}, label: "row ${index}" }`).join(', ')}];\n`;
-const STYLES = Array.from({ length: 100 }, (_, index) => `.c${index} { color: #${(index * 2711).toString(16).padStart(6, '0')}; }`).join('\n');
+const STYLES = Array.from(
+  { length: 100 },
+  (_, index) => `.c${index} { color: #${(index * 2711).toString(16).padStart(6, '0')}; }`,
+).join('\n');
 const PAGE = `<!doctype html><title>partner page</title>${'<p>A partner page with enough text to compress.</p>'.repeat(40)}`;
 
 let root: string;
@@ -30,8 +33,13 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function demo() {
-  const app = createDemoServer({ publicUrl: PUBLIC_URL, demoRoot: path.join(root, 'demo'), frameRoot: path.join(root, 'frame') });
-  return (requestPath: string, headers: Record<string, string> = {}) => app.request(`${PUBLIC_URL}${requestPath}`, { headers });
+  const app = createDemoServer({
+    publicUrl: PUBLIC_URL,
+    demoRoot: path.join(root, 'demo'),
+    frameRoot: path.join(root, 'frame'),
+  });
+  return (requestPath: string, headers: Record<string, string> = {}) =>
+    app.request(`${PUBLIC_URL}${requestPath}`, { headers });
 }
 
 async function decoded(response: Response): Promise<string> {
@@ -43,7 +51,7 @@ async function decoded(response: Response): Promise<string> {
   return bytes.toString();
 }
 
-describe('the demo\'s pages and assets', () => {
+describe("the demo's pages and assets", () => {
   it.each([
     ['/assets/main-CIWOn-Kd.js', SCRIPT],
     ['/frame/assets/index-Dw_nUi26.css', STYLES],
@@ -109,7 +117,10 @@ describe('the demo\'s pages and assets', () => {
     const missing = await app('/assets/missing-AbCd1234.js', { 'Accept-Encoding': BROWSER_ENCODINGS });
     expect(missing.status).toBe(404);
     expect(missing.headers.get('cache-control')).toBeNull();
-    const api = await app('/api/connect/institutions?name=mx', { 'X-Member-Connect': '1', 'Accept-Encoding': BROWSER_ENCODINGS });
+    const api = await app('/api/connect/institutions?name=mx', {
+      'X-Member-Connect': '1',
+      'Accept-Encoding': BROWSER_ENCODINGS,
+    });
     expect(api.status).toBe(200);
     expect(api.headers.get('cache-control')).toBe('no-store');
     expect(api.headers.get('content-encoding')).toBeNull();

@@ -15,7 +15,11 @@ import { createDemoServer, DEMO_SESSION_COOKIE } from '../../../src/server/demo/
 const PUBLIC_URL = 'http://127.0.0.1:3999';
 const HOST_COOKIE = `__Host-${DEMO_SESSION_COOKIE}`;
 const WIDGET_HEADERS = { 'X-Member-Connect': '1' };
-const PAGE_LOAD = { Accept: 'text/html,application/xhtml+xml', 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Mode': 'navigate' };
+const PAGE_LOAD = {
+  Accept: 'text/html,application/xhtml+xml',
+  'Sec-Fetch-Dest': 'document',
+  'Sec-Fetch-Mode': 'navigate',
+};
 const MXBANK_USERNAME_GUID = 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1';
 const MXBANK_PASSWORD_GUID = 'CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d';
 const VICTIM = '198.51.100.9';
@@ -76,7 +80,11 @@ async function connectMxBank(app: Demo, cookie: string, address = VICTIM, header
 }
 
 async function membersOf(app: Demo, cookie: string, address = VICTIM, headers: Record<string, string> = {}) {
-  const response = await app('/api/connect/members', { headers: { ...WIDGET_HEADERS, ...headers, Cookie: cookie } }, address);
+  const response = await app(
+    '/api/connect/members',
+    { headers: { ...WIDGET_HEADERS, ...headers, Cookie: cookie } },
+    address,
+  );
   expect(response.status).toBe(200);
   return ((await response.json()) as { members: { guid: string }[] }).members.map((member) => member.guid);
 }
@@ -114,7 +122,7 @@ describe('the demo session cookie', () => {
     expect(await membersOf(app, mine)).toEqual([]);
   });
 
-  it('over https, ignores a plain-named cookie a sibling subdomain planted: the bank lands in the victim\'s user', async () => {
+  it("over https, ignores a plain-named cookie a sibling subdomain planted: the bank lands in the victim's user", async () => {
     const origin = 'https://demo.example';
     const app = demo({ publicUrl: origin }, origin);
     const attacker = await openSession(app, ATTACKER);
@@ -150,9 +158,13 @@ describe('the demo session cookie', () => {
 });
 
 describe('creating sessions', () => {
-  it('starts none for a request that is not a person\'s page load (an image, a fetch, a bare client)', async () => {
+  it("starts none for a request that is not a person's page load (an image, a fetch, a bare client)", async () => {
     const app = demo();
-    const notPageLoads: Record<string, string>[] = [{ 'Sec-Fetch-Dest': 'image', Accept: 'image/*' }, { 'Sec-Fetch-Dest': 'empty' }, {}];
+    const notPageLoads: Record<string, string>[] = [
+      { 'Sec-Fetch-Dest': 'image', Accept: 'image/*' },
+      { 'Sec-Fetch-Dest': 'empty' },
+      {},
+    ];
     for (const headers of notPageLoads) {
       const response = await app('/', { headers });
       expect(response.status).toBe(200);

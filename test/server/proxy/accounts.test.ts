@@ -17,7 +17,7 @@ const SANDBOX_URL = 'http://sandbox.test';
 const ACCOUNT_FIELDS = ['account_number_last_four', 'guid', 'member_guid', 'name', 'subtype', 'type'];
 
 describe('GET /members/{member_guid}/accounts', () => {
-  it('lists a connected member\'s accounts from the real sandbox with only the allowed fields, for its own user only', async () => {
+  it("lists a connected member's accounts from the real sandbox with only the allowed fields, for its own user only", async () => {
     let time = 1_800_000_000_000;
     const sandbox = createSandbox({ now: () => time, aggregationMs: 1_000 });
     const basic = `Basic ${btoa(`${SANDBOX_CLIENT_ID}:${SANDBOX_API_KEY}`)}`;
@@ -39,7 +39,10 @@ describe('GET /members/{member_guid}/accounts', () => {
       fetch: sandbox.request,
     });
     const call = (path: string, init: RequestInit = {}) =>
-      proxy.request(`http://proxy.test${path}`, { ...init, headers: { 'X-Member-Connect': '1', 'Content-Type': 'application/json' } });
+      proxy.request(`http://proxy.test${path}`, {
+        ...init,
+        headers: { 'X-Member-Connect': '1', 'Content-Type': 'application/json' },
+      });
 
     const created = await call('/members', {
       method: 'POST',
@@ -67,7 +70,8 @@ describe('GET /members/{member_guid}/accounts', () => {
       expect(account.account_number_last_four).toMatch(/^\d{4}$/);
     }
     expect(body.pagination).toMatchObject({ current_page: 1, per_page: 10 });
-    for (const leak of [alice, 'user_guid', 'balance', 'account_number"', 'routing_number']) expect(text).not.toContain(leak);
+    for (const leak of [alice, 'user_guid', 'balance', 'account_number"', 'routing_number'])
+      expect(text).not.toContain(leak);
 
     // Bob cannot list Alice's accounts, and the browser cannot choose the user.
     current = bob;
@@ -95,7 +99,14 @@ describe('GET /members/{member_guid}/accounts', () => {
             balance: 1234.56,
             available_balance: 1000,
           },
-          { guid: 'ACT-2', member_guid: MEMBER, name: 'Card', type: 'CREDIT_CARD', subtype: null, account_number: 'xx-12' },
+          {
+            guid: 'ACT-2',
+            member_guid: MEMBER,
+            name: 'Card',
+            type: 'CREDIT_CARD',
+            subtype: null,
+            account_number: 'xx-12',
+          },
         ],
         pagination: { current_page: 1, per_page: 25, total_entries: 2, total_pages: 1 },
       }),
@@ -105,12 +116,27 @@ describe('GET /members/{member_guid}/accounts', () => {
     const text = await response.text();
     expect(JSON.parse(text)).toEqual({
       accounts: [
-        { guid: 'ACT-1', member_guid: MEMBER, name: 'Checking', type: 'CHECKING', subtype: 'NONE', account_number_last_four: '3456' },
-        { guid: 'ACT-2', member_guid: MEMBER, name: 'Card', type: 'CREDIT_CARD', subtype: null, account_number_last_four: null },
+        {
+          guid: 'ACT-1',
+          member_guid: MEMBER,
+          name: 'Checking',
+          type: 'CHECKING',
+          subtype: 'NONE',
+          account_number_last_four: '3456',
+        },
+        {
+          guid: 'ACT-2',
+          member_guid: MEMBER,
+          name: 'Card',
+          type: 'CREDIT_CARD',
+          subtype: null,
+          account_number_last_four: null,
+        },
       ],
       pagination: { current_page: 1, per_page: 25, total_entries: 2, total_pages: 1 },
     });
-    for (const leak of [full, full.slice(0, 12), '091000019', '1234.56', ALICE, 'partner-user-9']) expect(text).not.toContain(leak);
+    for (const leak of [full, full.slice(0, 12), '091000019', '1234.56', ALICE, 'partner-user-9'])
+      expect(text).not.toContain(leak);
     expect(calls[0]?.url.pathname).toBe(`/api/users/${ALICE}/members/${MEMBER}/accounts`);
     expect(logs[0]?.route).toBe('/members/:member_guid/accounts');
   });

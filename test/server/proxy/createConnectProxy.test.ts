@@ -13,49 +13,90 @@ const CREDENTIALS = [
 
 // Every widget-facing route, with the upstream request it must become.
 const ROUTES = [
-  ['GET', '/institutions?name=mx%20bank&page=2&records_per_page=25', undefined, '/institutions', 'name=mx+bank&page=2&records_per_page=25'],
-  ['GET', '/institutions/favorites?iso_country_code=US&iso_country_code=CA', undefined, '/institutions/favorites', 'iso_country_code=US&iso_country_code=CA'],
+  [
+    'GET',
+    '/institutions?name=mx%20bank&page=2&records_per_page=25',
+    undefined,
+    '/institutions',
+    'name=mx+bank&page=2&records_per_page=25',
+  ],
+  [
+    'GET',
+    '/institutions/favorites?iso_country_code=US&iso_country_code=CA',
+    undefined,
+    '/institutions/favorites',
+    'iso_country_code=US&iso_country_code=CA',
+  ],
   ['GET', '/institutions/mxbank', undefined, '/institutions/mxbank', ''],
   ['GET', '/institutions/mx_bank_oauth/credentials', undefined, '/institutions/mx_bank_oauth/credentials', ''],
   ['GET', '/members?page=1', undefined, `/users/${ALICE}/members`, 'page=1'],
-  ['POST', '/members', { member: { institution_code: 'mxbank', credentials: CREDENTIALS, skip_aggregation: false }, referral_source: 'BROWSER' }, `/users/${ALICE}/members`, ''],
+  [
+    'POST',
+    '/members',
+    {
+      member: { institution_code: 'mxbank', credentials: CREDENTIALS, skip_aggregation: false },
+      referral_source: 'BROWSER',
+    },
+    `/users/${ALICE}/members`,
+    '',
+  ],
   ['GET', `/members/${MEMBER}`, undefined, `/users/${ALICE}/members/${MEMBER}`, ''],
   ['PUT', `/members/${MEMBER}`, { member: { credentials: CREDENTIALS } }, `/users/${ALICE}/members/${MEMBER}`, ''],
   ['DELETE', `/members/${MEMBER}`, undefined, `/users/${ALICE}/members/${MEMBER}`, ''],
   ['GET', `/members/${MEMBER}/status`, undefined, `/users/${ALICE}/members/${MEMBER}/status`, ''],
   ['GET', `/members/${MEMBER}/challenges`, undefined, `/users/${ALICE}/members/${MEMBER}/challenges`, ''],
-  ['PUT', `/members/${MEMBER}/resume`, { member: { challenges: [{ guid: 'CRD-1234', value: 'correct' }] } }, `/users/${ALICE}/members/${MEMBER}/resume`, ''],
+  [
+    'PUT',
+    `/members/${MEMBER}/resume`,
+    { member: { challenges: [{ guid: 'CRD-1234', value: 'correct' }] } },
+    `/users/${ALICE}/members/${MEMBER}/resume`,
+    '',
+  ],
   ['POST', `/members/${MEMBER}/aggregate`, undefined, `/users/${ALICE}/members/${MEMBER}/aggregate`, ''],
-  ['GET', `/members/${MEMBER}/oauth_window_uri?referral_source=BROWSER`, undefined, `/users/${ALICE}/members/${MEMBER}/oauth_window_uri`, 'referral_source=BROWSER'],
+  [
+    'GET',
+    `/members/${MEMBER}/oauth_window_uri?referral_source=BROWSER`,
+    undefined,
+    `/users/${ALICE}/members/${MEMBER}/oauth_window_uri`,
+    'referral_source=BROWSER',
+  ],
 ] as const;
 
 describe('createConnectProxy routes', () => {
-  it.each(ROUTES)('%s %s goes upstream with the authenticated user, Basic auth and the MX Accept header', async (method, path, body, upstreamPath, upstreamQuery) => {
-    const { call, calls } = createKit();
-    const response = await call(path, { method, body });
-    expect(response.status).toBe(200);
-    // The recording upstream answers `{ ok, path }`: no field of any route's response allow-list, so nothing passes.
-    expect(await response.json()).toEqual({});
-    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(calls).toHaveLength(1);
-    const [upstream] = calls;
-    expect(upstream?.method).toBe(method);
-    expect(`${upstream?.url.origin}${upstream?.url.pathname}`).toBe(`${BASE_URL}${upstreamPath}`);
-    expect(upstream?.url.search.replace(/^\?/, '')).toBe(upstreamQuery);
-    expect(upstream?.headers.get('authorization')).toBe(`Basic ${btoa(`${CLIENT_ID}:${API_KEY}`)}`);
-    expect(upstream?.headers.get('accept')).toBe('application/vnd.mx.api.v1+json');
-    // Nothing of the browser's request is forwarded: not its token, cookies or custom header.
-    expect([...(upstream?.headers.keys() ?? [])].sort()).toEqual(
-      body === undefined ? ['accept', 'authorization'] : ['accept', 'authorization', 'content-type'],
-    );
-    expect(upstream?.body === null ? undefined : JSON.parse(upstream?.body ?? '')).toEqual(body);
-  });
+  it.each(ROUTES)(
+    '%s %s goes upstream with the authenticated user, Basic auth and the MX Accept header',
+    async (method, path, body, upstreamPath, upstreamQuery) => {
+      const { call, calls } = createKit();
+      const response = await call(path, { method, body });
+      expect(response.status).toBe(200);
+      // The recording upstream answers `{ ok, path }`: no field of any route's response allow-list, so nothing passes.
+      expect(await response.json()).toEqual({});
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(calls).toHaveLength(1);
+      const [upstream] = calls;
+      expect(upstream?.method).toBe(method);
+      expect(`${upstream?.url.origin}${upstream?.url.pathname}`).toBe(`${BASE_URL}${upstreamPath}`);
+      expect(upstream?.url.search.replace(/^\?/, '')).toBe(upstreamQuery);
+      expect(upstream?.headers.get('authorization')).toBe(`Basic ${btoa(`${CLIENT_ID}:${API_KEY}`)}`);
+      expect(upstream?.headers.get('accept')).toBe('application/vnd.mx.api.v1+json');
+      // Nothing of the browser's request is forwarded: not its token, cookies or custom header.
+      expect([...(upstream?.headers.keys() ?? [])].sort()).toEqual(
+        body === undefined ? ['accept', 'authorization'] : ['accept', 'authorization', 'content-type'],
+      );
+      expect(upstream?.body === null ? undefined : JSON.parse(upstream?.body ?? '')).toEqual(body);
+    },
+  );
 
   it('passes through MX success statuses and bodies (202 on create, 204 without challenges)', async () => {
     const { call } = createKit({}, ({ url }) =>
-      url.pathname.endsWith('/challenges') ? new Response(null, { status: 204 }) : json({ member: { guid: MEMBER } }, 202),
+      url.pathname.endsWith('/challenges')
+        ? new Response(null, { status: 204 })
+        : json({ member: { guid: MEMBER } }, 202),
     );
-    const created = await call('/members', { method: 'POST', body: { member: { institution_code: 'mxbank', credentials: CREDENTIALS } } });
+    const created = await call('/members', {
+      method: 'POST',
+      body: { member: { institution_code: 'mxbank', credentials: CREDENTIALS } },
+    });
     expect(created.status).toBe(202);
     expect(await created.json()).toEqual({ member: { guid: MEMBER } });
     const none = await call(`/members/${MEMBER}/challenges`);
@@ -159,7 +200,9 @@ describe('user_guid injection', () => {
     ]);
     expect(attempts.map((r) => r.status)).toEqual([400, 400, 400, 400, 400, 400, 404, 400]);
     // Headers are not an input at all: the request goes through as Alice's.
-    const viaHeader = await call('/members', { headers: { 'X-User-Guid': BOB, 'X-MX-User-Guid': BOB, Cookie: `user_guid=${BOB}` } });
+    const viaHeader = await call('/members', {
+      headers: { 'X-User-Guid': BOB, 'X-MX-User-Guid': BOB, Cookie: `user_guid=${BOB}` },
+    });
     expect(viaHeader.status).toBe(200);
     expect(calls.map((c) => c.url.pathname)).toEqual([`/api/users/${ALICE}/members`]);
   });
@@ -220,7 +263,9 @@ describe('query parameters', () => {
   it('reads the query only up to a fragment, and forwards none for a bare `?`', async () => {
     const { proxy, call, calls, tokens } = createKit();
     const headers = { 'X-Member-Connect': '1', Authorization: `Bearer ${await tokens.issue(ALICE)}` };
-    const withFragment = await proxy.request(new Request('http://proxy.test/institutions?name=mx#page=0&foo=1', { headers }));
+    const withFragment = await proxy.request(
+      new Request('http://proxy.test/institutions?name=mx#page=0&foo=1', { headers }),
+    );
     expect(withFragment.status).toBe(200);
     expect(calls[0]?.url.search).toBe('?name=mx');
     expect((await call('/institutions?')).status).toBe(200);
@@ -237,8 +282,16 @@ describe('request bodies', () => {
 
   it.each([
     ['an unexpected member field', create({ is_manual: true }), /unexpected field `member.is_manual`/],
-    ['an unexpected top-level field', create({}, { client_redirect_url: 'https://evil.test' }), /unexpected field `client_redirect_url`/],
-    ['an unexpected credential field', create({ credentials: [{ ...CREDENTIALS[0], label: 'x' }] }), /unexpected field `member.credentials\[0\].label`/],
+    [
+      'an unexpected top-level field',
+      create({}, { client_redirect_url: 'https://evil.test' }),
+      /unexpected field `client_redirect_url`/,
+    ],
+    [
+      'an unexpected credential field',
+      create({ credentials: [{ ...CREDENTIALS[0], label: 'x' }] }),
+      /unexpected field `member.credentials\[0\].label`/,
+    ],
     ['`id` when the partner did not allow it', create({ id: 'partner-1' }), /unexpected field `member.id`/],
     ['`metadata` when the partner did not allow it', create({ metadata: 'x' }), /unexpected field `member.metadata`/],
     ['referral_source APP', create({}, { referral_source: 'APP' }), /referral_source/],
@@ -246,14 +299,34 @@ describe('request bodies', () => {
     ['an institution code with a slash', create({ institution_code: '../users' }), /member.institution_code/],
     ['a string skip_aggregation', create({ skip_aggregation: 'yes' }), /member.skip_aggregation/],
     ['credentials as an object', create({ credentials: { guid: 'CRD-1', value: 'x' } }), /member.credentials/],
-    ['a numeric credential value', create({ credentials: [{ guid: 'CRD-1', value: 1234 }] }), /member.credentials\[0\].value/],
-    ['a malformed credential guid', create({ credentials: [{ guid: 'x/../y', value: 'v' }] }), /member.credentials\[0\].guid/],
-    ['too many credentials', create({ credentials: Array.from({ length: 51 }, () => CREDENTIALS[0]) }), /member.credentials/],
+    [
+      'a numeric credential value',
+      create({ credentials: [{ guid: 'CRD-1', value: 1234 }] }),
+      /member.credentials\[0\].value/,
+    ],
+    [
+      'a malformed credential guid',
+      create({ credentials: [{ guid: 'x/../y', value: 'v' }] }),
+      /member.credentials\[0\].guid/,
+    ],
+    [
+      'too many credentials',
+      create({ credentials: Array.from({ length: 51 }, () => CREDENTIALS[0]) }),
+      /member.credentials/,
+    ],
     ['no member at all', { method: 'POST', body: { institution_code: 'mxbank' } }, /unexpected field|member/],
     ['an array body', { method: 'POST', body: [] }, /member/],
     ['a JSON string body', { method: 'POST', body: 'mxbank' }, /body/],
-    ['an empty body', { method: 'POST', rawBody: '', headers: { 'Content-Type': 'application/json' } }, /a JSON body is required/],
-    ['invalid JSON', { method: 'POST', rawBody: '{"member":', headers: { 'Content-Type': 'application/json' } }, /not valid JSON/],
+    [
+      'an empty body',
+      { method: 'POST', rawBody: '', headers: { 'Content-Type': 'application/json' } },
+      /a JSON body is required/,
+    ],
+    [
+      'invalid JSON',
+      { method: 'POST', rawBody: '{"member":', headers: { 'Content-Type': 'application/json' } },
+      /not valid JSON/,
+    ],
   ])('refuses a create body with %s (400)', async (_name, init, message) => {
     const { call, calls } = createKit();
     const response = await call('/members', init);
@@ -272,7 +345,11 @@ describe('request bodies', () => {
     '{"member":{"institution_code":"mxbank","credentials":[{"guid":"CRD-1","value":"v","prototype":1}]}}',
   ])('refuses prototype-pollution keys (%#) and pollutes nothing', async (raw) => {
     const { call, calls } = createKit();
-    const response = await call('/members', { method: 'POST', rawBody: raw, headers: { 'Content-Type': 'application/json' } });
+    const response = await call('/members', {
+      method: 'POST',
+      rawBody: raw,
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(response.status).toBe(400);
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
     expect(calls).toHaveLength(0);
@@ -301,7 +378,9 @@ describe('request bodies', () => {
 
   it('refuses an oversized body with 413, by declared length and while streaming', async () => {
     const { call, calls } = createKit();
-    const big = JSON.stringify({ member: { institution_code: 'mxbank', credentials: [{ guid: 'CRD-1', value: 'x'.repeat(20_000) }] } });
+    const big = JSON.stringify({
+      member: { institution_code: 'mxbank', credentials: [{ guid: 'CRD-1', value: 'x'.repeat(20_000) }] },
+    });
     const declared = await call('/members', {
       method: 'POST',
       rawBody: big,
@@ -316,7 +395,11 @@ describe('request bodies', () => {
     });
     const streamed = await createKit().proxy.request('http://proxy.test/members', {
       method: 'POST',
-      headers: { 'X-Member-Connect': '1', 'Content-Type': 'application/json', Authorization: `Bearer ${await createKit().tokens.issue(ALICE)}` },
+      headers: {
+        'X-Member-Connect': '1',
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${await createKit().tokens.issue(ALICE)}`,
+      },
       body: stream,
       duplex: 'half',
     } as RequestInit);
@@ -324,8 +407,16 @@ describe('request bodies', () => {
     const kit = createKit({ maxBodyBytes: 1024 });
     const chunked = await kit.proxy.request('http://proxy.test/members', {
       method: 'POST',
-      headers: { 'X-Member-Connect': '1', 'Content-Type': 'application/json', Authorization: `Bearer ${await kit.tokens.issue(ALICE)}` },
-      body: new Blob(['{"member":{"institution_code":"mxbank","credentials":[{"guid":"CRD-1","value":"', 'y'.repeat(2000), '"}]}}']).stream(),
+      headers: {
+        'X-Member-Connect': '1',
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${await kit.tokens.issue(ALICE)}`,
+      },
+      body: new Blob([
+        '{"member":{"institution_code":"mxbank","credentials":[{"guid":"CRD-1","value":"',
+        'y'.repeat(2000),
+        '"}]}}',
+      ]).stream(),
       duplex: 'half',
     } as RequestInit);
     expect(chunked.status).toBe(413);
@@ -335,23 +426,42 @@ describe('request bodies', () => {
 
   it('accepts an OAuth member with an empty credential list', async () => {
     const { call, calls } = createKit();
-    const body = { member: { institution_code: 'mx_bank_oauth', credentials: [], is_oauth: true }, referral_source: 'BROWSER' };
+    const body = {
+      member: { institution_code: 'mx_bank_oauth', credentials: [], is_oauth: true },
+      referral_source: 'BROWSER',
+    };
     expect((await call('/members', { method: 'POST', body })).status).toBe(200);
     expect(JSON.parse(calls[0]?.body ?? '')).toEqual(body);
   });
 
   it('accepts partner `id` and `metadata` only when memberFields allows them', async () => {
     const { call, calls } = createKit({ memberFields: { id: true, metadata: true } });
-    const response = await call('/members', { method: 'POST', body: { member: { institution_code: 'mxbank', id: 'p-1', metadata: '{"a":1}' } } });
+    const response = await call('/members', {
+      method: 'POST',
+      body: { member: { institution_code: 'mxbank', id: 'p-1', metadata: '{"a":1}' } },
+    });
     expect(response.status).toBe(200);
-    expect(JSON.parse(calls[0]?.body ?? '')).toEqual({ member: { institution_code: 'mxbank', id: 'p-1', metadata: '{"a":1}' } });
+    expect(JSON.parse(calls[0]?.body ?? '')).toEqual({
+      member: { institution_code: 'mxbank', id: 'p-1', metadata: '{"a":1}' },
+    });
     const onlyId = createKit({ memberFields: { id: true } });
-    expect((await onlyId.call('/members', { method: 'POST', body: { member: { institution_code: 'mxbank', metadata: 'x' } } })).status).toBe(400);
+    expect(
+      (
+        await onlyId.call('/members', {
+          method: 'POST',
+          body: { member: { institution_code: 'mxbank', metadata: 'x' } },
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it.each([
     ['an empty member', { member: {} }, /must not be empty/],
-    ['institution_code (cannot move a member)', { member: { institution_code: 'other' } }, /unexpected field `member.institution_code`/],
+    [
+      'institution_code (cannot move a member)',
+      { member: { institution_code: 'other' } },
+      /unexpected field `member.institution_code`/,
+    ],
     ['is_oauth', { member: { is_oauth: true } }, /unexpected field `member.is_oauth`/],
   ])('refuses an update with %s', async (_name, body, message) => {
     const { call, calls } = createKit();
@@ -375,7 +485,9 @@ describe('request bodies', () => {
 
   it('refuses a body on body-less routes, tolerating only `{}`', async () => {
     const { call, calls } = createKit();
-    expect((await call(`/members/${MEMBER}/aggregate`, { method: 'POST', body: { include_transactions: true } })).status).toBe(400);
+    expect(
+      (await call(`/members/${MEMBER}/aggregate`, { method: 'POST', body: { include_transactions: true } })).status,
+    ).toBe(400);
     expect((await call(`/members/${MEMBER}`, { method: 'DELETE', body: { member: {} } })).status).toBe(400);
     expect(calls).toHaveLength(0);
     expect((await call(`/members/${MEMBER}/aggregate`, { method: 'POST', body: {} })).status).toBe(200);
@@ -385,7 +497,10 @@ describe('request bodies', () => {
 
 describe('CSRF, CORS and identity', () => {
   const cookieKit = (overrides = {}) =>
-    createKit({ authenticate: (request) => (request.headers.get('cookie') === 'session=alice' ? ALICE : null), ...overrides });
+    createKit({
+      authenticate: (request) => (request.headers.get('cookie') === 'session=alice' ? ALICE : null),
+      ...overrides,
+    });
 
   it('refuses a request without X-Member-Connect: 1 with a clear 403', async () => {
     const { call, calls } = createKit();
@@ -399,13 +514,19 @@ describe('CSRF, CORS and identity', () => {
 
   it('refuses a cookie request from a foreign Origin, and serves the same origin', async () => {
     const { call, calls } = cookieKit();
-    const foreign = await call('/members', { user: null, headers: { Cookie: 'session=alice', Origin: 'https://evil.test' } });
+    const foreign = await call('/members', {
+      user: null,
+      headers: { Cookie: 'session=alice', Origin: 'https://evil.test' },
+    });
     expect(foreign.status).toBe(403);
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
     const opaque = await call('/members', { user: null, headers: { Cookie: 'session=alice', Origin: 'null' } });
     expect(opaque.status).toBe(403);
     expect(calls).toHaveLength(0);
-    const same = await call('/members', { user: null, headers: { Cookie: 'session=alice', Origin: 'http://proxy.test' } });
+    const same = await call('/members', {
+      user: null,
+      headers: { Cookie: 'session=alice', Origin: 'http://proxy.test' },
+    });
     expect(same.status).toBe(200);
     const noOrigin = await call('/members', { user: null, headers: { Cookie: 'session=alice' } });
     expect(noOrigin.status).toBe(200);
@@ -415,7 +536,11 @@ describe('CSRF, CORS and identity', () => {
     const { proxy, call } = createKit();
     const preflight = await proxy.request('http://proxy.test/institutions', {
       method: 'OPTIONS',
-      headers: { Origin: 'https://app.partner.test', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'x-member-connect' },
+      headers: {
+        Origin: 'https://app.partner.test',
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'x-member-connect',
+      },
     });
     expect(preflight.status).toBe(403);
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
@@ -440,7 +565,11 @@ describe('CSRF, CORS and identity', () => {
     expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
     const extraHeader = await proxy.request('http://proxy.test/members', {
       method: 'OPTIONS',
-      headers: { Origin: 'https://app.partner.test', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'x-user-guid' },
+      headers: {
+        Origin: 'https://app.partner.test',
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'x-user-guid',
+      },
     });
     expect(extraHeader.status).toBe(403);
     const allowed = await call('/institutions', { headers: { Origin: 'https://app.partner.test' } });
@@ -454,7 +583,11 @@ describe('CSRF, CORS and identity', () => {
   it('answers 401 for missing, expired, tampered and foreign tokens', async () => {
     let now = 1_800_000_000_000;
     const { createSessionTokens, bearerAuthenticate } = await import('../../../src/server/index.ts');
-    const tokens = createSessionTokens({ secret: 'another-secret-0123456789-abcdefghijkl', ttlSeconds: 60, now: () => now });
+    const tokens = createSessionTokens({
+      secret: 'another-secret-0123456789-abcdefghijkl',
+      ttlSeconds: 60,
+      now: () => now,
+    });
     const { call, calls } = createKit({ authenticate: bearerAuthenticate(tokens) });
     const valid = await tokens.issue(ALICE);
     const bearer = (token: string) => ({ user: null, headers: { Authorization: `Bearer ${token}` } });
@@ -509,7 +642,10 @@ describe('upstream answers', () => {
         'X-Powered-By': 'Rails',
       }),
     );
-    const response = await call('/members', { method: 'POST', body: { member: { institution_code: 'mxbank', credentials: CREDENTIALS } } });
+    const response = await call('/members', {
+      method: 'POST',
+      body: { member: { institution_code: 'mxbank', credentials: CREDENTIALS } },
+    });
     expect(response.status).toBe(409);
     expect(await response.json()).toEqual({ error: { message: 'This connection already exists.' } });
     for (const name of ['set-cookie', 'server', 'x-powered-by']) expect(response.headers.get(name)).toBeNull();
@@ -520,11 +656,16 @@ describe('upstream answers', () => {
       const value = JSON.parse(body ?? '{}').member?.credentials?.[1]?.value as string;
       return json({ error: { message: `Password ${value} is not valid` } }, 400);
     });
-    const response = await call('/members', { method: 'POST', body: { member: { institution_code: 'mxbank', credentials: CREDENTIALS } } });
+    const response = await call('/members', {
+      method: 'POST',
+      body: { member: { institution_code: 'mxbank', credentials: CREDENTIALS } },
+    });
     expect(response.status).toBe(400);
     const text = await response.text();
     expect(text).not.toContain('hunter2-secret');
-    expect(JSON.parse(text)).toEqual({ error: { message: 'The bank connection service could not accept this request.' } });
+    expect(JSON.parse(text)).toEqual({
+      error: { message: 'The bank connection service could not accept this request.' },
+    });
   });
 
   it('turns MX refusing our API key into a 502, so the widget does not blame its own session', async () => {
@@ -536,8 +677,16 @@ describe('upstream answers', () => {
   });
 
   it('passes a success body on as the same JSON value, typed application/json, with no MX header', async () => {
-    const text = '{ "institutions": [ {"code": "mxbank", "name": "MX Bank \\u00e9"} ],\n  "pagination": {"total_entries": 1} }';
-    const { call } = createKit({}, () => new Response(text, { status: 200, headers: { 'Content-Type': 'application/vnd.mx.api.v1+json', 'X-Upstream': 'leak' } }));
+    const text =
+      '{ "institutions": [ {"code": "mxbank", "name": "MX Bank \\u00e9"} ],\n  "pagination": {"total_entries": 1} }';
+    const { call } = createKit(
+      {},
+      () =>
+        new Response(text, {
+          status: 200,
+          headers: { 'Content-Type': 'application/vnd.mx.api.v1+json', 'X-Upstream': 'leak' },
+        }),
+    );
     const response = await call('/institutions');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/json');
@@ -548,11 +697,18 @@ describe('upstream answers', () => {
   it('answers 502 for malformed JSON and for redirects', async () => {
     const malformed = createKit({}, () => new Response('<html>oops', { status: 200 }));
     expect((await malformed.call('/institutions')).status).toBe(502);
-    const truncated = createKit({}, () => json({ institutions: [] }).text().then((t) => new Response(t.slice(0, -1))));
+    const truncated = createKit({}, () =>
+      json({ institutions: [] })
+        .text()
+        .then((t) => new Response(t.slice(0, -1))),
+    );
     const cut = await truncated.call('/institutions');
     expect(cut.status).toBe(502);
     expect(await cut.json()).toEqual({ error: { message: expect.any(String) } });
-    const redirect = createKit({}, () => new Response(null, { status: 302, headers: { Location: 'https://evil.test/' } }));
+    const redirect = createKit(
+      {},
+      () => new Response(null, { status: 302, headers: { Location: 'https://evil.test/' } }),
+    );
     const response = await redirect.call('/institutions');
     expect(response.status).toBe(502);
     expect(response.headers.get('location')).toBeNull();
@@ -596,12 +752,28 @@ describe('logging', () => {
     const { call, logs } = createKit();
     await call(`/members/${MEMBER}/status`);
     await call('/institutions?name=secret-search-term');
-    await call('/members', { method: 'POST', body: { member: { institution_code: 'mxbank', credentials: CREDENTIALS } } });
+    await call('/members', {
+      method: 'POST',
+      body: { member: { institution_code: 'mxbank', credentials: CREDENTIALS } },
+    });
     await call('/nope?x=1', { user: null });
     expect(logs).toHaveLength(4);
     const [status, search, create, refused] = logs as [ProxyLogEntry, ProxyLogEntry, ProxyLogEntry, ProxyLogEntry];
-    expect(Object.keys(status).sort()).toEqual(['durationMs', 'method', 'requestId', 'route', 'status', 'upstreamStatus', 'userHash']);
-    expect(status).toMatchObject({ route: '/members/:member_guid/status', method: 'GET', status: 200, upstreamStatus: 200 });
+    expect(Object.keys(status).sort()).toEqual([
+      'durationMs',
+      'method',
+      'requestId',
+      'route',
+      'status',
+      'upstreamStatus',
+      'userHash',
+    ]);
+    expect(status).toMatchObject({
+      route: '/members/:member_guid/status',
+      method: 'GET',
+      status: 200,
+      upstreamStatus: 200,
+    });
     expect(search.route).toBe('/institutions');
     expect(create.route).toBe('/members');
     expect(refused).toMatchObject({ route: 'unmatched', status: 401, userHash: null, reason: 'unauthenticated' });
@@ -609,7 +781,8 @@ describe('logging', () => {
     const hex = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
     expect(status.userHash).toBe(hex.slice(0, 16));
     const everything = JSON.stringify(logs);
-    for (const secret of ['secret-search-term', 'hunter2-secret', MEMBER, ALICE, 'x=1']) expect(everything).not.toContain(secret);
+    for (const secret of ['secret-search-term', 'hunter2-secret', MEMBER, ALICE, 'x=1'])
+      expect(everything).not.toContain(secret);
   });
 
   it('hashes each user to their own userHash on every request', async () => {
@@ -617,7 +790,9 @@ describe('logging', () => {
     for (const user of [ALICE, BOB, ALICE, BOB]) await call(`/members/${MEMBER}/status`, { user });
     const hashOf = async (guid: string) => {
       const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(guid)));
-      return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('').slice(0, 16);
+      return Array.from(digest, (b) => b.toString(16).padStart(2, '0'))
+        .join('')
+        .slice(0, 16);
     };
     const [alice, bob] = [await hashOf(ALICE), await hashOf(BOB)];
     expect(alice).not.toBe(bob);
@@ -660,7 +835,9 @@ describe('mounting', () => {
   it('works as a bare fetch handler with basePath (Next.js catch-all route, Bun, Deno)', async () => {
     const { proxy, tokens, calls } = createKit({ basePath: '/api/connect' });
     const headers = { 'X-Member-Connect': '1', Authorization: `Bearer ${await tokens.issue(ALICE)}` };
-    const response = await proxy.fetch(new Request(`https://partner.test/api/connect/members/${MEMBER}/status`, { headers }));
+    const response = await proxy.fetch(
+      new Request(`https://partner.test/api/connect/members/${MEMBER}/status`, { headers }),
+    );
     expect(response.status).toBe(200);
     expect(calls[0]?.url.pathname).toBe(`/api/users/${ALICE}/members/${MEMBER}/status`);
     const outside = await proxy.fetch(new Request('https://partner.test/other', { headers }));

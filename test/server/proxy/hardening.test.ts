@@ -75,7 +75,10 @@ describe('no MX user identifiers reach the browser (issue 13 §2)', () => {
       fetch: sandbox.request,
     });
     const call = widgetCall(proxy);
-    const created = await call('/members', { method: 'POST', body: { member: { institution_code: 'mxbank', credentials: mxbankCredentials('pw-1') } } });
+    const created = await call('/members', {
+      method: 'POST',
+      body: { member: { institution_code: 'mxbank', credentials: mxbankCredentials('pw-1') } },
+    });
     expect(created.status).toBe(202);
     const guid = ((await created.clone().json()) as { member: { guid: string } }).member.guid;
     const answers = [
@@ -101,12 +104,29 @@ describe('no MX user identifiers reach the browser (issue 13 §2)', () => {
               guid: MEMBER,
               connection_status: 'CHALLENGED',
               user_guid: ALICE,
-              challenges: [{ guid: 'CRD-1', label: 'Q?', type: 'TEXT', user_guid: ALICE, options: [{ label: 'a', value: 'a', user_id: 'p-1' }] }],
+              challenges: [
+                {
+                  guid: 'CRD-1',
+                  label: 'Q?',
+                  type: 'TEXT',
+                  user_guid: ALICE,
+                  options: [{ label: 'a', value: 'a', user_id: 'p-1' }],
+                },
+              ],
             },
             user: { guid: ALICE },
           })
         : json({
-            members: [{ guid: MEMBER, user_guid: ALICE, user_id: 'partner-7', id: 'partner-member-1', metadata: '{"ssn":"x"}', institution_code: { nested: ALICE } }],
+            members: [
+              {
+                guid: MEMBER,
+                user_guid: ALICE,
+                user_id: 'partner-7',
+                id: 'partner-member-1',
+                metadata: '{"ssn":"x"}',
+                institution_code: { nested: ALICE },
+              },
+            ],
             pagination: { total_entries: 1, user_guid: ALICE },
           }),
     );
@@ -124,7 +144,9 @@ describe('no MX user identifiers reach the browser (issue 13 §2)', () => {
     const withFields = createKit({ memberFields: { id: true, metadata: true } }, () =>
       json({ member: { guid: MEMBER, id: 'partner-member-1', metadata: 'm', user_guid: ALICE } }),
     );
-    expect(await (await withFields.call(`/members/${MEMBER}`)).json()).toEqual({ member: { guid: MEMBER, id: 'partner-member-1', metadata: 'm' } });
+    expect(await (await withFields.call(`/members/${MEMBER}`)).json()).toEqual({
+      member: { guid: MEMBER, id: 'partner-member-1', metadata: 'm' },
+    });
   });
 
   it('accepts any fetch-like upstream under strict TS', () => {
@@ -149,14 +171,24 @@ describe('MX error text never reaches the browser (issue 13 §7)', () => {
     });
     const call = widgetCall(proxy);
     const create = (password: string) =>
-      call('/members', { method: 'POST', body: { member: { institution_code: 'mxbank', id: secret, credentials: mxbankCredentials(password) } } });
+      call('/members', {
+        method: 'POST',
+        body: { member: { institution_code: 'mxbank', id: secret, credentials: mxbankCredentials(password) } },
+      });
     expect((await create('pw-a')).status).toBe(202);
     const refused = await create('pw-b');
     expect(refused.status).toBe(409);
     expect(upstreamTexts.at(-1)).toContain(secret);
     const text = await refused.text();
     expect(JSON.parse(text)).toEqual({ error: { message: 'This connection already exists.' } });
-    for (const leak of [secret, secret.toLowerCase(), secret.toUpperCase(), encodeURIComponent(secret), 'MBR-', 'USR-']) {
+    for (const leak of [
+      secret,
+      secret.toLowerCase(),
+      secret.toUpperCase(),
+      encodeURIComponent(secret),
+      'MBR-',
+      'USR-',
+    ]) {
       expect(text).not.toContain(leak);
     }
   });
@@ -173,14 +205,23 @@ describe('MX error text never reaches the browser (issue 13 §7)', () => {
     });
     const call = widgetCall(proxy);
     const foreignGuid = `CRD-attacker-${crypto.randomUUID()}`;
-    const wrongGuid = await call('/members', { method: 'POST', body: { member: { institution_code: 'mxbank', credentials: [{ guid: foreignGuid, value: 'x' }] } } });
+    const wrongGuid = await call('/members', {
+      method: 'POST',
+      body: { member: { institution_code: 'mxbank', credentials: [{ guid: foreignGuid, value: 'x' }] } },
+    });
     expect(wrongGuid.status).toBe(422);
     expect(upstreamTexts.at(-1)).toContain(foreignGuid);
     expect(await wrongGuid.text()).not.toContain(foreignGuid.slice(4));
 
-    const first = await call('/members', { method: 'POST', body: { member: { institution_code: 'mxbank', credentials: mxbankCredentials('same-pw') } } });
+    const first = await call('/members', {
+      method: 'POST',
+      body: { member: { institution_code: 'mxbank', credentials: mxbankCredentials('same-pw') } },
+    });
     const existing = ((await first.json()) as { member: { guid: string } }).member.guid;
-    const duplicate = await call('/members', { method: 'POST', body: { member: { institution_code: 'mxbank', credentials: mxbankCredentials('same-pw') } } });
+    const duplicate = await call('/members', {
+      method: 'POST',
+      body: { member: { institution_code: 'mxbank', credentials: mxbankCredentials('same-pw') } },
+    });
     expect(duplicate.status).toBe(409);
     expect(upstreamTexts.at(-1)).toContain(existing);
     expect(await duplicate.text()).not.toContain(existing);
@@ -189,7 +230,14 @@ describe('MX error text never reaches the browser (issue 13 §7)', () => {
   it('drops a submitted value echoed in another case or URL-encoded', async () => {
     const password = 'hunter2-Secret';
     const { call } = createKit({}, () =>
-      json({ error: { message: `Password ${password.toUpperCase()} (${encodeURIComponent(password).replace('-', '%2D')}) is not valid for /srv/mx https://mx.internal/` } }, 400),
+      json(
+        {
+          error: {
+            message: `Password ${password.toUpperCase()} (${encodeURIComponent(password).replace('-', '%2D')}) is not valid for /srv/mx https://mx.internal/`,
+          },
+        },
+        400,
+      ),
     );
     const response = await call('/members', {
       method: 'POST',
@@ -197,8 +245,11 @@ describe('MX error text never reaches the browser (issue 13 §7)', () => {
     });
     expect(response.status).toBe(400);
     const text = await response.text();
-    for (const leak of [password.toUpperCase(), 'hunter2', '%2D', '/srv', 'https://']) expect(text.toLowerCase()).not.toContain(leak.toLowerCase());
-    expect(JSON.parse(text)).toEqual({ error: { message: 'The bank connection service could not accept this request.' } });
+    for (const leak of [password.toUpperCase(), 'hunter2', '%2D', '/srv', 'https://'])
+      expect(text.toLowerCase()).not.toContain(leak.toLowerCase());
+    expect(JSON.parse(text)).toEqual({
+      error: { message: 'The bank connection service could not accept this request.' },
+    });
   });
 
   it('keeps MX text only when it is exactly one of the known-safe messages', async () => {
@@ -224,13 +275,22 @@ describe('bank logins are limited per client as well as per user (issue 13 §5)'
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(calls).toHaveLength(2);
     // Another client is not affected.
-    const elsewhere = createKit({ clientKey: () => '198.51.100.1', rateLimit: { bankLoginsPerClient: { limit: 2, windowMs: 60_000 } } });
+    const elsewhere = createKit({
+      clientKey: () => '198.51.100.1',
+      rateLimit: { bankLoginsPerClient: { limit: 2, windowMs: 60_000 } },
+    });
     expect((await elsewhere.call('/members', { method: 'POST', body: create, user: CAROL })).status).toBe(200);
   });
 
   it.each([
-    ['@hono/node-server', (proxy: ReturnType<typeof createConnectProxy>) => serve({ fetch: proxy.fetch, hostname: '127.0.0.1', port: 0 })],
-    ['toNodeHandler', (proxy: ReturnType<typeof createConnectProxy>) => createServer(toNodeHandler(proxy)).listen(0, '127.0.0.1')],
+    [
+      '@hono/node-server',
+      (proxy: ReturnType<typeof createConnectProxy>) => serve({ fetch: proxy.fetch, hostname: '127.0.0.1', port: 0 }),
+    ],
+    [
+      'toNodeHandler',
+      (proxy: ReturnType<typeof createConnectProxy>) => createServer(toNodeHandler(proxy)).listen(0, '127.0.0.1'),
+    ],
   ])('counts by socket address under %s, against sessions minted per request', async (_name, listen) => {
     const { sandbox, createUser } = sandboxWorld();
     const proxy = createConnectProxy({
@@ -247,9 +307,17 @@ describe('bank logins are limited per client as well as per user (issue 13 §5)'
     const port = (server.address() as AddressInfo).port;
     const post = (password: string) =>
       new Promise<number>((resolve, reject) => {
-        const body = JSON.stringify({ member: { institution_code: 'mxbank', credentials: mxbankCredentials(password) } });
+        const body = JSON.stringify({
+          member: { institution_code: 'mxbank', credentials: mxbankCredentials(password) },
+        });
         const req = httpRequest(
-          { host: '127.0.0.1', port, method: 'POST', path: '/members', headers: { 'X-Member-Connect': '1', 'Content-Type': 'application/json' } },
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/members',
+            headers: { 'X-Member-Connect': '1', 'Content-Type': 'application/json' },
+          },
           (res) => {
             res.resume();
             res.on('end', () => resolve(res.statusCode ?? 0));
@@ -276,7 +344,9 @@ describe('bank logins are limited per client as well as per user (issue 13 §5)'
     expect((await call(`/members/${MEMBER}`, { method: 'PUT', body: update })).status).toBe(429);
     expect((await call('/members', { method: 'POST', body: create })).status).toBe(429);
     // An update without credentials logs in to nothing: it stays in the `write` group.
-    expect((await call(`/members/${MEMBER}`, { method: 'PUT', body: { member: { skip_aggregation: true } } })).status).toBe(200);
+    expect(
+      (await call(`/members/${MEMBER}`, { method: 'PUT', body: { member: { skip_aggregation: true } } })).status,
+    ).toBe(200);
     expect(calls).toHaveLength(3);
   });
 });
@@ -296,7 +366,11 @@ describe('slow request bodies (issue 13 §6)', () => {
     });
     const response = await proxy.request('http://proxy.test/members', {
       method: 'POST',
-      headers: { 'X-Member-Connect': '1', 'Content-Type': 'application/json', Authorization: `Bearer ${await tokens.issue(ALICE)}` },
+      headers: {
+        'X-Member-Connect': '1',
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${await tokens.issue(ALICE)}`,
+      },
       body: trickle,
       duplex: 'half',
     } as RequestInit);
@@ -309,7 +383,7 @@ describe('slow request bodies (issue 13 §6)', () => {
 });
 
 describe('revoked session tokens (issue 13 §10)', () => {
-  it('refuses a revoked token at the proxy with 401 while the user\'s fresh token works', async () => {
+  it("refuses a revoked token at the proxy with 401 while the user's fresh token works", async () => {
     const tokens = createSessionTokens({ secret: 'revocation-secret-0123456789-abcdefgh' });
     const { call, calls } = createKit({ authenticate: bearerAuthenticate(tokens) });
     const token = await tokens.issue(ALICE);

@@ -28,7 +28,13 @@ interface Reply {
 }
 
 /** A raw HTTP request: the path goes on the wire exactly as written (no URL normalisation by a client library). */
-function send(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Reply> {
+function send(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -45,7 +51,9 @@ function send(port: number, method: string, path: string, headers: Record<string
   });
 }
 
-function listen(fetchHandler: (request: Request) => Response | Promise<Response>): Promise<{ server: Server; port: number }> {
+function listen(
+  fetchHandler: (request: Request) => Response | Promise<Response>,
+): Promise<{ server: Server; port: number }> {
   return new Promise((resolve) => {
     const server = serve({ fetch: fetchHandler, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) =>
       resolve({ server, port: info.port }),
@@ -120,7 +128,14 @@ async function createUser(): Promise<string> {
 }
 
 /** A widget request to the proxy as `user` (Bearer token), or with exactly the given headers when `user` is null. */
-async function widget(user: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, port = proxyPort): Promise<Reply> {
+async function widget(
+  user: string | null,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  port = proxyPort,
+): Promise<Reply> {
   const all: Record<string, string> = { 'X-Member-Connect': '1', ...headers };
   if (user !== null) all.Authorization = `Bearer ${await tokens.issue(user)}`;
   if (body !== undefined) all['Content-Type'] = 'application/json';
@@ -132,8 +147,14 @@ async function createMember(user: string, password: string, institution = 'mxban
     member: {
       institution_code: institution,
       credentials: [
-        { guid: institution === 'mxbank' ? MXBANK_LOGIN_GUID : await credentialGuid(user, institution, 'LOGIN'), value: 'mxuser' },
-        { guid: institution === 'mxbank' ? MXBANK_PASSWORD_GUID : await credentialGuid(user, institution, 'PASSWORD'), value: password },
+        {
+          guid: institution === 'mxbank' ? MXBANK_LOGIN_GUID : await credentialGuid(user, institution, 'LOGIN'),
+          value: 'mxuser',
+        },
+        {
+          guid: institution === 'mxbank' ? MXBANK_PASSWORD_GUID : await credentialGuid(user, institution, 'PASSWORD'),
+          value: password,
+        },
       ],
     },
     referral_source: 'BROWSER',
@@ -143,12 +164,18 @@ async function createMember(user: string, password: string, institution = 'mxban
 async function credentialGuid(user: string, institution: string, fieldName: string): Promise<string> {
   const reply = await widget(user, 'GET', `/institutions/${institution}/credentials`);
   expect(reply.status).toBe(200);
-  const found = (reply.json().credentials as { guid: string; field_name: string }[]).find((c) => c.field_name === fieldName);
+  const found = (reply.json().credentials as { guid: string; field_name: string }[]).find(
+    (c) => c.field_name === fieldName,
+  );
   return found?.guid ?? '';
 }
 
 /** Advances the shared clock and polls status until `done`, as the widget would (the sandbox needs no timers). */
-async function pollUntil(user: string, memberGuid: string, done: (status: { connection_status: string; is_being_aggregated: boolean }) => boolean) {
+async function pollUntil(
+  user: string,
+  memberGuid: string,
+  done: (status: { connection_status: string; is_being_aggregated: boolean }) => boolean,
+) {
   for (let i = 0; i < 20; i += 1) {
     const reply = await widget(user, 'GET', `/members/${memberGuid}/status`);
     expect(reply.status).toBe(200);
@@ -201,7 +228,9 @@ describe('proxy + sandbox over loopback HTTP', () => {
     const first = await createMember(alice, uniquePassword);
     expect(first.status).toBe(202);
     const firstGuid = first.json().member.guid as string;
-    expect(await pollUntil(alice, firstGuid, (s) => s.connection_status === 'CONNECTED' && !s.is_being_aggregated)).toBeTruthy();
+    expect(
+      await pollUntil(alice, firstGuid, (s) => s.connection_status === 'CONNECTED' && !s.is_being_aggregated),
+    ).toBeTruthy();
 
     // `challenge` asks a question; a unique wrong answer is rejected, then `correct` connects.
     const second = await createMember(alice, 'challenge');
@@ -211,7 +240,9 @@ describe('proxy + sandbox over loopback HTTP', () => {
     let challenges = await widget(alice, 'GET', `/members/${memberGuid}/challenges`);
     expect(challenges.status).toBe(200);
     let challengeGuid = challenges.json().challenges[0].guid as string;
-    const wrong = await widget(alice, 'PUT', `/members/${memberGuid}/resume`, { member: { challenges: [{ guid: challengeGuid, value: uniqueAnswer }] } });
+    const wrong = await widget(alice, 'PUT', `/members/${memberGuid}/resume`, {
+      member: { challenges: [{ guid: challengeGuid, value: uniqueAnswer }] },
+    });
     expect(wrong.status).toBe(202);
     await pollUntil(alice, memberGuid, (s) => s.connection_status === 'REJECTED');
 
@@ -220,9 +251,15 @@ describe('proxy + sandbox over loopback HTTP', () => {
     await pollUntil(alice, memberGuid, (s) => s.connection_status === 'CHALLENGED');
     challenges = await widget(alice, 'GET', `/members/${memberGuid}/challenges`);
     challengeGuid = challenges.json().challenges[0].guid as string;
-    const right = await widget(alice, 'PUT', `/members/${memberGuid}/resume`, { member: { challenges: [{ guid: challengeGuid, value: 'correct' }] } });
+    const right = await widget(alice, 'PUT', `/members/${memberGuid}/resume`, {
+      member: { challenges: [{ guid: challengeGuid, value: 'correct' }] },
+    });
     expect(right.status).toBe(202);
-    const connected = await pollUntil(alice, memberGuid, (s) => s.connection_status === 'CONNECTED' && !s.is_being_aggregated);
+    const connected = await pollUntil(
+      alice,
+      memberGuid,
+      (s) => s.connection_status === 'CONNECTED' && !s.is_being_aggregated,
+    );
     expect(connected.connection_status).toBe('CONNECTED');
     expect((await widget(alice, 'GET', `/members/${memberGuid}/challenges`)).status).toBe(204);
 
@@ -241,9 +278,22 @@ describe('proxy + sandbox over loopback HTTP', () => {
 
   it('connects MX Bank and lists its accounts through createNodeTransport, with no user guid in any answer', async () => {
     const user = await createUser();
-    const created = await widget(user, 'POST', '/members', {
-      member: { institution_code: 'mxbank', credentials: [{ guid: MXBANK_LOGIN_GUID, value: 'mxuser' }, { guid: MXBANK_PASSWORD_GUID, value: `pw-${crypto.randomUUID()}` }] },
-    }, {}, nodeTransportProxyPort);
+    const created = await widget(
+      user,
+      'POST',
+      '/members',
+      {
+        member: {
+          institution_code: 'mxbank',
+          credentials: [
+            { guid: MXBANK_LOGIN_GUID, value: 'mxuser' },
+            { guid: MXBANK_PASSWORD_GUID, value: `pw-${crypto.randomUUID()}` },
+          ],
+        },
+      },
+      {},
+      nodeTransportProxyPort,
+    );
     expect(created.status).toBe(202);
     const guid = created.json().member.guid as string;
     let status = '';
@@ -270,11 +320,17 @@ describe('proxy + sandbox over loopback HTTP', () => {
     expect(list.json().members.map((m: { guid: string }) => m.guid)).toEqual([guid]);
     expect((await widget(user, 'GET', `/members/${guid}`)).json().member.guid).toBe(guid);
     const updated = await widget(user, 'PUT', `/members/${guid}`, {
-      member: { credentials: [{ guid: MXBANK_PASSWORD_GUID, value: `pw-${crypto.randomUUID()}` }], skip_aggregation: true },
+      member: {
+        credentials: [{ guid: MXBANK_PASSWORD_GUID, value: `pw-${crypto.randomUUID()}` }],
+        skip_aggregation: true,
+      },
     });
     expect(updated.status).toBe(200);
 
-    const oauth = await widget(user, 'POST', '/members', { member: { institution_code: 'mx_bank_oauth', is_oauth: true }, referral_source: 'BROWSER' });
+    const oauth = await widget(user, 'POST', '/members', {
+      member: { institution_code: 'mx_bank_oauth', is_oauth: true },
+      referral_source: 'BROWSER',
+    });
     expect(oauth.status).toBe(202);
     const oauthGuid = oauth.json().member.guid as string;
     const windowUri = await widget(user, 'GET', `/members/${oauthGuid}/oauth_window_uri?referral_source=BROWSER`);
@@ -307,7 +363,9 @@ describe('proxy + sandbox over loopback HTTP', () => {
     }
     // Smuggling Alice's guid in does not help either.
     expect((await widget(bob, 'GET', `/members?user_guid=${alice}`)).status).toBe(400);
-    expect((await widget(bob, 'GET', `/members/${guid}%2F..%2F..%2F..%2Fusers%2F${alice}%2Fmembers%2F${guid}`)).status).toBe(400);
+    expect(
+      (await widget(bob, 'GET', `/members/${guid}%2F..%2F..%2F..%2Fusers%2F${alice}%2Fmembers%2F${guid}`)).status,
+    ).toBe(400);
     expect((await widget(bob, 'GET', `/users/${alice}/members/${guid}`)).status).toBe(404);
     expect((await widget(bob, 'GET', '/members')).json().members).toEqual([]);
     // Alice's member is untouched.
@@ -341,10 +399,24 @@ describe('proxy + sandbox over loopback HTTP', () => {
       ['POST', '/members', json, '{"member":{"institution_code":"mxbank","constructor":{"prototype":{"a":1}}}}', 400],
       ['POST', '/members', json, '{"member":{"institution_code":["mxbank"]}}', 400],
       ['POST', '/members', { ...auth, 'Content-Type': 'text/plain' }, '{"member":{"institution_code":"mxbank"}}', 415],
-      ['POST', '/members', json, JSON.stringify({ member: { institution_code: 'mxbank', credentials: [{ guid: 'CRD-1', value: 'x'.repeat(40_000) }] } }), 413],
+      [
+        'POST',
+        '/members',
+        json,
+        JSON.stringify({
+          member: { institution_code: 'mxbank', credentials: [{ guid: 'CRD-1', value: 'x'.repeat(40_000) }] },
+        }),
+        413,
+      ],
       ['GET', '/members', { 'X-Member-Connect': '1' }, undefined, 401],
       ['GET', '/members', { 'X-Member-Connect': '1', Authorization: `Bearer ${tampered}` }, undefined, 401],
-      ['GET', '/members', { 'X-Member-Connect': '1', Authorization: 'Bearer mc1.e30.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }, undefined, 401],
+      [
+        'GET',
+        '/members',
+        { 'X-Member-Connect': '1', Authorization: 'Bearer mc1.e30.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+        undefined,
+        401,
+      ],
       ['GET', '/members', { Authorization: `Bearer ${token}` }, undefined, 403],
     ];
     const before = sandboxPaths.length;
@@ -363,7 +435,9 @@ describe('proxy + sandbox over loopback HTTP', () => {
     cookieSessions.set('session-1', user);
     const cookie = { 'X-Member-Connect': '1', Cookie: 'sid=session-1' };
     expect((await send(proxyPort, 'GET', '/members', cookie)).status).toBe(200);
-    expect((await send(proxyPort, 'GET', '/members', { ...cookie, Origin: `http://127.0.0.1:${proxyPort}` })).status).toBe(200);
+    expect(
+      (await send(proxyPort, 'GET', '/members', { ...cookie, Origin: `http://127.0.0.1:${proxyPort}` })).status,
+    ).toBe(200);
     const foreign = await send(proxyPort, 'GET', '/members', { ...cookie, Origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);
     expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
@@ -392,14 +466,24 @@ describe('proxy + sandbox over loopback HTTP', () => {
     expect((await createMember(user, 'pw', 'fault_503_bank')).status).toBe(503);
     const dropped = await createMember(user, 'pw', 'fault_drop_bank');
     expect(dropped.status).toBe(502);
-    expect(dropped.json()).toEqual({ error: { message: 'The bank connection service could not be reached. Please try again.' } });
+    expect(dropped.json()).toEqual({
+      error: { message: 'The bank connection service could not be reached. Please try again.' },
+    });
     expect((await createMember(user, 'pw', 'fault_malformed_bank')).status).toBe(502);
-    const credentials = await Promise.all([credentialGuid(user, 'fault_delay_bank', 'LOGIN'), credentialGuid(user, 'fault_delay_bank', 'PASSWORD')]);
+    const credentials = await Promise.all([
+      credentialGuid(user, 'fault_delay_bank', 'LOGIN'),
+      credentialGuid(user, 'fault_delay_bank', 'PASSWORD'),
+    ]);
     const slow = await widget(
       user,
       'POST',
       '/members',
-      { member: { institution_code: 'fault_delay_bank', credentials: credentials.map((guid) => ({ guid, value: 'x' })) } },
+      {
+        member: {
+          institution_code: 'fault_delay_bank',
+          credentials: credentials.map((guid) => ({ guid, value: 'x' })),
+        },
+      },
       {},
       fastTimeoutProxyPort,
     );
@@ -410,11 +494,19 @@ describe('proxy + sandbox over loopback HTTP', () => {
   });
 
   it('rate-limits member creation per user over HTTP', async () => {
-    const port = await startProxy({ rateLimit: { createMember: { limit: 2, windowMs: 60_000 }, search: { limit: 100, windowMs: 60_000 } } });
+    const port = await startProxy({
+      rateLimit: { createMember: { limit: 2, windowMs: 60_000 }, search: { limit: 100, windowMs: 60_000 } },
+    });
     const user = await createUser();
     const other = await createUser();
     const body = (n: number) => ({
-      member: { institution_code: 'mxbank', credentials: [{ guid: MXBANK_LOGIN_GUID, value: 'mxuser' }, { guid: MXBANK_PASSWORD_GUID, value: `pw-${n}` }] },
+      member: {
+        institution_code: 'mxbank',
+        credentials: [
+          { guid: MXBANK_LOGIN_GUID, value: 'mxuser' },
+          { guid: MXBANK_PASSWORD_GUID, value: `pw-${n}` },
+        ],
+      },
     });
     expect((await widget(user, 'POST', '/members', body(1), {}, port)).status).toBe(202);
     expect((await widget(user, 'POST', '/members', body(2), {}, port)).status).toBe(202);
@@ -449,7 +541,14 @@ describe('proxy + sandbox over loopback HTTP', () => {
       const reply = await widget(user, 'GET', '/api/connect/institutions/mxbank', undefined, {}, port);
       expect(reply.status).toBe(200);
       expect(reply.json().institution.code).toBe('mxbank');
-      const sameOrigin = await widget(user, 'GET', '/api/connect/members', undefined, { Origin: `http://127.0.0.1:${port}` }, port);
+      const sameOrigin = await widget(
+        user,
+        'GET',
+        '/api/connect/members',
+        undefined,
+        { Origin: `http://127.0.0.1:${port}` },
+        port,
+      );
       expect(sameOrigin.status).toBe(200);
       expect((await widget(user, 'GET', '/api/connect/nope', undefined, {}, port)).status).toBe(404);
     } finally {

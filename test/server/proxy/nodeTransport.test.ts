@@ -41,7 +41,14 @@ afterAll(async () => {
 });
 
 const proxyWith = (transport: ReturnType<typeof createNodeTransport>) =>
-  createConnectProxy({ baseUrl: origin, clientId: 'cid', apiKey: 'key', authenticate: () => USER, transport, rateLimit: false });
+  createConnectProxy({
+    baseUrl: origin,
+    clientId: 'cid',
+    apiKey: 'key',
+    authenticate: () => USER,
+    transport,
+    rateLimit: false,
+  });
 const get = (proxy: ReturnType<typeof createConnectProxy>) =>
   proxy.request('http://proxy.test/institutions', { headers: { 'X-Member-Connect': '1' } });
 
@@ -74,7 +81,14 @@ describe('createNodeTransport', () => {
   it('refuses a bad socket cap, and fetch together with transport', () => {
     expect(() => createNodeTransport({ maxSockets: 0 })).toThrow(/`maxSockets`/);
     expect(() =>
-      createConnectProxy({ baseUrl: origin, clientId: 'c', apiKey: 'k', authenticate: () => USER, fetch, transport: createNodeTransport() }),
+      createConnectProxy({
+        baseUrl: origin,
+        clientId: 'c',
+        apiKey: 'k',
+        authenticate: () => USER,
+        fetch,
+        transport: createNodeTransport(),
+      }),
     ).toThrow(/`fetch` and `transport`/);
   });
 });

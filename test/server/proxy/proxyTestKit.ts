@@ -19,7 +19,10 @@ export interface UpstreamCallRecord {
 export type UpstreamReply = (call: UpstreamCallRecord) => Response | Promise<Response>;
 
 export const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/vnd.mx.api.v1+json', ...headers } });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/vnd.mx.api.v1+json', ...headers },
+  });
 
 export function createKit(overrides: Partial<ConnectProxyOptions> = {}, reply?: UpstreamReply) {
   const calls: UpstreamCallRecord[] = [];
@@ -49,7 +52,13 @@ export function createKit(overrides: Partial<ConnectProxyOptions> = {}, reply?: 
   /** A widget request: X-Member-Connect and a Bearer token for `user` unless told otherwise. */
   async function call(
     path: string,
-    init: { method?: string; body?: unknown; rawBody?: BodyInit; headers?: Record<string, string>; user?: string | null } = {},
+    init: {
+      method?: string;
+      body?: unknown;
+      rawBody?: BodyInit;
+      headers?: Record<string, string>;
+      user?: string | null;
+    } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { 'X-Member-Connect': '1' };
     const user = init.user === undefined ? ALICE : init.user;

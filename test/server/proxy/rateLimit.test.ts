@@ -23,7 +23,8 @@ describe('rate limiting', () => {
       now: time.now,
       rateLimit: { createMember: { limit: 2, windowMs: 60_000 }, search: { limit: 5, windowMs: 60_000 } },
     });
-    for (let i = 0; i < 2; i += 1) expect((await call('/members', { method: 'POST', body: createBody })).status).toBe(200);
+    for (let i = 0; i < 2; i += 1)
+      expect((await call('/members', { method: 'POST', body: createBody })).status).toBe(200);
     time.advance(15_000);
     const limited = await call('/members', { method: 'POST', body: createBody });
     expect(limited.status).toBe(429);

@@ -12,10 +12,17 @@ export function routesTable(): string {
     const query = Object.entries(route.query)
       .map(([name, rule]) => (rule.repeatable === true ? `${code(name)} (repeatable)` : code(name)))
       .join(', ');
-    const group = route.credentialsGroup === undefined ? code(route.group) : `${code(route.group)}, ${code(route.credentialsGroup)} with credentials`;
+    const group =
+      route.credentialsGroup === undefined
+        ? code(route.group)
+        : `${code(route.group)}, ${code(route.credentialsGroup)} with credentials`;
     return `| ${code(`${route.method} ${pathOf(route.path)}`)} | ${query || '–'} | ${route.body === 'none' ? '–' : code(route.body)} | ${group} |`;
   });
-  return ['| method and path | query parameters | body schema | rate-limit group |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  return [
+    '| method and path | query parameters | body schema | rate-limit group |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }
 
 /** Each distinct response allow-list once, with the routes that use it. */
@@ -40,7 +47,9 @@ function describeShape(shape: ResponseShape): string {
     groups.set(parent, [...(groups.get(parent) ?? []), leaf]);
   }
   if (groups.size === 0) return 'none (an empty object)';
-  return [...groups].map(([parent, leaves]) => `${parent === '' ? '' : `${code(parent)}: `}${leaves.map(leafText).join(', ')}`).join('; ');
+  return [...groups]
+    .map(([parent, leaves]) => `${parent === '' ? '' : `${code(parent)}: `}${leaves.map(leafText).join(', ')}`)
+    .join('; ');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

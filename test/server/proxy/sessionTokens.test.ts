@@ -36,8 +36,14 @@ describe('createSessionTokens', () => {
     expect(first).not.toBe(second);
     for (const token of [first, second]) {
       for (const part of token.split('.')) {
-        const binary = atob(part.replaceAll('-', '+').replaceAll('_', '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
-        for (const leak of [USER, USER.slice(4, 12), 'USR-', '"sub"', '"exp"', '"iat"']) expect(binary).not.toContain(leak);
+        const binary = atob(
+          part
+            .replaceAll('-', '+')
+            .replaceAll('_', '/')
+            .padEnd(Math.ceil(part.length / 4) * 4, '='),
+        );
+        for (const leak of [USER, USER.slice(4, 12), 'USR-', '"sub"', '"exp"', '"iat"'])
+          expect(binary).not.toContain(leak);
       }
       expect(token).not.toContain(btoa(USER).slice(0, 8));
     }
@@ -48,7 +54,10 @@ describe('createSessionTokens', () => {
     const token = await tokens.issue(USER);
     for (const at of [4, 10, 30, Math.floor(token.length / 2), token.length - 3]) {
       const flipped = token[at] === 'A' ? 'B' : 'A';
-      await expect(tokens.verify(`${token.slice(0, at)}${flipped}${token.slice(at + 1)}`), `position ${at}`).resolves.toBeNull();
+      await expect(
+        tokens.verify(`${token.slice(0, at)}${flipped}${token.slice(at + 1)}`),
+        `position ${at}`,
+      ).resolves.toBeNull();
     }
   });
 
@@ -113,7 +122,7 @@ describe('createSessionTokens', () => {
 });
 
 describe('revoking a session token', () => {
-  it('refuses a revoked token from then on, and leaves the user\'s other tokens alone', async () => {
+  it("refuses a revoked token from then on, and leaves the user's other tokens alone", async () => {
     const tokens = createSessionTokens({ secret: SECRET });
     const [revoked, kept] = [await tokens.issue(USER), await tokens.issue(USER)];
     await expect(tokens.verify(revoked)).resolves.toBe(USER);

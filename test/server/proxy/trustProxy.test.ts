@@ -4,9 +4,15 @@ import { describe, expect, it } from 'vitest';
 
 import { ALICE, createKit } from './proxyTestKit.ts';
 
-const createBody = JSON.stringify({ member: { institution_code: 'mxbank', credentials: [{ guid: 'CRD-1', value: 'pw' }] } });
+const createBody = JSON.stringify({
+  member: { institution_code: 'mxbank', credentials: [{ guid: 'CRD-1', value: 'pw' }] },
+});
 
-async function post(kit: ReturnType<typeof createKit>, url: string, headers: Record<string, string>): Promise<Response> {
+async function post(
+  kit: ReturnType<typeof createKit>,
+  url: string,
+  headers: Record<string, string>,
+): Promise<Response> {
   return kit.proxy.fetch(
     new Request(url, {
       method: 'POST',
@@ -62,7 +68,15 @@ describe('same-origin check behind another server', () => {
     expect((await post(kit, url, { ...chained, Origin: 'https://app.partner.example' })).status).toBe(200);
     expect((await post(kit, url, { ...chained, Origin: 'http://app.partner.example' })).status).toBe(403);
     // Without X-Forwarded-Host, the Host header (and the URL's own scheme) is the reference.
-    expect((await post(kit, url, { Host: 'app.partner.example:8443', 'X-Forwarded-Proto': 'https', Origin: 'https://app.partner.example:8443' })).status).toBe(200);
+    expect(
+      (
+        await post(kit, url, {
+          Host: 'app.partner.example:8443',
+          'X-Forwarded-Proto': 'https',
+          Origin: 'https://app.partner.example:8443',
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('ignores forged X-Forwarded-* headers when trustProxy is off', async () => {
@@ -72,18 +86,24 @@ describe('same-origin check behind another server', () => {
     expect(kit.calls).toHaveLength(0);
   });
 
-  it('refuses a malformed forwarded host and other browsers\' cross-site marks even with trustProxy', async () => {
+  it("refuses a malformed forwarded host and other browsers' cross-site marks even with trustProxy", async () => {
     const kit = createKit({ trustProxy: true });
     const url = 'http://localhost:3000/members';
     for (const host of ['evil.example/x', 'evil.example@app.partner.example', '', ' ']) {
-      const response = await post(kit, url, { 'X-Forwarded-Host': host, 'X-Forwarded-Proto': 'https', Origin: `https://${host}` });
+      const response = await post(kit, url, {
+        'X-Forwarded-Host': host,
+        'X-Forwarded-Proto': 'https',
+        Origin: `https://${host}`,
+      });
       expect(response.status, JSON.stringify(host)).toBe(403);
     }
     for (const site of ['same-site', 'cross-site', 'none']) {
       const response = await post(kit, url, { 'Sec-Fetch-Site': site, Origin: 'https://sibling.partner.example' });
       expect(response.status, site).toBe(403);
     }
-    expect((await post(kit, url, { 'X-Forwarded-Proto': 'javascript', Origin: 'javascript://localhost:3000' })).status).toBe(403);
+    expect(
+      (await post(kit, url, { 'X-Forwarded-Proto': 'javascript', Origin: 'javascript://localhost:3000' })).status,
+    ).toBe(403);
     expect(kit.calls).toHaveLength(0);
   });
 

@@ -45,7 +45,9 @@ const server = createServer((req, res) => {
       return;
     case 'crash':
       res.writeHead(500, { 'Content-Type': 'application/json', ...LEAKY_HEADERS });
-      res.end(JSON.stringify({ error: { message: 'NoMethodError at /srv/mx/app/models/member.rb:42', backtrace: ['x'] } }));
+      res.end(
+        JSON.stringify({ error: { message: 'NoMethodError at /srv/mx/app/models/member.rb:42', backtrace: ['x'] } }),
+      );
       return;
     case 'maintenance':
       res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '120', ...LEAKY_HEADERS });
@@ -53,11 +55,18 @@ const server = createServer((req, res) => {
       return;
     case 'conflict':
       res.writeHead(409, { 'Content-Type': 'application/json', ...LEAKY_HEADERS });
-      res.end(JSON.stringify({ error: { message: 'Member already exists.', trace_id: 'abc' }, debug: { sql: 'SELECT 1' } }));
+      res.end(
+        JSON.stringify({ error: { message: 'Member already exists.', trace_id: 'abc' }, debug: { sql: 'SELECT 1' } }),
+      );
       return;
     case 'ok':
       res.writeHead(200, { 'Content-Type': 'application/vnd.mx.api.v1+json', ...LEAKY_HEADERS });
-      res.end(JSON.stringify({ institutions: [], pagination: { current_page: 1, per_page: 25, total_entries: 0, total_pages: 1 } }));
+      res.end(
+        JSON.stringify({
+          institutions: [],
+          pagination: { current_page: 1, per_page: 25, total_entries: 0, total_pages: 1 },
+        }),
+      );
       return;
     case 'redirect':
       res.writeHead(307, { Location: `${origin}/ok/institutions` });
@@ -96,7 +105,8 @@ function proxyFor(scenario: string, timeoutMs = 2_000) {
     ...(transport === undefined ? {} : { transport }),
     logger: (entry) => logs.push(entry),
   });
-  const get = (path = '/institutions') => proxy.request(`http://proxy.test${path}`, { headers: { 'X-Member-Connect': '1' } });
+  const get = (path = '/institutions') =>
+    proxy.request(`http://proxy.test${path}`, { headers: { 'X-Member-Connect': '1' } });
   return { get, logs };
 }
 
@@ -104,7 +114,16 @@ async function expectClean(response: Response): Promise<{ error: { message: stri
   for (const name of [...Object.keys(LEAKY_HEADERS), 'Location']) expect(response.headers.get(name), name).toBeNull();
   expect(response.headers.get('x-request-id')).toBeTruthy();
   const text = await response.text();
-  for (const leak of ['nginx', 'Passenger', 'internal', '/srv/', 'backtrace', 'SELECT', 'upstream-cookie', '127.0.0.1']) {
+  for (const leak of [
+    'nginx',
+    'Passenger',
+    'internal',
+    '/srv/',
+    'backtrace',
+    'SELECT',
+    'upstream-cookie',
+    '127.0.0.1',
+  ]) {
     expect(text).not.toContain(leak);
   }
   return JSON.parse(text) as { error: { message: string } };
@@ -187,7 +206,7 @@ describe.each([
     expect((await expectClean(response)).error.message).toMatch(/temporarily unavailable/);
   });
 
-  it('passes a 4xx on as exactly { error: { message } }, in the proxy\'s own words', async () => {
+  it("passes a 4xx on as exactly { error: { message } }, in the proxy's own words", async () => {
     const { get } = proxyFor('conflict');
     const response = await get('/members');
     expect(response.status).toBe(409);
@@ -238,6 +257,7 @@ describe.each([
     const headers = requests[0]?.headers ?? {};
     expect(headers.authorization).toBe(`Basic ${btoa('cid:upstream-test-key')}`);
     expect(headers.accept).toBe('application/vnd.mx.api.v1+json');
-    for (const name of ['cookie', 'x-forwarded-for', 'x-member-connect', 'x-sandbox-fault']) expect(headers[name]).toBeUndefined();
+    for (const name of ['cookie', 'x-forwarded-for', 'x-member-connect', 'x-sandbox-fault'])
+      expect(headers[name]).toBeUndefined();
   });
 });

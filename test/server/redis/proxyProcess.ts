@@ -4,8 +4,8 @@ import { createServer } from 'node:http';
 
 import { createClient } from 'redis';
 
-import { toNodeHandler } from '../../../src/server/node.ts';
 import { bearerAuthenticate, createConnectProxy, createSessionTokens } from '../../../src/server/index.ts';
+import { toNodeHandler } from '../../../src/server/node.ts';
 import { createRedisRateLimitStore, createRedisRevocationStore } from '../../../src/server/redis/index.ts';
 import { createSandbox, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../../src/server/sandbox/index.ts';
 
@@ -18,7 +18,10 @@ redis.on('error', () => {}); // the stores report failures per request
 await redis.connect();
 
 const sandbox = createSandbox({ aggregationMs: 10 });
-const tokens = createSessionTokens({ secret: process.env.TOKEN_SECRET!, revocationStore: createRedisRevocationStore(redis) });
+const tokens = createSessionTokens({
+  secret: process.env.TOKEN_SECRET!,
+  revocationStore: createRedisRevocationStore(redis),
+});
 const proxy = createConnectProxy({
   baseUrl: 'http://sandbox.test',
   clientId: SANDBOX_CLIENT_ID,

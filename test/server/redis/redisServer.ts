@@ -9,7 +9,9 @@ const CANDIDATES = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'];
 export function findRedisServer(): string | null {
   const found = CANDIDATES.find((path) => existsSync(path)) ?? null;
   if (found === null) {
-    console.warn('redis-server is not installed: the Redis store tests are skipped. Install it with `apt-get install -y redis-server`.');
+    console.warn(
+      'redis-server is not installed: the Redis store tests are skipped. Install it with `apt-get install -y redis-server`.',
+    );
   }
   return found;
 }
@@ -30,9 +32,13 @@ export async function startRedisServer(binary: string): Promise<RedisServer> {
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      const started = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-        stdio: 'ignore',
-      });
+      const started = spawn(
+        binary,
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        {
+          stdio: 'ignore',
+        },
+      );
       child = started;
       await waitForPong(port, started);
     },
@@ -55,14 +61,17 @@ function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
 async function waitForPong(port: number, child: ChildProcess): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode} (port ${port} taken?)`);
+    if (child.exitCode !== null)
+      throw new Error(`redis-server exited with code ${child.exitCode} (port ${port} taken?)`);
     if (await pings(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

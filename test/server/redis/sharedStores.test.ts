@@ -10,7 +10,11 @@ import {
   createSessionTokens,
   RevocationStoreError,
 } from '../../../src/server/index.ts';
-import { createRedisRateLimitStore, createRedisRevocationStore, RedisStoreError } from '../../../src/server/redis/index.ts';
+import {
+  createRedisRateLimitStore,
+  createRedisRevocationStore,
+  RedisStoreError,
+} from '../../../src/server/redis/index.ts';
 import { createSandbox, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../../src/server/sandbox/index.ts';
 import { findRedisServer, type RedisServer, startRedisServer } from './redisServer.ts';
 
@@ -66,7 +70,8 @@ const tokensOn = (client: Awaited<ReturnType<typeof connect>>, timeoutMs?: numbe
   createSessionTokens({ secret: SECRET, revocationStore: createRedisRevocationStore(client, { timeoutMs }) });
 
 async function until(ready: () => boolean): Promise<void> {
-  for (let attempt = 0; attempt < 400 && !ready(); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+  for (let attempt = 0; attempt < 400 && !ready(); attempt += 1)
+    await new Promise((resolve) => setTimeout(resolve, 25));
   expect(ready()).toBe(true);
 }
 

@@ -58,7 +58,10 @@ describe.runIf(binary !== null)('two proxy processes sharing one redis-server', 
 
     const bob = await issuer.issue(BOB);
     expect((await search(b, bob)).status).toBe(200);
-    const signedOut = await fetch(`http://127.0.0.1:${a}/signout`, { method: 'POST', headers: { Authorization: `Bearer ${bob}` } });
+    const signedOut = await fetch(`http://127.0.0.1:${a}/signout`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${bob}` },
+    });
     expect(signedOut.status).toBe(204);
     expect((await search(b, bob)).status).toBe(401);
 

@@ -26,7 +26,10 @@ describe('member and user accounts', () => {
 
     const before = await h.call('GET', `/users/${user}/members/${member}/accounts`);
     expect(before.status).toBe(200);
-    expect(before.body).toEqual({ accounts: [], pagination: { current_page: 1, per_page: 25, total_entries: 0, total_pages: 0 } });
+    expect(before.body).toEqual({
+      accounts: [],
+      pagination: { current_page: 1, per_page: 25, total_entries: 0, total_pages: 0 },
+    });
 
     h.advance(AGGREGATION_MS); // authenticated: CONNECTED, processing accounts
     expect((await h.call('GET', `/users/${user}/members/${member}/accounts`)).body.accounts).toEqual([]);
@@ -41,7 +44,13 @@ describe('member and user accounts', () => {
       ['LOAN', 'Auto Loan'],
     ]);
     for (const account of accounts) {
-      expect(account).toMatchObject({ member_guid: member, user_guid: user, institution_code: 'mxbank', currency_code: 'USD', subtype: expect.any(String) });
+      expect(account).toMatchObject({
+        member_guid: member,
+        user_guid: user,
+        institution_code: 'mxbank',
+        currency_code: 'USD',
+        subtype: expect.any(String),
+      });
       expect(account.guid).toMatch(/^ACT-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       // Like MX, an account object carries only the last four digits; the full number is for …/account_numbers.
       expect(account.account_number).toMatch(/^\d{4}$/);
@@ -87,7 +96,9 @@ describe('member and user accounts', () => {
     h.advance(AGGREGATION_MS * 2);
     const all = await h.call('GET', `/users/${user}/accounts`);
     expect(all.body.pagination.total_entries).toBe(8);
-    expect(new Set((all.body.accounts as Account[]).map((account) => account.member_guid))).toEqual(new Set([first, second]));
+    expect(new Set((all.body.accounts as Account[]).map((account) => account.member_guid))).toEqual(
+      new Set([first, second]),
+    );
     expect((all.body.accounts as Account[]).some((account) => account.member_guid === denied)).toBe(false);
 
     const page2 = await h.call('GET', `/users/${user}/accounts?records_per_page=10&page=1`);
@@ -95,7 +106,9 @@ describe('member and user accounts', () => {
     const pfm = await h.call('GET', `/users/${user}/accounts?use_case=PFM`);
     expect(new Set((pfm.body.accounts as Account[]).map((account) => account.member_guid))).toEqual(new Set([first]));
     expect((await h.call('GET', `/users/${user}/accounts?is_manual=true`)).body.accounts).toEqual([]);
-    expect((await h.call('GET', `/users/${user}/accounts?member_is_managed_by_user=false`)).body.pagination.total_entries).toBe(8);
+    expect(
+      (await h.call('GET', `/users/${user}/accounts?member_is_managed_by_user=false`)).body.pagination.total_entries,
+    ).toBe(8);
     expect((await h.call('GET', `/users/${user}/accounts?is_manual=maybe`)).status).toBe(400);
     expect((await h.call('GET', `/users/${user}/accounts?use_case=OTHER`)).status).toBe(400);
     expect((await h.call('GET', `/users/USR-nobody/accounts`)).status).toBe(404);
@@ -105,29 +118,50 @@ describe('member and user accounts', () => {
     const h = createHarness();
     const user = await h.createUser();
     const institutions = await h.call('GET', '/institutions?name=savings&records_per_page=10');
-    const institution = institutions.body.institutions.find((item: { supports_oauth: boolean }) => !item.supports_oauth);
-    const credentials = (await h.call('GET', `/institutions/${institution.code}/credentials`)).body.credentials as { guid: string; options?: { value: string }[] }[];
-    const answers = credentials.map((credential) => ({ guid: credential.guid, value: credential.options?.[0]?.value ?? 'anything' }));
-    const created = await h.call('POST', `/users/${user}/members`, { member: { institution_code: institution.code, credentials: answers } });
+    const institution = institutions.body.institutions.find(
+      (item: { supports_oauth: boolean }) => !item.supports_oauth,
+    );
+    const credentials = (await h.call('GET', `/institutions/${institution.code}/credentials`)).body.credentials as {
+      guid: string;
+      options?: { value: string }[];
+    }[];
+    const answers = credentials.map((credential) => ({
+      guid: credential.guid,
+      value: credential.options?.[0]?.value ?? 'anything',
+    }));
+    const created = await h.call('POST', `/users/${user}/members`, {
+      member: { institution_code: institution.code, credentials: answers },
+    });
     h.advance(AGGREGATION_MS * 2);
-    const accounts = (await h.call('GET', `/users/${user}/members/${created.body.member.guid}/accounts`)).body.accounts as Account[];
+    const accounts = (await h.call('GET', `/users/${user}/members/${created.body.member.guid}/accounts`)).body
+      .accounts as Account[];
     expect(accounts.map((account) => account.type)).toEqual(['CHECKING', 'SAVINGS']);
     expect(accounts[0]?.institution_code).toBe(institution.code);
-    expect(accounts[0]?.currency_code).toBe(institution.iso_country_code === 'CA' ? 'CAD' : institution.iso_country_code === 'MX' ? 'MXN' : 'USD');
+    expect(accounts[0]?.currency_code).toBe(
+      institution.iso_country_code === 'CA' ? 'CAD' : institution.iso_country_code === 'MX' ? 'MXN' : 'USD',
+    );
   });
 
   it('gives the OAuth MX Bank its accounts once consent is given and the job has processed them', async () => {
     const h = createHarness();
     const user = await h.createUser();
-    const created = await h.call('POST', `/users/${user}/members`, { member: { institution_code: 'mx_bank_oauth', is_oauth: true, credentials: [] } });
+    const created = await h.call('POST', `/users/${user}/members`, {
+      member: { institution_code: 'mx_bank_oauth', is_oauth: true, credentials: [] },
+    });
     const member = created.body.member.guid as string;
     expect((await h.call('GET', `/users/${user}/members/${member}/accounts`)).body.accounts).toEqual([]);
-    const page = await h.app.request(created.body.member.oauth_window_uri as string, { headers: { Referer: 'https://partner.example/connect' } });
+    const page = await h.app.request(created.body.member.oauth_window_uri as string, {
+      headers: { Referer: 'https://partner.example/connect' },
+    });
     const session = /name="session" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
     const decided = await h.app.request(`${ORIGIN}${PREFIX}/oauth/decision`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ session, opener_origin: 'https://partner.example', decision: 'authorize' }).toString(),
+      body: new URLSearchParams({
+        session,
+        opener_origin: 'https://partner.example',
+        decision: 'authorize',
+      }).toString(),
     });
     expect(decided.status).toBe(200);
     h.advance(AGGREGATION_MS);

@@ -5,8 +5,8 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 
 import { parseSandboxArgs } from '../../../src/server/sandbox/cli.ts';
-import { createSandbox, MXBANK_OAUTH_CODE } from '../../../src/server/sandbox/index.ts';
 import type { SandboxOptions } from '../../../src/server/sandbox/index.ts';
+import { createSandbox, MXBANK_OAUTH_CODE } from '../../../src/server/sandbox/index.ts';
 import { AUTH, MX_ACCEPT } from './harness.ts';
 
 const ORIGIN = 'http://partner.test';
@@ -29,15 +29,31 @@ function mounted(options: SandboxOptions) {
 async function browserUrls(options: SandboxOptions) {
   const { app, api } = mounted(options);
   const institution = JSON.parse((await api('GET', '/institutions/mxbank')).text).institution;
-  const all = JSON.parse((await api('GET', '/institutions?records_per_page=100')).text).institutions as { code: string }[];
+  const all = JSON.parse((await api('GET', '/institutions?records_per_page=100')).text).institutions as {
+    code: string;
+  }[];
   let siteKey = '';
   for (const { code } of all) {
     siteKey = SITE_KEY_CREDENTIAL.exec((await api('GET', `/institutions/${code}/credentials`)).text)?.[1] ?? '';
     if (siteKey) break;
   }
   const user = JSON.parse((await api('POST', '/users', { user: { metadata: 'm' } })).text).user.guid;
-  const member = JSON.parse((await api('POST', `/users/${user}/members`, { member: { institution_code: MXBANK_OAUTH_CODE, is_oauth: true, credentials: [] } })).text).member;
-  return { app, api, user, logo: institution.small_logo_url as string, siteKey, oauth: member.oauth_window_uri as string, member: member.guid as string };
+  const member = JSON.parse(
+    (
+      await api('POST', `/users/${user}/members`, {
+        member: { institution_code: MXBANK_OAUTH_CODE, is_oauth: true, credentials: [] },
+      })
+    ).text,
+  ).member;
+  return {
+    app,
+    api,
+    user,
+    logo: institution.small_logo_url as string,
+    siteKey,
+    oauth: member.oauth_window_uri as string,
+    member: member.guid as string,
+  };
 }
 
 describe('basePath', () => {
@@ -69,11 +85,17 @@ describe('basePath', () => {
     const done = await app.request(`${ORIGIN}/mx/oauth/decision`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ session, opener_origin: 'https://partner.example', decision: 'authorize' }).toString(),
+      body: new URLSearchParams({
+        session,
+        opener_origin: 'https://partner.example',
+        decision: 'authorize',
+      }).toString(),
     });
     expect(done.status).toBe(200);
     expect(await done.text()).toContain('src="/mx/oauth/complete.js"');
-    expect(JSON.parse((await api('GET', `/users/${user}/members/${member}/status`)).text).member.connection_status).toBe('CONNECTED');
+    expect(
+      JSON.parse((await api('GET', `/users/${user}/members/${member}/status`)).text).member.connection_status,
+    ).toBe('CONNECTED');
   });
 
   it('takes an absolute URL for a sandbox behind a reverse proxy on another origin', async () => {
@@ -84,7 +106,9 @@ describe('basePath', () => {
 
   it('is derived from Hono\u2019s app.route without the option, including a parameterised prefix', async () => {
     const app = new Hono().route('/tenants/:tenant/mx', createSandbox());
-    const reply = await app.request(`${ORIGIN}/tenants/acme/mx/institutions/mxbank`, { headers: { Authorization: AUTH, Accept: MX_ACCEPT } });
+    const reply = await app.request(`${ORIGIN}/tenants/acme/mx/institutions/mxbank`, {
+      headers: { Authorization: AUTH, Accept: MX_ACCEPT },
+    });
     expect((await reply.json()).institution.small_logo_url).toBe(`${ORIGIN}/tenants/acme/mx/logos/mxbank_50.svg`);
   });
 

@@ -31,23 +31,34 @@ describe('request body limit', () => {
     expect(fits.status).toBe(200);
     const user = fits.body.user.guid;
     const member = await h.createMxbankMember(user, 'challenge');
-    const resume = await h.call('PUT', `/users/${user}/members/${member}/resume`, { member: { challenges: [{ guid: 'CRD-x', value: 'y'.repeat(LIMIT) }] } });
+    const resume = await h.call('PUT', `/users/${user}/members/${member}/resume`, {
+      member: { challenges: [{ guid: 'CRD-x', value: 'y'.repeat(LIMIT) }] },
+    });
     expect(resume.status).toBe(413);
-    const update = await h.call('PUT', `/users/${user}/members/${member}`, { member: { metadata: 'z'.repeat(LIMIT * 10) } });
+    const update = await h.call('PUT', `/users/${user}/members/${member}`, {
+      member: { metadata: 'z'.repeat(LIMIT * 10) },
+    });
     expect(update.status).toBe(413);
   });
 
   it('refuses a large OAuth decision form (no auth needed to reach it) and leaves the consent open', async () => {
     const h = createHarness();
     const user = await h.createUser();
-    const created = await h.call('POST', `/users/${user}/members`, { member: { institution_code: 'mx_bank_oauth', is_oauth: true, credentials: [] } });
+    const created = await h.call('POST', `/users/${user}/members`, {
+      member: { institution_code: 'mx_bank_oauth', is_oauth: true, credentials: [] },
+    });
     const page = await h.app.request(created.body.member.oauth_window_uri as string);
     const session = /name="session" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
     const post = (extra: string) =>
       h.app.request(`${ORIGIN}${PREFIX}/oauth/decision`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ session, opener_origin: 'https://partner.example', decision: 'authorize', padding: extra }).toString(),
+        body: new URLSearchParams({
+          session,
+          opener_origin: 'https://partner.example',
+          decision: 'authorize',
+          padding: extra,
+        }).toString(),
       });
     const refused = await post('p'.repeat(LIMIT * 50));
     expect(refused.status).toBe(413);
@@ -65,7 +76,9 @@ describe('request body limit', () => {
       });
     expect((await send('x'.repeat(10))).status).toBe(200);
     expect((await send('x'.repeat(100))).status).toBe(413);
-    expect(() => createSandbox({ limits: { maxBodyBytes: 0 } })).toThrow(/limits.maxBodyBytes must be a positive integer/);
+    expect(() => createSandbox({ limits: { maxBodyBytes: 0 } })).toThrow(
+      /limits.maxBodyBytes must be a positive integer/,
+    );
   });
 
   it('over real HTTP, answers 413 to an announced 400 MB body after reading none of it', async () => {

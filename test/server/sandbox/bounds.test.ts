@@ -1,8 +1,8 @@
 // Every map the sandbox keeps has a stated bound (issue 16 item 2), each with its behaviour at the bound: users are
 // evicted least recently used first (with their members), members per user are capped with 405, members overall
 // evict the least recently used user, and unused OAuth links and open consent pages drop their oldest.
-import { createServer } from 'node:http';
 import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { afterEach, describe, expect, it } from 'vitest';
@@ -45,7 +45,13 @@ describe('memory bounds', () => {
     await h.createMxbankMember(user, 'pw1');
     await h.createMxbankMember(user, 'pw2');
     const refused = await h.call('POST', `/users/${user}/members`, {
-      member: { institution_code: 'mxbank', credentials: [{ guid: 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1', value: 'mxuser' }, { guid: 'CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d', value: 'pw3' }] },
+      member: {
+        institution_code: 'mxbank',
+        credentials: [
+          { guid: 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1', value: 'mxuser' },
+          { guid: 'CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d', value: 'pw3' },
+        ],
+      },
     });
     expect(refused.status).toBe(405);
     expect(refused.body.error.message).toMatch(/maximum of 2 members/);
@@ -63,14 +69,21 @@ describe('memory bounds', () => {
     await h.createMxbankMember(recent, 'pw');
     const third = await h.createMxbankMember(recent, 'other');
     expect((await h.call('GET', `/users/${old}`)).status).toBe(404);
-    expect((await h.call('GET', `/users/${recent}/members`)).body.members.map((member: { guid: string }) => member.guid)).toContain(third);
+    expect(
+      (await h.call('GET', `/users/${recent}/members`)).body.members.map((member: { guid: string }) => member.guid),
+    ).toContain(third);
   });
 
   it('maxOauthLinks and maxConsentSessions: the oldest unused link or open consent page is dropped', async () => {
     const h = createHarness({ limits: { maxOauthLinks: 2, maxConsentSessions: 1 } });
     const user = await h.createUser();
-    const member = (await h.call('POST', `/users/${user}/members`, { member: { institution_code: 'mx_bank_oauth', is_oauth: true, credentials: [] } })).body.member.guid;
-    const link = async () => (await h.call('GET', `/users/${user}/members/${member}/oauth_window_uri`)).body.member.oauth_window_uri as string;
+    const member = (
+      await h.call('POST', `/users/${user}/members`, {
+        member: { institution_code: 'mx_bank_oauth', is_oauth: true, credentials: [] },
+      })
+    ).body.member.guid;
+    const link = async () =>
+      (await h.call('GET', `/users/${user}/members/${member}/oauth_window_uri`)).body.member.oauth_window_uri as string;
     const [first, second, third] = [await link(), await link(), await link()];
     expect((await h.app.request(first)).status).toBe(404); // dropped: the expired page
     const pageTwo = await h.app.request(second);
@@ -81,7 +94,10 @@ describe('memory bounds', () => {
       h.app.request(`${ORIGIN}${PREFIX}/oauth/decision`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ session: /name="session" value="([^"]+)"/.exec(html)?.[1] ?? '', decision: 'deny' }).toString(),
+        body: new URLSearchParams({
+          session: /name="session" value="([^"]+)"/.exec(html)?.[1] ?? '',
+          decision: 'deny',
+        }).toString(),
       });
     const [htmlTwo, htmlThree] = [await pageTwo.text(), await pageThree.text()];
     expect((await decide(htmlTwo)).status).toBe(404);
@@ -89,8 +105,17 @@ describe('memory bounds', () => {
   });
 
   it('refuses limits that are not positive integers', () => {
-    for (const key of ['maxUsers', 'maxMembersPerUser', 'maxMembers', 'maxOauthLinks', 'maxConsentSessions', 'maxBodyBytes']) {
-      expect(() => createSandbox({ limits: { [key]: 0 } }), key).toThrow(new RegExp(`limits.${key} must be a positive integer`));
+    for (const key of [
+      'maxUsers',
+      'maxMembersPerUser',
+      'maxMembers',
+      'maxOauthLinks',
+      'maxConsentSessions',
+      'maxBodyBytes',
+    ]) {
+      expect(() => createSandbox({ limits: { [key]: 0 } }), key).toThrow(
+        new RegExp(`limits.${key} must be a positive integer`),
+      );
       expect(() => createSandbox({ limits: { [key]: 1.5 } }), key).toThrow(/positive integer/);
     }
   });
@@ -117,7 +142,8 @@ describe('webhook queue bound', () => {
     const user = await h.createUser();
     const member = await h.createMxbankMember(user, 'pw', { skip_aggregation: true });
     // CREATED plus 80 UPDATED, while the receiver holds the first delivery.
-    for (let i = 0; i < 80; i += 1) await h.call('PUT', `/users/${user}/members/${member}`, { member: { metadata: `m${i}` } });
+    for (let i = 0; i < 80; i += 1)
+      await h.call('PUT', `/users/${user}/members/${member}`, { member: { metadata: `m${i}` } });
     // Release deliveries one by one until the queue is empty.
     for (let i = 0; i < 200 && (held.length > 0 || received < 50); i += 1) {
       held.shift()?.();

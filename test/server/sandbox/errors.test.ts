@@ -8,8 +8,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSandbox } from '../../../src/server/sandbox/index.ts';
 import { AUTH, createHarness, MX_ACCEPT, mxbankCredentials, ORIGIN, PREFIX } from './harness.ts';
 
-const raw = (h: ReturnType<typeof createHarness>, path: string, headers: Record<string, string>, init: RequestInit = {}) =>
-  h.app.request(`${ORIGIN}${PREFIX}${path}`, { ...init, headers });
+const raw = (
+  h: ReturnType<typeof createHarness>,
+  path: string,
+  headers: Record<string, string>,
+  init: RequestInit = {},
+) => h.app.request(`${ORIGIN}${PREFIX}${path}`, { ...init, headers });
 
 describe('authentication and versioning', () => {
   const cases: [string, number, Record<string, string>][] = [
@@ -30,7 +34,9 @@ describe('authentication and versioning', () => {
 
   it('accepts the MX media type among others, and custom client id / API key', async () => {
     const sandbox = createSandbox({ clientId: 'id-1', apiKey: 'key-1' });
-    const ok = await sandbox.request('/institutions/mxbank', { headers: { Authorization: `Basic ${btoa('id-1:key-1')}`, Accept: `text/html, ${MX_ACCEPT};q=0.9` } });
+    const ok = await sandbox.request('/institutions/mxbank', {
+      headers: { Authorization: `Basic ${btoa('id-1:key-1')}`, Accept: `text/html, ${MX_ACCEPT};q=0.9` },
+    });
     expect(ok.status).toBe(200);
     const old = await sandbox.request('/institutions/mxbank', { headers: { Authorization: AUTH, Accept: MX_ACCEPT } });
     expect(old.status).toBe(401);
@@ -48,9 +54,16 @@ describe('authentication and versioning', () => {
   it('validates X-CALLBACK-PAYLOAD (base64, at most 1024 characters) where MX accepts it', async () => {
     const h = createHarness();
     const user = await h.createUser();
-    const body = JSON.stringify({ member: { institution_code: 'mxbank', credentials: mxbankCredentials('mxuser', 'pw') } });
+    const body = JSON.stringify({
+      member: { institution_code: 'mxbank', credentials: mxbankCredentials('mxuser', 'pw') },
+    });
     const send = (payload: string) =>
-      raw(h, `/users/${user}/members`, { Authorization: AUTH, Accept: MX_ACCEPT, 'Content-Type': 'application/json', 'X-CALLBACK-PAYLOAD': payload }, { method: 'POST', body });
+      raw(
+        h,
+        `/users/${user}/members`,
+        { Authorization: AUTH, Accept: MX_ACCEPT, 'Content-Type': 'application/json', 'X-CALLBACK-PAYLOAD': payload },
+        { method: 'POST', body },
+      );
     expect((await send('not base64!')).status).toBe(400);
     expect((await send(btoa('x'.repeat(800)))).status).toBe(400);
     expect((await send(btoa('{"ref":"abc"}'))).status).toBe(202);
@@ -130,7 +143,9 @@ describe('fault injection (X-Sandbox-Fault)', () => {
       const ok = await fetch(`${base}/institutions/mxbank`, { headers: api });
       expect(ok.status).toBe(200);
       await expect(
-        fetch(`${base}/institutions`, { headers: { ...api, 'X-Sandbox-Fault': 'drop' } }).then((response) => response.text()),
+        fetch(`${base}/institutions`, { headers: { ...api, 'X-Sandbox-Fault': 'drop' } }).then((response) =>
+          response.text(),
+        ),
       ).rejects.toThrow(TypeError);
     });
   });
@@ -140,12 +155,19 @@ describe('fault institutions (searchable, fail their member requests)', () => {
   async function memberCreate(code: string, sleep = vi.fn(() => Promise.resolve())) {
     const h = createHarness({ sleep });
     const user = await h.createUser();
-    const credentials = (await h.call('GET', `/institutions/${code}/credentials`)).body.credentials as { guid: string }[];
+    const credentials = (await h.call('GET', `/institutions/${code}/credentials`)).body.credentials as {
+      guid: string;
+    }[];
     const reply = await raw(
       h,
       `/users/${user}/members`,
       { Authorization: AUTH, Accept: MX_ACCEPT, 'Content-Type': 'application/json' },
-      { method: 'POST', body: JSON.stringify({ member: { institution_code: code, credentials: credentials.map((c) => ({ guid: c.guid, value: 'x' })) } }) },
+      {
+        method: 'POST',
+        body: JSON.stringify({
+          member: { institution_code: code, credentials: credentials.map((c) => ({ guid: c.guid, value: 'x' })) },
+        }),
+      },
     );
     return { h, user, reply, sleep };
   }
@@ -177,7 +199,9 @@ describe('fault institutions (searchable, fail their member requests)', () => {
   it('applies no fault to ordinary institutions', async () => {
     const h = createHarness();
     const user = await h.createUser();
-    const reply = await h.call('POST', `/users/${user}/members`, { member: { institution_code: 'mxbank', credentials: mxbankCredentials('mxuser', 'x') } });
+    const reply = await h.call('POST', `/users/${user}/members`, {
+      member: { institution_code: 'mxbank', credentials: mxbankCredentials('mxuser', 'x') },
+    });
     expect(reply.status).toBe(202);
   });
 });

@@ -3,8 +3,13 @@
 import { Hono } from 'hono';
 import { expect, vi } from 'vitest';
 
-import { createSandbox, MX_MEDIA_TYPE, MXBANK_LOGIN_GUID, MXBANK_PASSWORD_GUID } from '../../../src/server/sandbox/index.ts';
 import type { SandboxOptions } from '../../../src/server/sandbox/index.ts';
+import {
+  createSandbox,
+  MX_MEDIA_TYPE,
+  MXBANK_LOGIN_GUID,
+  MXBANK_PASSWORD_GUID,
+} from '../../../src/server/sandbox/index.ts';
 import { getSpecValidator, SANDBOX_EXTENSIONS } from '../../support/specValidator.ts';
 
 // Compiling the spec's validators the first time an operation is seen takes a while on a busy machine; this is a
@@ -29,14 +34,29 @@ export interface Reply {
 
 export function createHarness(options: SandboxOptions = {}) {
   let time = Date.UTC(2026, 0, 15, 12, 0, 0);
-  const sandbox = createSandbox({ aggregationMs: AGGREGATION_MS, challengeExpiryMs: EXPIRY_MS, now: () => time, ...options });
+  const sandbox = createSandbox({
+    aggregationMs: AGGREGATION_MS,
+    challengeExpiryMs: EXPIRY_MS,
+    now: () => time,
+    ...options,
+  });
   const app = new Hono().route(PREFIX, sandbox);
 
   /** Sends an MX request; every non-error response is validated against the spec (status, type, body, request body). */
-  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply> {
     const request = new Request(`${ORIGIN}${PREFIX}${path}`, {
       method,
-      headers: { Authorization: AUTH, Accept: MX_ACCEPT, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+      headers: {
+        Authorization: AUTH,
+        Accept: MX_ACCEPT,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const response = await app.request(request);
@@ -63,7 +83,11 @@ export function createHarness(options: SandboxOptions = {}) {
   }
 
   /** Creates an mxbank member for `mxuser` with `password`; returns its guid. */
-  async function createMxbankMember(userGuid: string, password: string, extra: Record<string, unknown> = {}): Promise<string> {
+  async function createMxbankMember(
+    userGuid: string,
+    password: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<string> {
     const reply = await call('POST', `/users/${userGuid}/members`, {
       member: { institution_code: 'mxbank', credentials: mxbankCredentials('mxuser', password), ...extra },
     });

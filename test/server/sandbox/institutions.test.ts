@@ -2,7 +2,7 @@
 // credentials covering every credential type, logos and site-key pictures served by the sandbox under its mount prefix.
 import { describe, expect, it } from 'vitest';
 
-import { CREDENTIAL_TYPES, createSandbox } from '../../../src/server/sandbox/index.ts';
+import { createSandbox, CREDENTIAL_TYPES } from '../../../src/server/sandbox/index.ts';
 import { AUTH, createHarness, MX_ACCEPT, ORIGIN, PREFIX } from './harness.ts';
 
 interface Institution {
@@ -20,10 +20,16 @@ describe('institution search', () => {
     const h = createHarness();
     for (const name of ['mx bank', 'mxbank', 'MX', 'x Ba']) {
       const reply = await h.call('GET', `/institutions?name=${encodeURIComponent(name)}`);
-      expect(reply.body.institutions.map((i: Institution) => i.code), name).toContain('mxbank');
+      expect(
+        reply.body.institutions.map((i: Institution) => i.code),
+        name,
+      ).toContain('mxbank');
     }
     const none = await h.call('GET', '/institutions?name=zzzz-no-such');
-    expect(none.body).toEqual({ institutions: [], pagination: { current_page: 1, per_page: 25, total_entries: 0, total_pages: 0 } });
+    expect(none.body).toEqual({
+      institutions: [],
+      pagination: { current_page: 1, per_page: 25, total_entries: 0, total_pages: 0 },
+    });
   });
 
   it('has several hundred fictional institutions and finds the fault institutions by name', async () => {
@@ -138,8 +144,22 @@ describe('favorites, read, credentials, logos', () => {
     const h = createHarness();
     const reply = await h.call('GET', '/institutions/mxbank/credentials');
     expect(reply.body.credentials).toEqual([
-      { guid: 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1', field_name: 'LOGIN', field_type: 'LOGIN', type: 'LOGIN', label: 'Username', display_order: 1 },
-      { guid: 'CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d', field_name: 'PASSWORD', field_type: 'PASSWORD', type: 'PASSWORD', label: 'Password', display_order: 2 },
+      {
+        guid: 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1',
+        field_name: 'LOGIN',
+        field_type: 'LOGIN',
+        type: 'LOGIN',
+        label: 'Username',
+        display_order: 1,
+      },
+      {
+        guid: 'CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d',
+        field_name: 'PASSWORD',
+        field_type: 'PASSWORD',
+        type: 'PASSWORD',
+        label: 'Password',
+        display_order: 2,
+      },
     ]);
     expect((await h.call('GET', '/institutions/nope/credentials')).status).toBe(404);
   });
@@ -150,7 +170,8 @@ describe('favorites, read, credentials, logos', () => {
     const list = await h.call('GET', '/institutions?records_per_page=100');
     for (const institution of list.body.institutions.slice(0, 40) as Institution[]) {
       const reply = await h.call('GET', `/institutions/${institution.code}/credentials`);
-      for (const credential of reply.body.credentials) if (!seen.has(credential.type)) seen.set(credential.type, credential);
+      for (const credential of reply.body.credentials)
+        if (!seen.has(credential.type)) seen.set(credential.type, credential);
     }
     expect([...seen.keys()].sort()).toEqual([...CREDENTIAL_TYPES].sort());
     for (const type of ['OPTIONS', 'RADIO', 'IMAGE_OPTIONS']) {
@@ -203,15 +224,23 @@ describe('IMAGE_URL site-key pictures', () => {
     const answers = credentials
       .filter((credential) => credential.type === 'LOGIN' || credential.type === 'PASSWORD')
       .map((credential) => ({ guid: credential.guid, value: 'someone' }));
-    const created = await h.call('POST', `/users/${user}/members`, { member: { institution_code: institution.code, credentials: answers } });
+    const created = await h.call('POST', `/users/${user}/members`, {
+      member: { institution_code: institution.code, credentials: answers },
+    });
     expect(created.status).toBe(202);
     const listed = await h.call('GET', `/users/${user}/members/${created.body.member.guid}/credentials`);
-    expect(listed.body.credentials.find((credential: { type: string }) => credential.type === 'IMAGE_URL').url).toBe(image.url);
+    expect(listed.body.credentials.find((credential: { type: string }) => credential.type === 'IMAGE_URL').url).toBe(
+      image.url,
+    );
 
     const root = createSandbox();
     const headers = { Authorization: AUTH, Accept: MX_ACCEPT };
-    const rootCredentials = await (await root.request(`http://127.0.0.1:8089/institutions/${institution.code}/credentials`, { headers })).json();
-    const rootUrl = rootCredentials.credentials.find((credential: { type: string }) => credential.type === 'IMAGE_URL').url;
+    const rootCredentials = await (
+      await root.request(`http://127.0.0.1:8089/institutions/${institution.code}/credentials`, { headers })
+    ).json();
+    const rootUrl = rootCredentials.credentials.find(
+      (credential: { type: string }) => credential.type === 'IMAGE_URL',
+    ).url;
     expect(rootUrl).toBe(`http://127.0.0.1:8089/sitekeys/${institution.code}.svg`);
     const picture = await root.request(rootUrl);
     expect(picture.status).toBe(200);

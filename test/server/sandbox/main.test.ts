@@ -1,7 +1,7 @@
 // `npm run sandbox`'s entry as a real process: honours PORT/HOST, prints the base URL, client id and API key, and
 // answers MX requests on loopback.
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
@@ -36,7 +36,9 @@ describe('standalone sandbox (main.ts)', () => {
     });
     expect(output).toContain('client id: sandbox-client-id');
     expect(output).toContain('API key:   sandbox-api-key');
-    const reply = await fetch(`${baseUrl}/institutions/mxbank`, { headers: { Authorization: AUTH, Accept: MX_ACCEPT } });
+    const reply = await fetch(`${baseUrl}/institutions/mxbank`, {
+      headers: { Authorization: AUTH, Accept: MX_ACCEPT },
+    });
     expect(reply.status).toBe(200);
     expect(((await reply.json()) as { institution: { medium_logo_url: string } }).institution.medium_logo_url).toBe(
       `${baseUrl}/logos/mxbank_100.svg`,

@@ -91,9 +91,16 @@ describe('members', () => {
     expect(read.text).not.toContain('password');
     h.advance(AGGREGATION_MS * 2);
     const updated = await h.call('PUT', `/users/${user}/members/${member}`, { member: { metadata: 'new' } });
-    expect(updated.body.member).toMatchObject({ metadata: 'new', connection_status: 'CONNECTED', is_being_aggregated: false });
+    expect(updated.body.member).toMatchObject({
+      metadata: 'new',
+      connection_status: 'CONNECTED',
+      is_being_aggregated: false,
+    });
     const credentials = await h.call('GET', `/users/${user}/members/${member}/credentials`);
-    expect(credentials.body.credentials.map((credential: { field_name: string }) => credential.field_name)).toEqual(['LOGIN', 'PASSWORD']);
+    expect(credentials.body.credentials.map((credential: { field_name: string }) => credential.field_name)).toEqual([
+      'LOGIN',
+      'PASSWORD',
+    ]);
     const byUseCase = await h.call('GET', `/users/${user}/members?use_case=MONEY_MOVEMENT`);
     expect(byUseCase.body.members).toHaveLength(0);
     const removed = await h.call('DELETE', `/users/${user}/members/${member}`);
@@ -142,13 +149,20 @@ describe('members', () => {
     for (const [body, status] of cases) {
       const reply = await h.app.request(`http://sandbox.test/sandbox/users/${user}/members`, {
         method: 'POST',
-        headers: { Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}`, Accept: 'application/vnd.mx.api.v1+json', 'Content-Type': 'application/json' },
+        headers: {
+          Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}`,
+          Accept: 'application/vnd.mx.api.v1+json',
+          'Content-Type': 'application/json',
+        },
         body: JSON.stringify(body),
       });
       expect(reply.status, JSON.stringify(body)).toBe(status);
       expect(await reply.json()).toEqual({ error: { message: expect.any(String) } });
     }
-    expect((await h.call('POST', '/users/USR-nobody/members', { member: { institution_code: 'mxbank', credentials: [] } })).status).toBe(404);
+    expect(
+      (await h.call('POST', '/users/USR-nobody/members', { member: { institution_code: 'mxbank', credentials: [] } }))
+        .status,
+    ).toBe(404);
     expect((await h.call('PUT', `/users/${user}/members/MBR-nobody`, { member: { metadata: 'x' } })).status).toBe(404);
   });
 
@@ -156,13 +170,25 @@ describe('members', () => {
     const h = createHarness();
     const user = await h.createUser();
     const institutions = await h.call('GET', '/institutions?name=savings&records_per_page=10');
-    const code = institutions.body.institutions.find((institution: { supports_oauth: boolean }) => !institution.supports_oauth).code;
-    const credentials = (await h.call('GET', `/institutions/${code}/credentials`)).body.credentials as { guid: string; type: string; options?: { value: string }[] }[];
+    const code = institutions.body.institutions.find(
+      (institution: { supports_oauth: boolean }) => !institution.supports_oauth,
+    ).code;
+    const credentials = (await h.call('GET', `/institutions/${code}/credentials`)).body.credentials as {
+      guid: string;
+      type: string;
+      options?: { value: string }[];
+    }[];
     const answer = (value: string) =>
       credentials.map((credential) => ({ guid: credential.guid, value: credential.options?.[0]?.value ?? value }));
-    const ok = await h.call('POST', `/users/${user}/members`, { member: { institution_code: code, credentials: answer('anything') } });
-    const locked = await h.call('POST', `/users/${user}/members`, { member: { institution_code: code, credentials: answer('LOCKED') } });
-    const missing = await h.call('POST', `/users/${user}/members`, { member: { institution_code: code, credentials: [] } });
+    const ok = await h.call('POST', `/users/${user}/members`, {
+      member: { institution_code: code, credentials: answer('anything') },
+    });
+    const locked = await h.call('POST', `/users/${user}/members`, {
+      member: { institution_code: code, credentials: answer('LOCKED') },
+    });
+    const missing = await h.call('POST', `/users/${user}/members`, {
+      member: { institution_code: code, credentials: [] },
+    });
     h.advance(AGGREGATION_MS * 2);
     expect((await h.status(user, ok.body.member.guid)).connection_status).toBe('CONNECTED');
     expect((await h.status(user, locked.body.member.guid)).connection_status).toBe('LOCKED');
@@ -173,13 +199,17 @@ describe('members', () => {
 describe('users', () => {
   it('creates, lists with filters, reads, updates and deletes users (deleting their members)', async () => {
     const h = createHarness();
-    const created = await h.call('POST', '/users', { user: { id: 'partner-user-1', email: 'a@example.com', metadata: '{"k":1}' } });
+    const created = await h.call('POST', '/users', {
+      user: { id: 'partner-user-1', email: 'a@example.com', metadata: '{"k":1}' },
+    });
     expect(created.body.user).toMatchObject({ id: 'partner-user-1', email: 'a@example.com', is_disabled: false });
     const guid = created.body.user.guid as string;
     expect(guid).toMatch(/^USR-/);
     await h.call('POST', '/users', { user: { id: 'partner-user-2', is_disabled: true } });
     expect((await h.call('GET', '/users')).body.users).toHaveLength(2);
-    expect((await h.call('GET', '/users?id=partner-user-1')).body.users.map((u: { guid: string }) => u.guid)).toEqual([guid]);
+    expect((await h.call('GET', '/users?id=partner-user-1')).body.users.map((u: { guid: string }) => u.guid)).toEqual([
+      guid,
+    ]);
     expect((await h.call('GET', '/users?is_disabled=true')).body.users).toHaveLength(1);
     expect((await h.call('GET', `/users/${guid}`)).body.user.email).toBe('a@example.com');
     const updated = await h.call('PUT', `/users/${guid}`, { user: { email: 'b@example.com' } });
@@ -200,7 +230,11 @@ describe('users', () => {
     expect(duplicate.body.error.message).toEqual(expect.any(String));
     const malformed = await h.app.request('http://sandbox.test/sandbox/users', {
       method: 'POST',
-      headers: { Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}`, Accept: 'application/vnd.mx.api.v1+json', 'Content-Type': 'application/json' },
+      headers: {
+        Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}`,
+        Accept: 'application/vnd.mx.api.v1+json',
+        'Content-Type': 'application/json',
+      },
       body: '{"user": {',
     });
     expect(malformed.status).toBe(400);

@@ -96,11 +96,14 @@ describe('MFA', () => {
     const [images] = (await challenged('image_options')).challenges as [Challenge];
     const options = images.image_options!;
     expect(new Set(options.map((option) => option.data_uri)).size).toBe(options.length);
-    for (const option of options) expect(decodeSvg(option.data_uri), option.label).toContain(`aria-label="${option.label}"`);
+    for (const option of options)
+      expect(decodeSvg(option.data_uri), option.label).toContain(`aria-label="${option.label}"`);
     const accepted = options.find((option) => option.value === 'correct')!;
     expect(accepted.label).toBe('A green square');
     // A square shape in green on the tile (the tile is the first rect, the shape the second).
-    expect(decodeSvg(accepted.data_uri)).toMatch(/<rect [^>]*\/><rect x="22" y="22" width="52" height="52" fill="#2a2"\/>/);
+    expect(decodeSvg(accepted.data_uri)).toMatch(
+      /<rect [^>]*\/><rect x="22" y="22" width="52" height="52" fill="#2a2"\/>/,
+    );
   });
 
   it('runs two rounds: choose a phone (OPTIONS), then enter the code (TOKEN)', async () => {
@@ -122,12 +125,18 @@ describe('MFA', () => {
 
   it('answers several challenges of one round in one resume; one wrong answer rejects', async () => {
     const good = await challenged('multi_challenge');
-    const answers = good.challenges.map((challenge) => ({ guid: challenge.guid, value: challenge.type === 'TOKEN' ? '123456' : 'correct' }));
+    const answers = good.challenges.map((challenge) => ({
+      guid: challenge.guid,
+      value: challenge.type === 'TOKEN' ? '123456' : 'correct',
+    }));
     expect((await good.resume(answers)).status).toBe(202);
     expect((await good.statusAfterVerdict()).connection_status).toBe('CONNECTED');
 
     const bad = await challenged('multi_challenge');
-    const oneWrong = bad.challenges.map((challenge, index) => ({ guid: challenge.guid, value: index === 1 ? 'incorrect' : challenge.type === 'TOKEN' ? '123456' : 'correct' }));
+    const oneWrong = bad.challenges.map((challenge, index) => ({
+      guid: challenge.guid,
+      value: index === 1 ? 'incorrect' : challenge.type === 'TOKEN' ? '123456' : 'correct',
+    }));
     expect((await bad.resume(oneWrong)).status).toBe(202);
     expect((await bad.statusAfterVerdict()).connection_status).toBe('REJECTED');
   });
@@ -137,7 +146,10 @@ describe('MFA', () => {
     const partial = await resume([{ guid: challenges[0]!.guid, value: 'correct' }]);
     expect(partial.status).toBe(400);
     expect(partial.body.error.message).toMatch(/every pending challenge/i);
-    const unknown = await resume([...challenges.map((challenge) => ({ guid: challenge.guid, value: 'correct' })), { guid: 'CRD-nope', value: 'x' }]);
+    const unknown = await resume([
+      ...challenges.map((challenge) => ({ guid: challenge.guid, value: 'correct' })),
+      { guid: 'CRD-nope', value: 'x' },
+    ]);
     expect(unknown.status).toBe(400);
     expect((await h.status(user, member)).connection_status).toBe('CHALLENGED');
   });
@@ -166,7 +178,9 @@ describe('MFA', () => {
     const early = await h.call('GET', `/users/${user}/members/${member}/challenges`);
     expect(early.status).toBe(204);
     expect(early.text).toBe('');
-    const reply = await h.call('PUT', `/users/${user}/members/${member}/resume`, { member: { challenges: [{ guid: 'CRD-x', value: 'correct' }] } });
+    const reply = await h.call('PUT', `/users/${user}/members/${member}/resume`, {
+      member: { challenges: [{ guid: 'CRD-x', value: 'correct' }] },
+    });
     expect(reply.status).toBe(405);
     expect(reply.body).toEqual({ error: { message: expect.stringMatching(/not CHALLENGED/) } });
     h.advance(AGGREGATION_MS * 2);

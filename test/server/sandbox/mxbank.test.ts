@@ -32,12 +32,18 @@ const OUR_PASSWORDS: [string, Expect][] = [
 
 const TRANSIENT = ['CREATED', 'UPDATED', 'RESUMED', 'RECONNECTED', 'DELAYED'];
 const expectationFor = (status: string): Expect =>
-  status === 'CHALLENGED' ? { challenged: ['TEXT'] } : TRANSIENT.includes(status) ? { transient: status } : { final: status };
+  status === 'CHALLENGED'
+    ? { challenged: ['TEXT'] }
+    : TRANSIENT.includes(status)
+      ? { transient: status }
+      : { final: status };
 
 const STATUS_PASSWORDS: [string, Expect][] = CONNECTION_STATUSES.flatMap((status): [string, Expect][] => [
   [`STATUS_${status}`, expectationFor(status)],
   // Bare status names work too, except where MX already uses the word: `DISABLED` stays MX's DENIED scenario.
-  ...(status === 'DISABLED' ? [] : [[status, status === 'LOCKED' ? { final: 'LOCKED' } : expectationFor(status)] as [string, Expect]]),
+  ...(status === 'DISABLED'
+    ? []
+    : [[status, status === 'LOCKED' ? { final: 'LOCKED' } : expectationFor(status)] as [string, Expect]]),
 ]);
 
 describe('MX Bank passwords for mxuser', () => {
@@ -61,11 +67,21 @@ describe('MX Bank passwords for mxuser', () => {
       h.advance(AGGREGATION_MS * 3);
       expect(await h.status(user, member)).toMatchObject({ connection_status: 'CONNECTED', is_being_aggregated: true });
       h.advance(AGGREGATION_MS);
-      expect(await h.status(user, member)).toMatchObject({ connection_status: 'CONNECTED', is_being_aggregated: false });
+      expect(await h.status(user, member)).toMatchObject({
+        connection_status: 'CONNECTED',
+        is_being_aggregated: false,
+      });
     } else if (expected.final === 'CONNECTED') {
-      expect(after).toMatchObject({ connection_status: 'CONNECTED', is_authenticated: true, is_being_aggregated: true });
+      expect(after).toMatchObject({
+        connection_status: 'CONNECTED',
+        is_authenticated: true,
+        is_being_aggregated: true,
+      });
       h.advance(AGGREGATION_MS);
-      expect(await h.status(user, member)).toMatchObject({ connection_status: 'CONNECTED', is_being_aggregated: false });
+      expect(await h.status(user, member)).toMatchObject({
+        connection_status: 'CONNECTED',
+        is_being_aggregated: false,
+      });
     } else {
       expect(after).toMatchObject({ connection_status: expected.final, is_being_aggregated: false });
       expect(after.challenges).toBeUndefined();
@@ -132,7 +148,10 @@ describe('MX Bank passwords for mxuser', () => {
       },
     });
     const empty = await h.call('POST', `/users/${user}/members`, {
-      member: { institution_code: 'mxbank', credentials: [{ guid: 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1', value: 'mxuser' }] },
+      member: {
+        institution_code: 'mxbank',
+        credentials: [{ guid: 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1', value: 'mxuser' }],
+      },
     });
     h.advance(AGGREGATION_MS);
     expect((await h.status(user, other.body.member.guid)).connection_status).toBe('DENIED');

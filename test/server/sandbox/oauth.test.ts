@@ -12,11 +12,25 @@ async function oauthMember(extra: Record<string, unknown> = {}) {
     member: { institution_code: 'mx_bank_oauth', is_oauth: true, credentials: [], ...extra },
   });
   expect(created.status).toBe(202);
-  return { h, user, member: created.body.member as { guid: string; oauth_window_uri: string; connection_status: string; is_oauth: boolean } };
+  return {
+    h,
+    user,
+    member: created.body.member as {
+      guid: string;
+      oauth_window_uri: string;
+      connection_status: string;
+      is_oauth: boolean;
+    },
+  };
 }
 
 /** Opens the consent page like a browser would and submits its form with the given button. */
-async function decide(h: ReturnType<typeof createHarness>, uri: string, decision: 'authorize' | 'deny', openerOrigin = 'https://partner.example') {
+async function decide(
+  h: ReturnType<typeof createHarness>,
+  uri: string,
+  decision: 'authorize' | 'deny',
+  openerOrigin = 'https://partner.example',
+) {
   const page = await h.app.request(uri, { headers: { Referer: `${openerOrigin}/connect` } });
   expect(page.status).toBe(200);
   const html = await page.text();
@@ -42,7 +56,10 @@ describe('OAuth (mx_bank_oauth)', () => {
     const { h, user, member } = await oauthMember();
     expect(member).toMatchObject({ connection_status: 'PENDING', is_oauth: true });
     expect(member.oauth_window_uri).toMatch(new RegExp(`^${ORIGIN}${PREFIX}/oauth/authorize/[0-9a-f]{64}$`));
-    expect(await h.status(user, member.guid)).toMatchObject({ connection_status: 'PENDING', is_being_aggregated: false });
+    expect(await h.status(user, member.guid)).toMatchObject({
+      connection_status: 'PENDING',
+      is_being_aggregated: false,
+    });
   });
 
   it('also accepts MX\u2019s documented form with no credentials key at all', async () => {
@@ -50,8 +67,15 @@ describe('OAuth (mx_bank_oauth)', () => {
     const user = await h.createUser();
     const reply = await h.app.request(`${ORIGIN}${PREFIX}/users/${user}/members`, {
       method: 'POST',
-      headers: { Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}`, Accept: 'application/vnd.mx.api.v1+json', 'Content-Type': 'application/json' },
-      body: JSON.stringify({ member: { institution_code: 'mx_bank_oauth', is_oauth: true }, referral_source: 'BROWSER' }),
+      headers: {
+        Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}`,
+        Accept: 'application/vnd.mx.api.v1+json',
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({
+        member: { institution_code: 'mx_bank_oauth', is_oauth: true },
+        referral_source: 'BROWSER',
+      }),
     });
     expect(reply.status).toBe(202);
     expect((await reply.json()).member.connection_status).toBe('PENDING');
@@ -70,9 +94,16 @@ describe('OAuth (mx_bank_oauth)', () => {
     expect(dataAttribute(doneHtml, 'member-guid')).toBe(member.guid);
     expect(dataAttribute(doneHtml, 'target-origin')).toBe('https://partner.example');
     expect(doneHtml).toContain(`<script src="${PREFIX}/oauth/complete.js" defer></script>`);
-    expect(await h.status(user, member.guid)).toMatchObject({ connection_status: 'CONNECTED', is_authenticated: true, is_being_aggregated: true });
+    expect(await h.status(user, member.guid)).toMatchObject({
+      connection_status: 'CONNECTED',
+      is_authenticated: true,
+      is_being_aggregated: true,
+    });
     h.advance(AGGREGATION_MS);
-    expect(await h.status(user, member.guid)).toMatchObject({ connection_status: 'CONNECTED', is_being_aggregated: false });
+    expect(await h.status(user, member.guid)).toMatchObject({
+      connection_status: 'CONNECTED',
+      is_being_aggregated: false,
+    });
   });
 
   it('Deny ends the member DENIED and tells the opener oauthComplete/error', async () => {
@@ -80,7 +111,10 @@ describe('OAuth (mx_bank_oauth)', () => {
     const { doneHtml } = await decide(h, member.oauth_window_uri, 'deny');
     expect(dataAttribute(doneHtml, 'result')).toBe('error');
     expect(dataAttribute(doneHtml, 'error-reason')).toBe('DENIED');
-    expect(await h.status(user, member.guid)).toMatchObject({ connection_status: 'DENIED', is_being_aggregated: false });
+    expect(await h.status(user, member.guid)).toMatchObject({
+      connection_status: 'DENIED',
+      is_being_aggregated: false,
+    });
   });
 
   it('uses each URI once; GET oauth_window_uri issues a fresh one', async () => {
@@ -129,14 +163,22 @@ describe('OAuth (mx_bank_oauth)', () => {
     expect(script).toContain("'oauthComplete/success'");
     expect(script).toContain('postMessage(message, target)');
     expect((await h.app.request(`${ORIGIN}${PREFIX}/oauth/consent.js`)).status).toBe(200);
-    expect((await h.app.request(`${ORIGIN}${PREFIX}/oauth/consent.css`)).headers.get('content-type')).toMatch(/^text\/css/);
+    expect((await h.app.request(`${ORIGIN}${PREFIX}/oauth/consent.css`)).headers.get('content-type')).toMatch(
+      /^text\/css/,
+    );
   });
 
   it('skip_aggregation on the fresh URI connects without a job; a non-OAuth member has no URI (400)', async () => {
     const { h, user, member } = await oauthMember();
-    const fresh = await h.call('GET', `/users/${user}/members/${member.guid}/oauth_window_uri?skip_aggregation=true&referral_source=BROWSER`);
+    const fresh = await h.call(
+      'GET',
+      `/users/${user}/members/${member.guid}/oauth_window_uri?skip_aggregation=true&referral_source=BROWSER`,
+    );
     await decide(h, fresh.body.member.oauth_window_uri, 'authorize');
-    expect(await h.status(user, member.guid)).toMatchObject({ connection_status: 'CONNECTED', is_being_aggregated: false });
+    expect(await h.status(user, member.guid)).toMatchObject({
+      connection_status: 'CONNECTED',
+      is_being_aggregated: false,
+    });
     const plain = await h.createMxbankMember(user, 'pw');
     expect((await h.call('GET', `/users/${user}/members/${plain}/oauth_window_uri`)).status).toBe(400);
   });

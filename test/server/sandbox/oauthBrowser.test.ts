@@ -82,7 +82,10 @@ describe('OAuth consent page in Chromium', () => {
           data: {
             mx: true,
             type,
-            metadata: type === 'oauthComplete/success' ? { member_guid: member.guid } : { member_guid: member.guid, error_reason: 'DENIED' },
+            metadata:
+              type === 'oauthComplete/success'
+                ? { member_guid: member.guid }
+                : { member_guid: member.guid, error_reason: 'DENIED' },
           },
         },
       ]);

@@ -14,7 +14,11 @@ describe('chosen timing', () => {
     h.advance(7999);
     expect(await h.status(user, member)).toMatchObject({ connection_status: 'CREATED', is_being_aggregated: true });
     h.advance(1);
-    expect(await h.status(user, member)).toMatchObject({ connection_status: 'CONNECTED', is_being_aggregated: true, has_processed_accounts: false });
+    expect(await h.status(user, member)).toMatchObject({
+      connection_status: 'CONNECTED',
+      is_being_aggregated: true,
+      has_processed_accounts: false,
+    });
     h.advance(4000);
     expect((await h.status(user, member)).has_processed_accounts).toBe(true);
     h.advance(4000);
@@ -47,13 +51,18 @@ describe('chosen timing', () => {
     ['challengeExpiryMs', 0],
     ['challengeExpiryMs', 24 * 60 * 60 * 1000 + 1],
   ])('refuses %s = %s at creation', (name, value) => {
-    expect(() => createSandbox({ [name]: value } as never)).toThrow(new RegExp(`${name} must be a number of milliseconds`));
+    expect(() => createSandbox({ [name]: value } as never)).toThrow(
+      new RegExp(`${name} must be a number of milliseconds`),
+    );
   });
 
   it('parses the CLI flags and refuses bad ones', () => {
     expect(parseSandboxArgs([])).toEqual({});
     expect(parseSandboxArgs(['--aggregation-ms', '8000'])).toEqual({ aggregationMs: 8000 });
-    expect(parseSandboxArgs(['--aggregation-ms=250', '--challenge-expiry-ms', '60000'])).toEqual({ aggregationMs: 250, challengeExpiryMs: 60_000 });
+    expect(parseSandboxArgs(['--aggregation-ms=250', '--challenge-expiry-ms', '60000'])).toEqual({
+      aggregationMs: 250,
+      challengeExpiryMs: 60_000,
+    });
     expect(parseSandboxArgs(['--help'])).toBe('help');
     expect(() => parseSandboxArgs(['--aggregation-ms', '8s'])).toThrow(/whole number of milliseconds/);
     expect(() => parseSandboxArgs(['--aggregation-ms'])).toThrow();

@@ -53,13 +53,23 @@ describe('transactions', () => {
       expect(transaction.status).toBe('POSTED');
     }
     // Plausible: pay comes in every other week, rent goes out monthly, on the checking account.
-    const accounts = (await h.call('GET', `/users/${user}/members/${member}/accounts`)).body.accounts as { guid: string; type: string }[];
+    const accounts = (await h.call('GET', `/users/${user}/members/${member}/accounts`)).body.accounts as {
+      guid: string;
+      type: string;
+    }[];
     const checking = accounts.find((account) => account.type === 'CHECKING')?.guid;
     const pay = list.filter((transaction) => transaction.description === 'Acme Corp Payroll');
     expect(pay.length).toBeGreaterThanOrEqual(6);
-    expect(pay.every((transaction) => transaction.type === 'CREDIT' && transaction.is_income && transaction.account_guid === checking)).toBe(true);
+    expect(
+      pay.every(
+        (transaction) =>
+          transaction.type === 'CREDIT' && transaction.is_income && transaction.account_guid === checking,
+      ),
+    ).toBe(true);
     expect(list.filter((transaction) => transaction.category === 'Mortgage & Rent').length).toBeGreaterThanOrEqual(2);
-    expect(new Set(list.map((transaction) => transaction.account_guid))).toEqual(new Set(accounts.map((account) => account.guid)));
+    expect(new Set(list.map((transaction) => transaction.account_guid))).toEqual(
+      new Set(accounts.map((account) => account.guid)),
+    );
 
     // Deterministic: the same member reads the same history later, through a re-aggregation.
     h.advance(AGGREGATION_MS * 10);
@@ -72,19 +82,30 @@ describe('transactions', () => {
   it('paginates, filters by date, and lists one account\u2019s transactions', async () => {
     const { h, user, member } = await connectedMember();
     h.advance(AGGREGATION_MS * 2);
-    const all = (await h.call('GET', `/users/${user}/members/${member}/transactions?records_per_page=1000`)).body.transactions as Transaction[];
+    const all = (await h.call('GET', `/users/${user}/members/${member}/transactions?records_per_page=1000`)).body
+      .transactions as Transaction[];
     const first = await h.call('GET', `/users/${user}/members/${member}/transactions?records_per_page=10&page=1`);
     const second = await h.call('GET', `/users/${user}/members/${member}/transactions?records_per_page=10&page=2`);
     expect(first.body.transactions).toEqual(all.slice(0, 10));
     expect(second.body.transactions).toEqual(all.slice(10, 20));
-    expect(first.body.pagination).toEqual({ current_page: 1, per_page: 10, total_entries: all.length, total_pages: Math.ceil(all.length / 10) });
+    expect(first.body.pagination).toEqual({
+      current_page: 1,
+      per_page: 10,
+      total_entries: all.length,
+      total_pages: Math.ceil(all.length / 10),
+    });
 
     const from = all[20]?.date ?? '';
     const to = all[10]?.date ?? '';
-    const window = await h.call('GET', `/users/${user}/members/${member}/transactions?from_date=${from}&to_date=${to}&records_per_page=1000`);
+    const window = await h.call(
+      'GET',
+      `/users/${user}/members/${member}/transactions?from_date=${from}&to_date=${to}&records_per_page=1000`,
+    );
     const expected = all.filter((transaction) => transaction.date >= from && transaction.date <= to);
     expect(window.body.transactions).toEqual(expected);
-    expect((await h.call('GET', `/users/${user}/members/${member}/transactions?from_date=2026-13-45`)).status).toBe(400);
+    expect((await h.call('GET', `/users/${user}/members/${member}/transactions?from_date=2026-13-45`)).status).toBe(
+      400,
+    );
     expect((await h.call('GET', `/users/${user}/members/${member}/transactions?to_date=yesterday`)).status).toBe(400);
 
     const account = all[0]?.account_guid;
@@ -96,9 +117,11 @@ describe('transactions', () => {
   it('keeps MX\u2019s default window: history older than 120 days drops out as time passes', async () => {
     const { h, user, member } = await connectedMember();
     h.advance(AGGREGATION_MS * 2);
-    const now = (await h.call('GET', `/users/${user}/members/${member}/transactions?records_per_page=1000`)).body.pagination.total_entries;
+    const now = (await h.call('GET', `/users/${user}/members/${member}/transactions?records_per_page=1000`)).body
+      .pagination.total_entries;
     h.advance(60 * 86_400_000);
-    const later = (await h.call('GET', `/users/${user}/members/${member}/transactions?records_per_page=1000`)).body.pagination.total_entries;
+    const later = (await h.call('GET', `/users/${user}/members/${member}/transactions?records_per_page=1000`)).body
+      .pagination.total_entries;
     expect(later).toBeGreaterThan(0);
     expect(later).toBeLessThan(now);
   });

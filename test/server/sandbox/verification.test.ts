@@ -22,7 +22,10 @@ describe('account verification', () => {
     // Running already: 202 and the same job; an aggregation meanwhile is a different kind of job: 409.
     const again = await h.app.request(`http://sandbox.test/sandbox/users/${user}/members/${member}/verify`, {
       method: 'POST',
-      headers: { Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}`, Accept: 'application/vnd.mx.api.v1+json' },
+      headers: {
+        Authorization: `Basic ${btoa('sandbox-client-id:sandbox-api-key')}`,
+        Accept: 'application/vnd.mx.api.v1+json',
+      },
     });
     expect(again.status).toBe(202);
     expect((await again.json()).member.most_recent_job_guid).toBe(verify.body.member.most_recent_job_guid);
@@ -30,14 +33,30 @@ describe('account verification', () => {
 
     h.advance(AGGREGATION_MS * 2);
     const status = await h.status(user, member);
-    expect(status).toMatchObject({ connection_status: 'CONNECTED', is_being_aggregated: false, has_processed_account_numbers: true });
-    const accounts = (await h.call('GET', `/users/${user}/members/${member}/accounts`)).body.accounts as { guid: string; type: string; account_number: string }[];
+    expect(status).toMatchObject({
+      connection_status: 'CONNECTED',
+      is_being_aggregated: false,
+      has_processed_account_numbers: true,
+    });
+    const accounts = (await h.call('GET', `/users/${user}/members/${member}/accounts`)).body.accounts as {
+      guid: string;
+      type: string;
+      account_number: string;
+    }[];
     const numbers = (await h.call('GET', `/users/${user}/members/${member}/account_numbers`)).body;
     const deposit = accounts.filter((account) => account.type === 'CHECKING' || account.type === 'SAVINGS');
-    expect(numbers.account_numbers.map((number: { account_guid: string }) => number.account_guid)).toEqual(deposit.map((account) => account.guid));
+    expect(numbers.account_numbers.map((number: { account_guid: string }) => number.account_guid)).toEqual(
+      deposit.map((account) => account.guid),
+    );
     expect(numbers.pagination.total_entries).toBe(2);
     for (const [index, number] of (numbers.account_numbers as Record<string, unknown>[]).entries()) {
-      expect(number).toMatchObject({ member_guid: member, user_guid: user, passed_validation: true, transit_number: null, institution_number: null });
+      expect(number).toMatchObject({
+        member_guid: member,
+        user_guid: user,
+        passed_validation: true,
+        transit_number: null,
+        institution_number: null,
+      });
       expect(number.guid).toMatch(/^ACN-/);
       expect(number.account_number).toMatch(/^\d{10}$/);
       // The account object shows the last four digits of this same number.
@@ -50,7 +69,9 @@ describe('account verification', () => {
     const byAccount = await h.call('GET', `/users/${user}/accounts/${deposit[0]?.guid}/account_numbers`);
     expect(byAccount.body.account_numbers).toEqual([numbers.account_numbers[0]]);
     const card = accounts.find((account) => account.type === 'CREDIT_CARD');
-    expect((await h.call('GET', `/users/${user}/accounts/${card?.guid}/account_numbers`)).body.account_numbers).toEqual([]);
+    expect((await h.call('GET', `/users/${user}/accounts/${card?.guid}/account_numbers`)).body.account_numbers).toEqual(
+      [],
+    );
     expect((await h.call('GET', `/users/${user}/accounts/ACT-nope/account_numbers`)).status).toBe(404);
   });
 
@@ -62,7 +83,11 @@ describe('account verification', () => {
     expect(first).toMatch(/^JOB-/);
     h.advance(AGGREGATION_MS * 2);
     const connected = (await h.call('GET', `/users/${user}/members/${member}`)).body.member;
-    expect(connected).toMatchObject({ connection_status: 'CONNECTED', is_being_aggregated: false, most_recent_job_guid: first });
+    expect(connected).toMatchObject({
+      connection_status: 'CONNECTED',
+      is_being_aggregated: false,
+      most_recent_job_guid: first,
+    });
     expect(connected.successfully_aggregated_at).toBe(new Date(h.now()).toISOString());
     expect((await h.call('GET', `/users/${user}/members/${member}/account_numbers`)).body.account_numbers).toEqual([]);
     const aggregate = await h.call('POST', `/users/${user}/members/${member}/aggregate`);
@@ -81,10 +106,14 @@ describe('account verification', () => {
     const challenged = await h.status(user, member);
     expect(challenged.connection_status).toBe('CHALLENGED');
     const guid = challenged.challenges[0].guid;
-    await h.call('PUT', `/users/${user}/members/${member}/resume`, { member: { challenges: [{ guid, value: 'correct' }] } });
+    await h.call('PUT', `/users/${user}/members/${member}/resume`, {
+      member: { challenges: [{ guid, value: 'correct' }] },
+    });
     h.advance(AGGREGATION_MS * 3);
     expect((await h.status(user, member)).connection_status).toBe('CONNECTED');
-    expect((await h.call('GET', `/users/${user}/members/${member}/account_numbers`)).body.account_numbers).toHaveLength(2);
+    expect((await h.call('GET', `/users/${user}/members/${member}/account_numbers`)).body.account_numbers).toHaveLength(
+      2,
+    );
   });
 
   it('refuses verification (400) for an institution that does not support it, and says so in search', async () => {
@@ -96,9 +125,14 @@ describe('account verification', () => {
     const verifiable = await h.call('GET', '/institutions?supports_account_verification=true&records_per_page=100');
     expect(verifiable.body.institutions.some((item: { code: string }) => item.code === NO_VERIFICATION)).toBe(false);
 
-    const credentials = (await h.call('GET', `/institutions/${NO_VERIFICATION}/credentials`)).body.credentials as { guid: string }[];
+    const credentials = (await h.call('GET', `/institutions/${NO_VERIFICATION}/credentials`)).body.credentials as {
+      guid: string;
+    }[];
     const created = await h.call('POST', `/users/${user}/members`, {
-      member: { institution_code: NO_VERIFICATION, credentials: credentials.map((credential) => ({ guid: credential.guid, value: 'anything' })) },
+      member: {
+        institution_code: NO_VERIFICATION,
+        credentials: credentials.map((credential) => ({ guid: credential.guid, value: 'anything' })),
+      },
     });
     const member = created.body.member.guid;
     h.advance(AGGREGATION_MS * 2);
@@ -111,14 +145,33 @@ describe('account verification', () => {
   it('gives a Canadian institution\u2019s numbers as institution and transit numbers, not a routing number', async () => {
     const h = createHarness();
     const user = await h.createUser();
-    const institutions = await h.call('GET', '/institutions?iso_country_code=CA&supports_account_verification=true&records_per_page=100');
-    const institution = institutions.body.institutions.find((item: { supports_oauth: boolean }) => !item.supports_oauth);
-    const credentials = (await h.call('GET', `/institutions/${institution.code}/credentials`)).body.credentials as { guid: string; options?: { value: string }[] }[];
-    const answers = credentials.map((credential) => ({ guid: credential.guid, value: credential.options?.[0]?.value ?? 'anything' }));
-    const member = (await h.call('POST', `/users/${user}/members`, { member: { institution_code: institution.code, credentials: answers, skip_aggregation: true } })).body.member.guid;
+    const institutions = await h.call(
+      'GET',
+      '/institutions?iso_country_code=CA&supports_account_verification=true&records_per_page=100',
+    );
+    const institution = institutions.body.institutions.find(
+      (item: { supports_oauth: boolean }) => !item.supports_oauth,
+    );
+    const credentials = (await h.call('GET', `/institutions/${institution.code}/credentials`)).body.credentials as {
+      guid: string;
+      options?: { value: string }[];
+    }[];
+    const answers = credentials.map((credential) => ({
+      guid: credential.guid,
+      value: credential.options?.[0]?.value ?? 'anything',
+    }));
+    const member = (
+      await h.call('POST', `/users/${user}/members`, {
+        member: { institution_code: institution.code, credentials: answers, skip_aggregation: true },
+      })
+    ).body.member.guid;
     expect((await h.call('POST', `/users/${user}/members/${member}/verify`)).status).toBe(200);
     h.advance(AGGREGATION_MS * 2);
     const [number] = (await h.call('GET', `/users/${user}/members/${member}/account_numbers`)).body.account_numbers;
-    expect(number).toMatchObject({ routing_number: null, institution_number: expect.stringMatching(/^\d{3}$/), transit_number: expect.stringMatching(/^\d{5}$/) });
+    expect(number).toMatchObject({
+      routing_number: null,
+      institution_number: expect.stringMatching(/^\d{3}$/),
+      transit_number: expect.stringMatching(/^\d{5}$/),
+    });
   });
 });

@@ -1,8 +1,8 @@
 // Webhooks like MX's, received by a real HTTP server on 127.0.0.1: MEMBER, CONNECTION_STATUS, AGGREGATION and
 // VERIFICATION payloads, sent when the state changes (no polling needed), in order, with HTTP Basic and the echoed
 // X-CALLBACK-PAYLOAD, and retried when the receiver fails.
-import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { afterEach, describe, expect, it } from 'vitest';
@@ -55,12 +55,28 @@ const BASIC = `Basic ${btoa('mx:hook-secret')}`;
 describe('webhooks', () => {
   it('posts MEMBER webhooks as a connect goes on, and AGGREGATION at the end, without anyone polling', async () => {
     const { url, received } = await receiver();
-    const h = createHarness({ now: Date.now, aggregationMs: 40, webhookUrl: url, webhookAuth: { username: 'mx', password: 'hook-secret' } });
+    const h = createHarness({
+      now: Date.now,
+      aggregationMs: 40,
+      webhookUrl: url,
+      webhookAuth: { username: 'mx', password: 'hook-secret' },
+    });
     const user = await h.createUser();
     const payload = btoa('{"ref":"order-42"}');
-    const created = await h.call('POST', `/users/${user}/members`, {
-      member: { institution_code: 'mxbank', credentials: [{ guid: 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1', value: 'mxuser' }, { guid: 'CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d', value: 'pw' }] },
-    }, { 'X-CALLBACK-PAYLOAD': payload });
+    const created = await h.call(
+      'POST',
+      `/users/${user}/members`,
+      {
+        member: {
+          institution_code: 'mxbank',
+          credentials: [
+            { guid: 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1', value: 'mxuser' },
+            { guid: 'CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d', value: 'pw' },
+          ],
+        },
+      },
+      { 'X-CALLBACK-PAYLOAD': payload },
+    );
     const member = created.body.member.guid;
 
     const aggregation = await waitFor(received, (item) => item.body.type === 'AGGREGATION');
@@ -116,16 +132,27 @@ describe('webhooks', () => {
     expect(challenged.headers.authorization).toBeUndefined();
     expect(challenged.headers['x-callback-payload']).toBeUndefined();
     const status = await h.status(user, member);
-    await h.call('PUT', `/users/${user}/members/${member}/resume`, { member: { challenges: [{ guid: status.challenges[0].guid, value: 'wrong' }] } });
-    const rejected = await waitFor(received, (item) => item.body.type === 'CONNECTION_STATUS' && item.body.connection_status === 'REJECTED');
+    await h.call('PUT', `/users/${user}/members/${member}/resume`, {
+      member: { challenges: [{ guid: status.challenges[0].guid, value: 'wrong' }] },
+    });
+    const rejected = await waitFor(
+      received,
+      (item) => item.body.type === 'CONNECTION_STATUS' && item.body.connection_status === 'REJECTED',
+    );
     expect(rejected.body.connection_status_id).toBe(4);
     // CONNECTED is not a status the person acts on: never a CONNECTION_STATUS webhook.
-    expect(received.some((item) => item.body.type === 'CONNECTION_STATUS' && item.body.connection_status === 'CONNECTED')).toBe(false);
+    expect(
+      received.some((item) => item.body.type === 'CONNECTION_STATUS' && item.body.connection_status === 'CONNECTED'),
+    ).toBe(false);
   });
 
   it('posts VERIFICATION with the verified accounts, and MEMBER DELETED when the member goes', async () => {
     const { url, received } = await receiver();
-    const h = createHarness({ now: Date.now, aggregationMs: 40, webhookUrl: `${url.replace('http://', 'http://mx:hook-secret@')}` });
+    const h = createHarness({
+      now: Date.now,
+      aggregationMs: 40,
+      webhookUrl: `${url.replace('http://', 'http://mx:hook-secret@')}`,
+    });
     const user = await h.createUser();
     const member = await h.createMxbankMember(user, 'pw', { skip_aggregation: true });
     await h.call('POST', `/users/${user}/members/${member}/verify`);
@@ -146,14 +173,22 @@ describe('webhooks', () => {
     const user = await h.createUser();
     await h.createMxbankMember(user, 'pw', { skip_aggregation: true });
     await waitFor(received, () => received.length >= 3);
-    expect(received.slice(0, 3).map((item) => item.body)).toEqual([received[0]?.body, received[0]?.body, received[0]?.body]);
+    expect(received.slice(0, 3).map((item) => item.body)).toEqual([
+      received[0]?.body,
+      received[0]?.body,
+      received[0]?.body,
+    ]);
     expect(received[0]?.body).toMatchObject({ type: 'MEMBER', action: 'CREATED' });
   });
 
   it('refuses a webhook URL that is not absolute http(s), and takes it from the CLI', () => {
     expect(() => createSandbox({ webhookUrl: '/relative' })).toThrow(/webhookUrl must be an absolute http\(s\) URL/);
     expect(() => createSandbox({ webhookUrl: 'ftp://127.0.0.1/x' })).toThrow(/http or https/);
-    expect(() => createSandbox({ webhookUrl: 'http://127.0.0.1/x', webhookRetryDelaysMs: [-1] })).toThrow(/webhookRetryDelaysMs/);
-    expect(parseSandboxArgs(['--webhook-url', 'http://127.0.0.1:4000/hooks'])).toEqual({ webhookUrl: 'http://127.0.0.1:4000/hooks' });
+    expect(() => createSandbox({ webhookUrl: 'http://127.0.0.1/x', webhookRetryDelaysMs: [-1] })).toThrow(
+      /webhookRetryDelaysMs/,
+    );
+    expect(parseSandboxArgs(['--webhook-url', 'http://127.0.0.1:4000/hooks'])).toEqual({
+      webhookUrl: 'http://127.0.0.1:4000/hooks',
+    });
   });
 });

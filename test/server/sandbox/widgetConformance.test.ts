@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 
 import { createApiClient } from '../../../src/api/client.ts';
 import { createConnectProxy } from '../../../src/server/index.ts';
-import { createSandbox, MXBANK_LOGIN_GUID, MXBANK_PASSWORD_GUID, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../../src/server/sandbox/index.ts';
+import {
+  createSandbox,
+  MXBANK_LOGIN_GUID,
+  MXBANK_PASSWORD_GUID,
+  SANDBOX_API_KEY,
+  SANDBOX_CLIENT_ID,
+} from '../../../src/server/sandbox/index.ts';
 import { getSpecValidator, SANDBOX_EXTENSIONS } from '../../support/specValidator.ts';
 import { AGGREGATION_MS } from './harness.ts';
 
@@ -23,13 +29,21 @@ describe('widget → proxy → sandbox requests conform to the spec', () => {
       const response = await sandbox.request(request);
       const path = new URL(request.url).pathname;
       operations.add(validator.operationId(request.method, path) ?? `unknown ${request.method} ${path}`);
-      problems.push(...(await validator.exchangeErrors(request, response.clone(), { requestBody: text ? JSON.parse(text) : undefined })));
+      problems.push(
+        ...(await validator.exchangeErrors(request, response.clone(), {
+          requestBody: text ? JSON.parse(text) : undefined,
+        })),
+      );
       return response;
     };
 
     const created = await sandbox.request('/users', {
       method: 'POST',
-      headers: { Authorization: `Basic ${btoa(`${SANDBOX_CLIENT_ID}:${SANDBOX_API_KEY}`)}`, Accept: 'application/vnd.mx.api.v1+json', 'Content-Type': 'application/json' },
+      headers: {
+        Authorization: `Basic ${btoa(`${SANDBOX_CLIENT_ID}:${SANDBOX_API_KEY}`)}`,
+        Accept: 'application/vnd.mx.api.v1+json',
+        'Content-Type': 'application/json',
+      },
       body: JSON.stringify({ user: { metadata: 'widget' } }),
     });
     const userGuid = ((await created.json()) as { user: { guid: string } }).user.guid;
@@ -63,7 +77,10 @@ describe('widget → proxy → sandbox requests conform to the spec', () => {
       expect(challenges.length, `round ${round}`).toBeGreaterThan(0);
       await client.resumeMember(
         member.guid ?? '',
-        challenges.map((challenge) => ({ guid: challenge.guid ?? '', value: challenge.type === 'TOKEN' ? '123456' : (challenge.options?.[0]?.value ?? '') })),
+        challenges.map((challenge) => ({
+          guid: challenge.guid ?? '',
+          value: challenge.type === 'TOKEN' ? '123456' : (challenge.options?.[0]?.value ?? ''),
+        })),
       );
       time += AGGREGATION_MS;
     }

@@ -46,7 +46,10 @@ const GOOD_README = [
 
 describe('docs check', () => {
   it('passes when every link and named path exists', () => {
-    const root = fixture({ 'README.md': GOOD_README, 'docs/guide.md': 'Back to [the readme](../README.md), [shared](../shared/docs/product.md).\n' });
+    const root = fixture({
+      'README.md': GOOD_README,
+      'docs/guide.md': 'Back to [the readme](../README.md), [shared](../shared/docs/product.md).\n',
+    });
     expect(checkDocs(root)).toEqual([]);
   });
 
@@ -64,7 +67,12 @@ describe('docs check', () => {
       { page: 'docs/guide.md', line: 2, target: 'sdk.md', why: 'link to a missing file' },
       { page: 'docs/guide.md', line: 2, target: '../shared/spec/v1.yml', why: 'link to a missing file' },
       { page: 'docs/guide.md', line: 3, target: 'src/widget/hostEvents.ts', why: 'names a missing path' },
-      { page: 'docs/guide.md', line: 4, target: 'bodySchema.ts', why: 'names a file that exists nowhere in the repository' },
+      {
+        page: 'docs/guide.md',
+        line: 4,
+        target: 'bodySchema.ts',
+        why: 'names a file that exists nowhere in the repository',
+      },
     ]);
   });
 

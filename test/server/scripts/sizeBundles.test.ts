@@ -38,7 +38,10 @@ function fixture(files: Record<string, string>): string {
 }
 
 function run(dir: string) {
-  const result = spawnSync(process.execPath, [SCRIPT], { env: { ...process.env, SIZE_BUNDLES_ROOT: dir }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [SCRIPT], {
+    env: { ...process.env, SIZE_BUNDLES_ROOT: dir },
+    encoding: 'utf8',
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -68,7 +71,8 @@ describe('scripts/size-bundles.mjs', () => {
     const dir = fixture({
       'src/server/sandbox/index.ts': 'import { Hono } from "hono";\nexport const sandbox = new Hono();',
       'src/widget/leak.ts': 'export { sandbox } from "../server/sandbox/index.ts";',
-      'src/index.ts': 'export { sandbox } from "./widget/leak.ts";\nexport const widget = () => document.createElement("section");',
+      'src/index.ts':
+        'export { sandbox } from "./widget/leak.ts";\nexport const widget = () => document.createElement("section");',
     });
     const { status, output } = run(dir);
     expect(status).toBe(1);
@@ -78,9 +82,13 @@ describe('scripts/size-bundles.mjs', () => {
   });
 
   it('fails when a Node built-in reaches the SDK', () => {
-    const dir = fixture({ 'src/sdk/index.ts': 'import { randomUUID } from "node:crypto";\nexport const id = randomUUID;' });
+    const dir = fixture({
+      'src/sdk/index.ts': 'import { randomUUID } from "node:crypto";\nexport const id = randomUUID;',
+    });
     const { status, output } = run(dir);
     expect(status).toBe(1);
-    expect(output).toMatch(/sdk: server or test code reachable from src\/sdk\/index\.ts:\n\s+\(node-builtin\) node:crypto/);
+    expect(output).toMatch(
+      /sdk: server or test code reachable from src\/sdk\/index\.ts:\n\s+\(node-builtin\) node:crypto/,
+    );
   });
 });

@@ -46,11 +46,15 @@ describe('ensureMxUser', () => {
     expect(await mx.usersWithId('partner-user-3')).toHaveLength(1);
   });
 
-  it('names the failing call and status for a wrong API key, without the key or MX\'s body', async () => {
+  it("names the failing call and status for a wrong API key, without the key or MX's body", async () => {
     const mx = sandboxMx();
     const failure = ensureMxUser({ ...MX, apiKey: 'wrong-key', fetch: mx.fetch, id: 'partner-user-4' });
     await expect(failure).rejects.toThrow(MxUserError);
-    await expect(failure).rejects.toMatchObject({ reason: 'refused', status: 401, message: 'POST http://sandbox.test/users answered 401.' });
+    await expect(failure).rejects.toMatchObject({
+      reason: 'refused',
+      status: 401,
+      message: 'POST http://sandbox.test/users answered 401.',
+    });
   });
 
   it('refuses an empty id before calling MX', async () => {

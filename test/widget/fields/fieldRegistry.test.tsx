@@ -7,9 +7,9 @@ import type { CredentialField } from '../../../src/api/schemas';
 import { CREDENTIAL_FIELD_TYPES, type CredentialFieldType } from '../../../src/mx/mxEnums';
 import { getCatalogue } from '../../../src/server/sandbox/catalogue';
 import { en } from '../../../src/widget/copy';
+import { CredentialForm } from '../../../src/widget/fields/CredentialForm';
 import { FIELD_REGISTRY, toCredentialAnswers } from '../../../src/widget/fields/fieldRegistry';
 import { createDraftStore, FlowContext } from '../../../src/widget/flowContext';
-import { CredentialForm } from '../../../src/widget/fields/CredentialForm';
 import { CopyContext } from '../../../src/widget/ui/copyContext';
 import { expectNoAxeViolations, renderWidget } from '../../support/renderWidget';
 
@@ -36,15 +36,30 @@ const ALL_FIELDS: CredentialField[] = [
   field('CLUDGE'),
   field('PASSWORD'),
   field('TOKEN'),
-  field('OPTIONS', { options: [{ label: 'Personal', value: 'p', imageUri: undefined }, { label: 'Business', value: 'b', imageUri: undefined }] }),
-  field('RADIO', { options: [{ label: 'North', value: 'n', imageUri: undefined }, { label: 'South', value: 's', imageUri: undefined }] }),
+  field('OPTIONS', {
+    options: [
+      { label: 'Personal', value: 'p', imageUri: undefined },
+      { label: 'Business', value: 'b', imageUri: undefined },
+    ],
+  }),
+  field('RADIO', {
+    options: [
+      { label: 'North', value: 'n', imageUri: undefined },
+      { label: 'South', value: 's', imageUri: undefined },
+    ],
+  }),
   field('CHECKBOX'),
   field('HIDDEN', { value: 'device-42' }),
   field('URL', { url: 'https://bank.example/terms' }),
   field('CONTENT_URL', { url: 'https://bank.example/privacy' }),
   field('IMAGE_URL', { url: 'https://bank.example/sitekey.png' }),
   field('IMAGE_DATA', { imageData: PNG }),
-  field('IMAGE_OPTIONS', { options: [{ label: 'Sun', value: 'sun', imageUri: PNG }, { label: 'Moon', value: 'moon', imageUri: PNG }] }),
+  field('IMAGE_OPTIONS', {
+    options: [
+      { label: 'Sun', value: 'sun', imageUri: PNG },
+      { label: 'Moon', value: 'moon', imageUri: PNG },
+    ],
+  }),
   field('USERKEY', { value: 'uk-1' }),
   field('OAUTH2_URL', { url: 'https://bank.example/oauth' }),
   field('OAUTH_ACCESS_TOKEN'),
@@ -52,7 +67,15 @@ const ALL_FIELDS: CredentialField[] = [
 ];
 
 function renderForm(fields: CredentialField[], onSubmit = vi.fn()) {
-  const flow = { dispatch: vi.fn(), emit: vi.fn(), idPrefix: 't', draft: createDraftStore(), skipAggregation: false, partner: undefined, dataRequested: [] };
+  const flow = {
+    dispatch: vi.fn(),
+    emit: vi.fn(),
+    idPrefix: 't',
+    draft: createDraftStore(),
+    skipAggregation: false,
+    partner: undefined,
+    dataRequested: [],
+  };
   const utils = render(
     <CopyContext.Provider value={en}>
       <FlowContext.Provider value={flow}>
@@ -72,8 +95,25 @@ describe('credential field registry', { timeout: 20_000 }, () => {
   it('registers a component for every MX credential type', () => {
     // The 19 field types of mx-platform.md §3.3, written out rather than read from the list under test.
     const documented = [
-      'LOGIN', 'TEXT', 'PASSWORD', 'TOKEN', 'OPTIONS', 'RADIO', 'CHECKBOX', 'HIDDEN', 'URL', 'CONTENT_URL', 'IMAGE_URL',
-      'IMAGE_DATA', 'IMAGE_OPTIONS', 'CUSTOM', 'CLUDGE', 'USERKEY', 'OAUTH2_URL', 'OAUTH_ACCESS_TOKEN', 'OAUTH_REFRESH_TOKEN',
+      'LOGIN',
+      'TEXT',
+      'PASSWORD',
+      'TOKEN',
+      'OPTIONS',
+      'RADIO',
+      'CHECKBOX',
+      'HIDDEN',
+      'URL',
+      'CONTENT_URL',
+      'IMAGE_URL',
+      'IMAGE_DATA',
+      'IMAGE_OPTIONS',
+      'CUSTOM',
+      'CLUDGE',
+      'USERKEY',
+      'OAUTH2_URL',
+      'OAUTH_ACCESS_TOKEN',
+      'OAUTH_REFRESH_TOKEN',
     ].sort();
     expect([...CREDENTIAL_FIELD_TYPES].sort()).toEqual(documented);
     expect(Object.keys(FIELD_REGISTRY).sort()).toEqual(documented);
@@ -101,7 +141,10 @@ describe('credential field registry', { timeout: 20_000 }, () => {
     expect(container.querySelector('input[type="hidden"]')).toHaveValue('device-42');
     expect(screen.getByRole('link', { name: /^URL label/ })).toHaveAttribute('href', 'https://bank.example/terms');
     expect(screen.getByRole('link', { name: /CONTENT_URL label/ })).toHaveAttribute('target', '_blank');
-    expect(screen.getByRole('img', { name: 'IMAGE_URL label' })).toHaveAttribute('src', 'https://bank.example/sitekey.png');
+    expect(screen.getByRole('img', { name: 'IMAGE_URL label' })).toHaveAttribute(
+      'src',
+      'https://bank.example/sitekey.png',
+    );
     expect(screen.getByLabelText('IMAGE_DATA label')).toHaveAttribute('type', 'text');
     expect(container.querySelector(`img[src="${PNG}"]`)).not.toBeNull();
     const images = within(screen.getByRole('group', { name: 'IMAGE_OPTIONS label' }));
@@ -178,7 +221,15 @@ describe('credential field registry', { timeout: 20_000 }, () => {
       ]),
     );
     const sent = new Set(answers.map((a) => a.guid));
-    for (const type of ['URL', 'CONTENT_URL', 'IMAGE_URL', 'USERKEY', 'OAUTH2_URL', 'OAUTH_ACCESS_TOKEN', 'OAUTH_REFRESH_TOKEN']) {
+    for (const type of [
+      'URL',
+      'CONTENT_URL',
+      'IMAGE_URL',
+      'USERKEY',
+      'OAUTH2_URL',
+      'OAUTH_ACCESS_TOKEN',
+      'OAUTH_REFRESH_TOKEN',
+    ]) {
       expect(sent.has(`CRD-${type}`)).toBe(false);
     }
   });
@@ -187,50 +238,66 @@ describe('credential field registry', { timeout: 20_000 }, () => {
 describe('every credential type against the sandbox', { timeout: 20_000 }, () => {
   const catalogue = getCatalogue();
   const institutionWith = (type: string) =>
-    catalogue.all.find((i) => !i.supports_oauth && !i.code.startsWith('fault_') && i.credentials.some((c) => c.field_type === type));
+    catalogue.all.find(
+      (i) => !i.supports_oauth && !i.code.startsWith('fault_') && i.credentials.some((c) => c.field_type === type),
+    );
 
-  it.each(['TEXT', 'OPTIONS', 'RADIO', 'CHECKBOX', 'IMAGE_DATA', 'IMAGE_OPTIONS', 'CUSTOM', 'TOKEN', 'IMAGE_URL', 'URL'])(
-    'connects an institution whose form has %s',
-    async (type) => {
-      const institution = institutionWith(type);
-      if (institution === undefined) throw new Error(`the sandbox has no institution with ${type}`);
-      const { user, onSuccess, onEvent, container } = renderWidget({ institutionCode: institution.code });
-      await screen.findByRole('button', { name: 'Continue' });
-      await expectNoAxeViolations(container);
-      for (const credential of [...institution.credentials].sort((a, b) => (a.display_order ?? 0) - (b.display_order ?? 0))) {
-        const label = credential.label ?? '';
-        switch (credential.field_type) {
-          case 'OPTIONS':
-          case 'RADIO':
-          case 'IMAGE_OPTIONS': {
-            const group = screen.getByRole('group', { name: label });
-            await user.click(within(group).getAllByRole('radio')[0] as HTMLElement);
-            break;
-          }
-          case 'CHECKBOX':
-            await user.click(screen.getByRole('checkbox', { name: label }));
-            break;
-          case 'LOGIN':
-          case 'TEXT':
-          case 'PASSWORD':
-          case 'TOKEN':
-          case 'IMAGE_DATA':
-          case 'CUSTOM':
-          case 'CLUDGE':
-            await user.type(screen.getByLabelText(label), 'value-1');
-            break;
-          default:
-            break;
+  it.each([
+    'TEXT',
+    'OPTIONS',
+    'RADIO',
+    'CHECKBOX',
+    'IMAGE_DATA',
+    'IMAGE_OPTIONS',
+    'CUSTOM',
+    'TOKEN',
+    'IMAGE_URL',
+    'URL',
+  ])('connects an institution whose form has %s', async (type) => {
+    const institution = institutionWith(type);
+    if (institution === undefined) throw new Error(`the sandbox has no institution with ${type}`);
+    const { user, onSuccess, onEvent, container } = renderWidget({ institutionCode: institution.code });
+    await screen.findByRole('button', { name: 'Continue' });
+    await expectNoAxeViolations(container);
+    for (const credential of [...institution.credentials].sort(
+      (a, b) => (a.display_order ?? 0) - (b.display_order ?? 0),
+    )) {
+      const label = credential.label ?? '';
+      switch (credential.field_type) {
+        case 'OPTIONS':
+        case 'RADIO':
+        case 'IMAGE_OPTIONS': {
+          const group = screen.getByRole('group', { name: label });
+          await user.click(within(group).getAllByRole('radio')[0] as HTMLElement);
+          break;
         }
+        case 'CHECKBOX':
+          await user.click(screen.getByRole('checkbox', { name: label }));
+          break;
+        case 'LOGIN':
+        case 'TEXT':
+        case 'PASSWORD':
+        case 'TOKEN':
+        case 'IMAGE_DATA':
+        case 'CUSTOM':
+        case 'CLUDGE':
+          await user.type(screen.getByLabelText(label), 'value-1');
+          break;
+        default:
+          break;
       }
-      await user.click(screen.getByRole('button', { name: 'Continue' }));
-      await screen.findByRole('heading', { name: 'Connected' }, { timeout: 4000 });
-      await waitFor(() =>
-        expect(onSuccess).toHaveBeenCalledWith({ memberGuid: expect.stringMatching(/^MBR-/), institutionCode: institution.code, accounts: expect.any(Array) }),
-      );
-      expect(JSON.stringify(onEvent.mock.calls)).not.toContain('value-1');
-    },
-  );
+    }
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    await screen.findByRole('heading', { name: 'Connected' }, { timeout: 4000 });
+    await waitFor(() =>
+      expect(onSuccess).toHaveBeenCalledWith({
+        memberGuid: expect.stringMatching(/^MBR-/),
+        institutionCode: institution.code,
+        accounts: expect.any(Array),
+      }),
+    );
+    expect(JSON.stringify(onEvent.mock.calls)).not.toContain('value-1');
+  });
 
   it('renders an unknown type as a labelled text input and reports invalidData', async () => {
     const { user, onEvent, onSuccess } = renderWidget(
@@ -240,8 +307,20 @@ describe('every credential type against the sandbox', { timeout: 20_000 }, () =>
           http.get('*/api/connect/institutions/mxbank/credentials', () =>
             HttpResponse.json({
               credentials: [
-                { guid: 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1', field_name: 'LOGIN', field_type: 'LOGIN', label: 'Username', display_order: 1 },
-                { guid: 'CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d', field_name: 'PASSWORD', field_type: 'HOLOGRAM', label: 'Secret phrase', display_order: 2 },
+                {
+                  guid: 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1',
+                  field_name: 'LOGIN',
+                  field_type: 'LOGIN',
+                  label: 'Username',
+                  display_order: 1,
+                },
+                {
+                  guid: 'CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d',
+                  field_name: 'PASSWORD',
+                  field_type: 'HOLOGRAM',
+                  label: 'Secret phrase',
+                  display_order: 2,
+                },
               ],
               pagination: { current_page: 1, per_page: 25, total_entries: 2, total_pages: 1 },
             }),

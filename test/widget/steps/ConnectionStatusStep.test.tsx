@@ -21,9 +21,19 @@ const EXPECTED: Record<ConnectionStatus, Expectation> = {
   CHALLENGED: { kind: 'heading', name: 'MX Bank needs more information' },
   REJECTED: { kind: 'heading', name: 'That answer was not accepted.' },
   EXPIRED: { kind: 'heading', name: 'The time to answer ran out.' },
-  DENIED: { kind: 'heading', name: 'Log in to MX Bank', text: 'The username or password is not correct.', focus: 'password' },
+  DENIED: {
+    kind: 'heading',
+    name: 'Log in to MX Bank',
+    text: 'The username or password is not correct.',
+    focus: 'password',
+  },
   PREVENTED: { kind: 'heading', name: 'Log in to MX Bank', text: /too many failed attempts/, focus: 'password' },
-  IMPAIRED: { kind: 'heading', name: 'Log in to MX Bank', text: /Some required information is missing/, focus: 'password' },
+  IMPAIRED: {
+    kind: 'heading',
+    name: 'Log in to MX Bank',
+    text: /Some required information is missing/,
+    focus: 'password',
+  },
   IMPORTED: { kind: 'heading', name: 'Log in to MX Bank', text: /Enter your credentials to finish/, focus: 'password' },
   LOCKED: { kind: 'heading', name: 'MX Bank needs your attention.' },
   IMPEDED: { kind: 'heading', name: 'MX Bank needs your attention.' },
@@ -56,44 +66,49 @@ describe('connection status step', { timeout: 20_000 }, () => {
 
   // The sandbox runs on a manual clock here, so a transient status (CREATED, DELAYED, ...) stays on screen until the
   // test has seen it, however slow the machine: the outcome never depends on how fast polls happen to be.
-  it.each(CONNECTION_STATUSES.map((s) => [s, EXPECTED[s]] as const))('%s leads to its designed outcome', async (status, expected) => {
-    const PHASE_MS = 1000;
-    let time = 1_700_000_000_000;
-    const { onSuccess, onEvent } = await connectWith(`STATUS_${status}`, {
-      backend: { aggregationMs: PHASE_MS, now: () => time },
-    });
-    const reported = () =>
-      onEvent.mock.calls
-        .map(([e]) => e)
-        .filter((e) => e.type === 'mx/connect/memberStatusUpdate')
-        .map((e) => (e.metadata as { connection_status: string }).connection_status);
-    // The member exists once the widget has read its status at least once; only then does time move.
-    await waitFor(() => expect(reported().length).toBeGreaterThan(0), { timeout: 4000 });
-    time += PHASE_MS;
-    if (status !== 'CONNECTED' && status !== 'CHALLENGED') {
-      await waitFor(() => expect(reported()).toContain(status), { timeout: 4000 });
-    }
-    if (expected.kind === 'connected') {
-      time += 10 * PHASE_MS;
-      await screen.findByRole('heading', { name: 'Connected' }, { timeout: 4000 });
-      await waitFor(() => expect(onSuccess).toHaveBeenCalledTimes(1));
-    } else {
-      const heading = await screen.findByRole('heading', { name: expected.name }, { timeout: 4000 });
-      if (expected.focus === 'password') {
-        expect(screen.getByLabelText('Password')).toHaveFocus();
-        expect(screen.getByLabelText('Password')).toHaveAttribute('aria-invalid', 'true');
-      } else {
-        expect(heading).toHaveFocus();
+  it.each(CONNECTION_STATUSES.map((s) => [s, EXPECTED[s]] as const))(
+    '%s leads to its designed outcome',
+    async (status, expected) => {
+      const PHASE_MS = 1000;
+      let time = 1_700_000_000_000;
+      const { onSuccess, onEvent } = await connectWith(`STATUS_${status}`, {
+        backend: { aggregationMs: PHASE_MS, now: () => time },
+      });
+      const reported = () =>
+        onEvent.mock.calls
+          .map(([e]) => e)
+          .filter((e) => e.type === 'mx/connect/memberStatusUpdate')
+          .map((e) => (e.metadata as { connection_status: string }).connection_status);
+      // The member exists once the widget has read its status at least once; only then does time move.
+      await waitFor(() => expect(reported().length).toBeGreaterThan(0), { timeout: 4000 });
+      time += PHASE_MS;
+      if (status !== 'CONNECTED' && status !== 'CHALLENGED') {
+        await waitFor(() => expect(reported()).toContain(status), { timeout: 4000 });
       }
-      if (expected.text !== undefined) expect(screen.getByRole('alert')).toHaveTextContent(expected.text);
-      expect(onSuccess).not.toHaveBeenCalled();
-    }
-  });
+      if (expected.kind === 'connected') {
+        time += 10 * PHASE_MS;
+        await screen.findByRole('heading', { name: 'Connected' }, { timeout: 4000 });
+        await waitFor(() => expect(onSuccess).toHaveBeenCalledTimes(1));
+      } else {
+        const heading = await screen.findByRole('heading', { name: expected.name }, { timeout: 4000 });
+        if (expected.focus === 'password') {
+          expect(screen.getByLabelText('Password')).toHaveFocus();
+          expect(screen.getByLabelText('Password')).toHaveAttribute('aria-invalid', 'true');
+        } else {
+          expect(heading).toHaveFocus();
+        }
+        if (expected.text !== undefined) expect(screen.getByRole('alert')).toHaveTextContent(expected.text);
+        expect(onSuccess).not.toHaveBeenCalled();
+      }
+    },
+  );
 
   it('says so when the connection is DELAYED', async () => {
     let time = 1_700_000_000_000;
     const { onEvent } = await connectWith('STATUS_DELAYED', { backend: { aggregationMs: 1000, now: () => time } });
-    await waitFor(() => expect(onEvent.mock.calls.some(([e]) => e.type === 'mx/connect/memberStatusUpdate')).toBe(true));
+    await waitFor(() =>
+      expect(onEvent.mock.calls.some(([e]) => e.type === 'mx/connect/memberStatusUpdate')).toBe(true),
+    );
     time += 1000;
     expect(
       await screen.findByText('This is taking longer than usual. You can keep waiting.', {}, { timeout: 4000 }),
@@ -105,9 +120,16 @@ describe('connection status step', { timeout: 20_000 }, () => {
   it('LOCKED links to the institution site and exits with actionRequired', async () => {
     const { user, onExit } = await connectWith('LOCKED');
     await screen.findByRole('heading', { name: 'MX Bank needs your attention.' }, { timeout: 4000 });
-    expect(screen.getByRole('link', { name: /Go to MX Bank website/ })).toHaveAttribute('href', expect.stringMatching(/^https?:/));
+    expect(screen.getByRole('link', { name: /Go to MX Bank website/ })).toHaveAttribute(
+      'href',
+      expect.stringMatching(/^https?:/),
+    );
     await user.click(screen.getByRole('button', { name: 'Close' }));
-    await waitFor(() => expect(onExit).toHaveBeenCalledWith(expect.objectContaining({ reason: 'actionRequired', institutionCode: 'mxbank' })));
+    await waitFor(() =>
+      expect(onExit).toHaveBeenCalledWith(
+        expect.objectContaining({ reason: 'actionRequired', institutionCode: 'mxbank' }),
+      ),
+    );
     expect(onExit).toHaveBeenCalledTimes(1);
   });
 
@@ -115,7 +137,11 @@ describe('connection status step', { timeout: 20_000 }, () => {
     await connectWith('LOCKED');
     await screen.findByRole('heading', { name: 'MX Bank needs your attention.' }, { timeout: 4000 });
     expect(
-      await screen.findByText("Your account is locked. Please log in to MX Bank's website to unlock it.", {}, { timeout: 4000 }),
+      await screen.findByText(
+        "Your account is locked. Please log in to MX Bank's website to unlock it.",
+        {},
+        { timeout: 4000 },
+      ),
     ).toHaveClass('mc-institution-message');
   });
 
@@ -125,7 +151,12 @@ describe('connection status step', { timeout: 20_000 }, () => {
       overrides: [
         http.get('*/api/connect/members/:guid', ({ params }) =>
           HttpResponse.json({
-            member: { guid: params.guid, institution_code: 'mxbank', connection_status: 'LOCKED', connection_status_message: message },
+            member: {
+              guid: params.guid,
+              institution_code: 'mxbank',
+              connection_status: 'LOCKED',
+              connection_status_message: message,
+            },
           }),
         ),
       ],
@@ -142,13 +173,17 @@ describe('connection status step', { timeout: 20_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     // The sandbox replays the same password, so the retry ends FAILED again, after a new connecting step.
     await waitFor(() => expect(polls()).toBeGreaterThanOrEqual(before + 2), { timeout: 4000 });
-    expect(await screen.findByRole('heading', { name: 'MX Bank is having trouble.' }, { timeout: 4000 })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('heading', { name: 'MX Bank is having trouble.' }, { timeout: 4000 }),
+    ).toBeInTheDocument();
   });
 
   it('DISCONTINUED exits with connectionUnavailable', async () => {
     const { user, onExit } = await connectWith('STATUS_DISCONTINUED');
     await screen.findByRole('heading', { name: 'This connection is not available.' }, { timeout: 4000 });
     await user.click(screen.getByRole('button', { name: 'Close' }));
-    await waitFor(() => expect(onExit).toHaveBeenCalledWith(expect.objectContaining({ reason: 'connectionUnavailable' })));
+    await waitFor(() =>
+      expect(onExit).toHaveBeenCalledWith(expect.objectContaining({ reason: 'connectionUnavailable' })),
+    );
   });
 });

@@ -27,12 +27,19 @@ describe('consent', { timeout: 20_000 }, () => {
     const heading = screen.getByRole('heading', { name: 'Fernway uses member-connect to link your bank' });
     // The first screen never takes focus from the host page.
     expect(heading).not.toHaveFocus();
-    const items = within(screen.getByRole('list')).getAllByRole('listitem').map((item) => item.textContent);
+    const items = within(screen.getByRole('list'))
+      .getAllByRole('listitem')
+      .map((item) => item.textContent);
     expect(items).toEqual(['Account names and types', 'Account and routing numbers']);
     expect(
-      screen.getByText('Your bank password goes only to the bank’s secure connection partner and is never visible to Fernway.'),
+      screen.getByText(
+        'Your bank password goes only to the bank’s secure connection partner and is never visible to Fernway.',
+      ),
     ).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: /Read Fernway’s privacy policy/ })).toHaveAttribute('href', FERNWAY.privacyPolicyUrl);
+    expect(screen.getByRole('link', { name: /Read Fernway’s privacy policy/ })).toHaveAttribute(
+      'href',
+      FERNWAY.privacyPolicyUrl,
+    );
     expect(container.querySelector('img')).toHaveAttribute('src', FERNWAY.logoUrl);
     await expectNoAxeViolations(container);
     await user.click(screen.getByRole('button', { name: 'Continue' }));
@@ -43,7 +50,9 @@ describe('consent', { timeout: 20_000 }, () => {
   it('names "this app" and lists the default data without a partner, and shows no unsafe logo', async () => {
     const { container } = renderWidget({ skipConsent: false, partner: { name: ' ', logoUrl: 'javascript:alert(1)' } });
     expect(screen.getByRole('heading', { name: 'This app uses member-connect to link your bank' })).toBeInTheDocument();
-    const items = within(screen.getByRole('list')).getAllByRole('listitem').map((item) => item.textContent);
+    const items = within(screen.getByRole('list'))
+      .getAllByRole('listitem')
+      .map((item) => item.textContent);
     expect(items).toEqual(['Account names and types', 'Balances', 'Transactions']);
     expect(container.querySelector('img')).toBeNull();
     expect(screen.queryByRole('link')).toBeNull();
@@ -87,7 +96,9 @@ describe('success', { timeout: 30_000 }, () => {
     await user.click(another);
     expect(await screen.findByRole('heading', { name: 'Select your institution' })).toHaveFocus();
     await user.type(screen.getByRole('searchbox', { name: 'Search for your bank' }), 'mx bank');
-    await user.click(within(await screen.findByRole('listbox', { name: 'Search results' })).getByRole('option', { name: 'MX Bank' }));
+    await user.click(
+      within(await screen.findByRole('listbox', { name: 'Search results' })).getByRole('option', { name: 'MX Bank' }),
+    );
     // Other credentials: the same ones would be a duplicate of the first member.
     await logIn(user, 'another-password');
     await screen.findByRole('heading', { name: 'Connected' }, { timeout: 8000 });

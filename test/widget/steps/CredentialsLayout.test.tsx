@@ -8,7 +8,11 @@ import { expectNoAxeViolations, renderWidget } from '../../support/renderWidget'
 describe('credentials layout', { timeout: 20_000 }, () => {
   it('puts the fields first, then the recovery links, then the folded instructions, numbered once', async () => {
     const institution = getCatalogue().all.find(
-      (i) => !i.supports_oauth && !i.code.startsWith('fault_') && (i.instructional_text_steps?.length ?? 0) > 0 && i.forgot_password_url,
+      (i) =>
+        !i.supports_oauth &&
+        !i.code.startsWith('fault_') &&
+        (i.instructional_text_steps?.length ?? 0) > 0 &&
+        i.forgot_password_url,
     );
     if (institution === undefined) throw new Error('the sandbox has no institution with instruction steps');
     const { container } = renderWidget({ institutionCode: institution.code });
@@ -90,6 +94,8 @@ describe('credentials layout', { timeout: 20_000 }, () => {
     await user.type(await screen.findByLabelText('Username', {}, { timeout: 4000 }), 'mxuser');
     await user.type(screen.getByLabelText('Password'), 'image');
     await user.click(screen.getByRole('button', { name: 'Continue' }));
-    expect(await screen.findByRole('img', { name: 'Security picture for this question' }, { timeout: 4000 })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('img', { name: 'Security picture for this question' }, { timeout: 4000 }),
+    ).toBeInTheDocument();
   });
 });

@@ -59,13 +59,19 @@ describe('credentials step', { timeout: 20_000 }, () => {
       },
     );
     await screen.findByRole('button', { name: 'Continue' });
-    const [, href = '', label = ''] = /<a[^>]*href="([^"]+)"[^>]*>([^<]+)<\/a>/.exec(institution.instructional_text ?? '') ?? [];
-    expect(screen.getByRole('link', { name: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })).toHaveAttribute('href', href);
+    const [, href = '', label = ''] =
+      /<a[^>]*href="([^"]+)"[^>]*>([^<]+)<\/a>/.exec(institution.instructional_text ?? '') ?? [];
+    expect(
+      screen.getByRole('link', { name: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }),
+    ).toHaveAttribute('href', href);
     expect(screen.queryByRole('link', { name: /bad/ })).toBeNull();
     expect(container.querySelector('img[src="x"]')).toBeNull();
     expect(container.textContent).not.toContain('<a');
     expect(screen.getByRole('img', { name: `${institution.name} logo` }).tagName).toBe('SPAN');
-    expect(screen.getByRole('link', { name: new RegExp(`^Go to ${institution.name} website`) })).toHaveAttribute('target', '_blank');
+    expect(screen.getByRole('link', { name: new RegExp(`^Go to ${institution.name} website`) })).toHaveAttribute(
+      'target',
+      '_blank',
+    );
   });
 
   it('creates exactly one member on a double click', async () => {
@@ -99,9 +105,24 @@ describe('credentials step', { timeout: 20_000 }, () => {
 
   it.each([
     ['a network error', () => HttpResponse.error(), 'We could not reach the server.'],
-    ['a server error', () => HttpResponse.json({ error: { message: 'upstream down' } }, { status: 502 }), 'Something went wrong on our side.'],
-    ['a rate limit', () => HttpResponse.json({ error: { message: 'slow down' } }, { status: 429, headers: { 'Retry-After': '3' } }), 'Too many attempts.'],
-    ['a timeout', async () => { await delay(500); return HttpResponse.json({}); }, 'The server took too long to answer.'],
+    [
+      'a server error',
+      () => HttpResponse.json({ error: { message: 'upstream down' } }, { status: 502 }),
+      'Something went wrong on our side.',
+    ],
+    [
+      'a rate limit',
+      () => HttpResponse.json({ error: { message: 'slow down' } }, { status: 429, headers: { 'Retry-After': '3' } }),
+      'Too many attempts.',
+    ],
+    [
+      'a timeout',
+      async () => {
+        await delay(500);
+        return HttpResponse.json({});
+      },
+      'The server took too long to answer.',
+    ],
   ] as const)('explains %s, keeps what was typed, and succeeds on retry', async (_kind, resolver, message) => {
     const { user, onSuccess, onEvent } = renderWidget(
       { institutionCode: 'mxbank' },
@@ -110,7 +131,9 @@ describe('credentials step', { timeout: 20_000 }, () => {
     await fillAndSubmit(user, 'kept-password');
     const alert = await screen.findByRole('alert', {}, { timeout: 4000 });
     expect(alert).toHaveTextContent(message);
-    expect(screen.getByRole('button', { name: 'Continue' }).closest('form')).toHaveAccessibleDescription(expect.stringContaining(message));
+    expect(screen.getByRole('button', { name: 'Continue' }).closest('form')).toHaveAccessibleDescription(
+      expect.stringContaining(message),
+    );
     expect(screen.getByLabelText('Username')).toHaveValue('mxuser');
     expect(screen.getByLabelText('Password')).toHaveValue('kept-password');
     expect(onEvent.mock.calls.some(([e]) => e.type === 'mx/connect/createMemberError')).toBe(true);
@@ -136,7 +159,13 @@ describe('credentials step', { timeout: 20_000 }, () => {
     await expectNoAxeViolations(second.container);
     await second.user.click(await screen.findByRole('button', { name: 'Use the existing connection' }));
     await screen.findByRole('heading', { name: 'Connected' }, { timeout: 4000 });
-    await waitFor(() => expect(second.onSuccess).toHaveBeenCalledWith({ memberGuid: existing, institutionCode: 'mxbank', accounts: expect.any(Array) }));
+    await waitFor(() =>
+      expect(second.onSuccess).toHaveBeenCalledWith({
+        memberGuid: existing,
+        institutionCode: 'mxbank',
+        accounts: expect.any(Array),
+      }),
+    );
   });
 
   it('updates an existing member in update mode (PUT) and explains a duplicate on update', async () => {
@@ -164,13 +193,21 @@ describe('credentials step', { timeout: 20_000 }, () => {
     const { user, onSuccess, onEvent } = renderWidget({ memberGuid: denied }, { backend });
     await screen.findByRole('heading', { name: 'Update your credentials for MX Bank' }, { timeout: 4000 });
     await fillAndSubmit(user, 'taken-password');
-    expect(await screen.findByRole('alert', {}, { timeout: 4000 })).toHaveTextContent('This account is already connected.');
+    expect(await screen.findByRole('alert', {}, { timeout: 4000 })).toHaveTextContent(
+      'This account is already connected.',
+    );
 
     await user.clear(screen.getByLabelText('Password'));
     await user.type(screen.getByLabelText('Password'), 'fresh-password');
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     await screen.findByRole('heading', { name: 'Connected' }, { timeout: 4000 });
-    await waitFor(() => expect(onSuccess).toHaveBeenCalledWith({ memberGuid: denied, institutionCode: 'mxbank', accounts: expect.any(Array) }));
+    await waitFor(() =>
+      expect(onSuccess).toHaveBeenCalledWith({
+        memberGuid: denied,
+        institutionCode: 'mxbank',
+        accounts: expect.any(Array),
+      }),
+    );
     expect(puts.count()).toBe(2);
     expect(onEvent.mock.calls.some(([e]) => e.type === 'mx/connect/updateCredentials')).toBe(true);
     puts.stop();
@@ -207,7 +244,11 @@ describe('instructional text', () => {
     const hidden = link.querySelector('.mc-visually-hidden');
     // What a sighted user sees: the page text without the screen-reader-only hint.
     const visible = (node: Node): string =>
-      node === hidden ? '' : node.nodeType === Node.TEXT_NODE ? (node.textContent ?? '') : [...node.childNodes].map(visible).join('');
+      node === hidden
+        ? ''
+        : node.nodeType === Node.TEXT_NODE
+          ? (node.textContent ?? '')
+          : [...node.childNodes].map(visible).join('');
     expect(visible(link)).toBe('More about MX Bank');
     expect(visible(screen.getByTestId('text'))).toBe('Read this. More about MX Bank.');
     // The separating space is inside the hint, so Chromium names the link "More about MX Bank (opens in a new tab)".

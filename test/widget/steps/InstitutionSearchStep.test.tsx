@@ -19,7 +19,9 @@ describe('institution search step', { timeout: 20_000 }, () => {
   it('shows favourites first, without accessibility violations', async () => {
     const { container } = renderWidget();
     const list = await screen.findByRole('listbox', { name: 'Popular institutions' });
-    const names = within(list).getAllByRole('option').map((b) => b.textContent);
+    const names = within(list)
+      .getAllByRole('option')
+      .map((b) => b.textContent);
     expect(names.slice(0, 2)).toEqual(['MX Bank', 'MX Bank (OAuth)']);
     expect(screen.getByRole('heading', { name: 'Select your institution' })).not.toHaveFocus();
     await expectNoAxeViolations(container);
@@ -100,7 +102,9 @@ describe('institution search step', { timeout: 20_000 }, () => {
   it('offers "My bank isn\'t listed" when nothing matches, which ends the session with its own reason', async () => {
     const { user, onExit, container } = renderWidget();
     await user.type(screen.getByRole('searchbox', { name: 'Search for your bank' }), 'zzzz no such bank');
-    expect(await screen.findByText('Check the spelling, or try a shorter part of the name.', {}, { timeout: 4000 })).toBeInTheDocument();
+    expect(
+      await screen.findByText('Check the spelling, or try a shorter part of the name.', {}, { timeout: 4000 }),
+    ).toBeInTheDocument();
     await expectNoAxeViolations(container);
     await user.click(screen.getByRole('button', { name: 'My bank isn’t listed' }));
     await waitFor(() => expect(onExit).toHaveBeenCalledWith({ reason: 'institutionNotListed' }));
@@ -112,9 +116,7 @@ describe('institution search step', { timeout: 20_000 }, () => {
     const { user } = renderWidget(
       {},
       {
-        overrides: [
-          http.get('*/api/connect/institutions', () => (fail ? HttpResponse.error() : undefined)),
-        ],
+        overrides: [http.get('*/api/connect/institutions', () => (fail ? HttpResponse.error() : undefined))],
       },
     );
     await user.type(screen.getByRole('searchbox', { name: 'Search for your bank' }), 'mx bank');
@@ -138,9 +140,13 @@ describe('institution search step', { timeout: 20_000 }, () => {
       {},
       {
         overrides: [
-          http.get('*/api/connect/institutions', () => HttpResponse.json({ error: { message: 'bad request' } }, { status: 400 }), {
-            once: true,
-          }),
+          http.get(
+            '*/api/connect/institutions',
+            () => HttpResponse.json({ error: { message: 'bad request' } }, { status: 400 }),
+            {
+              once: true,
+            },
+          ),
         ],
       },
     );

@@ -14,7 +14,8 @@ async function logIn(password: string, options: Parameters<typeof renderWidget>[
   return rendered;
 }
 
-const submit = (user: ReturnType<typeof renderWidget>['user']) => user.click(screen.getByRole('button', { name: 'Submit' }));
+const submit = (user: ReturnType<typeof renderWidget>['user']) =>
+  user.click(screen.getByRole('button', { name: 'Submit' }));
 const connected = () => screen.findByRole('heading', { name: 'Connected' }, { timeout: 4000 });
 
 describe('MFA step', { timeout: 20_000 }, () => {
@@ -84,7 +85,9 @@ describe('MFA step', { timeout: 20_000 }, () => {
     await user.click(within(screen.getByRole('group')).getAllByRole('radio')[0] as HTMLElement);
     await submit(user);
     // Round two: a new step instance with the token question.
-    await waitFor(() => expect(screen.getByRole('textbox')).toHaveAttribute('autocomplete', 'one-time-code'), { timeout: 4000 });
+    await waitFor(() => expect(screen.getByRole('textbox')).toHaveAttribute('autocomplete', 'one-time-code'), {
+      timeout: 4000,
+    });
     await user.type(screen.getByRole('textbox'), '123456');
     await submit(user);
     await connected();

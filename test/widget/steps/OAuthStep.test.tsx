@@ -27,7 +27,13 @@ function stubWindowOpen(blocked = false) {
   const open = vi.spyOn(window, 'open').mockImplementation(() => {
     memberPostsAtOpen.push(memberPosts);
     if (blocked) return null;
-    const popup: FakePopup = { closed: false, opener: window, location: { replace: vi.fn() }, close: vi.fn(), focus: vi.fn() };
+    const popup: FakePopup = {
+      closed: false,
+      opener: window,
+      location: { replace: vi.fn() },
+      close: vi.fn(),
+      focus: vi.fn(),
+    };
     popups.push(popup);
     return popup as unknown as Window;
   });
@@ -81,7 +87,11 @@ describe('OAuth step', { timeout: 20_000 }, () => {
     await screen.findByRole('heading', { name: 'Connected' }, { timeout: 4000 });
     expect(screen.queryByText(/closed before you finished/)).toBeNull();
     await waitFor(() =>
-      expect(onSuccess).toHaveBeenCalledWith({ memberGuid: expect.stringMatching(/^MBR-/), institutionCode: 'mx_bank_oauth', accounts: expect.any(Array) }),
+      expect(onSuccess).toHaveBeenCalledWith({
+        memberGuid: expect.stringMatching(/^MBR-/),
+        institutionCode: 'mx_bank_oauth',
+        accounts: expect.any(Array),
+      }),
     );
     windows.stop();
   });
@@ -136,7 +146,9 @@ describe('OAuth step', { timeout: 20_000 }, () => {
     await waitFor(() => expect(first.location.replace).toHaveBeenCalled());
     const firstUri = first.location.replace.mock.calls[0]?.[0] as string;
     await decide(backend, firstUri, 'deny');
-    expect(await screen.findByText('The connection was not completed at MX Bank (OAuth).', {}, { timeout: 4000 })).toBeInTheDocument();
+    expect(
+      await screen.findByText('The connection was not completed at MX Bank (OAuth).', {}, { timeout: 4000 }),
+    ).toBeInTheDocument();
     // What happened and what to do about it.
     expect(screen.getByRole('alert')).toHaveTextContent('open MX Bank (OAuth) again and allow access');
     await waitFor(() => expect(onEvent.mock.calls.some(([e]) => e.type === 'mx/connect/oauthError')).toBe(true));

@@ -25,7 +25,10 @@ const LOGGED_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD
  * The outermost piece: opens the request's state, and once everything inside has answered (errors included, through
  * `onError`) adds the headers every answer carries and writes the log line.
  */
-export function envelope(options: { now: () => number; logger: ((entry: ProxyLogEntry) => void) | undefined }): MiddlewareHandler<ProxyEnv> {
+export function envelope(options: {
+  now: () => number;
+  logger: ((entry: ProxyLogEntry) => void) | undefined;
+}): MiddlewareHandler<ProxyEnv> {
   const { now, logger } = options;
   return async (c, next) => {
     const state: RequestState = {
@@ -46,7 +49,12 @@ export function envelope(options: { now: () => number; logger: ((entry: ProxyLog
   };
 }
 
-function finish(c: Context<ProxyEnv>, state: RequestState, now: () => number, logger: ((entry: ProxyLogEntry) => void) | undefined): void {
+function finish(
+  c: Context<ProxyEnv>,
+  state: RequestState,
+  now: () => number,
+  logger: ((entry: ProxyLogEntry) => void) | undefined,
+): void {
   const headers = c.res.headers;
   headers.set('X-Request-Id', state.requestId);
   headers.set('Cache-Control', 'no-store');

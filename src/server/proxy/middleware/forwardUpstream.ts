@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 
 import type { UpstreamHeaders, UpstreamTransport } from '../callUpstream.ts';
-import type { ProxyEnv } from './proxyEnv.ts';
 import { upstreamError } from './mapErrors.ts';
+import type { ProxyEnv } from './proxyEnv.ts';
 
 export interface ForwardOptions {
   baseUrl: string;

@@ -34,7 +34,8 @@ export function limitRate(options: LimitRateOptions): MiddlewareHandler<ProxyEnv
     if (rule !== null && state.userKey !== null) await count(`member-connect:${group}:${state.userKey}`, rule);
     if (group === 'createMember' && perClientBankLogins !== null) {
       const client = clientOf(c, clientKey);
-      if (client !== null) await count(`member-connect:bankLogin:client:${await clientDigest(client)}`, perClientBankLogins);
+      if (client !== null)
+        await count(`member-connect:bankLogin:client:${await clientDigest(client)}`, perClientBankLogins);
     }
     await next();
   };
@@ -46,7 +47,9 @@ export function limitRate(options: LimitRateOptions): MiddlewareHandler<ProxyEnv
       hit = await store.hit(key, rule.windowMs, at);
     } catch {
       // Fail closed: without a working store we cannot tell a user from an attacker hammering member creation.
-      throw new ProxyError(503, GENERIC_MESSAGES.unavailable, 'rate_limit_store_failed', { headers: { 'Retry-After': '5' } });
+      throw new ProxyError(503, GENERIC_MESSAGES.unavailable, 'rate_limit_store_failed', {
+        headers: { 'Retry-After': '5' },
+      });
     }
     if (hit.count > rule.limit) {
       const seconds = Math.max(1, Math.ceil((hit.resetAt - at) / 1000));

@@ -49,19 +49,33 @@ export function upstreamError(response: UpstreamResponse): ProxyError {
   }
   const retryAfter = validRetryAfter(response.retryAfter);
   if (status === 429) {
-    return new ProxyError(429, 'Too many requests to the bank connection service. Please wait and try again.', 'upstream_status', {
-      ...upstreamStatus,
-      headers: { 'Retry-After': retryAfter ?? DEFAULT_RETRY_AFTER },
-    });
+    return new ProxyError(
+      429,
+      'Too many requests to the bank connection service. Please wait and try again.',
+      'upstream_status',
+      {
+        ...upstreamStatus,
+        headers: { 'Retry-After': retryAfter ?? DEFAULT_RETRY_AFTER },
+      },
+    );
   }
   if (status >= 400 && status < 500) {
     const safe = safeMessage(response.text);
-    return new ProxyError(status as ContentfulStatusCode, safe ?? UPSTREAM_4XX_MESSAGES[status] ?? UPSTREAM_4XX_DEFAULT, 'upstream_status', upstreamStatus);
+    return new ProxyError(
+      status as ContentfulStatusCode,
+      safe ?? UPSTREAM_4XX_MESSAGES[status] ?? UPSTREAM_4XX_DEFAULT,
+      'upstream_status',
+      upstreamStatus,
+    );
   }
   // 5xx (and anything stranger): MX internals stay on the server, the status class is kept.
   const mapped = status === 503 ? 503 : status === 504 ? 504 : 502;
   const message =
-    mapped === 503 ? GENERIC_MESSAGES.unavailable : mapped === 504 ? GENERIC_MESSAGES.timeout : GENERIC_MESSAGES.unreachable;
+    mapped === 503
+      ? GENERIC_MESSAGES.unavailable
+      : mapped === 504
+        ? GENERIC_MESSAGES.timeout
+        : GENERIC_MESSAGES.unreachable;
   return new ProxyError(mapped, message, 'upstream_status', {
     ...upstreamStatus,
     headers: retryAfter === undefined || status < 500 ? {} : { 'Retry-After': retryAfter },
@@ -86,11 +100,16 @@ function validRetryAfter(value: string | undefined): string | undefined {
 
 /** The app's one `onError`: a `ProxyError` becomes `{ error: { message } }` with its status and headers, anything else a generic 500. */
 export function errorResponse(error: Error, c: Context<ProxyEnv>): Response {
-  const proxyError = error instanceof ProxyError ? error : new ProxyError(500, GENERIC_MESSAGES.internal, 'internal_error');
+  const proxyError =
+    error instanceof ProxyError ? error : new ProxyError(500, GENERIC_MESSAGES.internal, 'internal_error');
   const state = c.get('proxyState') as ProxyEnv['Variables']['proxyState'] | undefined;
   if (state !== undefined) {
     state.reason = proxyError.reason;
     if (proxyError.upstreamStatus !== undefined) state.upstreamStatus = proxyError.upstreamStatus;
   }
-  return c.json({ error: { message: proxyError.message } }, proxyError.status as ContentfulStatusCode, proxyError.headers);
+  return c.json(
+    { error: { message: proxyError.message } },
+    proxyError.status as ContentfulStatusCode,
+    proxyError.headers,
+  );
 }

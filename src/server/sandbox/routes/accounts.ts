@@ -3,8 +3,8 @@
 import { Hono } from 'hono';
 
 import { accountNumbers, accountWire, memberAccounts } from '../accounts.ts';
-import { fail, json, settleMember } from '../context.ts';
 import type { Ctx, SandboxDeps, SandboxEnv, Schemas } from '../context.ts';
+import { fail, json, settleMember } from '../context.ts';
 import type { MemberRecord } from '../memberState.ts';
 import { paginate } from '../pagination.ts';
 import type { UserRecord } from '../store.ts';
@@ -47,7 +47,8 @@ export function accountsRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
 
   app.get('/users/:user_guid/accounts', (c) => {
     const useCase = c.req.query('use_case');
-    if (useCase !== undefined && useCase !== 'PFM' && useCase !== 'MONEY_MOVEMENT') fail(400, '"use_case" must be PFM or MONEY_MOVEMENT.');
+    if (useCase !== undefined && useCase !== 'PFM' && useCase !== 'MONEY_MOVEMENT')
+      fail(400, '"use_case" must be PFM or MONEY_MOVEMENT.');
     const list = onlyUnemulated(c)
       ? []
       : userMembers(c.get('user'))
@@ -68,7 +69,9 @@ export function accountsRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
 
   app.get('/users/:user_guid/accounts/:account_guid/account_numbers', (c) => {
     const guid = c.req.param('account_guid');
-    const member = userMembers(c.get('user')).find((candidate) => memberAccounts(candidate).some((account) => account.guid === guid));
+    const member = userMembers(c.get('user')).find((candidate) =>
+      memberAccounts(candidate).some((account) => account.guid === guid),
+    );
     if (!member) return fail(404, 'Account not found.');
     const list = accountNumbers(member).filter((number) => number.account_guid === guid);
     const { items, pagination } = paginate(list, c.req.query(), 1000);

@@ -2,10 +2,10 @@
 // browser loads from the URLs those answers carry (logos, site-key images).
 import { Hono } from 'hono';
 
-import { siteKeyPath } from '../catalogue.ts';
 import type { CatalogueCredential, CatalogueInstitution } from '../catalogue.ts';
-import { baseUrl, fail, getInstitution, json, logoUrls } from '../context.ts';
+import { siteKeyPath } from '../catalogue.ts';
 import type { Ctx, SandboxDeps, SandboxEnv, Schemas } from '../context.ts';
+import { baseUrl, fail, getInstitution, json, logoUrls } from '../context.ts';
 import { logoSvg } from '../logo.ts';
 import { paginate } from '../pagination.ts';
 import { siteKeySvg } from '../siteKeyImage.ts';
@@ -23,7 +23,11 @@ const countries = (c: Ctx): string[] =>
     .map((value) => value.trim().toUpperCase())
     .filter(Boolean);
 
-export const institutionWire = (c: Ctx, deps: SandboxDeps, institution: CatalogueInstitution): Schemas['InstitutionResponse'] => {
+export const institutionWire = (
+  c: Ctx,
+  deps: SandboxDeps,
+  institution: CatalogueInstitution,
+): Schemas['InstitutionResponse'] => {
   const logos = logoUrls(c, deps, institution.code);
   return {
     code: institution.code,
@@ -79,9 +83,12 @@ export function institutionsRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       if (!name) return true;
       const lower = institution.name.toLowerCase();
       // MX matches `mxbank` to "MX Bank": compare with and without spaces, and against the code.
-      return lower.includes(name) || lower.replaceAll(/\s+/g, '').includes(squashed) || institution.code.includes(squashed);
+      return (
+        lower.includes(name) || lower.replaceAll(/\s+/g, '').includes(squashed) || institution.code.includes(squashed)
+      );
     });
-    const rank = (institution: CatalogueInstitution): number => (name && institution.name.toLowerCase().startsWith(name) ? 0 : 1);
+    const rank = (institution: CatalogueInstitution): number =>
+      name && institution.name.toLowerCase().startsWith(name) ? 0 : 1;
     const sorted = name ? [...matches].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name)) : matches;
     const { items, pagination } = paginate(sorted, query, 100);
     return json(c, { institutions: items.map((institution) => institutionWire(c, deps, institution)), pagination });
@@ -89,7 +96,9 @@ export function institutionsRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
 
   app.get('/institutions/favorites', (c) => {
     const wanted = countries(c);
-    const list = catalogue.favorites.filter((institution) => wanted.length === 0 || wanted.includes(institution.iso_country_code));
+    const list = catalogue.favorites.filter(
+      (institution) => wanted.length === 0 || wanted.includes(institution.iso_country_code),
+    );
     const { items, pagination } = paginate(list, c.req.query(), 100);
     return json(c, { institutions: items.map((institution) => institutionWire(c, deps, institution)), pagination });
   });
@@ -125,7 +134,8 @@ export function institutionAssetRoutes({ catalogue }: SandboxDeps): Hono<Sandbox
     const code = /^(.+)\.svg$/.exec(c.req.param('file'))?.[1] ?? '';
     const institution = catalogue.byCode.get(code);
     // Only institutions whose credentials name this picture have one.
-    if (!institution?.credentials.some((credential) => credential.url === siteKeyPath(code))) return fail(404, 'Image not found.');
+    if (!institution?.credentials.some((credential) => credential.url === siteKeyPath(code)))
+      return fail(404, 'Image not found.');
     return asset(c, siteKeySvg(institution.name, institution.colour), 'image/svg+xml');
   });
 

@@ -5,11 +5,11 @@ import { HTTPException } from 'hono/http-exception';
 
 import { jsonBody, MemberCreateBody, MemberUpdateBody } from '../bodies.ts';
 import type { CatalogueInstitution } from '../catalogue.ts';
-import { applyFault, fail, getInstitution, json, memberOut, settleMember } from '../context.ts';
 import type { Ctx, SandboxDeps, SandboxEnv } from '../context.ts';
+import { applyFault, fail, getInstitution, json, memberOut, settleMember } from '../context.ts';
 import { randomGuid } from '../ids.ts';
-import { startJob, statusWire } from '../memberState.ts';
 import type { JobKind, MemberRecord } from '../memberState.ts';
+import { startJob, statusWire } from '../memberState.ts';
 import { paginate } from '../pagination.ts';
 import { credentialWire } from './institutions.ts';
 import { issueOauthLink } from './oauth.ts';
@@ -24,10 +24,14 @@ const duplicateError = (existing: MemberRecord): never => {
 const sameCredentials = (a: Map<string, string>, b: Map<string, string>): boolean =>
   a.size > 0 && a.size === b.size && [...a].every(([guid, value]) => b.get(guid) === value);
 
-function checkedCredentials(institution: CatalogueInstitution, answers: readonly { guid: string; value: string }[]): Map<string, string> {
+function checkedCredentials(
+  institution: CatalogueInstitution,
+  answers: readonly { guid: string; value: string }[],
+): Map<string, string> {
   const known = new Set(institution.credentials.map((credential) => credential.guid));
   for (const answer of answers) {
-    if (!known.has(answer.guid)) fail(422, `Credential ${answer.guid.slice(0, 60)} does not belong to institution ${institution.code}.`);
+    if (!known.has(answer.guid))
+      fail(422, `Credential ${answer.guid.slice(0, 60)} does not belong to institution ${institution.code}.`);
   }
   return new Map(answers.map((answer) => [answer.guid, answer.value]));
 }
@@ -37,7 +41,9 @@ export function membersRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
 
   // Only the user's own members are compared: the per-user index keeps creation free of a scan over everyone.
-  const findDuplicate = (candidate: Pick<MemberRecord, 'guid' | 'userGuid' | 'institution' | 'credentials'>): MemberRecord | undefined =>
+  const findDuplicate = (
+    candidate: Pick<MemberRecord, 'guid' | 'userGuid' | 'institution' | 'credentials'>,
+  ): MemberRecord | undefined =>
     store
       .membersOf(candidate.userGuid)
       .find(
@@ -56,7 +62,10 @@ export function membersRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
   app.post('/users/:user_guid/members', jsonBody(MemberCreateBody), async (c) => {
     const user = c.get('user');
     const { member } = c.req.valid('json');
-    const institution = getInstitution(deps, member.institution_code ?? fail(400, '"member.institution_code" is required.'));
+    const institution = getInstitution(
+      deps,
+      member.institution_code ?? fail(400, '"member.institution_code" is required.'),
+    );
     const faulted = institution.fault ? await applyFault(c, deps, institution.fault) : null;
     if (faulted) return faulted;
     // is_oauth only makes an OAuth member where the institution supports OAuth; such a member sends no credentials.
@@ -103,7 +112,8 @@ export function membersRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
 
   app.get('/users/:user_guid/members', (c) => {
     const useCase = c.req.query('use_case');
-    if (useCase !== undefined && useCase !== 'PFM' && useCase !== 'MONEY_MOVEMENT') fail(400, '"use_case" must be PFM or MONEY_MOVEMENT.');
+    if (useCase !== undefined && useCase !== 'PFM' && useCase !== 'MONEY_MOVEMENT')
+      fail(400, '"use_case" must be PFM or MONEY_MOVEMENT.');
     const list = store
       .membersOf(c.get('user').guid)
       .filter((member) => useCase === undefined || (member.useCases ?? []).some((item) => item === useCase));
@@ -127,7 +137,8 @@ export function membersRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
     refuseTakenId(record.userGuid, member.id, record.guid);
     if (member.id != null) record.id = member.id;
     if (member.metadata != null) record.metadata = member.metadata;
-    if (member.background_aggregation_is_disabled != null) record.backgroundAggregationIsDisabled = member.background_aggregation_is_disabled;
+    if (member.background_aggregation_is_disabled != null)
+      record.backgroundAggregationIsDisabled = member.background_aggregation_is_disabled;
     if (member.use_cases != null) record.useCases = member.use_cases;
     if (member.credentials) {
       record.credentials = credentials;
@@ -158,7 +169,8 @@ export function membersRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       fail(409, 'An OAuth member must complete OAuth (oauth_window_uri) before it can aggregate.');
     }
     if (record.job) {
-      if (record.job.kind !== kind) fail(409, `Another kind of job (${record.job.kind}) is already running for this member.`);
+      if (record.job.kind !== kind)
+        fail(409, `Another kind of job (${record.job.kind}) is already running for this member.`);
       return 'running';
     }
     record.callbackPayload = c.req.header('X-CALLBACK-PAYLOAD') ?? null;

@@ -5,12 +5,21 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 
 import { DecisionForm } from '../bodies.ts';
-import { baseUrl, fail, json, logoUrls, publicBase, settleMember } from '../context.ts';
 import type { Ctx, SandboxDeps, SandboxEnv } from '../context.ts';
+import { baseUrl, fail, json, logoUrls, publicBase, settleMember } from '../context.ts';
 import { randomToken } from '../ids.ts';
-import { startProcessing } from '../memberState.ts';
 import type { MemberRecord } from '../memberState.ts';
-import { COMPLETE_JS, completePage, CONSENT_CSS, CONSENT_JS, consentPage, expiredPage, OAUTH_CSP, safeOrigin } from '../oauthPages.ts';
+import { startProcessing } from '../memberState.ts';
+import {
+  COMPLETE_JS,
+  completePage,
+  CONSENT_CSS,
+  CONSENT_JS,
+  consentPage,
+  expiredPage,
+  OAUTH_CSP,
+  safeOrigin,
+} from '../oauthPages.ts';
 import { asset } from './institutions.ts';
 
 const OAUTH_LINK_TTL_MS = 10 * 60 * 1000;
@@ -30,9 +39,11 @@ export function oauthApiRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
     const record = c.get('member');
     if (!record.isOauth && record.status !== 'PENDING') fail(400, 'This member does not use OAuth.');
     const referral = c.req.query('referral_source');
-    if (referral !== undefined && referral !== 'BROWSER' && referral !== 'APP') fail(400, '"referral_source" must be BROWSER or APP.');
+    if (referral !== undefined && referral !== 'BROWSER' && referral !== 'APP')
+      fail(400, '"referral_source" must be BROWSER or APP.');
     const skip = c.req.query('skip_aggregation');
-    if (skip !== undefined && skip !== 'true' && skip !== 'false') fail(400, '"skip_aggregation" must be true or false.');
+    if (skip !== undefined && skip !== 'true' && skip !== 'false')
+      fail(400, '"skip_aggregation" must be true or false.');
     const uri = issueOauthLink(c, deps, record, skip === 'true');
     return json(c, { member: { guid: record.guid, oauth_window_uri: uri } });
   });

@@ -2,8 +2,8 @@
 import { Hono } from 'hono';
 
 import { memberAccounts } from '../accounts.ts';
-import { fail, json, settleMember } from '../context.ts';
 import type { Ctx, SandboxDeps, SandboxEnv, Schemas } from '../context.ts';
+import { fail, json, settleMember } from '../context.ts';
 import { paginate } from '../pagination.ts';
 import { dateWindow, memberTransactions } from '../transactions.ts';
 
@@ -14,7 +14,9 @@ export function transactionsRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
   const page = (c: Ctx, list: Schemas['TransactionResponse'][]): Response => {
     const window = dateWindow(c.req.query(), now());
     if (typeof window === 'string') return fail(400, window);
-    const inWindow = list.filter((transaction) => (transaction.date ?? '') >= window.from && (transaction.date ?? '') <= window.to);
+    const inWindow = list.filter(
+      (transaction) => (transaction.date ?? '') >= window.from && (transaction.date ?? '') <= window.to,
+    );
     const { items, pagination } = paginate(inWindow, c.req.query(), 1000);
     return json(c, { transactions: items, pagination });
   };
@@ -29,7 +31,10 @@ export function transactionsRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
     for (const member of store.membersOf(user.guid)) {
       settleMember(deps, member);
       if (memberAccounts(member).some((account) => account.guid === guid)) {
-        return page(c, memberTransactions(member, user.id).filter((transaction) => transaction.account_guid === guid));
+        return page(
+          c,
+          memberTransactions(member, user.id).filter((transaction) => transaction.account_guid === guid),
+        );
       }
     }
     return fail(404, 'Account not found.');

@@ -2,8 +2,8 @@
 import { Hono } from 'hono';
 
 import { jsonBody, UserBody } from '../bodies.ts';
-import { fail, json } from '../context.ts';
 import type { SandboxDeps, SandboxEnv, Schemas } from '../context.ts';
+import { fail, json } from '../context.ts';
 import { randomGuid } from '../ids.ts';
 import { paginate } from '../pagination.ts';
 import type { UserRecord } from '../store.ts';
@@ -40,7 +40,8 @@ export function usersRoutes({ store, events }: SandboxDeps): Hono<SandboxEnv> {
 
   app.get('/users', (c) => {
     const { id, email, is_disabled: isDisabled } = c.req.query();
-    if (isDisabled !== undefined && isDisabled !== 'true' && isDisabled !== 'false') fail(400, '"is_disabled" must be true or false.');
+    if (isDisabled !== undefined && isDisabled !== 'true' && isDisabled !== 'false')
+      fail(400, '"is_disabled" must be true or false.');
     const list = [...store.users()].filter(
       (user) =>
         (id === undefined || user.id === id) &&

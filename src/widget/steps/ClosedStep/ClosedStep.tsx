@@ -18,7 +18,11 @@ export function ClosedStep({ reason }: { reason: ConnectExitReason }) {
         {isExpired ? t('sessionExpired') : t('exitedBody')}
       </p>
       <div className="mc-actions">
-        <button type="button" className="mc-button mc-button-primary" onClick={() => dispatch({ type: 'restartRequested' })}>
+        <button
+          type="button"
+          className="mc-button mc-button-primary"
+          onClick={() => dispatch({ type: 'restartRequested' })}
+        >
           {t('startAgain')}
         </button>
       </div>

@@ -3,9 +3,9 @@ import { useEffect, useRef, useState } from 'react';
 
 import { useApiClient } from '../../../api/ApiClientProvider';
 import { institutionQuery, memberAccountsQuery } from '../../../api/queries';
+import type { ConnectedAccount } from '../../../contract/hostContract';
 import type { MessageId } from '../../copy';
 import { useFlow } from '../../flowContext';
-import type { ConnectedAccount } from '../../../contract/hostContract';
 import { useCopy } from '../../ui/copyContext';
 import { CheckIcon } from '../../ui/icons';
 import { partnerName } from '../../ui/partnerName';
@@ -108,7 +108,12 @@ export function ConnectedStep({ institutionCode, memberGuid, accounts }: Connect
           <p className="mc-text" role="status">
             {t('doneConfirmation', { partner: inline })}
           </p>
-          <button ref={anotherRef} type="button" className="mc-button" onClick={() => dispatch({ type: 'restartRequested' })}>
+          <button
+            ref={anotherRef}
+            type="button"
+            className="mc-button"
+            onClick={() => dispatch({ type: 'restartRequested' })}
+          >
             {t('connectAnother')}
           </button>
         </>

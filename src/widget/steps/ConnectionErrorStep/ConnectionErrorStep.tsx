@@ -3,15 +3,15 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useApiClient } from '../../../api/ApiClientProvider';
 import { aggregateMemberMutation } from '../../../api/mutations';
 import { institutionQuery } from '../../../api/queries';
-import type { MessageId } from '../../copy';
 import type { ConnectionErrorKind } from '../../connectFlowReducer';
-import { safeUrl } from '../../lib/safeUrl';
+import type { MessageId } from '../../copy';
 import { useFlow } from '../../flowContext';
+import { safeUrl } from '../../lib/safeUrl';
 import { useCopy } from '../../ui/copyContext';
-import { InstitutionStatusMessage } from '../../ui/InstitutionStatusMessage';
 import { describeError } from '../../ui/errorCopy';
-import { ErrorMessage, StepLayout } from '../../ui/StepLayout';
+import { InstitutionStatusMessage } from '../../ui/InstitutionStatusMessage';
 import { NewTabHint } from '../../ui/NewTabHint';
+import { ErrorMessage, StepLayout } from '../../ui/StepLayout';
 
 interface ErrorDesign {
   title: MessageId;
@@ -54,7 +54,8 @@ export function ConnectionErrorStep({ institutionCode, memberGuid, kind }: Conne
       <div className="mc-actions">
         {design.linkToInstitution && site !== undefined ? (
           <a className="mc-button mc-button-secondary" href={site} target="_blank" rel="noopener noreferrer">
-            {t('visitInstitution', { institution: name })}<NewTabHint />
+            {t('visitInstitution', { institution: name })}
+            <NewTabHint />
           </a>
         ) : null}
         {design.retry !== null ? (
@@ -69,10 +70,18 @@ export function ConnectionErrorStep({ institutionCode, memberGuid, kind }: Conne
           </button>
         ) : null}
         {/* Every failure has a way forward besides Close: another bank (issue 12 §5). */}
-        <button type="button" className="mc-button mc-button-secondary" onClick={() => dispatch({ type: 'backRequested' })}>
+        <button
+          type="button"
+          className="mc-button mc-button-secondary"
+          onClick={() => dispatch({ type: 'backRequested' })}
+        >
           {t('chooseAnotherBank')}
         </button>
-        <button type="button" className="mc-button mc-button-secondary" onClick={() => dispatch({ type: 'exitRequested' })}>
+        <button
+          type="button"
+          className="mc-button mc-button-secondary"
+          onClick={() => dispatch({ type: 'exitRequested' })}
+        >
           {t('close')}
         </button>
       </div>

@@ -52,13 +52,29 @@ export function ConnectionStatusStep({ institutionCode, memberGuid, isResumed }:
       // The heading names the bank: its logo is decorative.
       logo={<InstitutionLogo url={institution.data?.medium_logo_url} name={name} />}
     >
-      <div className="mc-progress" role="progressbar" aria-label={t('stagesLabel')} aria-valuetext={t(STAGES[stage] ?? 'stageVerifying')} />
+      <div
+        className="mc-progress"
+        role="progressbar"
+        aria-label={t('stagesLabel')}
+        aria-valuetext={t(STAGES[stage] ?? 'stageVerifying')}
+      />
       <ol className="mc-stages">
         {STAGES.map((id, index) => {
           const state = index < stage ? 'done' : index === stage ? 'current' : 'upcoming';
           return (
-            <li key={id} className="mc-stage" data-state={state} aria-current={state === 'current' ? 'step' : undefined}>
-              {state === 'done' ? <CheckIcon /> : state === 'current' ? <Spinner /> : <span className="mc-stage-dot" aria-hidden="true" />}
+            <li
+              key={id}
+              className="mc-stage"
+              data-state={state}
+              aria-current={state === 'current' ? 'step' : undefined}
+            >
+              {state === 'done' ? (
+                <CheckIcon />
+              ) : state === 'current' ? (
+                <Spinner />
+              ) : (
+                <span className="mc-stage-dot" aria-hidden="true" />
+              )}
               {t(id)}
               {state === 'done' ? <span className="mc-visually-hidden"> {t('stageDone')}</span> : null}
             </li>

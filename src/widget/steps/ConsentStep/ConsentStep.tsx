@@ -1,7 +1,7 @@
 import type { ConnectDataScope } from '../../../contract/hostContract';
 import type { MessageId } from '../../copy';
-import { safeUrl } from '../../lib/safeUrl';
 import { useFlow } from '../../flowContext';
+import { safeUrl } from '../../lib/safeUrl';
 import { useCopy } from '../../ui/copyContext';
 import { CheckIcon, LockIcon } from '../../ui/icons';
 import { NewTabHint } from '../../ui/NewTabHint';
@@ -57,7 +57,11 @@ export function ConsentStep() {
           </a>
         </p>
       ) : null}
-      <button type="button" className="mc-button mc-button-primary mc-button-block" onClick={() => dispatch({ type: 'consentGiven' })}>
+      <button
+        type="button"
+        className="mc-button mc-button-primary mc-button-block"
+        onClick={() => dispatch({ type: 'consentGiven' })}
+      >
         {t('consentContinue')}
       </button>
     </StepLayout>

@@ -8,8 +8,8 @@ import { institutionCredentialsQuery, institutionQuery, membersQuery } from '../
 import type { CredentialField, Institution } from '../../../api/schemas';
 import type { ConnectionStatus } from '../../../mx/mxEnums';
 import type { MessageId } from '../../copy';
-import { isSecretField, toCredentialAnswers } from '../../fields/fieldRegistry';
 import { CredentialForm } from '../../fields/CredentialForm';
+import { isSecretField, toCredentialAnswers } from '../../fields/fieldRegistry';
 import type { CredentialValues } from '../../fields/fieldTypes';
 import { useFlow } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';
@@ -62,7 +62,10 @@ export function CredentialsStep({ institutionCode, memberGuid, rejection, isUpda
   const client = useApiClient();
   const { dispatch, emit, draft, skipAggregation, idPrefix } = useFlow();
   const institution = useQuery(institutionQuery(client, institutionCode));
-  const fields = useQuery({ ...institutionCredentialsQuery(client, institutionCode), enabled: institution.data?.supports_oauth !== true });
+  const fields = useQuery({
+    ...institutionCredentialsQuery(client, institutionCode),
+    enabled: institution.data?.supports_oauth !== true,
+  });
   const create = useMutation(createMemberMutation(client));
   const update = useMutation(updateMemberMutation(client));
   const inFlight = useRef(false);
@@ -91,7 +94,7 @@ export function CredentialsStep({ institutionCode, memberGuid, rejection, isUpda
     inFlight.current = true;
     draft.save({
       credentialValues: Object.fromEntries(
-      fieldList.filter((field) => !isSecretField(field)).map((field) => [field.guid, values[field.guid] ?? '']),
+        fieldList.filter((field) => !isSecretField(field)).map((field) => [field.guid, values[field.guid] ?? '']),
       ),
     });
     const credentials = toCredentialAnswers(fieldList, values);
@@ -179,7 +182,13 @@ export function CredentialsStep({ institutionCode, memberGuid, rejection, isUpda
     <StepLayout
       title={title}
       state={mutation.isPending ? 'submitting' : rejection !== null || submitError !== null ? 'failed' : 'idle'}
-      logo={<InstitutionLogo url={institution.data?.medium_logo_url} name={name} alt={t('logoAlt', { institution: name })} />}
+      logo={
+        <InstitutionLogo
+          url={institution.data?.medium_logo_url}
+          name={name}
+          alt={t('logoAlt', { institution: name })}
+        />
+      }
     >
       {body}
     </StepLayout>

@@ -3,8 +3,8 @@ import { Fragment, type ReactNode } from 'react';
 import type { Institution } from '../../../api/schemas';
 import { safeUrl } from '../../lib/safeUrl';
 import { useCopy } from '../../ui/copyContext';
-import { NewTabHint } from '../../ui/NewTabHint';
 import { MX_TEXT_LANG } from '../../ui/mxText';
+import { NewTabHint } from '../../ui/NewTabHint';
 
 /**
  * Institution instructional text may contain `<a>` tags (mx-platform.md §3.1). It is rendered as text, with only
@@ -25,7 +25,8 @@ export function SafeRichText({ html }: { html: string }) {
         label
       ) : (
         <a key={index} href={href} target="_blank" rel="noopener noreferrer">
-          {label}<NewTabHint />
+          {label}
+          <NewTabHint />
         </a>
       ),
     );
@@ -42,7 +43,8 @@ export function SafeRichText({ html }: { html: string }) {
 }
 
 /** Institutions often number their steps themselves ("Step 1: …"); inside an <ol> that would read "1. Step 1: …". */
-export const withoutOwnNumber = (step: string): string => step.replace(/^\s*(?:step\s*\d+\s*[:.)-]?|\d+\s*[.):-])\s*/i, '');
+export const withoutOwnNumber = (step: string): string =>
+  step.replace(/^\s*(?:step\s*\d+\s*[:.)-]?|\d+\s*[.):-])\s*/i, '');
 
 /**
  * What helps with the login, below the form (issue 12 §3: the fields come first): the institution's instructions,

@@ -23,8 +23,20 @@ const PREVIOUS_KEYS = new Set(['ArrowUp', 'ArrowLeft']);
  * The institutions as one keyboard stop (WAI-ARIA listbox with a roving tabindex): Tab enters at the last active
  * option and leaves the list; arrows, Home and End move inside it; Enter or Space chooses.
  */
-export function InstitutionListbox({ institutions, labelledBy, layout, onSelect, onLeave, focusCode }: InstitutionListboxProps) {
-  const [active, setActive] = useState(() => Math.max(0, institutions.findIndex((institution) => institution.code === focusCode)));
+export function InstitutionListbox({
+  institutions,
+  labelledBy,
+  layout,
+  onSelect,
+  onLeave,
+  focusCode,
+}: InstitutionListboxProps) {
+  const [active, setActive] = useState(() =>
+    Math.max(
+      0,
+      institutions.findIndex((institution) => institution.code === focusCode),
+    ),
+  );
   const isOpenedByPerson = useContext(FocusOnStepContext);
   // Back from the login returns focus to the bank that was chosen, not to the top of the step (issue 12 §6).
   useEffect(() => {

@@ -49,7 +49,11 @@ export function InstitutionSearchStep() {
     queryClient.setQueryData(institutionQuery(client, institution.code).queryKey, institution);
     draft.save({ chosenInstitution: institution.code });
     emit('selectedInstitution', { code: institution.code, name: institution.name });
-    dispatch({ type: 'institutionSelected', institutionCode: institution.code, isOAuth: institution.supports_oauth === true });
+    dispatch({
+      type: 'institutionSelected',
+      institutionCode: institution.code,
+      isOAuth: institution.supports_oauth === true,
+    });
   };
 
   const inputRef = useRef<HTMLInputElement>(null);
@@ -84,7 +88,11 @@ export function InstitutionSearchStep() {
   const failure = active.isError ? active.error : active.isPending ? active.failureReason : null;
 
   const notListed = (
-    <button type="button" className="mc-button mc-button-secondary" onClick={() => dispatch({ type: 'notListedChosen' })}>
+    <button
+      type="button"
+      className="mc-button mc-button-secondary"
+      onClick={() => dispatch({ type: 'notListedChosen' })}
+    >
       {t('notListed')}
     </button>
   );
@@ -135,7 +143,9 @@ export function InstitutionSearchStep() {
           onSelect={select}
           onLeave={leaveList}
         />
-        <StatusMessage busy={search.isFetchingNextPage}>{t('resultsCount', { shown: results.length, total })}</StatusMessage>
+        <StatusMessage busy={search.isFetchingNextPage}>
+          {t('resultsCount', { shown: results.length, total })}
+        </StatusMessage>
         {search.isFetchNextPageError ? <ErrorMessage>{describeError(t, search.error)}</ErrorMessage> : null}
         <div className="mc-actions">
           {search.hasNextPage ? (

@@ -6,8 +6,8 @@ import { ApiError } from '../../../api/errors';
 import { resumeMemberMutation } from '../../../api/mutations';
 import { challengesQuery, institutionQuery } from '../../../api/queries';
 import type { CredentialField } from '../../../api/schemas';
-import { toCredentialAnswers } from '../../fields/fieldRegistry';
 import { CredentialForm } from '../../fields/CredentialForm';
+import { toCredentialAnswers } from '../../fields/fieldRegistry';
 import type { CredentialValues } from '../../fields/fieldTypes';
 import { useFlow } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';
@@ -65,7 +65,8 @@ export function MfaStep({ institutionCode, memberGuid, wasRejected }: MfaStepPro
   const errorId = `${idPrefix}-mfa-error`;
   let body;
   // A previous round's questions may still be cached: only the ones asked for on arrival are shown.
-  if (challenges.isPending || !challenges.isFetchedAfterMount) body = <StatusMessage busy>{t('loading')}</StatusMessage>;
+  if (challenges.isPending || !challenges.isFetchedAfterMount)
+    body = <StatusMessage busy>{t('loading')}</StatusMessage>;
   else if (challenges.isError || challenges.data.length === 0) {
     body = (
       <ErrorMessage title={t('mfaLoadError')}>
@@ -100,7 +101,13 @@ export function MfaStep({ institutionCode, memberGuid, wasRejected }: MfaStepPro
     <StepLayout
       title={t('mfaHeading', { institution: name })}
       state={resume.isPending ? 'submitting' : 'idle'}
-      logo={<InstitutionLogo url={institution.data?.medium_logo_url} name={name} alt={t('logoAlt', { institution: name })} />}
+      logo={
+        <InstitutionLogo
+          url={institution.data?.medium_logo_url}
+          name={name}
+          alt={t('logoAlt', { institution: name })}
+        />
+      }
     >
       {body}
     </StepLayout>

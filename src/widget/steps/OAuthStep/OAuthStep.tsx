@@ -5,8 +5,8 @@ import { useApiClient } from '../../../api/ApiClientProvider';
 import { createMemberMutation, oauthWindowUriMutation } from '../../../api/mutations';
 import { institutionQuery } from '../../../api/queries';
 import type { ConnectState } from '../../connectFlowReducer';
-import { safeUrl } from '../../lib/safeUrl';
 import { useFlow } from '../../flowContext';
+import { safeUrl } from '../../lib/safeUrl';
 import { useCopy } from '../../ui/copyContext';
 import { describeError } from '../../ui/errorCopy';
 import { InstitutionLogo } from '../../ui/InstitutionLogo';
@@ -83,10 +83,15 @@ export function OAuthStep({ state }: OAuthStepProps) {
     dispatch({ type: 'oauthOpening' });
     const uriPromise: Promise<{ guid: string; uri: string }> =
       memberGuid === null
-        ? create.mutateAsync({ institutionCode, credentials: [], isOAuth: true, skipAggregation }).then(async (member) => {
-            dispatch({ type: 'oauthStarted', memberGuid: member.guid, isNew: true });
-            return { guid: member.guid, uri: member.oauth_window_uri ?? (await client.getOAuthWindowUri(member.guid)) };
-          })
+        ? create
+            .mutateAsync({ institutionCode, credentials: [], isOAuth: true, skipAggregation })
+            .then(async (member) => {
+              dispatch({ type: 'oauthStarted', memberGuid: member.guid, isNew: true });
+              return {
+                guid: member.guid,
+                uri: member.oauth_window_uri ?? (await client.getOAuthWindowUri(member.guid)),
+              };
+            })
         : // Each OAuth URL works once: every opening asks for a fresh one.
           freshUri.mutateAsync(memberGuid).then((uri) => {
             dispatch({ type: 'oauthStarted', memberGuid, isNew: false });
@@ -143,11 +148,17 @@ export function OAuthStep({ state }: OAuthStepProps) {
         );
       break;
     case 'windowClosed':
-      notice = <ErrorMessage title={t('oauthWindowClosed', { institution: name })}>{t('oauthWindowClosedBody')}</ErrorMessage>;
+      notice = (
+        <ErrorMessage title={t('oauthWindowClosed', { institution: name })}>{t('oauthWindowClosedBody')}</ErrorMessage>
+      );
       primary = { label: t('oauthReopen', { institution: name }), onClick: handleOpen };
       break;
     case 'denied':
-      notice = <ErrorMessage title={t('oauthError', { institution: name })}>{t('oauthDeniedBody', { institution: name })}</ErrorMessage>;
+      notice = (
+        <ErrorMessage title={t('oauthError', { institution: name })}>
+          {t('oauthDeniedBody', { institution: name })}
+        </ErrorMessage>
+      );
       primary = { label: t('retry'), onClick: handleOpen };
       break;
     case 'failed':
@@ -167,7 +178,13 @@ export function OAuthStep({ state }: OAuthStepProps) {
     <StepLayout
       title={t('oauthHeading', { institution: name })}
       state={phase}
-      logo={<InstitutionLogo url={institution.data?.medium_logo_url} name={name} alt={t('logoAlt', { institution: name })} />}
+      logo={
+        <InstitutionLogo
+          url={institution.data?.medium_logo_url}
+          name={name}
+          alt={t('logoAlt', { institution: name })}
+        />
+      }
     >
       <p className="mc-text">{t('oauthIntro', { institution: name })}</p>
       {notice}
