@@ -147,10 +147,11 @@ async function expectOutcome(page: Page, expect: ExpectStatic, outcome: Outcome)
       return;
     }
     case 'credentials': {
-      // Back on the form of the same member (update mode), with the reason; the rejected password is not kept.
-      await stepHeading(page, 'Update your credentials for MX Bank').waitFor();
+      // Back on the form of the same member, under the same heading (issue 12 §3), with the reason; the rejected
+      // password is not kept, and that field has focus.
       const alert = w.getByRole('alert').filter({ hasText: 'The credentials were not accepted.' });
       await alert.waitFor();
+      await stepHeading(page, 'Log in to MX Bank').waitFor();
       expect(await alert.textContent()).toContain(outcome.reason);
       const password = w.getByLabel('Password', { exact: true });
       expect(await password.inputValue()).toBe('');
@@ -179,8 +180,9 @@ async function expectOutcome(page: Page, expect: ExpectStatic, outcome: Outcome)
       const link = w.getByRole('link', { name: 'Go to MX Bank website (opens in a new tab)', exact: true });
       expect(await link.getAttribute('href')).toBe('https://www.mxbank.com/'); // the widget hands on the URL normalised (safeUrl)
       expect(await link.getAttribute('target')).toBe('_blank');
-      // Only the user can fix this at the bank: no retry here.
-      expect(await w.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+      // Fixed at the bank, the person can try again here, or choose another bank (issue 12 §5).
+      expect(await w.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+      expect(await w.getByRole('button', { name: 'Choose another bank' }).count()).toBe(1);
       await closeAndExpectExit(page, expect, 'actionRequired');
       return;
     }
@@ -277,9 +279,10 @@ const MFA_CASES: readonly { password: string; controls: MfaControls }[] = [
     controls: async (page, expect) => {
       const choices = ['A red circle', 'A green square', 'A blue triangle'];
       await radioQuestion('Choose your security image', choices)(page, expect);
-      // Each choice is a picture that really renders under the CSP.
+      // Each choice is a picture that really renders under the CSP, beside its visible label (so the picture is
+      // decorative: the radio's name is the label).
       for (const choice of choices) {
-        const image = widget(page).getByRole('img', { name: choice, exact: true });
+        const image = widget(page).locator('label', { hasText: choice }).locator('img');
         expect(await image.evaluate((element) => (element as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
       }
     },
