@@ -77,15 +77,17 @@ async function connectInPage(page, baseUrl) {
 
 async function connectMxBank(scope) {
   const timeout = 30_000;
+  // The consent pane comes first (on by default), then search; a result's name may start with its logo's initials.
+  await scope.getByRole('button', { name: 'Continue' }).click({ timeout });
   await scope.getByRole('searchbox').fill('mx bank', { timeout });
   await scope
-    .getByRole('option', { name: 'MX Bank', exact: true })
-    .or(scope.getByRole('button', { name: 'MX Bank', exact: true }))
+    .getByRole('option', { name: /(^|\s)MX Bank$/ })
+    .first()
     .click({ timeout });
   await scope.getByLabel('Username', { exact: true }).fill('mxuser', { timeout });
   await scope.getByLabel('Password', { exact: true }).fill('any-password-at-all', { timeout });
   await scope.getByRole('button', { name: 'Continue' }).click({ timeout });
-  await scope.getByRole('heading', { name: 'Connected' }).waitFor({ timeout });
+  await scope.getByRole('heading', { name: 'Connected', exact: true }).waitFor({ timeout });
 }
 
 let failed = false;
