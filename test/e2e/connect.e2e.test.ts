@@ -1,36 +1,15 @@
 // The whole product, as a person uses it: the BUILT demo (`npm start`'s server, started on a free loopback port)
 // driven by Debian's Chromium. The widget talks to /api/connect (the proxy), which talks to the sandbox at /sandbox.
 // Scenario passwords are the sandbox's (docs/sandbox.md).
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
-import type { TestContext } from '../support/browser.ts';
-import { launchChromium, newTestContext } from '../support/browser.ts';
+import { builtDemoSuite } from '../support/builtDemoSuite.ts';
 import { acceptConsent } from '../support/demoFlow.ts';
-import type { RunningDemo } from '../support/demoServer.ts';
-import { startBuiltDemo } from '../support/demoServer.ts';
 
 const SCREENSHOTS = process.env.E2E_SCREENSHOTS; // a folder; screenshots are for people, never compared
 
-let demo: RunningDemo;
-let browser: Browser;
-let t: TestContext;
-
-beforeAll(async () => {
-  demo = await startBuiltDemo();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
-beforeEach(async (test) => {
-  t = await newTestContext(browser, demo.url);
-  return async () => {
-    await t.close();
-    if (test.task.result?.state === 'fail') console.error(`demo server output:\n${demo.output()}`);
-  };
-});
+const suite = builtDemoSuite();
 
 async function snap(page: Page, name: string) {
   if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
@@ -38,8 +17,8 @@ async function snap(page: Page, name: string) {
 
 /** The widget and the sandbox's pages ran under the demo's strict CSP without a violation or an uncaught error. */
 function expectCleanRun() {
-  expect(t.problems.cspViolations).toEqual([]);
-  expect(t.problems.pageErrors).toEqual([]);
+  expect(suite.t.problems.cspViolations).toEqual([]);
+  expect(suite.t.problems.pageErrors).toEqual([]);
 }
 
 function widget(page: Page): Locator {
@@ -116,7 +95,7 @@ async function pressUntilFocused(page: Page, key: string, target: Locator, max =
 
 describe('connecting MX Bank through the demo partner page', () => {
   it('connects with mxuser and any password, and the page hears onSuccess', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await page.goto('/');
     await snap(page, '00-consent');
     await acceptConsent(widget(page));
@@ -142,7 +121,7 @@ describe('connecting MX Bank through the demo partner page', () => {
   });
 
   it('shows the bank’s rejection on the credentials form for INVALID', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await logIn(page, 'INVALID');
     const alert = widget(page).getByText('The credentials were not accepted.');
     await alert.waitFor();
@@ -160,7 +139,7 @@ describe('connecting MX Bank through the demo partner page', () => {
   });
 
   it('answers a text MFA question', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await logIn(page, 'challenge');
     await waitForMfa(page);
     await widget(page).getByLabel('What city were you born in?', { exact: true }).fill('correct');
@@ -171,7 +150,7 @@ describe('connecting MX Bank through the demo partner page', () => {
   });
 
   it('answers an options MFA question', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await logIn(page, 'options');
     await waitForMfa(page);
     await choose(page, 'Which of these is the correct answer?', 'correct');
@@ -182,7 +161,7 @@ describe('connecting MX Bank through the demo partner page', () => {
   });
 
   it('answers a one-time-code (token) MFA', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await logIn(page, 'token');
     await waitForMfa(page);
     const code = widget(page).getByLabel('Enter the 6-digit code we sent you', { exact: true });
@@ -195,7 +174,7 @@ describe('connecting MX Bank through the demo partner page', () => {
   });
 
   it('answers an image MFA (characters in a picture)', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await logIn(page, 'image');
     await waitForMfa(page);
     const picture = widget(page).locator('img[src^="data:image/"]');
@@ -210,7 +189,7 @@ describe('connecting MX Bank through the demo partner page', () => {
   });
 
   it('answers an image-options MFA (pick the right picture)', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await logIn(page, 'image_options');
     await waitForMfa(page);
     await widget(page).getByRole('radio', { name: 'A green square' }).check();
@@ -221,7 +200,7 @@ describe('connecting MX Bank through the demo partner page', () => {
   });
 
   it('goes through two MFA rounds: choose a phone, then enter the code', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await logIn(page, 'two_round');
     await waitForMfa(page);
     await choose(page, 'Where should we send your one-time code?', 'Text (***) ***-1234');
@@ -239,7 +218,7 @@ describe('connecting MX Bank through the demo partner page', () => {
   });
 
   it('explains a duplicate member and offers the existing one', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await logIn(page, 'same-password-twice');
     const first = await expectConnected(page);
 
@@ -253,7 +232,7 @@ describe('connecting MX Bank through the demo partner page', () => {
   });
 
   it('tells the user to act at the bank when the account is LOCKED', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await logIn(page, 'LOCKED');
     await widget(page).getByText('MX Bank needs your attention.').waitFor();
     const link = widget(page).getByRole('link', { name: /MX Bank/ });
@@ -265,7 +244,7 @@ describe('connecting MX Bank through the demo partner page', () => {
   });
 
   it('connects an OAuth bank through the sandbox consent page in a popup', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await searchAndPick(page, 'MX Bank (OAuth)');
     await widget(page).getByRole('heading', { name: 'Connect with MX Bank (OAuth)' }).waitFor();
     await snap(page, '14-oauth');
@@ -283,7 +262,7 @@ describe('connecting MX Bank through the demo partner page', () => {
   });
 
   it('connects with the keyboard only', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await page.goto('/');
     await pressUntilFocused(page, 'Tab', widget(page).getByRole('button', { name: 'Continue' }));
     await page.keyboard.press('Enter');
@@ -311,7 +290,7 @@ describe('connecting MX Bank through the demo partner page', () => {
 
 describe('the demo page itself', () => {
   it('is served under the strict CSP, and a violation would be caught by these tests', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     const response = await page.goto('/');
     expect(response?.headers()['content-security-policy']).toBe(
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
@@ -326,7 +305,7 @@ describe('the demo page itself', () => {
       document.body.append(script);
     });
     await page.waitForFunction(() => document.readyState === 'complete');
-    await expect.poll(() => t.problems.cspViolations.length, { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => suite.t.problems.cspViolations.length, { timeout: 20_000 }).toBeGreaterThan(0);
     expect(await page.evaluate(() => (window as unknown as { __inlineRan?: boolean }).__inlineRan)).toBeUndefined();
   });
 });

@@ -1,38 +1,17 @@
 // Issue 12, as a person meets it in the BUILT demo (Debian's Chromium, the demo's strict CSP): the consent screen,
 // search by keyboard alone, "My bank isn't listed", success with the connected accounts, and the same flow inside
 // the SDK's iframe modal on /sdk.html. Locators go by role and label only.
-import type { Browser, Frame, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Frame, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
-import type { TestContext } from '../support/browser.ts';
-import { launchChromium, newTestContext } from '../support/browser.ts';
+import { builtDemoSuite } from '../support/builtDemoSuite.ts';
 import { acceptConsent, hostResult, logInToMxBank, stepHeading, widget } from '../support/demoFlow.ts';
-import type { RunningDemo } from '../support/demoServer.ts';
-import { startBuiltDemo } from '../support/demoServer.ts';
 
-let demo: RunningDemo;
-let browser: Browser;
-let t: TestContext;
-
-beforeAll(async () => {
-  demo = await startBuiltDemo();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
-beforeEach(async (test) => {
-  t = await newTestContext(browser, demo.url);
-  return async () => {
-    await t.close();
-    if (test.task.result?.state === 'fail') console.error(`demo server output:\n${demo.output()}`);
-  };
-});
+const suite = builtDemoSuite();
 
 function expectCleanRun() {
-  expect(t.problems.cspViolations).toEqual([]);
-  expect(t.problems.pageErrors).toEqual([]);
+  expect(suite.t.problems.cspViolations).toEqual([]);
+  expect(suite.t.problems.pageErrors).toEqual([]);
 }
 
 /**
@@ -76,7 +55,7 @@ async function tabTo(page: Page, matches: () => Promise<boolean>, max = 25) {
 
 describe('the connect experience (issue 12)', () => {
   it('shows the accounts that were connected, and the host hears them in onSuccess', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await logInToMxBank(page, 'any-password');
     await stepHeading(page, 'Connected').waitFor();
     await widget(page).getByText('You connected MX Bank to Fernway.').waitFor();
@@ -95,7 +74,7 @@ describe('the connect experience (issue 12)', () => {
   });
 
   it('ends with institutionNotListed from "My bank isn\'t listed"', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await page.goto('/');
     await acceptConsent(widget(page));
     await widget(page).getByRole('searchbox', { name: 'Search for your bank' }).fill('zzqx no such bank');
@@ -108,7 +87,7 @@ describe('the connect experience (issue 12)', () => {
   });
 
   it('goes from consent to connected with the keyboard only, focus never on <body>', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await page.goto('/');
     await stepHeading(page, 'Fernway uses member-connect to link your bank').waitFor();
     const bodyFocus = await watchBodyFocus(page);
@@ -164,7 +143,7 @@ describe('inside the SDK iframe modal (/sdk.html)', () => {
   }
 
   it('asks for consent, connects, lists the accounts, and Done closes the modal', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await page.goto('/sdk.html');
     await page.getByRole('button', { name: 'Open in a dialog' }).click();
     await page.getByRole('dialog', { name: 'Connect your bank account' }).waitFor();

@@ -1,33 +1,12 @@
 // Leaving and coming back (issue 12 §5), as a person does it: the BUILT demo in Debian's Chromium, by role and label.
 // The exit question and staying, the OAuth window closed by the person (and a bank page that cannot reach ours),
 // LOCKED then Try again, an expired session started again, and the exit question inside the SDK's iframe modal.
-import type { Browser, Frame, Locator, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Frame, Locator, Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
-import type { TestContext } from '../support/browser.ts';
-import { launchChromium, newTestContext } from '../support/browser.ts';
-import type { RunningDemo } from '../support/demoServer.ts';
-import { startBuiltDemo } from '../support/demoServer.ts';
+import { builtDemoSuite } from '../support/builtDemoSuite.ts';
 
-let demo: RunningDemo;
-let browser: Browser;
-let t: TestContext;
-
-beforeAll(async () => {
-  demo = await startBuiltDemo();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
-beforeEach(async (test) => {
-  t = await newTestContext(browser, demo.url);
-  return async () => {
-    await t.close();
-    if (test.task.result?.state === 'fail') console.error(`demo server output:\n${demo.output()}`);
-  };
-});
+const suite = builtDemoSuite();
 
 type Scope = Page | Frame | Locator;
 
@@ -68,13 +47,13 @@ async function logIn(scope: Scope, password: string) {
 const isFocused = (locator: Locator) => locator.evaluate((element) => element === element.ownerDocument.activeElement);
 
 function expectCleanRun() {
-  expect(t.problems.cspViolations).toEqual([]);
-  expect(t.problems.pageErrors).toEqual([]);
+  expect(suite.t.problems.cspViolations).toEqual([]);
+  expect(suite.t.problems.pageErrors).toEqual([]);
 }
 
 describe('leaving and coming back', () => {
   it('asks before leaving once something was typed; Stay keeps the step and every value; Exit closes and offers Start again', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await page.goto('/');
     const w = widget(page);
     await pick(w, 'MX Bank');
@@ -107,7 +86,7 @@ describe('leaving and coming back', () => {
   });
 
   it('notices the OAuth window the person closed, offers to reopen it, and the bank page never gets our window', async () => {
-    const { page, context } = t;
+    const { page, context } = suite.t;
     await page.goto('/');
     const w = widget(page);
     await pick(w, 'MX Bank (OAuth)');
@@ -141,7 +120,7 @@ describe('leaving and coming back', () => {
   });
 
   it('LOCKED offers Try again (after fixing it at the bank) and another bank, besides Close', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await page.goto('/');
     const w = widget(page);
     await logIn(w, 'LOCKED');
@@ -160,7 +139,7 @@ describe('leaving and coming back', () => {
   });
 
   it('an expired session offers Start again, which starts a fresh session', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await page.goto('/');
     const w = widget(page);
     await pick(w, 'MX Bank');
@@ -182,7 +161,7 @@ describe('leaving and coming back', () => {
   });
 
   it('asks inside the SDK iframe modal too: Escape and a backdrop click ask, Stay keeps the value, Exit ends with one onExit', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await page.goto('/sdk.html');
     await page.getByRole('button', { name: 'Open in a dialog' }).click();
     const dialog = page.getByRole('dialog', { name: 'Connect your bank account' });

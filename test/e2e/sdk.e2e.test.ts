@@ -4,35 +4,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { Browser, Frame, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
 import type { mountConnectWidget } from '../../src/sdk/index.ts';
-import type { TestContext } from '../support/browser.ts';
-import { launchChromium, newTestContext } from '../support/browser.ts';
+import { builtDemoSuite } from '../support/builtDemoSuite.ts';
 import { acceptConsent } from '../support/demoFlow.ts';
-import type { RunningDemo } from '../support/demoServer.ts';
-import { startBuiltDemo } from '../support/demoServer.ts';
 
-let demo: RunningDemo;
-let browser: Browser;
-let t: TestContext;
-
-beforeAll(async () => {
-  demo = await startBuiltDemo();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
-beforeEach(async (test) => {
-  t = await newTestContext(browser, demo.url);
-  return async () => {
-    await t.close();
-    if (test.task.result?.state === 'fail') console.error(`demo server output:\n${demo.output()}`);
-  };
-});
+const suite = builtDemoSuite();
 
 /** The iframe's document, once the frame bundle is loaded in it. */
 async function frameOf(page: Page): Promise<Frame> {
@@ -73,7 +52,7 @@ function callbackLog(page: Page) {
 
 describe('the plain HTML page with member-connect/sdk', () => {
   it('connects MX Bank through the iframe in a modal, hears onSuccess once, with zero CSP violations', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await page.goto('/sdk.html');
     const opener = page.getByRole('button', { name: 'Open in a dialog' });
     await opener.click();
@@ -86,7 +65,7 @@ describe('the plain HTML page with member-connect/sdk', () => {
     const src = new URL((await dialog.locator('iframe').getAttribute('src')) ?? '');
     expect(src.pathname).toBe('/frame/');
     expect(src.search).toBe('');
-    expect(src.hash).toBe(`#origin=${demo.url}`);
+    expect(src.hash).toBe(`#origin=${suite.demo.url}`);
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('IFRAME');
 
     const frame = await frameOf(page);
@@ -109,12 +88,12 @@ describe('the plain HTML page with member-connect/sdk', () => {
     expect(await opener.evaluate((button) => button === document.activeElement)).toBe(true);
     expect(await callbackLog(page).allTextContents()).toEqual(calls);
 
-    expect(t.problems.cspViolations).toEqual([]);
-    expect(t.problems.pageErrors).toEqual([]);
+    expect(suite.t.problems.cspViolations).toEqual([]);
+    expect(suite.t.problems.pageErrors).toEqual([]);
   });
 
   it('closes the modal on Escape pressed inside the frame, with one onExit and focus back on the opener', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await page.goto('/sdk.html');
     const opener = page.getByRole('button', { name: 'Open in a dialog' });
     await opener.click();
@@ -127,12 +106,12 @@ describe('the plain HTML page with member-connect/sdk', () => {
     expect(await callbackLog(page).allTextContents()).toEqual(['onExit userCancelled']);
     expect(await opener.evaluate((button) => button === document.activeElement)).toBe(true);
     expect(await page.evaluate(() => document.body.getAttribute('style'))).toBeNull();
-    expect(t.problems.cspViolations).toEqual([]);
-    expect(t.problems.pageErrors).toEqual([]);
+    expect(suite.t.problems.cspViolations).toEqual([]);
+    expect(suite.t.problems.pageErrors).toEqual([]);
   });
 
   it('renders inline and resizes the iframe to the widget', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await page.goto('/sdk.html');
     await page.getByRole('button', { name: 'Show inline' }).click();
     const iframe = page.locator('#inline-container iframe');
@@ -143,8 +122,8 @@ describe('the plain HTML page with member-connect/sdk', () => {
     await expect.poll(() => iframeMatchesContent(iframe, frame)).toBe(true);
     expect(await iframe.evaluate((element: HTMLIFrameElement) => element.style.height)).not.toBe('600px');
     expect(await page.getByRole('dialog').count()).toBe(0);
-    expect(t.problems.cspViolations).toEqual([]);
-    expect(t.problems.pageErrors).toEqual([]);
+    expect(suite.t.problems.cspViolations).toEqual([]);
+    expect(suite.t.problems.pageErrors).toEqual([]);
   });
 });
 
@@ -175,13 +154,13 @@ describe('a hostile page on another origin', () => {
   it("loses its handle on the partner page it opens: the demo's Cross-Origin-Opener-Policy cuts it off", async () => {
     const hostile = await startHostileServer();
     try {
-      const { page: attacker, context } = t;
+      const { page: attacker, context } = suite.t;
       await attacker.goto(`${hostile.url}/`);
       const [host] = await Promise.all([
         context.waitForEvent('page'),
         attacker.evaluate((url) => {
           (window as unknown as { victim: Window | null }).victim = window.open(url, 'victim');
-        }, `${demo.url}/sdk.html`),
+        }, `${suite.demo.url}/sdk.html`),
       ]);
       await host.getByRole('button', { name: 'Show inline' }).waitFor();
       expect(await attacker.evaluate(() => (window as unknown as { victim: Window }).victim.closed)).toBe(true);
@@ -193,10 +172,10 @@ describe('a hostile page on another origin', () => {
   it('cannot change the widget or the host by posting forged messages, nor embed the frame', async () => {
     const hostile = await startHostileServer();
     try {
-      const { page: attacker, context } = t;
+      const { page: attacker, context } = suite.t;
       // The demo's COOP already cuts a cross-origin opener off (test above). A partner page may not send COOP, and
       // then only the message checks stand between the attacker and the widget: this test removes the header.
-      await context.route(`${demo.url}/sdk.html`, async (route) => {
+      await context.route(`${suite.demo.url}/sdk.html`, async (route) => {
         const response = await route.fetch();
         const headers = { ...response.headers() };
         delete headers['cross-origin-opener-policy'];
@@ -209,7 +188,7 @@ describe('a hostile page on another origin', () => {
         context.waitForEvent('page'),
         attacker.evaluate((url) => {
           (window as unknown as { victim: Window | null }).victim = window.open(url, 'victim');
-        }, `${demo.url}/sdk.html`),
+        }, `${suite.demo.url}/sdk.html`),
       ]);
       await host.getByRole('button', { name: 'Show inline' }).click();
       const frame = await frameOf(host);
@@ -291,15 +270,15 @@ describe('a hostile page on another origin', () => {
             document.body.append(embedded);
           }
         },
-        { demoUrl: demo.url, hostileUrl: hostile.url },
+        { demoUrl: suite.demo.url, hostileUrl: hostile.url },
       );
       await expect
-        .poll(() => t.problems.cspViolations.filter((text) => text.includes('frame-ancestors')).length)
+        .poll(() => suite.t.problems.cspViolations.filter((text) => text.includes('frame-ancestors')).length)
         .toBe(2);
       expect(await attacker.evaluate(() => (window as unknown as { received: unknown[] }).received)).toEqual([]);
       // The only CSP reports are those two refusals; the partner page and the frame ran clean.
-      expect(t.problems.cspViolations.every((text) => text.includes('frame-ancestors'))).toBe(true);
-      expect(t.problems.pageErrors).toEqual([]);
+      expect(suite.t.problems.cspViolations.every((text) => text.includes('frame-ancestors'))).toBe(true);
+      expect(suite.t.problems.pageErrors).toEqual([]);
     } finally {
       await new Promise((resolve) => hostile.server.close(resolve));
     }
@@ -308,7 +287,7 @@ describe('a hostile page on another origin', () => {
 
 describe('a wrong frameUrl (issue 14)', () => {
   it('ends with onExit frameError and a console error naming frameUrl, and the modal goes away', async () => {
-    const { page } = t;
+    const { page } = suite.t;
     await page.goto('/sdk.html');
     // The classic-script SDK as shipped, served from the page's own origin so the demo's CSP allows it.
     await page.route('**/test-sdk/sdk.iife.js', (route) =>
@@ -328,7 +307,7 @@ describe('a wrong frameUrl (issue 14)', () => {
     await page.getByRole('dialog', { name: 'Connect your bank account' }).waitFor();
     await expect.poll(() => page.locator('body').getAttribute('data-exit'), { timeout: 15_000 }).toBe('frameError');
     expect(await page.getByRole('dialog').count()).toBe(0);
-    expect(t.problems.consoleErrors).toContainEqual(
+    expect(suite.t.problems.consoleErrors).toContainEqual(
       expect.stringContaining('member-connect: no frame started at /no-frame-here/; serve dist/frame/ there'),
     );
   });
