@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 
 import { useApiClient } from '../../../api/ApiClientProvider';
 import { institutionQuery, memberAccountsQuery } from '../../../api/queries';
@@ -67,7 +67,9 @@ export function ConnectedStep({ institutionCode, memberGuid, accounts }: Connect
   useEffect(() => {
     if (read.status !== 'pending') dispatch({ type: 'accountsLoaded', accounts: read.data ?? [] });
   }, [dispatch, read.status, read.data]);
-  useEffect(() => {
+  // A layout effect: the Done button leaves in the same commit, so focus moves before anything else can run (a passive
+  // effect would leave a moment with focus on <body>).
+  useLayoutEffect(() => {
     // The Done button is gone: focus moves to what replaced it, never to <body>.
     if (isDone) anotherRef.current?.focus();
   }, [isDone]);
