@@ -1,7 +1,7 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 
+import { connectionOutcome } from '../mx/connectionOutcome';
 import type { ApiClient } from './client';
-import { connectionOutcome } from './connectionOutcome';
 import { ApiError } from './errors';
 import type { MemberStatus } from './schemas';
 

@@ -1,6 +1,6 @@
-import { connectionOutcome } from '../api/connectionOutcome';
 import type { MemberStatus } from '../api/schemas';
 import type { ConnectedAccount, ConnectExitReason, ConnectStepName } from '../contract/hostContract';
+import { connectionOutcome } from '../mx/connectionOutcome';
 import { type ConnectionStatus, isConnectionStatus } from '../mx/mxEnums';
 
 export type ConnectionErrorKind = 'rejected' | 'expired' | 'actionAtInstitution' | 'institutionProblem' | 'unavailable';

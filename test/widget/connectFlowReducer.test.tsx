@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { CONNECTION_OUTCOMES, connectionOutcome } from '../../src/api/connectionOutcome';
+import { CONNECTION_OUTCOMES, connectionOutcome } from '../../src/mx/connectionOutcome';
 import { CONNECTION_STATUSES } from '../../src/mx/mxEnums';
 import {
   type ConnectFlowEvent,

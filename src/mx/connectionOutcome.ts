@@ -1,4 +1,4 @@
-import { type ConnectionStatus, isConnectionStatus } from '../mx/mxEnums';
+import { type ConnectionStatus, isConnectionStatus } from './mxEnums';
 
 /** What the widget does for a member status (product.md, "What each connection_status leads to"). */
 export type ConnectionOutcome =
