@@ -74,7 +74,10 @@ export function createStreamProxy(
     proxy.request(`http://proxy.test${path}`, { headers: { 'X-Member-Connect': '1', ...headers } });
   const stream = (member: string, headers: Record<string, string> = {}) =>
     call(`/members/${member}/status/stream`, { Accept: 'text/event-stream', ...headers });
-  const webhook = async (body: unknown, auth: string | null = `Basic ${btoa(`${WEBHOOK.username}:${WEBHOOK.password}`)}`) =>
+  const webhook = async (
+    body: unknown,
+    auth: string | null = `Basic ${btoa(`${WEBHOOK.username}:${WEBHOOK.password}`)}`,
+  ) =>
     proxy.request('http://proxy.test/webhooks/mx', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', ...(auth === null ? {} : { Authorization: auth }) },
