@@ -19,7 +19,7 @@ export interface StatusBus {
   subscribe(topic: string, listener: () => void): () => void;
   /**
    * `false` while notices from other instances may be missed (Redis unreachable): watchers then poll MX at the full
-   * pace. When the bus is back it calls every listener once, since a notice may have been lost meanwhile.
+   * pace. Each time it changes, the bus calls every listener once (a notice may have been lost, and the pace changes).
    */
   isConnected(): boolean;
 }
@@ -34,7 +34,6 @@ export interface LocalFanOut {
   deliver(topic: string): void;
   deliverAll(): void;
   subscribe(topic: string, listener: () => void): () => void;
-  topics(): number;
 }
 
 export function createLocalFanOut(): LocalFanOut {
@@ -62,7 +61,6 @@ export function createLocalFanOut(): LocalFanOut {
         if (set.size === 0 && listeners.get(topic) === set) listeners.delete(topic);
       };
     },
-    topics: () => listeners.size,
   };
 }
 
