@@ -134,6 +134,33 @@ describe('GET /members/{member_guid}/status/stream (SSE)', () => {
     expect((await nobody.stream(member)).status).toBe(401);
   });
 
+  it('can be resumed cross-origin with Last-Event-ID from an allowed origin only', async () => {
+    const { upstream, alice, proxy } = await setUp({
+      allowedOrigins: ['https://app.example'],
+      statusStream: { webhook: WEBHOOK },
+    });
+    const member = await upstream.createMember(alice);
+    const preflight = (origin: string) =>
+      proxy.proxy.request(`http://proxy.test/members/${member}/status/stream`, {
+        method: 'OPTIONS',
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'GET',
+          'Access-Control-Request-Headers': 'authorization, last-event-id, x-member-connect',
+        },
+      });
+    const granted = await preflight('https://app.example');
+    expect(granted.status).toBe(204);
+    expect(granted.headers.get('access-control-allow-headers')).toMatch(/Last-Event-ID/);
+    expect((await preflight('https://elsewhere.example')).status).toBe(403);
+
+    const response = await proxy.stream(member, { Origin: 'https://app.example' });
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    const events = readEvents(response.body);
+    expect((await events.nextStatus())?.member.guid).toBe(member);
+    await events.cancel();
+  });
+
   it('ends after maxStreamMs and sends a heartbeat comment while idle', async () => {
     const { upstream, alice, proxy } = await setUp({ statusStream: { maxStreamMs: 2_500, heartbeatMs: 1_000 } });
     const member = await upstream.createMember(alice);
