@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 
 import { useApiClient } from '../api/ApiClientProvider';
 import { memberStatusQuery } from '../api/queries';
+import { isPollingDone } from './connectionOutcomes';
 import { useFlow, useTiming } from './flowContext';
 
 /**
@@ -16,7 +17,10 @@ export function useMemberStatus(memberGuid: string | null, isOAuth: boolean, ena
   const { dispatch, emit } = useFlow();
   const { pollSchedule } = useTiming();
   const status = useQuery({
-    ...memberStatusQuery(client, memberGuid ?? '', { schedule: pollSchedule, isOAuth }),
+    ...memberStatusQuery(client, memberGuid ?? '', {
+      schedule: pollSchedule,
+      isDone: (answer) => isPollingDone(answer, isOAuth),
+    }),
     enabled: enabled && memberGuid !== null,
   });
   const fresh = status.isFetchedAfterMount ? status.data : undefined;

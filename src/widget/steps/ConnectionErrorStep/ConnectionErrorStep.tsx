@@ -3,8 +3,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useApiClient } from '../../../api/ApiClientProvider';
 import { aggregateMemberMutation } from '../../../api/mutations';
 import { institutionQuery } from '../../../api/queries';
-import type { ConnectionErrorKind } from '../../connectFlowReducer';
-import type { MessageId } from '../../copy';
+import { type ConnectionErrorKind, OUTCOME_SCREENS } from '../../connectionOutcomes';
 import { useFlow } from '../../flowContext';
 import { safeUrl } from '../../lib/safeUrl';
 import { useCopy } from '../../ui/copyContext';
@@ -12,22 +11,6 @@ import { describeError } from '../../ui/errorCopy';
 import { InstitutionStatusMessage } from '../../ui/InstitutionStatusMessage';
 import { NewTabHint } from '../../ui/NewTabHint';
 import { ErrorMessage, StepLayout } from '../../ui/StepLayout';
-
-interface ErrorDesign {
-  title: MessageId;
-  body: MessageId;
-  /** A new aggregation can fix it (`POST /members/{guid}/aggregate`); for LOCKED/IMPEDED once fixed at the bank. */
-  retry: MessageId | null;
-  linkToInstitution: boolean;
-}
-
-const DESIGNS: Record<ConnectionErrorKind, ErrorDesign> = {
-  rejected: { title: 'rejectedTitle', body: 'rejectedBody', retry: 'startAgain', linkToInstitution: false },
-  expired: { title: 'expiredTitle', body: 'expiredBody', retry: 'startAgain', linkToInstitution: false },
-  actionAtInstitution: { title: 'actionTitle', body: 'actionBody', retry: 'retry', linkToInstitution: true },
-  institutionProblem: { title: 'problemTitle', body: 'problemBody', retry: 'retry', linkToInstitution: false },
-  unavailable: { title: 'unavailableTitle', body: 'unavailableBody', retry: null, linkToInstitution: false },
-};
 
 export interface ConnectionErrorStepProps {
   institutionCode: string;
@@ -41,7 +24,7 @@ export function ConnectionErrorStep({ institutionCode, memberGuid, kind }: Conne
   const { dispatch } = useFlow();
   const institution = useQuery(institutionQuery(client, institutionCode));
   const aggregate = useMutation(aggregateMemberMutation(client));
-  const design = DESIGNS[kind];
+  const design = OUTCOME_SCREENS[kind].copy;
   const name = institution.data?.name ?? institutionCode;
   const site = safeUrl(institution.data?.url ?? undefined);
   const handleRetry = () =>

@@ -7,7 +7,7 @@ import { createMemberMutation, updateMemberMutation } from '../../../api/mutatio
 import { institutionCredentialsQuery, institutionQuery, membersQuery } from '../../../api/queries';
 import type { CredentialField, Institution } from '../../../api/schemas';
 import type { ConnectionStatus } from '../../../mx/mxEnums';
-import type { MessageId } from '../../copy';
+import { OUTCOME_SCREENS, rejectionCopy } from '../../connectionOutcomes';
 import { CredentialForm } from '../../fields/CredentialForm';
 import { isSecretField, toCredentialAnswers } from '../../fields/fieldRegistry';
 import type { CredentialValues } from '../../fields/fieldTypes';
@@ -18,13 +18,6 @@ import { InstitutionLogo } from '../../ui/InstitutionLogo';
 import { SecurityCue } from '../../ui/SecurityCue';
 import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
 import { InstitutionHelp } from './InstitutionHelp';
-
-const REJECTION_COPY: Partial<Record<ConnectionStatus, MessageId>> = {
-  DENIED: 'deniedReason',
-  PREVENTED: 'preventedReason',
-  IMPAIRED: 'impairedReason',
-  IMPORTED: 'importedReason',
-};
 
 export interface CredentialsStepProps {
   institutionCode: string;
@@ -121,7 +114,6 @@ export function CredentialsStep({ institutionCode, memberGuid, rejection, isUpda
   // A rejection keeps "Log in to {bank}": the person is still logging in, even though a member now exists.
   const title = t(isUpdate ? 'updateCredentialsHeading' : 'credentialsHeading', { institution: name });
   const errorId = `${idPrefix}-form-error`;
-  const rejectionCopy = rejection !== null ? REJECTION_COPY[rejection] : undefined;
   const submitError = mutation.error;
   const isDuplicate = submitError instanceof ApiError && submitError.status === 409;
   const isExpired = submitError instanceof ApiError && submitError.status === 401;
@@ -137,8 +129,8 @@ export function CredentialsStep({ institutionCode, memberGuid, rejection, isUpda
   } else if (rejection !== null) {
     // One title and one sentence: the bank's own wording (connection_status_message) says the same thing again.
     alert = (
-      <ErrorMessage id={errorId} title={t('deniedTitle')}>
-        <p>{t(rejectionCopy ?? 'deniedFallback')}</p>
+      <ErrorMessage id={errorId} title={t(OUTCOME_SCREENS.credentialsNeeded.copy.title)}>
+        <p>{t(rejectionCopy(rejection))}</p>
       </ErrorMessage>
     );
   }
