@@ -10,7 +10,8 @@ export const SEARCH_PAGE_SIZE = 25;
 export interface PollSchedule {
   delaysMs: readonly number[];
 }
-export const DEFAULT_POLL_SCHEDULE: PollSchedule = { delaysMs: [1000, 1000, 2000, 2000, 3000] };
+// MX asks for no more than one status request every 3 s (mx-platform.md §4.4): 3 s is reached after the first 3 s.
+export const DEFAULT_POLL_SCHEDULE: PollSchedule = { delaysMs: [1000, 2000, 3000] };
 
 export const pollDelay = (schedule: PollSchedule, pollsSoFar: number): number =>
   schedule.delaysMs[Math.min(pollsSoFar, schedule.delaysMs.length - 1)] ?? 3000;

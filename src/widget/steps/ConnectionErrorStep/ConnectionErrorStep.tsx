@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { useApiClient } from '../../../api/ApiClientProvider';
 import { aggregateMemberMutation } from '../../../api/mutations';
@@ -11,6 +11,7 @@ import { describeError } from '../../ui/errorCopy';
 import { InstitutionStatusMessage } from '../../ui/InstitutionStatusMessage';
 import { NewTabHint } from '../../ui/NewTabHint';
 import { ErrorMessage, StepLayout } from '../../ui/StepLayout';
+import { seedMemberStatus } from '../../useMemberStatus';
 
 export interface ConnectionErrorStepProps {
   institutionCode: string;
@@ -21,6 +22,7 @@ export interface ConnectionErrorStepProps {
 export function ConnectionErrorStep({ institutionCode, memberGuid, kind }: ConnectionErrorStepProps) {
   const t = useCopy();
   const client = useApiClient();
+  const queryClient = useQueryClient();
   const { dispatch } = useFlow();
   const institution = useQuery(institutionQuery(client, institutionCode));
   const aggregate = useMutation(aggregateMemberMutation(client));
@@ -28,7 +30,12 @@ export function ConnectionErrorStep({ institutionCode, memberGuid, kind }: Conne
   const name = institution.data?.name ?? institutionCode;
   const site = safeUrl(institution.data?.url ?? undefined);
   const handleRetry = () =>
-    aggregate.mutate(memberGuid, { onSuccess: () => dispatch({ type: 'aggregationRestarted' }) });
+    aggregate.mutate(memberGuid, {
+      onSuccess: (member) => {
+        seedMemberStatus(queryClient, member);
+        dispatch({ type: 'aggregationRestarted' });
+      },
+    });
   return (
     <StepLayout title={t(design.title, { institution: name })} state="failed">
       <p className="mc-text">{t(design.body, { institution: name })}</p>

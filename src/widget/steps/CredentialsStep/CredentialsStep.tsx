@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 
 import { useApiClient } from '../../../api/ApiClientProvider';
@@ -17,6 +17,7 @@ import { describeError } from '../../ui/errorCopy';
 import { InstitutionLogo } from '../../ui/InstitutionLogo';
 import { SecurityCue } from '../../ui/SecurityCue';
 import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
+import { seedMemberStatus } from '../../useMemberStatus';
 import { InstitutionHelp } from './InstitutionHelp';
 
 export interface CredentialsStepProps {
@@ -53,6 +54,7 @@ function DuplicateNotice({ institution }: { institution: Institution }) {
 export function CredentialsStep({ institutionCode, memberGuid, rejection, isUpdate }: CredentialsStepProps) {
   const t = useCopy();
   const client = useApiClient();
+  const queryClient = useQueryClient();
   const { dispatch, emit, draft, skipAggregation, idPrefix } = useFlow();
   const institution = useQuery(institutionQuery(client, institutionCode));
   const fields = useQuery({
@@ -100,6 +102,7 @@ export function CredentialsStep({ institutionCode, memberGuid, rejection, isUpda
         emit('updateCredentials', { institution: { code: institutionCode }, member_guid: memberGuid });
         member = await update.mutateAsync({ guid: memberGuid, credentials, skipAggregation });
       }
+      seedMemberStatus(queryClient, member);
       // Stays locked after success: a second click that lands before the step has re-rendered must not post again.
       dispatch({ type: 'memberSubmitted', memberGuid: member.guid });
     } catch (error) {
