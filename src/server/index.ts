@@ -15,6 +15,10 @@ export {
   createSessionTokens,
   RevocationStoreError,
 } from './proxy/sessionTokens.ts';
+export type { StatusBus } from './proxy/statusBus.ts';
+export { createMemoryStatusBus } from './proxy/statusBus.ts';
+export type { StatusStreamOptions } from './proxy/statusStreamOptions.ts';
+export type { WebhookCredentials } from './proxy/webhookReceiver.ts';
 export { ensureMxUser, type EnsureMxUserOptions, MxUserError } from './users/ensureMxUser.ts';
 // The JSON your token endpoint returns to the browser (`{ sessionToken }`), shared with `member-connect/sdk`.
 export type { SessionTokenResponse } from '../contract/hostContract.ts';

@@ -93,6 +93,9 @@ async function forward(app: FetchApp, request: IncomingMessage, response: Server
   const cookies = answer.headers.getSetCookie();
   if (cookies.length) outgoing['set-cookie'] = cookies;
   response.writeHead(answer.status, answer.statusText, outgoing);
+  // An event stream may say nothing for a while (the status stream, resumed with Last-Event-ID): its headers leave now
+  // rather than with the first event, so the client knows at once that it is connected.
+  if (answer.headers.get('content-type')?.startsWith('text/event-stream') === true) response.flushHeaders();
 
   if (!answer.body || request.method === 'HEAD') {
     response.end();

@@ -1,7 +1,8 @@
 import type { MemberStatus } from '../api/schemas';
 import type { ConnectedAccount, ConnectExitReason, ConnectStepName } from '../contract/hostContract';
+import { connectionOutcome } from '../mx/connectionOutcome';
 import { type ConnectionStatus, isConnectionStatus } from '../mx/mxEnums';
-import { type ConnectionErrorKind, connectionOutcome, isConnectionError, OUTCOME_SCREENS } from './connectionOutcomes';
+import { type ConnectionErrorKind, isConnectionError, OUTCOME_SCREENS } from './connectionOutcomes';
 
 /**
  * Where an OAuth step is. `opening`: the window is open on about:blank while the URL is fetched; `waiting`: the bank's

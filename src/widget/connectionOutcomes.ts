@@ -1,43 +1,16 @@
 import type { ConnectExitReason } from '../contract/hostContract';
-import { type ConnectionStatus, isConnectionStatus } from '../mx/mxEnums';
+import { type ConnectionOutcome, connectionOutcome } from '../mx/connectionOutcome';
+import type { ConnectionStatus } from '../mx/mxEnums';
 import type { MessageId } from './copy';
 
 /*
- * Status → screen, in one place (product.md, "What each connection_status leads to"). Two tables read together:
- * `CONNECTION_OUTCOMES` names an outcome for each of MX's 22 statuses, `OUTCOME_SCREENS` says per outcome which step
- * it leads to, whether the status poll goes on, what closing the widget there reports and the copy it shows. The
- * compiler rejects either table unless it covers every status and every outcome. The reducer (`applyStatus`), the
- * poll (`isPollingDone`) and the error and credentials steps read them; nothing else decides these.
+ * Status → screen (product.md, "What each connection_status leads to"). Two tables read together: each of MX's 22
+ * statuses names an outcome in `CONNECTION_OUTCOMES` (`src/mx/connectionOutcome.ts`, shared with the proxy's status
+ * stream, which ends a stream by the same rule), and `OUTCOME_SCREENS` below says per outcome which step it leads to,
+ * whether the status poll goes on, what closing the widget there reports and the copy it shows. The compiler rejects
+ * either table unless it covers every status and every outcome. The reducer (`applyStatus`), the poll
+ * (`isPollingDone`) and the error and credentials steps read them; nothing else decides these.
  */
-
-/** The compiler rejects this table unless every one of MX's 22 statuses has an outcome. */
-export const CONNECTION_OUTCOMES = {
-  CREATED: 'pending',
-  UPDATED: 'pending',
-  RESUMED: 'pending',
-  RECONNECTED: 'pending',
-  DELAYED: 'pending',
-  CONNECTED: 'connected',
-  CHALLENGED: 'challenged',
-  REJECTED: 'rejected',
-  EXPIRED: 'expired',
-  DENIED: 'credentialsNeeded',
-  PREVENTED: 'credentialsNeeded',
-  IMPAIRED: 'credentialsNeeded',
-  IMPORTED: 'credentialsNeeded',
-  LOCKED: 'actionAtInstitution',
-  IMPEDED: 'actionAtInstitution',
-  FAILED: 'institutionProblem',
-  DEGRADED: 'institutionProblem',
-  DISCONNECTED: 'institutionProblem',
-  DISCONTINUED: 'unavailable',
-  CLOSED: 'unavailable',
-  DISABLED: 'unavailable',
-  PENDING: 'oauth',
-} as const satisfies Record<ConnectionStatus, string>;
-
-/** What the widget does for a member status. */
-export type ConnectionOutcome = (typeof CONNECTION_OUTCOMES)[ConnectionStatus];
 
 /** The error screen's words and ways forward. */
 interface ErrorCopy {
@@ -135,24 +108,6 @@ export const rejectionCopy = (status: ConnectionStatus): MessageId => {
   const { byStatus, fallback } = OUTCOME_SCREENS.credentialsNeeded.copy;
   return (byStatus as RejectionCopy['byStatus'])[status] ?? fallback;
 };
-
-/**
- * The outcome for the latest status. Any status while a job runs means "keep polling", except CHALLENGED and PENDING:
- * those wait for the user, and MX reports a challenged job as still aggregating.
- */
-export function connectionOutcome(status: {
-  connection_status?: string | null | undefined;
-  is_being_aggregated?: boolean | null | undefined;
-}): ConnectionOutcome {
-  const raw = status.connection_status ?? null;
-  // A status MX adds later, or none (manual member): keep polling while a job runs, otherwise treat as a failure
-  // the user can retry rather than spinning forever.
-  if (raw === null || !isConnectionStatus(raw))
-    return status.is_being_aggregated === true ? 'pending' : 'institutionProblem';
-  const outcome: ConnectionOutcome = CONNECTION_OUTCOMES[raw];
-  if (status.is_being_aggregated === true && outcome !== 'challenged' && outcome !== 'oauth') return 'pending';
-  return outcome;
-}
 
 /** Whether the status poll stops on this answer (the `polling` column); `isOAuth`: an OAuth window is out. */
 export const isPollingDone = (

@@ -4,7 +4,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useApiClient } from '../api/ApiClientProvider';
 import { memberKeys, memberStatusQuery } from '../api/queries';
 import type { MemberStatus } from '../api/schemas';
-import { connectionOutcome, isPollingDone } from './connectionOutcomes';
+import { connectionOutcome } from '../mx/connectionOutcome';
+import { isPollingDone } from './connectionOutcomes';
 import { useFlow, useTiming } from './flowContext';
 
 /**

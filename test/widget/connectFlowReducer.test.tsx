@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { CONNECTION_OUTCOMES, connectionOutcome } from '../../src/mx/connectionOutcome';
 import { CONNECTION_STATUSES } from '../../src/mx/mxEnums';
 import {
   type ConnectFlowEvent,
@@ -7,13 +8,7 @@ import {
   type ConnectState,
   initialConnectState,
 } from '../../src/widget/connectFlowReducer';
-import {
-  CONNECTION_OUTCOMES,
-  connectionOutcome,
-  isPollingDone,
-  OUTCOME_SCREENS,
-  rejectionCopy,
-} from '../../src/widget/connectionOutcomes';
+import { isPollingDone, OUTCOME_SCREENS, rejectionCopy } from '../../src/widget/connectionOutcomes';
 
 const search: ConnectState = { step: 'institutionSearch' };
 const credentials: ConnectState = { step: 'credentials', institutionCode: 'mxbank', memberGuid: null, rejection: null };

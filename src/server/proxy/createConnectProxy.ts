@@ -23,7 +23,13 @@ import { PROXY_ROUTES } from './proxyRoutes.ts';
 import type { RateLimitOptions, RateLimitStore } from './rateLimit.ts';
 import { createMemoryRateLimitStore, resolveRateLimits } from './rateLimit.ts';
 import { readProxyOptions } from './readProxyOptions.ts';
-import { resolveShape } from './responseShape.ts';
+import { compileShape, resolveShape } from './responseShape.ts';
+import { createMemoryStatusBus } from './statusBus.ts';
+import { statusStreamHandler } from './statusStream.ts';
+import type { StatusStreamOptions } from './statusStreamOptions.ts';
+import { MAX_STREAMS_PER_MEMBER, readStatusStreamOptions } from './statusStreamOptions.ts';
+import { createStatusWatchers } from './statusWatchers.ts';
+import { webhookReceiver } from './webhookReceiver.ts';
 
 export type { ProxyLogEntry };
 
@@ -82,6 +88,11 @@ export interface ConnectProxyOptions {
   bodyTimeoutMs?: number;
   /** Clock in milliseconds, for rate-limit windows and durations. @default Date.now */
   now?: () => number;
+  /**
+   * The live member-status stream (`GET /members/:member_guid/status/stream`, SSE or long-poll), its MX webhook
+   * receiver and the bus that shares webhooks between instances. @default on, polling MX, one instance
+   */
+  statusStream?: StatusStreamOptions;
 }
 
 /**
@@ -116,6 +127,24 @@ export function createConnectProxy(options: ConnectProxyOptions): Hono {
     now,
   });
 
+  const stream = readStatusStreamOptions(options.statusStream);
+  const bus = stream === undefined ? undefined : (stream.bus ?? createMemoryStatusBus());
+  const streamRoute = PROXY_ROUTES.find((route) => route.serve === 'statusStream');
+  const watchers =
+    stream === undefined || bus === undefined || streamRoute === undefined
+      ? undefined
+      : createStatusWatchers({
+          ...upstream,
+          filter: compileShape(resolveShape(streamRoute.response, config.memberFields)),
+          bus,
+          pollIntervalMs: stream.pollIntervalMs,
+          webhooks: stream.webhook !== undefined,
+          maxWatchers: stream.maxWatchers,
+          maxStreamsPerMember: MAX_STREAMS_PER_MEMBER,
+          now,
+        });
+  const routes = PROXY_ROUTES.filter((route) => route.serve !== 'statusStream' || watchers !== undefined);
+
   const app = config.basePath === undefined ? new Hono<ProxyEnv>() : new Hono<ProxyEnv>().basePath(config.basePath);
 
   // Around every request, in this order: an id of our own (an incoming X-Request-Id is not trusted, so headerName ''),
@@ -137,11 +166,40 @@ export function createConnectProxy(options: ConnectProxyOptions): Hono {
       xFrameOptions: 'DENY',
     }),
   );
+  // MX's webhooks come from MX's servers, not a browser: they answer here, before the Origin and session checks they
+  // could never pass, with MX's HTTP Basic authentication instead.
+  if (stream?.webhook !== undefined && bus !== undefined) {
+    const { path, username, password } = stream.webhook;
+    app.post(
+      path,
+      webhookReceiver({
+        credentials: { username, password },
+        path,
+        bus,
+        maxBodyBytes: config.maxBodyBytes,
+        bodyTimeoutMs: config.bodyTimeoutMs,
+      }),
+    );
+    app.all(path, (c) => {
+      c.get('proxyState').route = path;
+      throw new ProxyError(405, 'Method not allowed.', 'method_not_allowed', { headers: { Allow: 'POST' } });
+    });
+  }
   app.use('*', originCheck({ allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy }));
   app.use('*', identify(config.authenticate));
 
   // Each route of the table: validate against its row, count it, call MX, pass on only its allowed fields.
-  for (const route of PROXY_ROUTES) {
+  for (const route of routes) {
+    if (route.serve === 'statusStream' && watchers !== undefined && stream !== undefined) {
+      app.on(
+        route.method,
+        route.path,
+        validateRequest(route, validation),
+        rateLimit,
+        statusStreamHandler({ watchers, maxStreamMs: stream.maxStreamMs, heartbeatMs: stream.heartbeatMs }),
+      );
+      continue;
+    }
     app.on(
       route.method,
       route.path,
@@ -151,8 +209,9 @@ export function createConnectProxy(options: ConnectProxyOptions): Hono {
       shapeResponse(resolveShape(route.response, config.memberFields)),
     );
   }
-  for (const path of new Set(PROXY_ROUTES.map((route) => route.path))) {
-    const allow = PROXY_ROUTES.filter((route) => route.path === path)
+  for (const path of new Set(routes.map((route) => route.path))) {
+    const allow = routes
+      .filter((route) => route.path === path)
       .map((route) => route.method)
       .join(', ');
     app.all(path, (c) => {

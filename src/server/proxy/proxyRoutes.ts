@@ -32,6 +32,11 @@ export interface ProxyRoute {
   upstream: (user: string, params: Readonly<Record<string, string>>) => string;
   /** The only JSON fields of MX's success answer that reach the browser. */
   response: ResponseShape;
+  /**
+   * How the proxy answers: by forwarding to MX (the default), or from the member's shared status watcher (the status
+   * stream, which reads `upstream` itself).
+   */
+  serve?: 'statusStream';
 }
 
 const PAGE = { pattern: /^[1-9][0-9]{0,5}$/ };
@@ -257,6 +262,17 @@ export const PROXY_ROUTES: readonly ProxyRoute[] = [
     query: {},
     upstream: (user, params) => `${member(user, params)}/status`,
     response: { member: MEMBER_STATUS },
+  },
+  {
+    // Server-Sent Events, or a long-poll without `Accept: text/event-stream` (docs/proxy.md, "Status stream").
+    method: 'GET',
+    path: '/members/:member_guid/status/stream',
+    group: 'status',
+    body: 'none',
+    query: { wait: { pattern: /^[0-9a-f]{16}$/ } },
+    upstream: (user, params) => `${member(user, params)}/status`,
+    response: { member: MEMBER_STATUS },
+    serve: 'statusStream',
   },
   {
     method: 'GET',

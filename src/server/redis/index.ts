@@ -4,3 +4,5 @@ export type { RedisCommandClient, RedisStoreOptions } from './redisClient.ts';
 export { RedisStoreError } from './redisClient.ts';
 export { createRedisRateLimitStore } from './redisRateLimitStore.ts';
 export { createRedisRevocationStore } from './redisRevocationStore.ts';
+export type { RedisStatusBusOptions, RedisSubscriberClient } from './redisStatusBus.ts';
+export { createRedisStatusBus } from './redisStatusBus.ts';

@@ -1,0 +1,266 @@
+import { connectionOutcome } from '../../mx/connectionOutcome.ts';
+import type { UpstreamHeaders, UpstreamTransport } from './callUpstream.ts';
+import { upstreamError } from './middleware/mapErrors.ts';
+import { GENERIC_MESSAGES, ProxyError } from './proxyError.ts';
+import type { ShapeFilter } from './responseShape.ts';
+import { sha256Hex } from './sha256.ts';
+import type { StatusBus } from './statusBus.ts';
+import { statusTopic } from './statusBus.ts';
+
+/** One status as the browser gets it: the allow-listed `{ member }` body, its version, and whether waiting is over. */
+export interface StatusSnapshot {
+  /** `{"member":{…}}`, exactly what `GET /members/:guid/status` answers. */
+  readonly json: string;
+  /** 16 hex characters of SHA-256 of `json`: the same status has the same version on every instance. */
+  readonly version: string;
+  /** Nobody waits past this status: it needs the person (MFA) or is final for every kind of member. */
+  readonly final: boolean;
+}
+
+export type WatchEvent = { kind: 'status'; snapshot: StatusSnapshot } | { kind: 'gone'; error: ProxyError };
+
+export interface StatusSubscription {
+  /** The latest status when the subscription started. */
+  readonly current: StatusSnapshot;
+  /** Stops this subscription; the last one stops the member's polling. Safe to call twice. */
+  close(): void;
+}
+
+export interface StatusWatchersOptions {
+  baseUrl: string;
+  headers: UpstreamHeaders;
+  transport: UpstreamTransport;
+  timeoutMs: number;
+  /** The status route's response allow-list, compiled. */
+  filter: ShapeFilter;
+  bus: StatusBus;
+  pollIntervalMs: number;
+  /** Webhooks are configured: while the bus is connected, polling is only a safety net. */
+  webhooks: boolean;
+  maxWatchers: number;
+  maxStreamsPerMember: number;
+  now: () => number;
+}
+
+/** With webhooks, polling only catches a delivery that went missing: this many poll intervals apart. */
+export const WEBHOOK_SAFETY_POLL_FACTOR = 10;
+
+interface Watcher {
+  readonly key: string;
+  readonly path: string;
+  readonly listeners: Set<(event: WatchEvent) => void>;
+  current: StatusSnapshot | undefined;
+  readAt: number;
+  /** The read in flight; `again` asks for one more after it (a notice arrived during it). */
+  reading: Promise<StatusSnapshot> | undefined;
+  again: boolean;
+  /** Subscribers waiting for their first status (not yet listeners). */
+  joining: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while nobody listens: the entry is forgotten when it fires. */
+  linger: ReturnType<typeof setTimeout> | undefined;
+  stopNotices: (() => void) | undefined;
+}
+
+/**
+ * One watcher per (user, member) on this instance, shared by every stream and long-poll watching it: one upstream read
+ * at a time, one polling loop, started by the first subscriber and stopped with the last. A notice on the bus (a
+ * webhook, on this instance or another) makes it read at once. At most `maxWatchers` entries; an entry nobody listens
+ * to lingers for one poll interval (a long-poll's next request reuses its status) and is the first to make way.
+ */
+export function createStatusWatchers(options: StatusWatchersOptions) {
+  const { baseUrl, headers, transport, timeoutMs, filter, bus, pollIntervalMs, webhooks, now } = options;
+  const watchers = new Map<string, Watcher>();
+
+  async function readStatus(path: string): Promise<StatusSnapshot> {
+    const response = await transport({
+      url: `${baseUrl}${path}`,
+      method: 'GET',
+      headers: headers.withoutBody,
+      body: undefined,
+      timeoutMs,
+    });
+    if (response.status < 200 || response.status >= 300) throw upstreamError(response);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(response.text);
+    } catch {
+      throw new ProxyError(502, GENERIC_MESSAGES.unreachable, 'upstream_malformed', {
+        upstreamStatus: response.status,
+      });
+    }
+    const shaped = (filter(parsed) ?? {}) as { member?: Record<string, unknown> };
+    if (shaped.member === undefined) {
+      throw new ProxyError(502, GENERIC_MESSAGES.unreachable, 'upstream_malformed', {
+        upstreamStatus: response.status,
+      });
+    }
+    const json = JSON.stringify(shaped);
+    return { json, version: (await sha256Hex(json)).slice(0, 16), final: isWaitOver(shaped.member) };
+  }
+
+  const pace = () => (webhooks && bus.isConnected() ? pollIntervalMs * WEBHOOK_SAFETY_POLL_FACTOR : pollIntervalMs);
+
+  function schedule(watcher: Watcher): void {
+    clearTimeout(watcher.timer);
+    watcher.timer = undefined;
+    if (watcher.listeners.size === 0) return;
+    watcher.timer = unref(setTimeout(() => void refresh(watcher).catch(() => undefined), pace()));
+  }
+
+  function emit(watcher: Watcher, event: WatchEvent): void {
+    for (const listener of [...watcher.listeners]) listener(event);
+  }
+
+  /** Reads the status now (or joins the read in flight, asking for one more after it) and tells listeners of a change. */
+  function refresh(watcher: Watcher): Promise<StatusSnapshot> {
+    if (watcher.reading !== undefined) {
+      watcher.again = true;
+      return watcher.reading;
+    }
+    const run = async (): Promise<StatusSnapshot> => {
+      try {
+        for (;;) {
+          watcher.again = false;
+          const snapshot = await readStatus(watcher.path);
+          const changed = watcher.current?.version !== snapshot.version;
+          watcher.current = snapshot;
+          watcher.readAt = now();
+          if (changed) emit(watcher, { kind: 'status', snapshot });
+          if (!watcher.again) return snapshot;
+        }
+      } catch (error) {
+        const failure =
+          error instanceof ProxyError ? error : new ProxyError(500, GENERIC_MESSAGES.internal, 'internal_error');
+        // MX saying no (the member is gone, or not this user's) ends the watch; a network error or 5xx is retried
+        // at the next poll.
+        if (failure.status >= 400 && failure.status < 500 && failure.status !== 429) {
+          emit(watcher, { kind: 'gone', error: failure });
+        }
+        throw failure;
+      } finally {
+        watcher.reading = undefined;
+        schedule(watcher);
+      }
+    };
+    watcher.reading = run();
+    return watcher.reading;
+  }
+
+  function forget(watcher: Watcher): void {
+    clearTimeout(watcher.timer);
+    clearTimeout(watcher.linger);
+    watcher.stopNotices?.();
+    if (watchers.get(watcher.key) === watcher) watchers.delete(watcher.key);
+  }
+
+  /** Room for one more entry: forgets lingering ones (oldest first), or refuses. */
+  function makeRoom(): void {
+    if (watchers.size < options.maxWatchers) return;
+    for (const watcher of watchers.values()) {
+      if (watcher.listeners.size === 0 && watcher.joining === 0) {
+        forget(watcher);
+        return;
+      }
+    }
+    throw new ProxyError(503, GENERIC_MESSAGES.unavailable, 'too_many_streams', { headers: { 'Retry-After': '5' } });
+  }
+
+  async function subscribe(
+    userGuid: string,
+    memberGuid: string,
+    path: string,
+    listener: (event: WatchEvent) => void,
+  ): Promise<StatusSubscription> {
+    const key = `${userGuid}\n${memberGuid}`;
+    let watcher = watchers.get(key);
+    if (watcher === undefined) {
+      makeRoom();
+      const created: Watcher = {
+        key,
+        path,
+        listeners: new Set(),
+        current: undefined,
+        readAt: 0,
+        reading: undefined,
+        again: false,
+        joining: 0,
+        timer: undefined,
+        linger: undefined,
+        stopNotices: undefined,
+      };
+      watcher = created;
+      watchers.set(key, created);
+      const topic = await statusTopic(userGuid, memberGuid);
+      if (watchers.get(key) === created && created.stopNotices === undefined) {
+        created.stopNotices = bus.subscribe(topic, () => void refresh(created).catch(() => undefined));
+      }
+    }
+    const own = watcher;
+    if (own.listeners.size + own.joining >= options.maxStreamsPerMember) {
+      throw new ProxyError(429, 'Too many requests. Please wait and try again.', 'too_many_streams', {
+        headers: { 'Retry-After': '5' },
+      });
+    }
+    clearTimeout(own.linger);
+    own.linger = undefined;
+    own.joining += 1;
+    let current: StatusSnapshot;
+    try {
+      if (own.reading !== undefined) current = await own.reading;
+      else if (own.current !== undefined && now() - own.readAt < pollIntervalMs) current = own.current;
+      else current = await refresh(own);
+    } catch (error) {
+      own.joining -= 1;
+      // A member this user may not see is not kept: the next request asks MX again.
+      if (own.listeners.size === 0 && own.joining === 0) forget(own);
+      throw error;
+    }
+    own.joining -= 1;
+    // Added only now, with no await since the read: the listener hears every change after `current`.
+    own.listeners.add(listener);
+    if (own.timer === undefined && own.reading === undefined) schedule(own);
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      own.listeners.delete(listener);
+      if (own.listeners.size > 0 || own.joining > 0) return;
+      clearTimeout(own.timer);
+      own.timer = undefined;
+      clearTimeout(own.linger);
+      own.linger = unref(setTimeout(() => forget(own), pollIntervalMs));
+    };
+    return { current, close };
+  }
+
+  return {
+    subscribe,
+    /** Entries held (watched or lingering), for tests and capacity checks. */
+    size: () => watchers.size,
+    /** Stops every timer (the proxy is going away). */
+    stopAll(): void {
+      for (const watcher of [...watchers.values()]) forget(watcher);
+    },
+  };
+}
+
+export type StatusWatchers = ReturnType<typeof createStatusWatchers>;
+
+/**
+ * Whether anyone still waits after this status, whatever the member: MFA needs the person, and a status is final when
+ * the widget's `isPollingDone` would stop for an OAuth member too (an OAuth wait goes on through PENDING and DENIED).
+ */
+export function isWaitOver(member: Record<string, unknown>): boolean {
+  const outcome = connectionOutcome({
+    connection_status: typeof member.connection_status === 'string' ? member.connection_status : null,
+    is_being_aggregated: member.is_being_aggregated === true,
+  });
+  return outcome !== 'pending' && outcome !== 'oauth' && outcome !== 'credentialsNeeded';
+}
+
+function unref<T>(handle: T): T {
+  // Node: a pending poll must not keep a process alive that is otherwise done.
+  (handle as { unref?: () => void }).unref?.();
+  return handle;
+}
