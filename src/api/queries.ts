@@ -1,6 +1,5 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 
-import { connectionOutcome } from '../mx/connectionOutcome';
 import type { ApiClient } from './client';
 import { ApiError } from './errors';
 import type { MemberStatus } from './schemas';
@@ -11,7 +10,8 @@ export const SEARCH_PAGE_SIZE = 25;
 export interface PollSchedule {
   delaysMs: readonly number[];
 }
-export const DEFAULT_POLL_SCHEDULE: PollSchedule = { delaysMs: [1000, 1000, 2000, 2000, 3000] };
+// MX asks for no more than one status request every 3 s (mx-platform.md §4.4): 3 s is reached after the first 3 s.
+export const DEFAULT_POLL_SCHEDULE: PollSchedule = { delaysMs: [1000, 2000, 3000] };
 
 export const pollDelay = (schedule: PollSchedule, pollsSoFar: number): number =>
   schedule.delaysMs[Math.min(pollsSoFar, schedule.delaysMs.length - 1)] ?? 3000;
@@ -87,27 +87,19 @@ export const membersQuery = (client: ApiClient) =>
 export const memberQuery = (client: ApiClient, guid: string) =>
   queryOptions({ queryKey: memberKeys.detail(guid), queryFn: ({ signal }) => client.getMember(guid, signal) });
 
-/**
- * Whether polling should stop: the status needs the user or is final. An OAuth wait keeps polling while PENDING, and
- * through DENIED too: a retried consent in a new window can still turn a denied member into a connected one.
- */
-export const isPollingDone = (status: MemberStatus | undefined, isOAuth: boolean): boolean => {
-  if (status === undefined) return false;
-  const outcome = connectionOutcome(status);
-  if (isOAuth) return outcome !== 'pending' && outcome !== 'oauth' && outcome !== 'credentialsNeeded';
-  return outcome !== 'pending';
-};
-
 export const memberStatusQuery = (
   client: ApiClient,
   guid: string,
-  { schedule, isOAuth }: { schedule: PollSchedule; isOAuth: boolean },
+  /** `isDone`: whether an answer ends the poll (the widget's status table, `isPollingDone`). */
+  { schedule, isDone }: { schedule: PollSchedule; isDone: (status: MemberStatus) => boolean },
 ) =>
   queryOptions({
     queryKey: memberKeys.status(guid),
     queryFn: ({ signal }) => client.getMemberStatus(guid, signal),
     refetchInterval: (query) =>
-      isPollingDone(query.state.data, isOAuth) ? false : pollDelay(schedule, query.state.dataUpdateCount),
+      query.state.data !== undefined && isDone(query.state.data)
+        ? false
+        : pollDelay(schedule, query.state.dataUpdateCount),
     // Polling pauses while the page is hidden (TanStack's focus manager follows document.visibilityState).
     refetchIntervalInBackground: false,
     refetchOnWindowFocus: false,

@@ -13,7 +13,10 @@ export type ConnectionOutcome =
   | 'unavailable'
   | 'oauth';
 
-/** The one table: the compiler rejects it unless every one of MX's 22 statuses has an outcome. */
+/**
+ * The compiler rejects this table unless every one of MX's 22 statuses has an outcome. What each outcome shows (step,
+ * polling, exit reason, copy) is the widget's `OUTCOME_SCREENS`, `src/widget/connectionOutcomes.ts`.
+ */
 export const CONNECTION_OUTCOMES = {
   CREATED: 'pending',
   UPDATED: 'pending',

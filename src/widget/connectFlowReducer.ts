@@ -2,8 +2,7 @@ import type { MemberStatus } from '../api/schemas';
 import type { ConnectedAccount, ConnectExitReason, ConnectStepName } from '../contract/hostContract';
 import { connectionOutcome } from '../mx/connectionOutcome';
 import { type ConnectionStatus, isConnectionStatus } from '../mx/mxEnums';
-
-export type ConnectionErrorKind = 'rejected' | 'expired' | 'actionAtInstitution' | 'institutionProblem' | 'unavailable';
+import { type ConnectionErrorKind, isConnectionError, OUTCOME_SCREENS } from './connectionOutcomes';
 
 /**
  * Where an OAuth step is. `opening`: the window is open on about:blank while the URL is fetched; `waiting`: the bank's
@@ -92,14 +91,6 @@ export function initialConnectState({ institutionCode, memberGuid, skipConsent }
   return { step: 'institutionSearch' };
 }
 
-const EXIT_REASON_BY_ERROR: Record<ConnectionErrorKind, ConnectExitReason> = {
-  rejected: 'userCancelled',
-  expired: 'userCancelled',
-  actionAtInstitution: 'actionRequired',
-  institutionProblem: 'institutionError',
-  unavailable: 'connectionUnavailable',
-};
-
 function close(state: ConnectState, reason: ConnectExitReason): ConnectState {
   return {
     step: 'closed',
@@ -136,6 +127,7 @@ function applyOAuthStatus(
   return applyStatus(state, memberGuid, status);
 }
 
+/** Where a status leads from the connecting (or OAuth) step: the `step` column of `OUTCOME_SCREENS`. */
 function applyStatus(
   state: Extract<ConnectState, { step: 'connectionStatus' | 'oauth' }>,
   memberGuid: string,
@@ -144,39 +136,29 @@ function applyStatus(
   const { institutionCode } = state;
   const raw = status.connection_status ?? null;
   const known = raw !== null && isConnectionStatus(raw) ? raw : null;
-  const toError = (kind: ConnectionErrorKind): ConnectState => ({
-    step: 'connectionError',
-    institutionCode,
-    memberGuid,
-    kind,
-    status: known,
-  });
   const outcome = connectionOutcome(status);
-  switch (outcome) {
-    case 'pending':
+  if (isConnectionError(outcome)) {
+    // A wrong answer may be followed by a new challenge (product.md); otherwise offer to start again.
+    if (outcome === 'rejected' && (status.challenges?.length ?? 0) > 0)
+      return { step: 'mfa', institutionCode, memberGuid, wasRejected: true };
+    return { step: 'connectionError', institutionCode, memberGuid, kind: outcome, status: known };
+  }
+  const { step } = OUTCOME_SCREENS[outcome];
+  switch (step) {
+    case 'connectionStatus':
       return state;
     case 'connected':
-      return { step: 'connected', institutionCode, memberGuid, accounts: null };
-    case 'challenged':
-      return { step: 'mfa', institutionCode, memberGuid, wasRejected: false };
-    case 'rejected':
-      // A wrong answer may be followed by a new challenge (product.md); otherwise offer to start again.
-      return (status.challenges?.length ?? 0) > 0
-        ? { step: 'mfa', institutionCode, memberGuid, wasRejected: true }
-        : toError('rejected');
-    case 'credentialsNeeded':
+      return { step, institutionCode, memberGuid, accounts: null };
+    case 'mfa':
+      return { step, institutionCode, memberGuid, wasRejected: false };
+    case 'credentials':
       // An OAuth denial is shown by the OAuth step itself (applyOAuthStatus): there is no form.
       if (state.step === 'oauth') return state;
-      return { step: 'credentials', institutionCode, memberGuid, rejection: known };
+      return { step, institutionCode, memberGuid, rejection: known };
     case 'oauth':
       return state.step === 'oauth' ? state : oauthState(institutionCode, memberGuid);
-    case 'expired':
-    case 'actionAtInstitution':
-    case 'institutionProblem':
-    case 'unavailable':
-      return toError(outcome);
     default:
-      return outcome satisfies never;
+      return step satisfies never;
   }
 }
 
@@ -192,7 +174,7 @@ export function connectFlowReducer(state: ConnectState, event: ConnectFlowEvent)
   }
   if (event.type === 'sessionExpired') return close(state, 'sessionExpired');
   if (event.type === 'exitRequested') {
-    return close(state, state.step === 'connectionError' ? EXIT_REASON_BY_ERROR[state.kind] : 'userCancelled');
+    return close(state, state.step === 'connectionError' ? OUTCOME_SCREENS[state.kind].exitReason : 'userCancelled');
   }
 
   switch (state.step) {

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createApiClient } from '../../src/api/client';
 import { ApiError, ContractError, parseRetryAfter } from '../../src/api/errors';
 import { memberStatusQuery, pollDelay, retryDelay, retryDelayWith, shouldRetry } from '../../src/api/queries';
+import { isPollingDone } from '../../src/widget/connectionOutcomes';
 import { createFakeBackend } from '../support/fakeBackend';
 import { server } from '../support/mswServer';
 
@@ -139,7 +140,10 @@ describe('retry and polling policy', () => {
   it('polls fast first, then backs off, and stops on a terminal status', () => {
     const schedule = { delaysMs: [1000, 2000, 3000] };
     expect([0, 1, 2, 3, 10].map((n) => pollDelay(schedule, n))).toEqual([1000, 2000, 3000, 3000, 3000]);
-    const options = memberStatusQuery(createApiClient({ baseUrl: BASE }), 'MBR-1', { schedule, isOAuth: false });
+    const options = memberStatusQuery(createApiClient({ baseUrl: BASE }), 'MBR-1', {
+      schedule,
+      isDone: (status) => isPollingDone(status, false),
+    });
     const interval = options.refetchInterval as (query: unknown) => number | false;
     const query = (data: unknown, dataUpdateCount: number) => ({ state: { data, dataUpdateCount } });
     expect(interval(query(undefined, 0))).toBe(1000);
@@ -147,7 +151,10 @@ describe('retry and polling policy', () => {
     expect(interval(query({ connection_status: 'CONNECTED', is_being_aggregated: false }, 3))).toBe(false);
     expect(interval(query({ connection_status: 'CHALLENGED', is_being_aggregated: true }, 3))).toBe(false);
     expect(interval(query({ connection_status: 'PENDING', is_being_aggregated: false }, 3))).toBe(false);
-    const oauth = memberStatusQuery(createApiClient({ baseUrl: BASE }), 'MBR-1', { schedule, isOAuth: true });
+    const oauth = memberStatusQuery(createApiClient({ baseUrl: BASE }), 'MBR-1', {
+      schedule,
+      isDone: (status) => isPollingDone(status, true),
+    });
     expect((oauth.refetchInterval as (q: unknown) => number | false)(query({ connection_status: 'PENDING' }, 1))).toBe(
       2000,
     );

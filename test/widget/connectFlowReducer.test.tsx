@@ -8,6 +8,7 @@ import {
   type ConnectState,
   initialConnectState,
 } from '../../src/widget/connectFlowReducer';
+import { isPollingDone, OUTCOME_SCREENS, rejectionCopy } from '../../src/widget/connectionOutcomes';
 
 const search: ConnectState = { step: 'institutionSearch' };
 const credentials: ConnectState = { step: 'credentials', institutionCode: 'mxbank', memberGuid: null, rejection: null };
@@ -298,47 +299,70 @@ describe('connectFlowReducer', () => {
   });
 });
 
-// Written out from product.md ("What each connection_status leads to"), not read from the table under test.
-const IDLE_OUTCOMES = [
-  ['CREATED', 'pending'],
-  ['UPDATED', 'pending'],
-  ['RESUMED', 'pending'],
-  ['RECONNECTED', 'pending'],
-  ['DELAYED', 'pending'],
-  ['CONNECTED', 'connected'],
-  ['CHALLENGED', 'challenged'],
-  ['REJECTED', 'rejected'],
-  ['EXPIRED', 'expired'],
-  ['DENIED', 'credentialsNeeded'],
-  ['PREVENTED', 'credentialsNeeded'],
-  ['IMPAIRED', 'credentialsNeeded'],
-  ['IMPORTED', 'credentialsNeeded'],
-  ['LOCKED', 'actionAtInstitution'],
-  ['IMPEDED', 'actionAtInstitution'],
-  ['FAILED', 'institutionProblem'],
-  ['DEGRADED', 'institutionProblem'],
-  ['DISCONNECTED', 'institutionProblem'],
-  ['DISCONTINUED', 'unavailable'],
-  ['CLOSED', 'unavailable'],
-  ['DISABLED', 'unavailable'],
-  ['PENDING', 'oauth'],
+// Written out from product.md ("What each connection_status leads to"), not read from the tables under test. Per status,
+// when no job runs: outcome, the step the connecting step moves to, whether polling stops (connecting step / OAuth
+// window out), what closing that screen reports (null: closing is ignored, onSuccess was sent) and the copy key.
+const STATUS_SCREENS = [
+  ['CREATED', 'pending', 'connectionStatus', false, false, 'userCancelled', null],
+  ['UPDATED', 'pending', 'connectionStatus', false, false, 'userCancelled', null],
+  ['RESUMED', 'pending', 'connectionStatus', false, false, 'userCancelled', null],
+  ['RECONNECTED', 'pending', 'connectionStatus', false, false, 'userCancelled', null],
+  ['DELAYED', 'pending', 'connectionStatus', false, false, 'userCancelled', null],
+  ['CONNECTED', 'connected', 'connected', true, true, null, null],
+  ['CHALLENGED', 'challenged', 'mfa', true, true, 'userCancelled', null],
+  ['REJECTED', 'rejected', 'connectionError', true, true, 'userCancelled', 'rejectedTitle'],
+  ['EXPIRED', 'expired', 'connectionError', true, true, 'userCancelled', 'expiredTitle'],
+  ['DENIED', 'credentialsNeeded', 'credentials', true, false, 'userCancelled', 'deniedReason'],
+  ['PREVENTED', 'credentialsNeeded', 'credentials', true, false, 'userCancelled', 'preventedReason'],
+  ['IMPAIRED', 'credentialsNeeded', 'credentials', true, false, 'userCancelled', 'impairedReason'],
+  ['IMPORTED', 'credentialsNeeded', 'credentials', true, false, 'userCancelled', 'importedReason'],
+  ['LOCKED', 'actionAtInstitution', 'connectionError', true, true, 'actionRequired', 'actionTitle'],
+  ['IMPEDED', 'actionAtInstitution', 'connectionError', true, true, 'actionRequired', 'actionTitle'],
+  ['FAILED', 'institutionProblem', 'connectionError', true, true, 'institutionError', 'problemTitle'],
+  ['DEGRADED', 'institutionProblem', 'connectionError', true, true, 'institutionError', 'problemTitle'],
+  ['DISCONNECTED', 'institutionProblem', 'connectionError', true, true, 'institutionError', 'problemTitle'],
+  ['DISCONTINUED', 'unavailable', 'connectionError', true, true, 'connectionUnavailable', 'unavailableTitle'],
+  ['CLOSED', 'unavailable', 'connectionError', true, true, 'connectionUnavailable', 'unavailableTitle'],
+  ['DISABLED', 'unavailable', 'connectionError', true, true, 'connectionUnavailable', 'unavailableTitle'],
+  ['PENDING', 'oauth', 'oauth', true, false, 'userCancelled', null],
 ] as const;
 
 describe('connection status table', () => {
   it('has an outcome for each of the 22 statuses', () => {
-    const statuses = IDLE_OUTCOMES.map(([status]) => status).sort();
+    const statuses = STATUS_SCREENS.map(([status]) => status).sort();
     expect(statuses).toHaveLength(22);
     expect([...CONNECTION_STATUSES].sort()).toEqual(statuses);
     expect(Object.keys(CONNECTION_OUTCOMES).sort()).toEqual(statuses);
+    expect(Object.keys(OUTCOME_SCREENS).sort()).toEqual([...new Set(STATUS_SCREENS.map(([, o]) => o))].sort());
   });
 
-  it.each(IDLE_OUTCOMES)('%s → %s when idle', (s, outcome) => {
-    expect(connectionOutcome({ connection_status: s, is_being_aggregated: false })).toBe(outcome);
-  });
+  it.each(STATUS_SCREENS)(
+    '%s → %s: step %s, polling stops %s (OAuth %s), closing reports %s, copy %s',
+    (s, outcome, step, stops, stopsInOAuth, exitReason, copy) => {
+      const answer = { connection_status: s, is_being_aggregated: false };
+      expect(connectionOutcome(answer)).toBe(outcome);
+      const next = connectFlowReducer(status, statusEvent(s));
+      expect(next.step).toBe(step);
+      expect(isPollingDone(answer, false)).toBe(stops);
+      expect(isPollingDone(answer, true)).toBe(stopsInOAuth);
+      const exited = connectFlowReducer(next, { type: 'exitRequested' });
+      expect(exited.step === 'closed' ? exited.reason : null).toBe(exitReason);
+      if (next.step === 'connectionError') expect(OUTCOME_SCREENS[next.kind].copy.title).toBe(copy);
+      else if (next.step === 'credentials') expect(rejectionCopy(s)).toBe(copy);
+      else expect(copy).toBeNull();
+    },
+  );
 
   it('keeps polling while aggregating, except when the user must act', () => {
     expect(connectionOutcome({ connection_status: 'DENIED', is_being_aggregated: true })).toBe('pending');
+    expect(isPollingDone({ connection_status: 'DENIED', is_being_aggregated: true }, false)).toBe(false);
     expect(connectionOutcome({ connection_status: 'CHALLENGED', is_being_aggregated: true })).toBe('challenged');
     expect(connectionOutcome({ connection_status: 'PENDING', is_being_aggregated: true })).toBe('oauth');
+  });
+
+  it('treats a status MX adds later as pending while a job runs and as a retryable problem after', () => {
+    expect(connectionOutcome({ connection_status: 'SOMETHING_NEW', is_being_aggregated: true })).toBe('pending');
+    expect(connectionOutcome({ connection_status: null, is_being_aggregated: false })).toBe('institutionProblem');
+    expect(connectFlowReducer(status, { type: 'exitRequested' })).toMatchObject({ reason: 'userCancelled' });
   });
 });

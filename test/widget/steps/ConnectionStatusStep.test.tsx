@@ -7,8 +7,9 @@ import { expectNoAxeViolations, renderWidget } from '../../support/renderWidget'
 
 type Expectation =
   | { kind: 'connected' }
-  // `focus: 'password'`: the bank refused the login, so the password field (marked invalid) takes focus, not the heading.
-  | { kind: 'heading'; name: string | RegExp; text?: string | RegExp; focus?: 'password' };
+  // `focus: 'password'`: the bank refused the login, so the password field (marked invalid) takes focus, not the heading;
+  // `focus: 'answer'`: the questions came with the status, so the form opens with the step and its first field has it.
+  | { kind: 'heading'; name: string | RegExp; text?: string | RegExp; focus?: 'password' | 'answer' };
 
 // What the user sees for each of MX's 22 statuses (product.md table), reached with the sandbox's STATUS_<NAME> passwords.
 const EXPECTED: Record<ConnectionStatus, Expectation> = {
@@ -18,7 +19,7 @@ const EXPECTED: Record<ConnectionStatus, Expectation> = {
   RECONNECTED: { kind: 'connected' },
   DELAYED: { kind: 'connected' },
   CONNECTED: { kind: 'connected' },
-  CHALLENGED: { kind: 'heading', name: 'MX Bank needs more information' },
+  CHALLENGED: { kind: 'heading', name: 'MX Bank needs more information', focus: 'answer' },
   REJECTED: { kind: 'heading', name: 'That answer was not accepted.' },
   EXPIRED: { kind: 'heading', name: 'The time to answer ran out.' },
   DENIED: {
@@ -94,6 +95,8 @@ describe('connection status step', { timeout: 20_000 }, () => {
         if (expected.focus === 'password') {
           expect(screen.getByLabelText('Password')).toHaveFocus();
           expect(screen.getByLabelText('Password')).toHaveAttribute('aria-invalid', 'true');
+        } else if (expected.focus === 'answer') {
+          expect(screen.getAllByRole('textbox')[0]).toHaveFocus();
         } else {
           expect(heading).toHaveFocus();
         }
@@ -102,6 +105,28 @@ describe('connection status step', { timeout: 20_000 }, () => {
       }
     },
   );
+
+  it('reads its first status from the create answer: no status request before the first poll delay', async () => {
+    let statusRequests = 0;
+    const { onEvent } = await connectWith('anything', {
+      // A first poll far away: any status request seen here was sent when the step appeared.
+      timing: { pollSchedule: { delaysMs: [60_000] } },
+      overrides: [
+        http.get('*/api/connect/members/:guid/status', () => {
+          statusRequests += 1;
+        }),
+      ],
+    });
+    await screen.findByRole('heading', { name: 'Connecting to MX Bank' }, { timeout: 4000 });
+    // The create answer (CREATED, job running) is this step's first answer: the host hears it at once.
+    await waitFor(() =>
+      expect(
+        onEvent.mock.calls.map(([e]) => e).find((e) => e.type === 'mx/connect/memberStatusUpdate')?.metadata,
+      ).toEqual({ member_guid: expect.stringMatching(/^MBR-/), connection_status: 'CREATED' }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(statusRequests).toBe(0);
+  });
 
   it('says so when the connection is DELAYED', async () => {
     let time = 1_700_000_000_000;

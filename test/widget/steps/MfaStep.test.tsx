@@ -1,4 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
 import { expectNoAxeViolations, renderWidget } from '../../support/renderWidget';
@@ -80,8 +81,8 @@ describe('MFA step', { timeout: 20_000 }, () => {
     await connected();
   });
 
-  it('handles two rounds of MFA', async () => {
-    const { user, onEvent } = await logIn('two_round');
+  it("handles two rounds of MFA, reading each round's questions from the status that asked them", async () => {
+    const { user, onEvent, backend } = await logIn('two_round');
     await user.click(within(screen.getByRole('group')).getAllByRole('radio')[0] as HTMLElement);
     await submit(user);
     // Round two: a new step instance with the token question.
@@ -92,6 +93,38 @@ describe('MFA step', { timeout: 20_000 }, () => {
     await submit(user);
     await connected();
     expect(onEvent.mock.calls.filter(([e]) => e.type === 'mx/connect/submitMFA')).toHaveLength(2);
+    // Both rounds' questions came with CHALLENGED: no GET /challenges (issue 16 §3).
+    expect(backend.calls().filter((call) => call.path.endsWith('/challenges'))).toEqual([]);
+  });
+
+  it('never acts on the CHALLENGED cached from the round just answered, only on a status read after it', async () => {
+    let isHeld = false;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { user } = await logIn('challenge', {
+      overrides: [
+        // MX refuses the resume (no longer CHALLENGED, say): the flow re-reads the status with nothing seeded.
+        http.put('*/api/connect/members/:guid/resume', () =>
+          HttpResponse.json({ error: { message: 'The member is not challenged.' } }, { status: 409 }),
+        ),
+        // Held status reads: until released, the only CHALLENGED the widget has is the cached, answered one.
+        http.get('*/api/connect/members/:guid/status', async () => {
+          if (isHeld) await held;
+        }),
+      ],
+    });
+    isHeld = true;
+    await user.type(screen.getByLabelText('What city were you born in?'), 'correct');
+    await submit(user);
+    await screen.findByRole('heading', { name: 'Connecting to MX Bank' }, { timeout: 4000 });
+    // Long enough for a step that wrongly trusts the cache to have gone back to the questions.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(screen.queryByRole('heading', { name: 'MX Bank needs more information' })).toBeNull();
+    // The sandbox's member is still CHALLENGED: a status read after the refusal asks again, rightly.
+    release();
+    await screen.findByRole('heading', { name: 'MX Bank needs more information' }, { timeout: 4000 });
   });
 
   it('shows the REJECTED outcome for a wrong answer and can start again', async () => {

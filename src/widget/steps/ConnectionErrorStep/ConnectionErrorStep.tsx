@@ -1,10 +1,9 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { useApiClient } from '../../../api/ApiClientProvider';
 import { aggregateMemberMutation } from '../../../api/mutations';
 import { institutionQuery } from '../../../api/queries';
-import type { ConnectionErrorKind } from '../../connectFlowReducer';
-import type { MessageId } from '../../copy';
+import { type ConnectionErrorKind, OUTCOME_SCREENS } from '../../connectionOutcomes';
 import { useFlow } from '../../flowContext';
 import { safeUrl } from '../../lib/safeUrl';
 import { useCopy } from '../../ui/copyContext';
@@ -12,22 +11,7 @@ import { describeError } from '../../ui/errorCopy';
 import { InstitutionStatusMessage } from '../../ui/InstitutionStatusMessage';
 import { NewTabHint } from '../../ui/NewTabHint';
 import { ErrorMessage, StepLayout } from '../../ui/StepLayout';
-
-interface ErrorDesign {
-  title: MessageId;
-  body: MessageId;
-  /** A new aggregation can fix it (`POST /members/{guid}/aggregate`); for LOCKED/IMPEDED once fixed at the bank. */
-  retry: MessageId | null;
-  linkToInstitution: boolean;
-}
-
-const DESIGNS: Record<ConnectionErrorKind, ErrorDesign> = {
-  rejected: { title: 'rejectedTitle', body: 'rejectedBody', retry: 'startAgain', linkToInstitution: false },
-  expired: { title: 'expiredTitle', body: 'expiredBody', retry: 'startAgain', linkToInstitution: false },
-  actionAtInstitution: { title: 'actionTitle', body: 'actionBody', retry: 'retry', linkToInstitution: true },
-  institutionProblem: { title: 'problemTitle', body: 'problemBody', retry: 'retry', linkToInstitution: false },
-  unavailable: { title: 'unavailableTitle', body: 'unavailableBody', retry: null, linkToInstitution: false },
-};
+import { seedMemberStatus } from '../../useMemberStatus';
 
 export interface ConnectionErrorStepProps {
   institutionCode: string;
@@ -38,14 +22,20 @@ export interface ConnectionErrorStepProps {
 export function ConnectionErrorStep({ institutionCode, memberGuid, kind }: ConnectionErrorStepProps) {
   const t = useCopy();
   const client = useApiClient();
+  const queryClient = useQueryClient();
   const { dispatch } = useFlow();
   const institution = useQuery(institutionQuery(client, institutionCode));
   const aggregate = useMutation(aggregateMemberMutation(client));
-  const design = DESIGNS[kind];
+  const design = OUTCOME_SCREENS[kind].copy;
   const name = institution.data?.name ?? institutionCode;
   const site = safeUrl(institution.data?.url ?? undefined);
   const handleRetry = () =>
-    aggregate.mutate(memberGuid, { onSuccess: () => dispatch({ type: 'aggregationRestarted' }) });
+    aggregate.mutate(memberGuid, {
+      onSuccess: (member) => {
+        seedMemberStatus(queryClient, member);
+        dispatch({ type: 'aggregationRestarted' });
+      },
+    });
   return (
     <StepLayout title={t(design.title, { institution: name })} state="failed">
       <p className="mc-text">{t(design.body, { institution: name })}</p>

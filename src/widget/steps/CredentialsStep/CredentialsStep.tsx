@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 
 import { useApiClient } from '../../../api/ApiClientProvider';
@@ -7,7 +7,7 @@ import { createMemberMutation, updateMemberMutation } from '../../../api/mutatio
 import { institutionCredentialsQuery, institutionQuery, membersQuery } from '../../../api/queries';
 import type { CredentialField, Institution } from '../../../api/schemas';
 import type { ConnectionStatus } from '../../../mx/mxEnums';
-import type { MessageId } from '../../copy';
+import { OUTCOME_SCREENS, rejectionCopy } from '../../connectionOutcomes';
 import { CredentialForm } from '../../fields/CredentialForm';
 import { isSecretField, toCredentialAnswers } from '../../fields/fieldRegistry';
 import type { CredentialValues } from '../../fields/fieldTypes';
@@ -17,14 +17,8 @@ import { describeError } from '../../ui/errorCopy';
 import { InstitutionLogo } from '../../ui/InstitutionLogo';
 import { SecurityCue } from '../../ui/SecurityCue';
 import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
+import { seedMemberStatus } from '../../useMemberStatus';
 import { InstitutionHelp } from './InstitutionHelp';
-
-const REJECTION_COPY: Partial<Record<ConnectionStatus, MessageId>> = {
-  DENIED: 'deniedReason',
-  PREVENTED: 'preventedReason',
-  IMPAIRED: 'impairedReason',
-  IMPORTED: 'importedReason',
-};
 
 export interface CredentialsStepProps {
   institutionCode: string;
@@ -60,6 +54,7 @@ function DuplicateNotice({ institution }: { institution: Institution }) {
 export function CredentialsStep({ institutionCode, memberGuid, rejection, isUpdate }: CredentialsStepProps) {
   const t = useCopy();
   const client = useApiClient();
+  const queryClient = useQueryClient();
   const { dispatch, emit, draft, skipAggregation, idPrefix } = useFlow();
   const institution = useQuery(institutionQuery(client, institutionCode));
   const fields = useQuery({
@@ -107,6 +102,7 @@ export function CredentialsStep({ institutionCode, memberGuid, rejection, isUpda
         emit('updateCredentials', { institution: { code: institutionCode }, member_guid: memberGuid });
         member = await update.mutateAsync({ guid: memberGuid, credentials, skipAggregation });
       }
+      seedMemberStatus(queryClient, member);
       // Stays locked after success: a second click that lands before the step has re-rendered must not post again.
       dispatch({ type: 'memberSubmitted', memberGuid: member.guid });
     } catch (error) {
@@ -121,7 +117,6 @@ export function CredentialsStep({ institutionCode, memberGuid, rejection, isUpda
   // A rejection keeps "Log in to {bank}": the person is still logging in, even though a member now exists.
   const title = t(isUpdate ? 'updateCredentialsHeading' : 'credentialsHeading', { institution: name });
   const errorId = `${idPrefix}-form-error`;
-  const rejectionCopy = rejection !== null ? REJECTION_COPY[rejection] : undefined;
   const submitError = mutation.error;
   const isDuplicate = submitError instanceof ApiError && submitError.status === 409;
   const isExpired = submitError instanceof ApiError && submitError.status === 401;
@@ -137,8 +132,8 @@ export function CredentialsStep({ institutionCode, memberGuid, rejection, isUpda
   } else if (rejection !== null) {
     // One title and one sentence: the bank's own wording (connection_status_message) says the same thing again.
     alert = (
-      <ErrorMessage id={errorId} title={t('deniedTitle')}>
-        <p>{t(rejectionCopy ?? 'deniedFallback')}</p>
+      <ErrorMessage id={errorId} title={t(OUTCOME_SCREENS.credentialsNeeded.copy.title)}>
+        <p>{t(rejectionCopy(rejection))}</p>
       </ErrorMessage>
     );
   }

@@ -1,11 +1,11 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 
 import { useApiClient } from '../../../api/ApiClientProvider';
 import { ApiError } from '../../../api/errors';
 import { resumeMemberMutation } from '../../../api/mutations';
-import { challengesQuery, institutionQuery } from '../../../api/queries';
-import type { CredentialField } from '../../../api/schemas';
+import { challengesQuery, institutionQuery, memberKeys } from '../../../api/queries';
+import type { CredentialField, MemberStatus } from '../../../api/schemas';
 import { CredentialForm } from '../../fields/CredentialForm';
 import { toCredentialAnswers } from '../../fields/fieldRegistry';
 import type { CredentialValues } from '../../fields/fieldTypes';
@@ -15,6 +15,7 @@ import { describeError } from '../../ui/errorCopy';
 import { InstitutionLogo } from '../../ui/InstitutionLogo';
 import { SecurityCue } from '../../ui/SecurityCue';
 import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
+import { seedMemberStatus } from '../../useMemberStatus';
 
 export interface MfaStepProps {
   institutionCode: string;
@@ -30,26 +31,37 @@ export function MfaStep({ institutionCode, memberGuid, wasRejected }: MfaStepPro
   const client = useApiClient();
   const { dispatch, emit, idPrefix } = useFlow();
   const institution = useQuery(institutionQuery(client, institutionCode));
-  const challenges = useQuery(challengesQuery(client, memberGuid));
+  const queryClient = useQueryClient();
+  // The status that opened this step (CHALLENGED, or REJECTED with a new question) usually carries the questions: read
+  // them from it, at mount, rather than asking again (issue 16 §3). It is fresh: the step appeared because of it.
+  const [carried] = useState(() => {
+    const opening = queryClient.getQueryData<MemberStatus>(memberKeys.status(memberGuid));
+    return opening?.challenges !== undefined && opening.challenges !== null && opening.challenges.length > 0
+      ? opening.challenges
+      : undefined;
+  });
+  const asked = useQuery({ ...challengesQuery(client, memberGuid), enabled: carried === undefined });
+  const questions = carried ?? asked.data;
   const resume = useMutation(resumeMemberMutation(client));
   const inFlight = useRef(false);
 
   const reported = useRef(new Set<string>());
   useEffect(() => {
-    for (const challenge of challenges.data ?? []) {
+    for (const challenge of questions ?? []) {
       if (challenge.unknownType !== undefined && !reported.current.has(challenge.guid)) {
         reported.current.add(challenge.guid);
         emit('invalidData', { code: institutionCode, type: 'challenge', field_type: challenge.unknownType });
       }
     }
-  }, [challenges.data, emit, institutionCode]);
+  }, [questions, emit, institutionCode]);
 
   const handleSubmit = async (values: CredentialValues, fields: readonly CredentialField[]) => {
     if (inFlight.current) return;
     inFlight.current = true;
     try {
       // Every challenge of the round is answered in one resume (mx-platform.md §5).
-      await resume.mutateAsync({ guid: memberGuid, answers: toCredentialAnswers(fields, values) });
+      const member = await resume.mutateAsync({ guid: memberGuid, answers: toCredentialAnswers(fields, values) });
+      seedMemberStatus(queryClient, member);
       emit('submitMFA', { member_guid: memberGuid });
       dispatch({ type: 'mfaSubmitted' });
     } catch (error) {
@@ -65,13 +77,13 @@ export function MfaStep({ institutionCode, memberGuid, wasRejected }: MfaStepPro
   const errorId = `${idPrefix}-mfa-error`;
   let body;
   // A previous round's questions may still be cached: only the ones asked for on arrival are shown.
-  if (challenges.isPending || !challenges.isFetchedAfterMount)
+  if (carried === undefined && (asked.isPending || !asked.isFetchedAfterMount))
     body = <StatusMessage busy>{t('loading')}</StatusMessage>;
-  else if (challenges.isError || challenges.data.length === 0) {
+  else if (questions === undefined || asked.isError || questions.length === 0) {
     body = (
       <ErrorMessage title={t('mfaLoadError')}>
-        {challenges.isError ? <p>{describeError(t, challenges.error)}</p> : null}
-        <button type="button" className="mc-button" onClick={() => void challenges.refetch()}>
+        {asked.isError ? <p>{describeError(t, asked.error)}</p> : null}
+        <button type="button" className="mc-button" onClick={() => void asked.refetch()}>
           {t('retry')}
         </button>
       </ErrorMessage>
@@ -88,7 +100,7 @@ export function MfaStep({ institutionCode, memberGuid, wasRejected }: MfaStepPro
           </ErrorMessage>
         ) : null}
         <CredentialForm
-          fields={challenges.data}
+          fields={questions}
           isPending={resume.isPending}
           describedBy={wasRejected || (resume.isError && !isRefused(resume.error)) ? errorId : undefined}
           submitLabel={t('mfaSubmit')}
