@@ -27,6 +27,12 @@ const DESIGNS: Record<ConnectionErrorKind, ErrorDesign> = {
   actionAtInstitution: { title: 'actionTitle', body: 'actionBody', retry: 'retry', linkToInstitution: true },
   institutionProblem: { title: 'problemTitle', body: 'problemBody', retry: 'retry', linkToInstitution: false },
   unavailable: { title: 'unavailableTitle', body: 'unavailableBody', retry: null, linkToInstitution: false },
+  verificationUnavailable: {
+    title: 'verificationUnavailableTitle',
+    body: 'verificationUnavailableBody',
+    retry: null,
+    linkToInstitution: false,
+  },
 };
 
 export interface ConnectionErrorStepProps {
@@ -38,14 +44,17 @@ export interface ConnectionErrorStepProps {
 export function ConnectionErrorStep({ institutionCode, memberGuid, kind }: ConnectionErrorStepProps) {
   const t = useCopy();
   const client = useApiClient();
-  const { dispatch } = useFlow();
+  const { dispatch, mode } = useFlow();
   const institution = useQuery(institutionQuery(client, institutionCode));
   const aggregate = useMutation(aggregateMemberMutation(client));
   const design = DESIGNS[kind];
   const name = institution.data?.name ?? institutionCode;
   const site = safeUrl(institution.data?.url ?? undefined);
+  // Verification mode: the connecting step starts the verification job itself (and explains a refusal).
   const handleRetry = () =>
-    aggregate.mutate(memberGuid, { onSuccess: () => dispatch({ type: 'aggregationRestarted' }) });
+    mode === 'verification'
+      ? dispatch({ type: 'aggregationRestarted' })
+      : aggregate.mutate(memberGuid, { onSuccess: () => dispatch({ type: 'aggregationRestarted' }) });
   return (
     <StepLayout title={t(design.title, { institution: name })} state="failed">
       <p className="mc-text">{t(design.body, { institution: name })}</p>
