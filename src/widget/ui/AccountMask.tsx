@@ -22,9 +22,11 @@ export function useAccountType(): (account: ConnectedAccount) => string {
 export function AccountLabel({ account }: { account: ConnectedAccount }) {
   const t = useCopy();
   const type = useAccountType()(account);
+  // The space between name and number is a word break in the accessible name ("Everyday Checking Checking ending in
+  // 1234"); the grid around them does not show it.
   return (
     <>
-      <span className="mc-account-name">{account.name || type}</span>
+      <span className="mc-account-name">{account.name || type}</span>{' '}
       {account.lastFour !== null ? (
         <span className="mc-account-mask">
           {/* "•• 1234" reads as "bullet bullet 1234": screen readers get the sentence instead. */}

@@ -73,13 +73,6 @@ export function AccountSelectStep({ institutionCode, memberGuid }: AccountSelect
           >
             {t('chooseAnotherBank')}
           </button>
-          <button
-            type="button"
-            className="mc-button mc-button-secondary"
-            onClick={() => dispatch({ type: 'exitRequested' })}
-          >
-            {t('close')}
-          </button>
         </div>
       </StepLayout>
     );

@@ -82,13 +82,6 @@ function VerificationUnavailable({ institution }: { institution: Institution }) 
         >
           {t('chooseAnotherBank')}
         </button>
-        <button
-          type="button"
-          className="mc-button mc-button-secondary"
-          onClick={() => dispatch({ type: 'exitRequested' })}
-        >
-          {t('close')}
-        </button>
       </div>
     </StepLayout>
   );
