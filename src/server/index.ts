@@ -16,5 +16,11 @@ export {
   RevocationStoreError,
 } from './proxy/sessionTokens.ts';
 export { ensureMxUser, type EnsureMxUserOptions, MxUserError } from './users/ensureMxUser.ts';
+export {
+  type AccountNumbers,
+  AccountNumbersError,
+  readAccountNumbers,
+  type ReadAccountNumbersOptions,
+} from './verification/readAccountNumbers.ts';
 // The JSON your token endpoint returns to the browser (`{ sessionToken }`), shared with `member-connect/sdk`.
 export type { SessionTokenResponse } from '../contract/hostContract.ts';

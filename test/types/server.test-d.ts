@@ -3,6 +3,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 
 import {
+  type AccountNumbers,
+  type AccountNumbersError,
   bearerAuthenticate,
   type ConnectProxyOptions,
   createConnectProxy,
@@ -10,6 +12,7 @@ import {
   ensureMxUser,
   type MxUserError,
   type ProxyLogEntry,
+  readAccountNumbers,
   type SessionTokenOptions,
   type SessionTokens,
   type TokenRevocationStore,
@@ -107,5 +110,28 @@ describe('ensureMxUser', () => {
     // @ts-expect-error the partner's user id is required
     void ensureMxUser(mx);
     expectTypeOf<MxUserError['reason']>().toEqualTypeOf<'timeout' | 'refused' | 'invalid' | 'unreachable'>();
+  });
+});
+
+describe('readAccountNumbers', () => {
+  it('needs the MX settings, the user and member guids, and gives typed numbers', () => {
+    const mx = { baseUrl: 'https://int-api.mx.com', clientId: 'id', apiKey: 'key' };
+    const ids = { userGuid: 'USR-1', memberGuid: 'MBR-1' };
+    expectTypeOf(readAccountNumbers({ ...mx, ...ids })).toEqualTypeOf<Promise<AccountNumbers[]>>();
+    void readAccountNumbers({ ...mx, ...ids, accountGuid: 'ACT-1', fetch: createSandbox().request, timeoutMs: 5000 });
+    expectTypeOf<AccountNumbers>().toEqualTypeOf<{
+      accountGuid: string;
+      memberGuid: string;
+      accountNumber: string;
+      routingNumber: string | null;
+      institutionNumber: string | null;
+      transitNumber: string | null;
+      passedValidation: boolean | null;
+    }>();
+    // @ts-expect-error the member guid is required
+    void readAccountNumbers({ ...mx, userGuid: 'USR-1' });
+    expectTypeOf<AccountNumbersError['reason']>().toEqualTypeOf<
+      'timeout' | 'refused' | 'unreachable' | 'invalid' | 'notFound'
+    >();
   });
 });
