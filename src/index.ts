@@ -14,6 +14,7 @@ export type {
   ConnectExitReason,
   ConnectExitResult,
   ConnectLocale,
+  ConnectMode,
   ConnectPartner,
   ConnectStepName,
   ConnectSuccessResult,

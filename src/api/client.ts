@@ -219,12 +219,17 @@ export function createApiClient(options: ApiClientOptions) {
       ).member,
     aggregateMember: async (guid: string) =>
       (await json(MemberBodySchema, 'POST', `/members/${seg(guid)}/aggregate`)).member,
-    getOAuthWindowUri: async (guid: string) =>
+    /** Starts MX's verification job (account and routing numbers, which only the partner's backend reads). */
+    verifyMember: async (guid: string) => (await json(MemberBodySchema, 'POST', `/members/${seg(guid)}/verify`)).member,
+    getOAuthWindowUri: async (guid: string, skipAggregation = false) =>
       (
         await json(
           OAuthWindowBodySchema,
           'GET',
-          `/members/${seg(guid)}/oauth_window_uri${query({ referral_source: 'BROWSER' })}`,
+          `/members/${seg(guid)}/oauth_window_uri${query({
+            referral_source: 'BROWSER',
+            skip_aggregation: skipAggregation ? 'true' : undefined,
+          })}`,
         )
       ).member.oauth_window_uri,
   };

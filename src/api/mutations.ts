@@ -41,8 +41,15 @@ export const aggregateMemberMutation = (client: ApiClient) =>
     mutationFn: (guid: string) => client.aggregateMember(guid),
   });
 
+export const verifyMemberMutation = (client: ApiClient) =>
+  mutationOptions({
+    mutationKey: ['members', 'verify'],
+    mutationFn: (guid: string) => client.verifyMember(guid),
+  });
+
 export const oauthWindowUriMutation = (client: ApiClient) =>
   mutationOptions({
     mutationKey: ['members', 'oauthWindowUri'],
-    mutationFn: (guid: string) => client.getOAuthWindowUri(guid),
+    mutationFn: ({ guid, skipAggregation }: { guid: string; skipAggregation: boolean }) =>
+      client.getOAuthWindowUri(guid, skipAggregation),
   });

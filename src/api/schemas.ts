@@ -38,6 +38,8 @@ export const InstitutionSchema = v.pipe(
     small_logo_url: nstr,
     medium_logo_url: nstr,
     supports_oauth: nbool,
+    // Verification mode marks the institutions MX cannot verify at.
+    supports_account_verification: nbool,
   }),
   v.transform((institution) => ({ ...institution, name: institution.name ?? institution.code })),
 );

@@ -11,6 +11,14 @@ export type ConnectLocale = (typeof CONNECT_LOCALES)[number];
 export const CONNECT_COLOR_SCHEMES = ['light', 'dark', 'system'] as const;
 export type ConnectColorScheme = (typeof CONNECT_COLOR_SCHEMES)[number];
 
+/**
+ * `aggregation` (the default) connects a bank and reads its accounts. `verification` runs MX's verification job
+ * (account and routing numbers, read by the partner's backend) and ends with the person choosing one checking or
+ * savings account, which `onSuccess` names in `account`.
+ */
+export const CONNECT_MODES = ['aggregation', 'verification'] as const;
+export type ConnectMode = (typeof CONNECT_MODES)[number];
+
 /** Theme tokens, applied as CSS custom properties on the widget root (never on :root, so widgets stay isolated). */
 export interface ConnectTheme {
   colorPrimary: string;
@@ -112,6 +120,8 @@ export type ConnectStepName =
   | 'mfa'
   | 'error'
   | 'connected'
+  /** Verification mode: the person chooses the account to verify. */
+  | 'accountSelect'
   | 'closed';
 
 /** Why the widget ended without a connection (`onExit`). */
@@ -136,6 +146,11 @@ export interface ConnectSuccessResult {
    * connection itself succeeded).
    */
   accounts: ConnectedAccount[];
+  /**
+   * Verification mode only: the checking or savings account the person chose. Your backend reads its account and
+   * routing numbers from MX with `memberGuid` and `account.guid` (`readAccountNumbers` in `member-connect/server`).
+   */
+  account?: ConnectedAccount;
 }
 /**
  * What a partner's token endpoint returns to the browser: `{ sessionToken }`, the string from

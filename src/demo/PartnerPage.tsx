@@ -6,14 +6,18 @@ import type {
   ConnectEvent,
   ConnectExitResult,
   ConnectLocale,
+  ConnectMode,
   ConnectSuccessResult,
   ConnectWidgetProps,
 } from '../index.ts';
 import { ConnectWidget } from '../index.ts';
 import { FERNWAY } from './fernwayPartner.ts';
+import { describeVerifiedAccount, readVerifiedAccount, type VerifiedAccountSummary } from './verifiedAccount.ts';
 
 type Outcome =
-  { kind: 'none' } | { kind: 'success'; payload: ConnectSuccessResult } | { kind: 'exit'; payload: ConnectExitResult };
+  | { kind: 'none' }
+  | { kind: 'success'; payload: ConnectSuccessResult; verified?: VerifiedAccountSummary | string }
+  | { kind: 'exit'; payload: ConnectExitResult };
 
 interface LoggedEvent {
   id: number;
@@ -33,6 +37,13 @@ const COLOR_SCHEMES: readonly { value: ColorScheme; label: string }[] = [
   { value: 'system', label: 'Follow the system' },
 ];
 type ColorScheme = NonNullable<ConnectWidgetProps['colorScheme']>;
+const MODES: readonly { value: ConnectMode; label: string }[] = [
+  { value: 'aggregation', label: 'Aggregation (balances, transactions)' },
+  { value: 'verification', label: 'Verification (account and routing numbers)' },
+];
+// `/?mode=verification` opens the page in verification mode (the settings card switches it too).
+const initialMode = (): ConnectMode =>
+  new URLSearchParams(window.location.search).get('mode') === 'verification' ? 'verification' : 'aggregation';
 
 const MAX_LOGGED_EVENTS = 50;
 
@@ -40,10 +51,21 @@ export function PartnerPage() {
   const [session, setSession] = useState(1);
   const [locale, setLocale] = useState<ConnectLocale>('en');
   const [colorScheme, setColorScheme] = useState<ColorScheme>('light');
+  const [mode, setMode] = useState<ConnectMode>(initialMode);
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'none' });
   const [events, setEvents] = useState<LoggedEvent[]>([]);
 
-  const handleSuccess = useCallback((payload: ConnectSuccessResult) => setOutcome({ kind: 'success', payload }), []);
+  const handleSuccess = useCallback((payload: ConnectSuccessResult) => {
+    setOutcome({ kind: 'success', payload });
+    // Verification: Fernway's backend reads the chosen account's numbers from MX; the page gets the last digits only.
+    const { account } = payload;
+    if (account === undefined) return;
+    void readVerifiedAccount(payload.memberGuid, account.guid).then((verified) =>
+      setOutcome((current) =>
+        current.kind === 'success' && current.payload === payload ? { ...current, verified } : current,
+      ),
+    );
+  }, []);
   const handleExit = useCallback((payload: ConnectExitResult) => setOutcome({ kind: 'exit', payload }), []);
   const handleEvent = useCallback((event: ConnectEvent) => {
     setEvents((previous) =>
@@ -98,8 +120,9 @@ export function PartnerPage() {
         <div className="layout">
           <section className="card widget-card" aria-label="Bank connection">
             <ConnectWidget
-              key={session}
+              key={`${session}-${mode}`}
               proxyUrl="/api/connect"
+              mode={mode}
               locale={locale}
               colorScheme={colorScheme}
               partner={FERNWAY}
@@ -127,6 +150,22 @@ export function PartnerPage() {
                   Language
                   <select value={locale} onChange={(event) => setLocale(event.target.value as ConnectLocale)}>
                     {LOCALES.map((option) => (
+                      <option key={option.value} value={option.value}>
+                        {option.label}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  Mode
+                  <select
+                    value={mode}
+                    onChange={(event) => {
+                      setMode(event.target.value as ConnectMode);
+                      setOutcome({ kind: 'none' });
+                    }}
+                  >
+                    {MODES.map((option) => (
                       <option key={option.value} value={option.value}>
                         {option.label}
                       </option>
@@ -213,12 +252,22 @@ function OutcomeText({ outcome }: { outcome: Outcome }) {
       return <p>Not connected yet.</p>;
     }
     case 'success': {
+      const { account } = outcome.payload;
+      const { verified } = outcome;
       return (
-        <p>
-          onSuccess: connected <code>{outcome.payload.institutionCode}</code> as member{' '}
-          <code>{outcome.payload.memberGuid}</code>, {outcome.payload.accounts.length} account(s):{' '}
-          {outcome.payload.accounts.map((account) => `${account.name} (…${account.lastFour ?? '?'})`).join(', ')}.
-        </p>
+        <>
+          <p>
+            onSuccess: connected <code>{outcome.payload.institutionCode}</code> as member{' '}
+            <code>{outcome.payload.memberGuid}</code>, {outcome.payload.accounts.length} account(s):{' '}
+            {outcome.payload.accounts.map((item) => `${item.name} (…${item.lastFour ?? '?'})`).join(', ')}.
+          </p>
+          {account === undefined ? null : (
+            <p>
+              Chosen for verification: {account.name} <code>{account.guid}</code>.{' '}
+              {verified === undefined ? 'Fernway’s backend is reading its numbers…' : describeVerifiedAccount(verified)}
+            </p>
+          )}
+        </>
       );
     }
     case 'exit': {

@@ -6,14 +6,18 @@ import './sdkPage.css';
 import {
   CONNECT_COLOR_SCHEMES,
   CONNECT_LOCALES,
+  CONNECT_MODES,
   type ConnectColorScheme,
   type ConnectLocale,
+  type ConnectMode,
 } from '../contract/hostContract.ts';
 import { type ConnectWidgetInstance, mountConnectWidget } from '../sdk/index.ts';
 import { FERNWAY } from './fernwayPartner.ts';
+import { describeVerifiedAccount, readVerifiedAccount } from './verifiedAccount.ts';
 
 const FRAME_URL = new URL('/frame/', window.location.href).href;
-// `sdk.html?locale=fr-CA&colorScheme=dark`: the page has no settings card, so the address picks language and look.
+// `sdk.html?locale=fr-CA&colorScheme=dark&mode=verification`: the page has no settings card, so the address picks
+// language, look and mode.
 const pageOptions = new URLSearchParams(window.location.search);
 const LOCALES: readonly string[] = CONNECT_LOCALES;
 const SCHEMES: readonly string[] = CONNECT_COLOR_SCHEMES;
@@ -23,6 +27,7 @@ const pick = <T extends string>(name: string, allowed: readonly string[]) => {
 };
 const locale = pick<ConnectLocale>('locale', LOCALES);
 const colorScheme = pick<ConnectColorScheme>('colorScheme', SCHEMES);
+const connectMode = pick<ConnectMode>('mode', CONNECT_MODES);
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -84,9 +89,16 @@ function open(mode: 'modal' | 'inline') {
     partner: FERNWAY,
     ...(locale && { locale }),
     ...(colorScheme && { colorScheme }),
-    onSuccess: ({ memberGuid, institutionCode }) => {
-      logLine(callbackLog, `onSuccess ${institutionCode} ${memberGuid}`, false);
-      showResult('success', `Linked ${institutionCode} (member ${memberGuid}).`);
+    ...(connectMode && { mode: connectMode }),
+    onSuccess: ({ memberGuid, institutionCode, account }) => {
+      logLine(callbackLog, `onSuccess ${institutionCode} ${memberGuid}${account ? ` ${account.guid}` : ''}`, false);
+      const linked = `Linked ${institutionCode} (member ${memberGuid}).`;
+      showResult('success', linked);
+      // Verification: the backend reads the chosen account's numbers; the page shows the last digits it sends back.
+      if (account)
+        void readVerifiedAccount(memberGuid, account.guid).then((verified) =>
+          showResult('success', `${linked} ${account.name}: ${describeVerifiedAccount(verified)}`),
+        );
     },
     onExit: ({ reason, message }) => {
       logLine(callbackLog, `onExit ${reason}`, false);

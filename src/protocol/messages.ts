@@ -9,12 +9,14 @@ import {
   CONNECT_COLOR_SCHEMES,
   CONNECT_DATA_SCOPES,
   CONNECT_LOCALES,
+  CONNECT_MODES,
   type ConnectColorScheme,
   type ConnectDataScope,
   type ConnectedAccount,
   type ConnectEvent,
   type ConnectExitResult,
   type ConnectLocale,
+  type ConnectMode,
   type ConnectPartner,
   type ConnectSuccessResult,
   type ConnectTheme,
@@ -30,6 +32,8 @@ export interface FrameConfig {
   institutionCode?: string;
   memberGuid?: string;
   skipAggregation?: boolean;
+  /** @default 'aggregation' */
+  mode?: ConnectMode;
   locale?: ConnectLocale;
   colorScheme?: ConnectColorScheme;
   /** Theme tokens (CSS custom property values) keyed by token name. */
@@ -107,6 +111,8 @@ function pickStrings(bag: Bag, keys: readonly string[]): Record<string, string> 
   return out;
 }
 
+const toAccount = ({ guid, name, type, lastFour }: Bag) => ({ guid, name, type, lastFour }) as ConnectedAccount;
+
 const EXIT_KEYS = ['memberGuid', 'institutionCode', 'message', 'reason'];
 
 /**
@@ -136,23 +142,22 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
         : undefined;
     }
     case 'success': {
-      const result = bag.result;
       // A frame from before accounts were reported sends none: still a success. Like event metadata, an account's
-      // values are taken at the frame's word (its origin and window are checked): only its four fields cross.
-      const accounts: unknown = isBag(result) ? (result.accounts ?? []) : 0;
-      return isBag(result) &&
-        isString(result.memberGuid) &&
-        isString(result.institutionCode) &&
+      // values are taken at the frame's word (its origin and window are checked): only its four fields cross. The
+      // chosen `account` of verification mode is checked and copied the same way.
+      const { memberGuid, institutionCode, accounts = [], account } = isBag(bag.result) ? bag.result : ({} as Bag);
+      return isString(memberGuid) &&
+        isString(institutionCode) &&
         Array.isArray(accounts) &&
-        accounts.every(isBag)
+        [...accounts, account ?? {}].every(isBag)
         ? {
             type: 'success',
             result: {
-              memberGuid: result.memberGuid,
-              institutionCode: result.institutionCode,
-              accounts: accounts.map(
-                ({ guid, name, type, lastFour }) => ({ guid, name, type, lastFour }) as ConnectedAccount,
-              ),
+              memberGuid,
+              institutionCode,
+              accounts: accounts.map(toAccount),
+              // `undefined` rather than a missing key when there is none: the smaller check in a 2 kB budget.
+              account: (account && toAccount(account as Bag)) as ConnectedAccount | undefined,
             },
           }
         : undefined;
@@ -175,6 +180,7 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
 const LOCALES: readonly unknown[] = CONNECT_LOCALES;
 const COLOR_SCHEMES: readonly unknown[] = CONNECT_COLOR_SCHEMES;
 const DATA_SCOPES: readonly unknown[] = CONNECT_DATA_SCOPES;
+const MODES: readonly unknown[] = CONNECT_MODES;
 
 function parsePartner(value: unknown): ConnectPartner | undefined {
   if (!isBag(value) || !isString(value.name)) return undefined;
@@ -185,7 +191,7 @@ function parsePartner(value: unknown): ConnectPartner | undefined {
 function parseConfig(value: unknown): FrameConfig | undefined {
   if (!isBag(value)) return undefined;
   const strings = pickStrings(value, ['proxyUrl', 'institutionCode', 'memberGuid']);
-  const { skipAggregation, locale, colorScheme, theme, messages, modal, skipConsent, dataRequested } = value;
+  const { skipAggregation, mode, locale, colorScheme, theme, messages, modal, skipConsent, dataRequested } = value;
   const partner = value.partner === undefined ? undefined : parsePartner(value.partner);
   const valid =
     strings &&
@@ -193,6 +199,7 @@ function parseConfig(value: unknown): FrameConfig | undefined {
     isOptional(skipConsent, (v) => typeof v === 'boolean') &&
     isOptional(dataRequested, (v) => Array.isArray(v) && v.every((scope) => DATA_SCOPES.includes(scope))) &&
     isOptional(skipAggregation, (v) => typeof v === 'boolean') &&
+    isOptional(mode, (v) => MODES.includes(v)) &&
     isOptional(modal, (v) => typeof v === 'boolean') &&
     isOptional(locale, (v) => LOCALES.includes(v)) &&
     isOptional(colorScheme, (v) => COLOR_SCHEMES.includes(v)) &&
@@ -202,6 +209,7 @@ function parseConfig(value: unknown): FrameConfig | undefined {
   const config: Bag = {
     ...strings,
     skipAggregation,
+    mode,
     locale,
     colorScheme,
     theme,

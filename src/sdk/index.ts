@@ -5,12 +5,14 @@ export { mountConnectWidget } from './mountConnectWidget';
 // `FrameColorScheme` are this entry's earlier names for the same types, kept so existing imports compile.
 export type {
   ConnectColorScheme,
+  ConnectedAccount,
   ConnectEvent,
   ConnectEventMetadata,
   ConnectEventName,
   ConnectExitReason,
   ConnectExitResult,
   ConnectLocale,
+  ConnectMode,
   ConnectStepName,
   ConnectSuccessResult,
   ConnectTheme,

@@ -20,5 +20,11 @@ export { createMemoryStatusBus } from './proxy/statusBus.ts';
 export type { StatusStreamOptions } from './proxy/statusStreamOptions.ts';
 export type { WebhookCredentials } from './proxy/webhookReceiver.ts';
 export { ensureMxUser, type EnsureMxUserOptions, MxUserError } from './users/ensureMxUser.ts';
+export {
+  type AccountNumbers,
+  AccountNumbersError,
+  readAccountNumbers,
+  type ReadAccountNumbersOptions,
+} from './verification/readAccountNumbers.ts';
 // The JSON your token endpoint returns to the browser (`{ sessionToken }`), shared with `member-connect/sdk`.
 export type { SessionTokenResponse } from '../contract/hostContract.ts';

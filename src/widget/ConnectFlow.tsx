@@ -13,6 +13,7 @@ import {
 import type { ConnectFlowOptions } from './connectFlowReducer';
 import { createDraftStore, FlowContext, type FlowContextValue } from './flowContext';
 import {
+  AccountSelectStep,
   ClosedStep,
   ConnectedStep,
   ConnectionErrorStep,
@@ -61,6 +62,7 @@ export function ConnectFlow({
   ...options
 }: ConnectFlowProps) {
   const t = useCopy();
+  const mode = options.mode ?? 'aggregation';
   const { state, dispatch } = useConnectFlow(options, { emit, finish, remember, restart });
   const idPrefix = `mc${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
   const [draft] = useState(createDraftStore);
@@ -129,8 +131,18 @@ export function ConnectFlow({
   }, [dispatch, onSessionExpiredRef]);
 
   const flow = useMemo<FlowContextValue>(
-    () => ({ dispatch, emit, idPrefix, draft, skipAggregation, partner, dataRequested }),
-    [dispatch, draft, emit, idPrefix, skipAggregation, partner, dataRequested],
+    () => ({
+      dispatch,
+      emit,
+      idPrefix,
+      draft,
+      // Verification runs its own job after the login (MX Connect's way): creating the member must not start another.
+      skipAggregation: skipAggregation || mode === 'verification',
+      mode,
+      partner,
+      dataRequested,
+    }),
+    [dispatch, draft, emit, idPrefix, skipAggregation, mode, partner, dataRequested],
   );
   const isSearching = state.step === 'institutionSearch';
   useEffect(() => {
@@ -168,6 +180,7 @@ export function ConnectFlow({
           institutionCode={state.institutionCode}
           memberGuid={state.memberGuid}
           isResumed={state.isResumed}
+          startsVerification={state.startsVerification === true}
         />
       );
       break;
@@ -185,12 +198,16 @@ export function ConnectFlow({
         <ConnectionErrorStep institutionCode={state.institutionCode} memberGuid={state.memberGuid} kind={state.kind} />
       );
       break;
+    case 'accountSelect':
+      step = <AccountSelectStep institutionCode={state.institutionCode} memberGuid={state.memberGuid} />;
+      break;
     case 'connected':
       step = (
         <ConnectedStep
           institutionCode={state.institutionCode}
           memberGuid={state.memberGuid}
           accounts={state.accounts}
+          account={state.account}
         />
       );
       break;

@@ -21,6 +21,7 @@ import {
   type ConnectEvent,
   type ConnectExitResult,
   type ConnectLocale,
+  type ConnectMode,
   type ConnectPartner,
   type ConnectSuccessResult,
   type ConnectTheme,
@@ -47,8 +48,15 @@ export interface ConnectWidgetProps {
   institutionCode?: string;
   /** Update mode: re-enter credentials for this existing member (takes priority over `institutionCode`). */
   memberGuid?: string;
-  /** Create/update the member without starting an aggregation. @default false */
+  /** Create/update the member without starting an aggregation. Ignored in verification mode. @default false */
   skipAggregation?: boolean;
+  /**
+   * `verification`: run MX's verification job instead of an aggregation, then let the person choose one checking or
+   * savings account; `onSuccess` names it in `account`. Account and routing numbers never reach the browser: your
+   * backend reads them with `readAccountNumbers` (`member-connect/server`).
+   * @default 'aggregation'
+   */
+  mode?: ConnectMode;
   /** @default 'en' */
   locale?: ConnectLocale;
   /** Overrides for any message id of the chosen locale. */
@@ -133,7 +141,14 @@ function useMessages(locale: ConnectLocale, overrides: Partial<ConnectMessages> 
  * <ConnectWidget proxyUrl="/api/connect" onSuccess={({ memberGuid }) => save(memberGuid)} onExit={close} />
  */
 export const ConnectWidget = forwardRef<ConnectWidgetHandle, ConnectWidgetProps>(function ConnectWidget(props, ref) {
-  const { proxyUrl, sessionToken, locale = 'en', colorScheme = 'system', skipAggregation = false } = props;
+  const {
+    proxyUrl,
+    sessionToken,
+    locale = 'en',
+    colorScheme = 'system',
+    skipAggregation = false,
+    mode = 'aggregation',
+  } = props;
 
   // The latest handlers are read at call time, so inline arrow functions neither go stale nor re-mount anything.
   const callbacks = useRef<Callbacks>(props);
@@ -252,6 +267,7 @@ export const ConnectWidget = forwardRef<ConnectWidgetHandle, ConnectWidgetProps>
                   institutionCode={props.institutionCode}
                   memberGuid={props.memberGuid}
                   skipAggregation={skipAggregation}
+                  mode={mode}
                   skipConsent={props.skipConsent}
                   partner={props.partner}
                   dataRequested={props.dataRequested ?? NO_SCOPES}

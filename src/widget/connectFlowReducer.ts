@@ -1,8 +1,8 @@
 import type { MemberStatus } from '../api/schemas';
-import type { ConnectedAccount, ConnectExitReason, ConnectStepName } from '../contract/hostContract';
+import type { ConnectedAccount, ConnectExitReason, ConnectMode, ConnectStepName } from '../contract/hostContract';
 import { connectionOutcome } from '../mx/connectionOutcome';
 import { type ConnectionStatus, isConnectionStatus } from '../mx/mxEnums';
-import { type ConnectionErrorKind, isConnectionError, OUTCOME_SCREENS } from './connectionOutcomes';
+import { type ConnectionErrorKind, errorScreen, isConnectionError, OUTCOME_SCREENS } from './connectionOutcomes';
 
 /**
  * Where an OAuth step is. `opening`: the window is open on about:blank while the URL is fetched; `waiting`: the bank's
@@ -33,7 +33,14 @@ export type ConnectState =
        */
       isDenialFresh: boolean;
     }
-  | { step: 'connectionStatus'; institutionCode: string; memberGuid: string; isResumed: boolean }
+  | {
+      step: 'connectionStatus';
+      institutionCode: string;
+      memberGuid: string;
+      isResumed: boolean;
+      /** Verification mode: the step starts the verification job (`POST …/verify`) before it reads the status. */
+      startsVerification?: true;
+    }
   | { step: 'mfa'; institutionCode: string; memberGuid: string; wasRejected: boolean }
   | {
       step: 'connectionError';
@@ -42,8 +49,19 @@ export type ConnectState =
       kind: ConnectionErrorKind;
       status: ConnectionStatus | null;
     }
-  /** `accounts` is null until they were read (or failed to be): `onSuccess` carries them, so it waits for that. */
-  | { step: 'connected'; institutionCode: string; memberGuid: string; accounts: ConnectedAccount[] | null }
+  /** Verification mode, once the job has ended CONNECTED: the person picks the checking or savings account to verify. */
+  | { step: 'accountSelect'; institutionCode: string; memberGuid: string }
+  /**
+   * `accounts` is null until they were read (or failed to be): `onSuccess` carries them, so it waits for that.
+   * `account`: the one chosen in verification mode.
+   */
+  | {
+      step: 'connected';
+      institutionCode: string;
+      memberGuid: string;
+      accounts: ConnectedAccount[] | null;
+      account?: ConnectedAccount;
+    }
   | { step: 'closed'; reason: ConnectExitReason; institutionCode: string | null; memberGuid: string | null };
 
 export type ConnectStep = ConnectState['step'];
@@ -73,12 +91,18 @@ export type ConnectFlowEvent =
   /** "My bank isn't listed": the session ends so the host can offer another way (e.g. manual entry). */
   | { type: 'notListedChosen' }
   | { type: 'accountsLoaded'; accounts: ConnectedAccount[] }
+  /** Verification mode: MX refused to start the verification job for this member's institution. */
+  | { type: 'verificationRefused' }
+  /** Verification mode: the account to verify, with every account of the member (`onSuccess` carries both). */
+  | { type: 'accountChosen'; account: ConnectedAccount; accounts: ConnectedAccount[] }
   /** A new session in the same widget ("Connect another account"), from a finished one. */
   | { type: 'restartRequested' };
 
 export interface ConnectFlowOptions {
   institutionCode?: string | undefined;
   memberGuid?: string | undefined;
+  /** @default 'aggregation' */
+  mode?: ConnectMode | undefined;
   /** Start without the consent screen. */
   skipConsent?: boolean | undefined;
 }
@@ -114,6 +138,7 @@ function applyOAuthStatus(
   state: Extract<ConnectState, { step: 'oauth' }>,
   memberGuid: string,
   status: Extract<ConnectFlowEvent, { type: 'statusReceived' }>['status'],
+  mode: ConnectMode,
 ): ConnectState {
   const outcome = connectionOutcome(status);
   if (outcome === 'oauth') return state.isDenialFresh ? state : { ...state, isDenialFresh: true };
@@ -121,17 +146,27 @@ function applyOAuthStatus(
     if (!state.isDenialFresh || state.phase === 'opening' || state.phase === 'idle') return state;
     return state.phase === 'denied' ? state : { ...state, phase: 'denied' };
   }
-  // Consent was given and the bank is now aggregating: the rest is the ordinary connecting step.
-  if (outcome === 'pending')
-    return { step: 'connectionStatus', institutionCode: state.institutionCode, memberGuid, isResumed: false };
-  return applyStatus(state, memberGuid, status);
+  // Consent was given and the bank is now aggregating: the rest is the ordinary connecting step. In verification mode
+  // the consent ran no job (skip_aggregation): the connecting step starts the verification.
+  if (outcome === 'pending' || (outcome === 'connected' && mode === 'verification'))
+    return connecting(state.institutionCode, memberGuid, mode);
+  return applyStatus(state, memberGuid, status, mode);
 }
+
+const connecting = (institutionCode: string, memberGuid: string, mode: ConnectMode): ConnectState => ({
+  step: 'connectionStatus',
+  institutionCode,
+  memberGuid,
+  isResumed: false,
+  ...(mode === 'verification' ? { startsVerification: true } : {}),
+});
 
 /** Where a status leads from the connecting (or OAuth) step: the `step` column of `OUTCOME_SCREENS`. */
 function applyStatus(
   state: Extract<ConnectState, { step: 'connectionStatus' | 'oauth' }>,
   memberGuid: string,
   status: Extract<ConnectFlowEvent, { type: 'statusReceived' }>['status'],
+  mode: ConnectMode,
 ): ConnectState {
   const { institutionCode } = state;
   const raw = status.connection_status ?? null;
@@ -148,7 +183,10 @@ function applyStatus(
     case 'connectionStatus':
       return state;
     case 'connected':
-      return { step, institutionCode, memberGuid, accounts: null };
+      // Verification ends with the person's choice of account, not on the connected status itself.
+      return mode === 'verification'
+        ? { step: 'accountSelect', institutionCode, memberGuid }
+        : { step, institutionCode, memberGuid, accounts: null };
     case 'mfa':
       return { step, institutionCode, memberGuid, wasRejected: false };
     case 'credentials':
@@ -162,8 +200,15 @@ function applyStatus(
   }
 }
 
-/** The step machine. Events that do not apply to the current step leave the state unchanged. */
-export function connectFlowReducer(state: ConnectState, event: ConnectFlowEvent): ConnectState {
+/**
+ * The step machine. Events that do not apply to the current step leave the state unchanged. `mode` is the widget's
+ * (fixed for its lifetime): verification starts its job from the connecting step and ends with the account choice.
+ */
+export function connectFlowReducer(
+  state: ConnectState,
+  event: ConnectFlowEvent,
+  mode: ConnectMode = 'aggregation',
+): ConnectState {
   // Finished sessions ignore everything but a fresh start (once the host has had its one callback) and, on success, the
   // accounts that callback carries.
   if (state.step === 'closed' || state.step === 'connected') {
@@ -174,7 +219,7 @@ export function connectFlowReducer(state: ConnectState, event: ConnectFlowEvent)
   }
   if (event.type === 'sessionExpired') return close(state, 'sessionExpired');
   if (event.type === 'exitRequested') {
-    return close(state, state.step === 'connectionError' ? OUTCOME_SCREENS[state.kind].exitReason : 'userCancelled');
+    return close(state, state.step === 'connectionError' ? errorScreen(state.kind).exitReason : 'userCancelled');
   }
 
   switch (state.step) {
@@ -205,12 +250,7 @@ export function connectFlowReducer(state: ConnectState, event: ConnectFlowEvent)
           return oauthState(state.institutionCode, state.memberGuid);
         case 'memberSubmitted':
         case 'existingMemberChosen':
-          return {
-            step: 'connectionStatus',
-            institutionCode: state.institutionCode,
-            memberGuid: event.memberGuid,
-            isResumed: false,
-          };
+          return connecting(state.institutionCode, event.memberGuid, mode);
         default:
           return state;
       }
@@ -232,14 +272,18 @@ export function connectFlowReducer(state: ConnectState, event: ConnectFlowEvent)
         case 'oauthWindowClosed':
           return state.phase === 'waiting' ? { ...state, phase: 'windowClosed' } : state;
         case 'statusReceived':
-          return state.memberGuid === null ? state : applyOAuthStatus(state, state.memberGuid, event.status);
+          return state.memberGuid === null ? state : applyOAuthStatus(state, state.memberGuid, event.status, mode);
         default:
           return state;
       }
     }
     case 'connectionStatus': {
+      if (event.type === 'verificationRefused') {
+        const { institutionCode, memberGuid } = state;
+        return { step: 'connectionError', institutionCode, memberGuid, kind: 'verificationUnavailable', status: null };
+      }
       if (event.type !== 'statusReceived') return state;
-      return applyStatus(state, state.memberGuid, event.status);
+      return applyStatus(state, state.memberGuid, event.status, mode);
     }
     case 'mfa': {
       if (event.type !== 'mfaSubmitted' && event.type !== 'resumeRefused') return state;
@@ -253,12 +297,19 @@ export function connectFlowReducer(state: ConnectState, event: ConnectFlowEvent)
     case 'connectionError': {
       switch (event.type) {
         case 'aggregationRestarted':
-          return {
-            step: 'connectionStatus',
-            institutionCode: state.institutionCode,
-            memberGuid: state.memberGuid,
-            isResumed: false,
-          };
+          return connecting(state.institutionCode, state.memberGuid, mode);
+        case 'backRequested':
+          return { step: 'institutionSearch' };
+        default:
+          return state;
+      }
+    }
+    case 'accountSelect': {
+      switch (event.type) {
+        case 'accountChosen': {
+          const { institutionCode, memberGuid } = state;
+          return { step: 'connected', institutionCode, memberGuid, accounts: event.accounts, account: event.account };
+        }
         case 'backRequested':
           return { step: 'institutionSearch' };
         default:
@@ -280,6 +331,7 @@ export const STEP_NAMES: Record<ConnectStep, ConnectStepName> = {
   connectionStatus: 'connecting',
   mfa: 'mfa',
   connectionError: 'error',
+  accountSelect: 'accountSelect',
   connected: 'connected',
   closed: 'closed',
 };

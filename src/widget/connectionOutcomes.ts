@@ -96,12 +96,34 @@ export const OUTCOME_SCREENS = {
 type Screens = typeof OUTCOME_SCREENS;
 
 /** The outcomes shown on the error screen: derived from the table, so a row that changes step changes this too. */
-export type ConnectionErrorKind = {
+type StatusErrorKind = {
   [K in ConnectionOutcome]: Screens[K]['step'] extends 'connectionError' ? K : never;
 }[ConnectionOutcome];
 
-export const isConnectionError = (outcome: ConnectionOutcome): outcome is ConnectionErrorKind =>
+/**
+ * The error screen's one cause that is not a status: in verification mode MX refused the verification job (400, the
+ * institution does not support it). It sits beside the status rows so the error step and `onExit` read one table.
+ */
+const REFUSAL_SCREENS = {
+  verificationUnavailable: {
+    exitReason: 'connectionUnavailable',
+    copy: {
+      title: 'verificationUnavailableTitle',
+      body: 'verificationUnavailableBody',
+      retry: null,
+      linkToInstitution: false,
+    },
+  },
+} as const satisfies Record<string, { exitReason: ConnectExitReason; copy: ErrorCopy }>;
+
+export type ConnectionErrorKind = StatusErrorKind | keyof typeof REFUSAL_SCREENS;
+
+export const isConnectionError = (outcome: ConnectionOutcome): outcome is StatusErrorKind =>
   OUTCOME_SCREENS[outcome].step === 'connectionError';
+
+/** What the error screen shows for `kind` and what closing it reports. */
+export const errorScreen = (kind: ConnectionErrorKind): { exitReason: ConnectExitReason; copy: ErrorCopy } =>
+  kind === 'verificationUnavailable' ? REFUSAL_SCREENS[kind] : OUTCOME_SCREENS[kind];
 
 /** The sentence under "The credentials were not accepted." for the status that sent the person back to the form. */
 export const rejectionCopy = (status: ConnectionStatus): MessageId => {

@@ -141,6 +141,19 @@ export const en = {
   choiceRequired: 'Choose an option.',
   institutionInstructions: 'Instructions from {institution}',
   challengeImageAlt: 'Security picture for this question',
+  // verification mode (issue 15 §2)
+  verificationUnavailable: 'Verification not available',
+  verificationUnavailableTitle: 'Verification isn’t available at {institution}.',
+  verificationUnavailableBody:
+    '{institution} does not support account verification here. Choose another bank to verify an account.',
+  verifyError: 'We could not start the verification.',
+  accountSelectHeading: 'Choose an account',
+  accountSelectIntro: 'Choose the account to share with {partner}. Only checking and savings accounts can be used.',
+  accountSelectLegend: 'Accounts at {institution}',
+  accountSelectRequired: 'Choose an account to continue.',
+  noEligibleTitle: 'No checking or savings account at {institution}',
+  noEligibleBody: 'Verification needs a checking or savings account. You can choose another bank.',
+  chosenAccountHeading: 'Chosen account',
 } as const;
 
 /** Message ids and their text; pass a partial set as `messages` to override any of them. */

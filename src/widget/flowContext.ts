@@ -1,7 +1,7 @@
 import { createContext, type Dispatch, useContext } from 'react';
 
 import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from '../api/queries';
-import type { ConnectDataScope, ConnectPartner, EmitEvent } from '../contract/hostContract';
+import type { ConnectDataScope, ConnectMode, ConnectPartner, EmitEvent } from '../contract/hostContract';
 import type { ConnectFlowEvent } from './connectFlowReducer';
 
 /** What the user typed that is worth keeping across steps. Never holds passwords or MFA answers. */
@@ -34,6 +34,7 @@ export interface FlowContextValue {
   idPrefix: string;
   draft: DraftStore;
   skipAggregation: boolean;
+  mode: ConnectMode;
   /** Who asks for the connection (consent and success screens). */
   partner: ConnectPartner | undefined;
   /** What the consent screen lists; empty means the default list. */

@@ -2,6 +2,7 @@
 // react-hook-form (issue 12, "Bytes"). They are prefetched while the person searches, so choosing a bank rarely waits.
 import { type ComponentProps, type ComponentType, lazy, useState } from 'react';
 
+import type { AccountSelectStep as AccountSelectStepType } from './steps/AccountSelectStep/AccountSelectStep';
 import type { ClosedStep as ClosedStepType } from './steps/ClosedStep/ClosedStep';
 import type { ConnectedStep as ConnectedStepType } from './steps/ConnectedStep/ConnectedStep';
 import type { ConnectionErrorStep as ConnectionErrorStepType } from './steps/ConnectionErrorStep/ConnectionErrorStep';
@@ -51,6 +52,9 @@ export const ConnectionErrorStep = lazyStep<typeof ConnectionErrorStepType>(() =
 );
 export const ConnectedStep = lazyStep<typeof ConnectedStepType>(() =>
   import('./steps/ConnectedStep/ConnectedStep').then((m) => m.ConnectedStep),
+);
+export const AccountSelectStep = lazyStep<typeof AccountSelectStepType>(() =>
+  import('./steps/AccountSelectStep/AccountSelectStep').then((m) => m.AccountSelectStep),
 );
 export const ClosedStep = lazyStep<typeof ClosedStepType>(() =>
   import('./steps/ClosedStep/ClosedStep').then((m) => m.ClosedStep),

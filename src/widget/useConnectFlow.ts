@@ -1,7 +1,14 @@
-import { useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
 
 import type { ConnectExitResult, ConnectSuccessResult, EmitEvent } from '../contract/hostContract';
-import { type ConnectFlowOptions, connectFlowReducer, initialConnectState, STEP_NAMES } from './connectFlowReducer';
+import {
+  type ConnectFlowEvent,
+  type ConnectFlowOptions,
+  connectFlowReducer,
+  type ConnectState,
+  initialConnectState,
+  STEP_NAMES,
+} from './connectFlowReducer';
 
 export interface FlowHost {
   emit: EmitEvent;
@@ -16,7 +23,12 @@ export interface FlowHost {
 
 /** The reducer plus the one place that turns step transitions into host events and terminal callbacks. */
 export function useConnectFlow(options: ConnectFlowOptions, host: FlowHost) {
-  const [state, dispatch] = useReducer(connectFlowReducer, options, initialConnectState);
+  const { mode = 'aggregation' } = options;
+  const reducer = useCallback(
+    (current: ConnectState, event: ConnectFlowEvent) => connectFlowReducer(current, event, mode),
+    [mode],
+  );
+  const [state, dispatch] = useReducer(reducer, options, initialConnectState);
   const previous = useRef<typeof state.step | null>(null);
   const { emit, finish, remember, restart } = host;
 
@@ -58,8 +70,8 @@ export function useConnectFlow(options: ConnectFlowOptions, host: FlowHost) {
   // Success is reported once the accounts it carries were read (or failed to be): see ConnectedStep.
   useEffect(() => {
     if (state.step !== 'connected' || state.accounts === null) return;
-    const { memberGuid, institutionCode, accounts } = state;
-    finish({ kind: 'success', result: { memberGuid, institutionCode, accounts } });
+    const { memberGuid, institutionCode, accounts, account } = state;
+    finish({ kind: 'success', result: { memberGuid, institutionCode, accounts, ...(account ? { account } : {}) } });
   }, [finish, state]);
 
   return { state, dispatch };

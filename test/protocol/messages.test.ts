@@ -31,6 +31,15 @@ describe('frame → host messages', () => {
         ],
       },
     },
+    {
+      type: 'success',
+      result: {
+        memberGuid: 'MBR-1',
+        institutionCode: 'mxbank',
+        accounts: [{ guid: 'ACT-1', name: 'Everyday Checking', type: 'CHECKING', lastFour: '1234' }],
+        account: { guid: 'ACT-1', name: 'Everyday Checking', type: 'CHECKING', lastFour: '1234' },
+      },
+    },
     { type: 'exit', result: { reason: 'userCancelled', memberGuid: 'MBR-1', message: 'Bye' } },
     { type: 'tokenRequest', id: 3 },
   ];
@@ -60,6 +69,36 @@ describe('frame → host messages', () => {
         accounts: [{ guid: 'ACT-1', name: 'Checking', type: 'CHECKING', lastFour: '1234' }],
       },
     });
+  });
+
+  it('copies only the four fields of the chosen account (verification mode)', () => {
+    const parsed = parseFrameMessage(
+      envelope({
+        type: 'success',
+        result: {
+          memberGuid: 'MBR-1',
+          institutionCode: 'mxbank',
+          accounts: [],
+          account: {
+            guid: 'ACT-1',
+            name: 'Checking',
+            type: 'CHECKING',
+            lastFour: '1234',
+            account_number: '000111221234',
+          },
+        },
+      } as never),
+    );
+    expect(parsed).toEqual({
+      type: 'success',
+      result: {
+        memberGuid: 'MBR-1',
+        institutionCode: 'mxbank',
+        accounts: [],
+        account: { guid: 'ACT-1', name: 'Checking', type: 'CHECKING', lastFour: '1234' },
+      },
+    });
+    expect(JSON.stringify(parsed)).not.toContain('000111221234');
   });
 
   it('rebuilds an event in MX shape from its name and metadata only', () => {
@@ -102,6 +141,13 @@ describe('frame → host messages', () => {
         result: { memberGuid: 'MBR-1', institutionCode: 'x', accounts: ['ACT-1'] },
       } as never),
     ],
+    [
+      'a success whose chosen account is not an object',
+      envelope({
+        type: 'success',
+        result: { memberGuid: 'MBR-1', institutionCode: 'x', accounts: [], account: 'ACT-1' },
+      } as never),
+    ],
     ['an exit without reason', envelope({ type: 'exit', result: {} } as never)],
     ['an exit with a non-string message', envelope({ type: 'exit', result: { reason: 'x', message: 1 } } as never)],
     ['a token request without a numeric id', envelope({ type: 'tokenRequest', id: '3' } as never)],
@@ -119,6 +165,7 @@ describe('host → frame messages', () => {
         institutionCode: 'mxbank',
         memberGuid: 'MBR-1',
         skipAggregation: true,
+        mode: 'verification',
         locale: 'es',
         colorScheme: 'dark',
         theme: { colorPrimary: '#123456' },
@@ -165,6 +212,7 @@ describe('host → frame messages', () => {
     ['a handshake with a token object', { config: {}, sessionToken: { t: 1 }, refreshable: false }],
     ['a handshake with an unknown locale', { config: { locale: 'de' }, sessionToken: 't', refreshable: false }],
     ['a handshake with an unknown scheme', { config: { colorScheme: 'sepia' }, sessionToken: 't', refreshable: false }],
+    ['a handshake with an unknown mode', { config: { mode: 'identity' }, sessionToken: 't', refreshable: false }],
     ['a handshake with non-string theme', { config: { theme: { a: 1 } }, sessionToken: 't', refreshable: false }],
     ['a handshake with a numeric proxyUrl', { config: { proxyUrl: 1 }, sessionToken: 't', refreshable: false }],
     ['a handshake without config', { sessionToken: 't', refreshable: false }],

@@ -36,6 +36,7 @@ describe('ConnectWidget props', () => {
         institutionCode="mxbank"
         memberGuid="MBR-1"
         skipAggregation
+        mode="verification"
         locale="fr-CA"
         colorScheme="dark"
         theme={{ colorPrimary: '#0b5fff', radius: '8px' }}
@@ -55,6 +56,8 @@ describe('ConnectWidget props', () => {
     void (<ConnectWidget proxyUrl={new URL('https://partner.example/api/connect')} />);
     // @ts-expect-error not a locale the widget ships
     void (<ConnectWidget proxyUrl="/api/connect" locale="de" />);
+    // @ts-expect-error mode is aggregation or verification
+    void (<ConnectWidget proxyUrl="/api/connect" mode="identity" />);
     // @ts-expect-error colorScheme is light, dark or system
     void (<ConnectWidget proxyUrl="/api/connect" colorScheme="sepia" />);
     // @ts-expect-error not a theme token
@@ -100,6 +103,7 @@ describe('results and exit reasons', () => {
       memberGuid: string;
       institutionCode: string;
       accounts: { guid: string; name: string; type: string | null; lastFour: string | null }[];
+      account?: { guid: string; name: string; type: string | null; lastFour: string | null };
     }>();
     expectTypeOf<ConnectExitResult>().toEqualTypeOf<{
       reason: ConnectExitReason;

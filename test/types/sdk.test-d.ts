@@ -8,9 +8,11 @@ import type {
   ConnectSuccessResult as WidgetConnectSuccessResult,
 } from '../../src/index';
 import {
+  type ConnectedAccount,
   type ConnectEvent,
   type ConnectExitReason,
   type ConnectExitResult,
+  type ConnectMode,
   type ConnectSuccessResult,
   type ConnectWidgetInstance,
   type FrameColorScheme,
@@ -43,6 +45,7 @@ describe('mountConnectWidget options', () => {
       institutionCode: 'mxbank',
       memberGuid: 'MBR-1',
       skipAggregation: true,
+      mode: 'verification',
       locale: 'es',
       colorScheme: 'system',
       theme: { colorPrimary: '#0b5fff' },
@@ -63,6 +66,14 @@ describe('mountConnectWidget options', () => {
     mountConnectWidget({ frameUrl: '/frame/', sessionToken: async () => fromEndpoint({ sessionToken: 't' }) });
     // @ts-expect-error the endpoint's JSON object itself is not the token
     mountConnectWidget({ frameUrl: '/frame/', sessionToken: async () => ({ sessionToken: 't' }) });
+  });
+
+  it('types the verification mode and the account it reports', () => {
+    expectTypeOf<MountConnectWidgetOptions['mode']>().toEqualTypeOf<ConnectMode | undefined>();
+    expectTypeOf<ConnectMode>().toEqualTypeOf<'aggregation' | 'verification'>();
+    expectTypeOf<ConnectSuccessResult['account']>().toEqualTypeOf<ConnectedAccount | undefined>();
+    // @ts-expect-error not a mode
+    mountConnectWidget({ frameUrl: '/frame/', sessionToken: 't', mode: 'identity' });
   });
 
   it('refuses wrong types and unknown options', () => {

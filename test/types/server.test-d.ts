@@ -4,6 +4,8 @@ import { createClient } from 'redis';
 import { describe, expectTypeOf, it } from 'vitest';
 
 import {
+  type AccountNumbers,
+  type AccountNumbersError,
   bearerAuthenticate,
   type ConnectProxyOptions,
   createConnectProxy,
@@ -12,6 +14,7 @@ import {
   ensureMxUser,
   type MxUserError,
   type ProxyLogEntry,
+  readAccountNumbers,
   type SessionTokenOptions,
   type SessionTokens,
   type StatusBus,
@@ -162,5 +165,28 @@ describe('the status stream options', () => {
     expectTypeOf(redisBus).toEqualTypeOf<StatusBus>();
     // @ts-expect-error the subscriber is a second connection, required
     createRedisStatusBus({ publisher });
+  });
+});
+
+describe('readAccountNumbers', () => {
+  it('needs the MX settings, the user and member guids, and gives typed numbers', () => {
+    const mx = { baseUrl: 'https://int-api.mx.com', clientId: 'id', apiKey: 'key' };
+    const ids = { userGuid: 'USR-1', memberGuid: 'MBR-1' };
+    expectTypeOf(readAccountNumbers({ ...mx, ...ids })).toEqualTypeOf<Promise<AccountNumbers[]>>();
+    void readAccountNumbers({ ...mx, ...ids, accountGuid: 'ACT-1', fetch: createSandbox().request, timeoutMs: 5000 });
+    expectTypeOf<AccountNumbers>().toEqualTypeOf<{
+      accountGuid: string;
+      memberGuid: string;
+      accountNumber: string;
+      routingNumber: string | null;
+      institutionNumber: string | null;
+      transitNumber: string | null;
+      passedValidation: boolean | null;
+    }>();
+    // @ts-expect-error the member guid is required
+    void readAccountNumbers({ ...mx, userGuid: 'USR-1' });
+    expectTypeOf<AccountNumbersError['reason']>().toEqualTypeOf<
+      'timeout' | 'refused' | 'unreachable' | 'invalid' | 'notFound'
+    >();
   });
 });

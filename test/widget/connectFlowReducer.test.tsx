@@ -8,7 +8,7 @@ import {
   type ConnectState,
   initialConnectState,
 } from '../../src/widget/connectFlowReducer';
-import { isPollingDone, OUTCOME_SCREENS, rejectionCopy } from '../../src/widget/connectionOutcomes';
+import { errorScreen, isPollingDone, OUTCOME_SCREENS, rejectionCopy } from '../../src/widget/connectionOutcomes';
 
 const search: ConnectState = { step: 'institutionSearch' };
 const credentials: ConnectState = { step: 'credentials', institutionCode: 'mxbank', memberGuid: null, rejection: null };
@@ -347,7 +347,7 @@ describe('connection status table', () => {
       expect(isPollingDone(answer, true)).toBe(stopsInOAuth);
       const exited = connectFlowReducer(next, { type: 'exitRequested' });
       expect(exited.step === 'closed' ? exited.reason : null).toBe(exitReason);
-      if (next.step === 'connectionError') expect(OUTCOME_SCREENS[next.kind].copy.title).toBe(copy);
+      if (next.step === 'connectionError') expect(errorScreen(next.kind).copy.title).toBe(copy);
       else if (next.step === 'credentials') expect(rejectionCopy(s)).toBe(copy);
       else expect(copy).toBeNull();
     },

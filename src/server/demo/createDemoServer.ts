@@ -15,6 +15,7 @@ import { createDemoSessions } from './demoSessions.ts';
 import { createSandboxMount, SANDBOX_PATH } from './sandboxMount.ts';
 import { demoSecurityHeaders } from './securityHeaders.ts';
 import { sessionTokenRoute } from './sessionTokenRoute.ts';
+import { verifiedAccountRoute } from './verifiedAccountRoute.ts';
 
 export { DEMO_SESSION_COOKIE } from './demoSessions.ts';
 
@@ -136,6 +137,8 @@ export function createDemoServer(options: DemoServerOptions): Hono {
   );
   if (sandbox) app.route(SANDBOX_PATH, sandbox.routes);
   app.get('/demo/session-token', sessionTokenRoute(issueSessionToken));
+  // Verification mode's backend step: the chosen account's numbers, read from MX and shown masked.
+  app.post('/demo/verified-account', verifiedAccountRoute({ upstream, userOf: sessions.userOf }));
   options.extend?.(app, { sessionUser: sessions.ensure, issueSessionToken });
   app.route(
     '/',

@@ -302,6 +302,17 @@ export const PROXY_ROUTES: readonly ProxyRoute[] = [
     response: ONE_MEMBER,
   },
   {
+    // Verification mode (issue 15 §2). MX's verify takes no body; the job's account and routing numbers are read by the
+    // partner's backend (`readAccountNumbers`): no `account_numbers` route exists here.
+    method: 'POST',
+    path: '/members/:member_guid/verify',
+    group: 'write',
+    body: 'none',
+    query: {},
+    upstream: (user, params) => `${member(user, params)}/verify`,
+    response: ONE_MEMBER,
+  },
+  {
     method: 'GET',
     path: '/members/:member_guid/oauth_window_uri',
     group: 'read',

@@ -132,4 +132,17 @@ export const es: ConnectMessages = {
   choiceRequired: 'Elige una opción.',
   institutionInstructions: 'Instrucciones de {institution}',
   challengeImageAlt: 'Imagen de seguridad para esta pregunta',
+  verificationUnavailable: 'Verificación no disponible',
+  verificationUnavailableTitle: 'La verificación no está disponible en {institution}.',
+  verificationUnavailableBody:
+    '{institution} no admite la verificación de cuentas aquí. Elige otro banco para verificar una cuenta.',
+  verifyError: 'No pudimos iniciar la verificación.',
+  accountSelectHeading: 'Elige una cuenta',
+  accountSelectIntro:
+    'Elige la cuenta que compartirás con {partner}. Solo se pueden usar cuentas de cheques y de ahorros.',
+  accountSelectLegend: 'Cuentas en {institution}',
+  accountSelectRequired: 'Elige una cuenta para continuar.',
+  noEligibleTitle: 'No hay cuentas de cheques ni de ahorros en {institution}',
+  noEligibleBody: 'La verificación necesita una cuenta de cheques o de ahorros. Puedes elegir otro banco.',
+  chosenAccountHeading: 'Cuenta elegida',
 };

@@ -133,4 +133,18 @@ export const frCA: ConnectMessages = {
   choiceRequired: 'Choisissez une option.',
   institutionInstructions: 'Instructions de {institution}',
   challengeImageAlt: 'Image de sécurité pour cette question',
+  verificationUnavailable: 'Vérification non offerte',
+  verificationUnavailableTitle: 'La vérification n’est pas offerte chez {institution}.',
+  verificationUnavailableBody:
+    '{institution} ne permet pas de vérifier un compte ici. Choisissez une autre banque pour vérifier un compte.',
+  verifyError: 'Nous n’avons pas pu lancer la vérification.',
+  accountSelectHeading: 'Choisissez un compte',
+  accountSelectIntro:
+    'Choisissez le compte à partager avec {partner}. Seuls les comptes chèques et les comptes d’épargne conviennent.',
+  accountSelectLegend: 'Comptes chez {institution}',
+  accountSelectRequired: 'Choisissez un compte pour continuer.',
+  noEligibleTitle: 'Aucun compte chèques ni compte d’épargne chez {institution}',
+  noEligibleBody:
+    'La vérification exige un compte chèques ou un compte d’épargne. Vous pouvez choisir une autre banque.',
+  chosenAccountHeading: 'Compte choisi',
 };

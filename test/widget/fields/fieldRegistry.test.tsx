@@ -73,6 +73,7 @@ function renderForm(fields: CredentialField[], onSubmit = vi.fn()) {
     idPrefix: 't',
     draft: createDraftStore(),
     skipAggregation: false,
+    mode: 'aggregation' as const,
     partner: undefined,
     dataRequested: [],
   };

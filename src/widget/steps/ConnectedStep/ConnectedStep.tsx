@@ -4,57 +4,36 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useApiClient } from '../../../api/ApiClientProvider';
 import { institutionQuery, memberAccountsQuery } from '../../../api/queries';
 import type { ConnectedAccount } from '../../../contract/hostContract';
-import type { MessageId } from '../../copy';
 import { useFlow } from '../../flowContext';
+import { AccountLabel } from '../../ui/AccountMask';
 import { useCopy } from '../../ui/copyContext';
 import { CheckIcon } from '../../ui/icons';
 import { partnerName } from '../../ui/partnerName';
 import { StatusMessage, StepLayout } from '../../ui/StepLayout';
-
-const ACCOUNT_TYPE_COPY: Record<string, MessageId> = {
-  CHECKING: 'accountTypeChecking',
-  SAVINGS: 'accountTypeSavings',
-  CREDIT_CARD: 'accountTypeCreditCard',
-  LOAN: 'accountTypeLoan',
-  MORTGAGE: 'accountTypeMortgage',
-  INVESTMENT: 'accountTypeInvestment',
-  LINE_OF_CREDIT: 'accountTypeLineOfCredit',
-};
 
 export interface ConnectedStepProps {
   institutionCode: string;
   memberGuid: string;
   /** From the flow: null while the accounts are read (`onSuccess` carries them, so it waits for this). */
   accounts: ConnectedAccount[] | null;
+  /** Verification mode: the account the person chose, shown alone. */
+  account?: ConnectedAccount | undefined;
 }
 
 function AccountList({ accounts, labelledBy }: { accounts: readonly ConnectedAccount[]; labelledBy: string }) {
-  const t = useCopy();
   return (
     <ul className="mc-accounts" aria-labelledby={labelledBy}>
-      {accounts.map((account) => {
-        const type = t(ACCOUNT_TYPE_COPY[account.type ?? ''] ?? 'accountTypeOther');
-        return (
-          <li key={account.guid} className="mc-account">
-            <span className="mc-account-name">{account.name || type}</span>
-            {account.lastFour !== null ? (
-              <span className="mc-account-mask">
-                {/* "•• 1234" reads as "bullet bullet 1234": screen readers get the sentence instead. */}
-                <span aria-hidden="true">{`${type} •• ${account.lastFour}`}</span>
-                <span className="mc-visually-hidden">{t('accountEnding', { type, lastFour: account.lastFour })}</span>
-              </span>
-            ) : (
-              <span className="mc-account-mask">{type}</span>
-            )}
-          </li>
-        );
-      })}
+      {accounts.map((account) => (
+        <li key={account.guid} className="mc-account">
+          <AccountLabel account={account} />
+        </li>
+      ))}
     </ul>
   );
 }
 
 /** The moment of success: a check mark, who is now connected to whom, and the accounts (issue 12 §4). */
-export function ConnectedStep({ institutionCode, memberGuid, accounts }: ConnectedStepProps) {
+export function ConnectedStep({ institutionCode, memberGuid, accounts, account }: ConnectedStepProps) {
   const t = useCopy();
   const client = useApiClient();
   const { dispatch, emit, idPrefix, partner } = useFlow();
@@ -80,7 +59,16 @@ export function ConnectedStep({ institutionCode, memberGuid, accounts }: Connect
   let list;
   if (accounts === null) list = <StatusMessage busy>{t('loading')}</StatusMessage>;
   else if (read.isError) list = <p className="mc-hint">{t('accountsError')}</p>;
-  else if (accounts.length > 0) {
+  else if (account !== undefined) {
+    list = (
+      <>
+        <h3 className="mc-subheading" id={headingId}>
+          {t('chosenAccountHeading')}
+        </h3>
+        <AccountList accounts={[account]} labelledBy={headingId} />
+      </>
+    );
+  } else if (accounts.length > 0) {
     list = (
       <>
         <h3 className="mc-subheading" id={headingId}>

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApiClient } from '../../../api/ApiClientProvider';
 import { aggregateMemberMutation } from '../../../api/mutations';
 import { institutionQuery } from '../../../api/queries';
-import { type ConnectionErrorKind, OUTCOME_SCREENS } from '../../connectionOutcomes';
+import { type ConnectionErrorKind, errorScreen } from '../../connectionOutcomes';
 import { useFlow } from '../../flowContext';
 import { safeUrl } from '../../lib/safeUrl';
 import { useCopy } from '../../ui/copyContext';
@@ -23,19 +23,22 @@ export function ConnectionErrorStep({ institutionCode, memberGuid, kind }: Conne
   const t = useCopy();
   const client = useApiClient();
   const queryClient = useQueryClient();
-  const { dispatch } = useFlow();
+  const { dispatch, mode } = useFlow();
   const institution = useQuery(institutionQuery(client, institutionCode));
   const aggregate = useMutation(aggregateMemberMutation(client));
-  const design = OUTCOME_SCREENS[kind].copy;
+  const design = errorScreen(kind).copy;
   const name = institution.data?.name ?? institutionCode;
   const site = safeUrl(institution.data?.url ?? undefined);
+  // Verification mode: the connecting step starts the verification job itself (and explains a refusal).
   const handleRetry = () =>
-    aggregate.mutate(memberGuid, {
-      onSuccess: (member) => {
-        seedMemberStatus(queryClient, member);
-        dispatch({ type: 'aggregationRestarted' });
-      },
-    });
+    mode === 'verification'
+      ? dispatch({ type: 'aggregationRestarted' })
+      : aggregate.mutate(memberGuid, {
+          onSuccess: (member) => {
+            seedMemberStatus(queryClient, member);
+            dispatch({ type: 'aggregationRestarted' });
+          },
+        });
   return (
     <StepLayout title={t(design.title, { institution: name })} state="failed">
       <p className="mc-text">{t(design.body, { institution: name })}</p>

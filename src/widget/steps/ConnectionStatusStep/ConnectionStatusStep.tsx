@@ -1,10 +1,15 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 
 import { useApiClient } from '../../../api/ApiClientProvider';
+import { ApiError } from '../../../api/errors';
+import { verifyMemberMutation } from '../../../api/mutations';
 import { institutionQuery } from '../../../api/queries';
 import type { MemberStatus } from '../../../api/schemas';
 import type { MessageId } from '../../copy';
+import { useFlow } from '../../flowContext';
 import { useCopy } from '../../ui/copyContext';
+import { describeError } from '../../ui/errorCopy';
 import { CheckIcon } from '../../ui/icons';
 import { InstitutionLogo } from '../../ui/InstitutionLogo';
 import { ErrorMessage, Spinner, StatusMessage, StepLayout } from '../../ui/StepLayout';
@@ -14,6 +19,8 @@ export interface ConnectionStatusStepProps {
   institutionCode: string;
   memberGuid: string;
   isResumed: boolean;
+  /** Verification mode: start the verification job first, and read the status only once it has started. */
+  startsVerification?: boolean;
 }
 
 const STAGES: readonly MessageId[] = ['stageVerifying', 'stageSyncing', 'stageFinishing'];
@@ -29,11 +36,40 @@ export function connectionStage(status: MemberStatus | undefined): number {
   return status.has_processed_accounts === true ? 2 : 1;
 }
 
-export function ConnectionStatusStep({ institutionCode, memberGuid, isResumed }: ConnectionStatusStepProps) {
+/**
+ * Starts the verification job once per step (a ref, so Strict Mode's second effect run does not post twice). MX's 400
+ * (the institution cannot verify) is a designed error step; anything else is shown here with a retry.
+ */
+function useVerification(memberGuid: string, isWanted: boolean) {
+  const client = useApiClient();
+  const { dispatch } = useFlow();
+  const verify = useMutation(verifyMemberMutation(client));
+  const { mutate } = verify;
+  const isStarted = useRef(false);
+  useEffect(() => {
+    if (!isWanted || isStarted.current) return;
+    isStarted.current = true;
+    mutate(memberGuid, {
+      onError: (error) => {
+        if (error instanceof ApiError && error.status === 400) dispatch({ type: 'verificationRefused' });
+      },
+    });
+  }, [dispatch, isWanted, memberGuid, mutate]);
+  return { isReady: !isWanted || verify.isSuccess, error: verify.error, retry: () => mutate(memberGuid) };
+}
+
+export function ConnectionStatusStep({
+  institutionCode,
+  memberGuid,
+  isResumed,
+  startsVerification = false,
+}: ConnectionStatusStepProps) {
   const t = useCopy();
   const client = useApiClient();
   const institution = useQuery(institutionQuery(client, institutionCode));
-  const status = useMemberStatus(memberGuid, false);
+  const verification = useVerification(memberGuid, startsVerification);
+  // Before the job has started, the status is the one before it (CREATED, or CONNECTED after an OAuth consent).
+  const status = useMemberStatus(memberGuid, false, verification.isReady);
   const name = institution.data?.name ?? institutionCode;
   const stage = connectionStage(status.data);
   // Past the first stage the list says where things are; the live region then names the stage for screen readers only.
@@ -88,6 +124,14 @@ export function ConnectionStatusStep({ institutionCode, memberGuid, isResumed }:
       ) : (
         <StatusMessage>{message}</StatusMessage>
       )}
+      {verification.error !== null ? (
+        <ErrorMessage title={t('verifyError')}>
+          <p>{describeError(t, verification.error)}</p>
+          <button type="button" className="mc-button" onClick={verification.retry}>
+            {t('retry')}
+          </button>
+        </ErrorMessage>
+      ) : null}
       {status.isError ? (
         <ErrorMessage title={t('statusPollError')}>
           <button type="button" className="mc-button" onClick={() => void status.refetch()}>

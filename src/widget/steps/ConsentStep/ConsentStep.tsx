@@ -11,6 +11,9 @@ import { StepLayout } from '../../ui/StepLayout';
 /** The data the consent screen lists when the host does not say (an aggregation: details, balances, transactions). */
 export const DEFAULT_DATA_REQUESTED: readonly ConnectDataScope[] = ['accountDetails', 'balances', 'transactions'];
 
+/** Verification mode reads the account names and the account and routing numbers, and says so even if not asked. */
+const VERIFICATION_DATA: readonly ConnectDataScope[] = ['accountDetails', 'accountNumbers'];
+
 const SCOPE_COPY: Record<ConnectDataScope, MessageId> = {
   accountDetails: 'dataAccountDetails',
   balances: 'dataBalances',
@@ -24,11 +27,13 @@ const SCOPE_COPY: Record<ConnectDataScope, MessageId> = {
  */
 export function ConsentStep() {
   const t = useCopy();
-  const { dispatch, partner, dataRequested } = useFlow();
+  const { dispatch, partner, dataRequested, mode } = useFlow();
   const logo = safeUrl(partner?.logoUrl);
   const privacy = safeUrl(partner?.privacyPolicyUrl);
   const inline = partnerName(t, partner, 'inline');
-  const scopes = [...new Set(dataRequested.length > 0 ? dataRequested : DEFAULT_DATA_REQUESTED)];
+  const isVerifying = mode === 'verification';
+  const requested = dataRequested.length > 0 ? dataRequested : isVerifying ? VERIFICATION_DATA : DEFAULT_DATA_REQUESTED;
+  const scopes = [...new Set(isVerifying ? [...requested, 'accountNumbers' as const] : requested)];
   return (
     <StepLayout
       title={t('consentHeading', { partner: partnerName(t, partner, 'start') })}

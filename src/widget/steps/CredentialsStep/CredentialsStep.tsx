@@ -51,20 +51,51 @@ function DuplicateNotice({ institution }: { institution: Institution }) {
   );
 }
 
+/** Verification mode at an institution MX cannot verify at: said before anything is sent, with a way on. */
+function VerificationUnavailable({ institution }: { institution: Institution }) {
+  const t = useCopy();
+  const { dispatch } = useFlow();
+  return (
+    <StepLayout
+      title={t('verificationUnavailableTitle', { institution: institution.name })}
+      state="unavailable"
+      logo={
+        <InstitutionLogo
+          url={institution.medium_logo_url}
+          name={institution.name}
+          alt={t('logoAlt', { institution: institution.name })}
+        />
+      }
+    >
+      <p className="mc-text">{t('verificationUnavailableBody', { institution: institution.name })}</p>
+      <div className="mc-actions">
+        <button
+          type="button"
+          className="mc-button mc-button-primary"
+          onClick={() => dispatch({ type: 'backRequested' })}
+        >
+          {t('chooseAnotherBank')}
+        </button>
+      </div>
+    </StepLayout>
+  );
+}
+
 export function CredentialsStep({ institutionCode, memberGuid, rejection, isUpdate }: CredentialsStepProps) {
   const t = useCopy();
   const client = useApiClient();
   const queryClient = useQueryClient();
-  const { dispatch, emit, draft, skipAggregation, idPrefix } = useFlow();
+  const { dispatch, emit, draft, skipAggregation, idPrefix, mode } = useFlow();
   const institution = useQuery(institutionQuery(client, institutionCode));
+  const isUnverifiable = mode === 'verification' && institution.data?.supports_account_verification === false;
   const fields = useQuery({
     ...institutionCredentialsQuery(client, institutionCode),
-    enabled: institution.data?.supports_oauth !== true,
+    enabled: institution.data?.supports_oauth !== true && !isUnverifiable,
   });
   const create = useMutation(createMemberMutation(client));
   const update = useMutation(updateMemberMutation(client));
   const inFlight = useRef(false);
-  const isOAuth = institution.data?.supports_oauth === true;
+  const isOAuth = institution.data?.supports_oauth === true && !isUnverifiable;
 
   useEffect(() => {
     if (isOAuth) dispatch({ type: 'oauthRequired' });
@@ -112,6 +143,8 @@ export function CredentialsStep({ institutionCode, memberGuid, rejection, isUpda
       }
     }
   };
+
+  if (isUnverifiable && institution.data) return <VerificationUnavailable institution={institution.data} />;
 
   const name = institution.data?.name ?? institutionCode;
   // A rejection keeps "Log in to {bank}": the person is still logging in, even though a member now exists.

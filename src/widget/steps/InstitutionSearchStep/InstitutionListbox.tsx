@@ -1,6 +1,7 @@
 import { type KeyboardEvent, useContext, useEffect, useRef, useState } from 'react';
 
 import type { Institution } from '../../../api/schemas';
+import { useCopy } from '../../ui/copyContext';
 import { InstitutionLogo } from '../../ui/InstitutionLogo';
 import { FocusOnStepContext } from '../../ui/StepLayout';
 
@@ -14,6 +15,8 @@ export interface InstitutionListboxProps {
   onLeave: (key: 'ArrowUp' | 'Escape') => void;
   /** The institution to give focus to when the list appears (the one chosen before Back), if it is listed. */
   focusCode?: string | undefined;
+  /** Verification mode: institutions MX cannot verify at say so (in their accessible name too). */
+  isVerifying?: boolean;
 }
 
 const NEXT_KEYS = new Set(['ArrowDown', 'ArrowRight']);
@@ -30,7 +33,9 @@ export function InstitutionListbox({
   onSelect,
   onLeave,
   focusCode,
+  isVerifying = false,
 }: InstitutionListboxProps) {
+  const t = useCopy();
   const [active, setActive] = useState(() =>
     Math.max(
       0,
@@ -86,6 +91,9 @@ export function InstitutionListbox({
         >
           <InstitutionLogo url={institution.small_logo_url} name={institution.name} />
           <span className="mc-option-name">{institution.name}</span>
+          {isVerifying && institution.supports_account_verification === false ? (
+            <span className="mc-option-note">{t('verificationUnavailable')}</span>
+          ) : null}
         </li>
       ))}
     </ul>

@@ -26,7 +26,8 @@ export function InstitutionSearchStep() {
   const t = useCopy();
   const client = useApiClient();
   const queryClient = useQueryClient();
-  const { dispatch, emit, idPrefix, draft } = useFlow();
+  const { dispatch, emit, idPrefix, draft, mode } = useFlow();
+  const isVerifying = mode === 'verification';
   const { searchDebounceMs } = useTiming();
   const [term, setTerm] = useState(() => draft.read().searchTerm);
   // Coming back (Back from the login): the bank chosen before takes focus in the list, once.
@@ -52,7 +53,9 @@ export function InstitutionSearchStep() {
     dispatch({
       type: 'institutionSelected',
       institutionCode: institution.code,
-      isOAuth: institution.supports_oauth === true,
+      // A bank that cannot verify is explained by the login step before anything opens, OAuth or not.
+      isOAuth:
+        institution.supports_oauth === true && !(isVerifying && institution.supports_account_verification === false),
     });
   };
 
@@ -142,6 +145,7 @@ export function InstitutionSearchStep() {
           focusCode={returnTo}
           onSelect={select}
           onLeave={leaveList}
+          isVerifying={isVerifying}
         />
         <StatusMessage busy={search.isFetchingNextPage}>
           {t('resultsCount', { shown: results.length, total })}
@@ -175,6 +179,7 @@ export function InstitutionSearchStep() {
           focusCode={returnTo}
           onSelect={select}
           onLeave={leaveList}
+          isVerifying={isVerifying}
         />
       </>
     );

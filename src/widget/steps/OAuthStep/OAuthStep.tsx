@@ -89,11 +89,11 @@ export function OAuthStep({ state }: OAuthStepProps) {
               dispatch({ type: 'oauthStarted', memberGuid: member.guid, isNew: true });
               return {
                 guid: member.guid,
-                uri: member.oauth_window_uri ?? (await client.getOAuthWindowUri(member.guid)),
+                uri: member.oauth_window_uri ?? (await client.getOAuthWindowUri(member.guid, skipAggregation)),
               };
             })
         : // Each OAuth URL works once: every opening asks for a fresh one.
-          freshUri.mutateAsync(memberGuid).then((uri) => {
+          freshUri.mutateAsync({ guid: memberGuid, skipAggregation }).then((uri) => {
             dispatch({ type: 'oauthStarted', memberGuid, isNew: false });
             return { guid: memberGuid, uri };
           });
