@@ -21,7 +21,8 @@ export function identify(authenticate: Authenticate): MiddlewareHandler<ProxyEnv
   return async (c, next) => {
     const state = c.get('proxyState');
     state.userGuid = await authenticateRequest(authenticate, c.req.raw);
-    state.userKey = await userKeyOf(state.userGuid);
+    const userKey = userKeyOf(state.userGuid);
+    state.userKey = typeof userKey === 'string' ? userKey : await userKey;
     await next();
   };
 }
