@@ -27,4 +27,45 @@ describe('bounded maps', () => {
     expiring.hit('new', 60_000, 20);
     expect(expiring.hit('live', 60_000, 21)).toMatchObject({ count: 2 });
   });
+
+  it('a full rate-limit store with rules of different lengths forgets ended windows before live ones', () => {
+    // A 10-minute bank-login window, then short search windows that end: when full, the ended short ones go first,
+    // even though the long one is older (one Map per window length, each ordered by end).
+    const store = createMemoryRateLimitStore({ maxKeys: 3 });
+    expect(store.hit('bank-login', 600_000, 0)).toEqual({ count: 1, resetAt: 600_000 });
+    store.hit('search-1', 1_000, 0);
+    store.hit('search-2', 1_000, 10);
+    store.hit('search-3', 1_000, 5_000); // search-1 and search-2 have ended: dropped, nothing live forgotten
+    store.hit('search-4', 1_000, 5_000);
+    expect(store.hit('bank-login', 600_000, 5_001)).toEqual({ count: 2, resetAt: 600_000 });
+    // Full of live windows: the one closest to its end (search-3) is forgotten, and restarts at one.
+    store.hit('search-5', 1_000, 5_100);
+    expect(store.hit('search-4', 1_000, 5_200)).toEqual({ count: 2, resetAt: 6_000 });
+    expect(store.hit('bank-login', 600_000, 5_300)).toEqual({ count: 3, resetAt: 600_000 });
+    expect(store.hit('search-3', 1_000, 5_400)).toEqual({ count: 1, resetAt: 6_400 });
+  });
+
+  it('a full rate-limit store stays correct over many hits: never more than maxKeys windows, live counts exact', () => {
+    const maxKeys = 50;
+    const store = createMemoryRateLimitStore({ maxKeys });
+    // 20 steady users counted every step; 2,000 one-off keys passing through; both at two window lengths.
+    let now = 0;
+    for (let step = 0; step < 1000; step += 1) {
+      now += 10;
+      for (let user = 0; user < 20; user += 1) {
+        const windowMs = user % 2 === 0 ? 60_000 : 600_000;
+        // Windows start at 10 and last 60 s or 10 min: the count is the steps since its window started.
+        const started = 10 + Math.floor((now - 10) / windowMs) * windowMs;
+        expect(store.hit(`user-${user}`, windowMs, now)).toEqual({
+          count: (now - started) / 10 + 1,
+          resetAt: started + windowMs,
+        });
+      }
+      store.hit(`passer-${step}`, 1_000, now);
+      store.hit(`passer-b-${step}`, 1_000, now);
+    }
+    // The bound: maxKeys windows at most. Filling it with fresh keys forgets the steady users' windows in turn.
+    for (let i = 0; i < maxKeys; i += 1) store.hit(`fresh-${i}`, 600_000, now + 1);
+    expect(store.hit('user-0', 60_000, now + 2)).toMatchObject({ count: 1 });
+  });
 });
