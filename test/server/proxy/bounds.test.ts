@@ -1,9 +1,15 @@
 // Every Map the proxy keeps per process has a stated bound; these hold each one to it.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { USER_KEY_CACHE_SIZE } from '../../../src/server/proxy/middleware/identify.ts';
+import { CLIENT_KEY_CACHE_SIZE } from '../../../src/server/proxy/middleware/limitRate.ts';
 import { createMemoryRateLimitStore } from '../../../src/server/proxy/rateLimit.ts';
+import { createSessionTokens, VERIFIED_TOKEN_CACHE_SIZE } from '../../../src/server/proxy/sessionTokens.ts';
 import { createDigestCache, sha256Hex } from '../../../src/server/proxy/sha256.ts';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('bounded maps', () => {
   it('the digest cache (user keys, client keys) holds at most its size and stays correct past it', async () => {
@@ -11,7 +17,26 @@ describe('bounded maps', () => {
     const texts = ['a', 'b', 'c', 'd', 'e', 'a'];
     for (const text of texts) expect(await cache(text)).toBe(await sha256Hex(text));
     expect(cache.entries()).toBe(3);
-    expect(USER_KEY_CACHE_SIZE).toBe(1024);
+    // Sized for the active users of a busy proxy (the bench's 1,000 people at once, with room to spare).
+    expect([USER_KEY_CACHE_SIZE, CLIENT_KEY_CACHE_SIZE]).toEqual([10_000, 10_000]);
+  });
+
+  it('the verified-token cache remembers the last 10,000 tokens and decrypts an older one again', async () => {
+    expect(VERIFIED_TOKEN_CACHE_SIZE).toBe(10_000);
+    const tokens = createSessionTokens({ secret: 'bounds-test-secret-0123456789abcdefghij' });
+    const guid = (i: number) => `USR-bounds-${i}`;
+    const issued = await Promise.all(
+      Array.from({ length: VERIFIED_TOKEN_CACHE_SIZE + 1 }, (_, i) => tokens.issue(guid(i))),
+    );
+    for (const token of issued) await tokens.verify(token);
+    // Watched (and still called through) from here: a remembered token is not decrypted again.
+    const decrypt = vi.spyOn(crypto.subtle, 'decrypt');
+    expect(await tokens.verify(issued[VERIFIED_TOKEN_CACHE_SIZE] as string)).toBe(guid(VERIFIED_TOKEN_CACHE_SIZE));
+    expect(await tokens.verify(issued[1] as string)).toBe(guid(1));
+    expect(decrypt).not.toHaveBeenCalled();
+    // The first was forgotten when the 10,001st came in: decrypted again, and still valid.
+    expect(await tokens.verify(issued[0] as string)).toBe(guid(0));
+    expect(decrypt).toHaveBeenCalledTimes(1);
   });
 
   it('the memory rate-limit store holds at most maxKeys, and a live window it forgets restarts at one', () => {

@@ -18,7 +18,8 @@ export interface LimitRateOptions {
   now: () => number;
 }
 
-const CLIENT_KEY_CACHE_SIZE = 1024;
+// Client addresses seen creating members, as many as the user keys (one address per person at worst).
+export const CLIENT_KEY_CACHE_SIZE = 10_000;
 
 /**
  * Counts the request against its group for its user and, for bank logins, for its client too: a caller who mints fresh
