@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 
 import { bearerAuthenticate, createConnectProxy, createSessionTokens } from '../src/server/index.ts';
+import { createNodeTransport } from '../src/server/node.ts';
 import { createSandbox } from '../src/server/sandbox/index.ts';
 import type { Listening } from './listenOnLoopback.ts';
 import { listenOnLoopback } from './listenOnLoopback.ts';
@@ -33,6 +34,8 @@ function startProxy(): Promise<Listening> {
     clientId: SANDBOX_CLIENT_ID,
     apiKey: SANDBOX_API_KEY,
     authenticate: bearerAuthenticate(createSessionTokens({ secret })),
+    // What a partner on Node runs: the lean keep-alive node:http transport rather than the global fetch.
+    transport: createNodeTransport(),
     // The limiter stays in the path (its cost is part of the overhead) but never trips: the bench's users are busy.
     rateLimit: {
       search: { limit: 1e9, windowMs: 60_000 },

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import express from 'express';
-import { toNodeHandler } from 'member-connect/node';
+import { createNodeTransport, toNodeHandler } from 'member-connect/node';
 import { createSandbox, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from 'member-connect/sandbox';
 import { bearerAuthenticate, createConnectProxy, createSessionTokens, ensureMxUser } from 'member-connect/server';
 
@@ -15,7 +15,8 @@ const mx = {
   apiKey: process.env.MX_API_KEY ?? SANDBOX_API_KEY,
 };
 const tokens = createSessionTokens({ secret: process.env.CONNECT_TOKEN_SECRET ?? 'example-secret-at-least-32-characters-long' });
-const proxy = createConnectProxy({ ...mx, authenticate: bearerAuthenticate(tokens) });
+// On Node, the lean keep-alive transport to MX (edge runtimes keep the default fetch).
+const proxy = createConnectProxy({ ...mx, authenticate: bearerAuthenticate(tokens), transport: createNodeTransport() });
 const frameDir = path.dirname(fileURLToPath(import.meta.resolve('member-connect/frame/index.html')));
 const sdkFile = fileURLToPath(import.meta.resolve('member-connect/sdk'));
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { createNodeTransport } from 'member-connect/node';
 import { createSandbox, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from 'member-connect/sandbox';
 import { bearerAuthenticate, createConnectProxy, createSessionTokens, ensureMxUser } from 'member-connect/server';
 
@@ -21,7 +22,8 @@ const frameDir = path.dirname(fileURLToPath(import.meta.resolve('member-connect/
 const sdkFile = fileURLToPath(import.meta.resolve('member-connect/sdk'));
 
 const app = new Hono();
-app.route('/api/connect', createConnectProxy({ ...mx, authenticate: bearerAuthenticate(tokens) }));
+// On Node, the lean keep-alive transport to MX (edge runtimes keep the default fetch).
+app.route('/api/connect', createConnectProxy({ ...mx, authenticate: bearerAuthenticate(tokens), transport: createNodeTransport() }));
 if (!process.env.MX_BASE_URL) app.route('/sandbox', createSandbox());
 
 // Your signed-in user → their MX user (created once) → a short-lived token: `{ sessionToken }`.

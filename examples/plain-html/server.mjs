@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { toNodeHandler } from 'member-connect/node';
+import { createNodeTransport, toNodeHandler } from 'member-connect/node';
 import { createSandbox, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from 'member-connect/sandbox';
 import { bearerAuthenticate, createConnectProxy, createSessionTokens, ensureMxUser } from 'member-connect/server';
 
@@ -16,7 +16,7 @@ const mx = {
   apiKey: process.env.MX_API_KEY ?? SANDBOX_API_KEY,
 };
 const tokens = createSessionTokens({ secret: process.env.CONNECT_TOKEN_SECRET ?? 'example-secret-at-least-32-characters-long' });
-const proxy = toNodeHandler(createConnectProxy({ ...mx, authenticate: bearerAuthenticate(tokens) }));
+const proxy = toNodeHandler(createConnectProxy({ ...mx, authenticate: bearerAuthenticate(tokens), transport: createNodeTransport() }));
 const sandbox = toNodeHandler(createSandbox());
 const frameDir = path.dirname(fileURLToPath(import.meta.resolve('member-connect/frame/index.html')));
 const files = {
@@ -53,4 +53,4 @@ createServer(async (request, response) => {
   } catch {
     response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
   }
-}).listen(port, '127.0.0.1', () => console.log(`listening on http://127.0.0.1:${port}`));
+}).listen({ port, host: '127.0.0.1', backlog: 1024 }, () => console.log(`listening on http://127.0.0.1:${port}`)); // backlog ≥ the proxy's maxInFlight

@@ -2,8 +2,9 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 
-import type { ProxyLogEntry } from '../index.ts';
+import type { ProxyLogEntry, UpstreamTransport } from '../index.ts';
 import { bearerAuthenticate, createSessionTokens, ensureMxUser, MxUserError } from '../index.ts';
+import { createNodeTransport } from '../node.ts';
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../sandbox/index.ts';
 import { clientAddress } from './demoClient.ts';
 import type { MxUpstream } from './demoConfig.ts';
@@ -58,7 +59,10 @@ export interface DemoServerOptions {
    * them. Unset, no webhook is sent and streams poll the sandbox. @default none
    */
   webhookOrigin?: string;
-  /** Used to reach `mx.baseUrl`; the global `fetch` by default. */
+  /**
+   * Used to reach `mx.baseUrl`. By default the proxy's calls go through the lean Node transport (`createNodeTransport`:
+   * keep-alive `node:http`, at most 256 connections) and the one user creation per visitor through the global `fetch`.
+   */
   fetch?: typeof fetch;
   /** Deadline for creating a visitor's MX user; past it the page load answers 504. @default 10_000 */
   userCreationTimeoutMs?: number;
@@ -97,14 +101,20 @@ export function createDemoServer(options: DemoServerOptions): Hono {
             ? undefined
             : { ...webhook, url: `${new URL(options.webhookOrigin!).origin}${PROXY_PATH}${WEBHOOK_PATH}` },
       });
-  const upstream: MxUpstream & { fetch: typeof fetch } = sandbox
+  // The built-in sandbox is reached in-process (no socket at all); MX over the lean Node transport unless a fetch is
+  // given.
+  const upstream: MxUpstream & { fetch: typeof fetch; transport?: UpstreamTransport } = sandbox
     ? {
         baseUrl: `${publicUrl.origin}${SANDBOX_PATH}`,
         clientId: SANDBOX_CLIENT_ID,
         apiKey: SANDBOX_API_KEY,
         fetch: sandbox.fetch,
       }
-    : { ...options.mx!, fetch: options.fetch ?? fetch };
+    : {
+        ...options.mx!,
+        fetch: options.fetch ?? fetch,
+        transport: options.fetch === undefined ? createNodeTransport() : undefined,
+      };
 
   const sessions = createDemoSessions({
     publicUrl,

@@ -1,6 +1,6 @@
 import type { Context, Handler } from 'hono';
 
-import type { ProxyLogEntry, StatusStreamOptions } from '../index.ts';
+import type { ProxyLogEntry, StatusStreamOptions, UpstreamTransport } from '../index.ts';
 import { createConnectProxy, createMemoryRateLimitStore, createMemoryStatusBus } from '../index.ts';
 import type { MxUpstream } from './demoConfig.ts';
 import type { DemoSessions } from './demoSessions.ts';
@@ -11,7 +11,8 @@ export const PROXY_PATH = '/api/connect';
 const MAX_SANDBOX_HOSTS = 8;
 
 export interface DemoProxyOptions {
-  upstream: MxUpstream & { fetch: typeof fetch };
+  /** `transport`, when set, makes the proxy's MX calls (the Node transport); `fetch` otherwise. */
+  upstream: MxUpstream & { fetch: typeof fetch; transport?: UpstreamTransport };
   /** The demo's public URL, set when the upstream is the built-in sandbox: its URLs then follow the browser's host. */
   sandboxPublicUrl?: URL;
   /** Origins other than the request URL's own that are the demo's (its https public URL behind a TLS proxy). */
@@ -44,7 +45,7 @@ export function demoProxy(options: DemoProxyOptions): Handler {
       baseUrl,
       clientId: upstream.clientId,
       apiKey: upstream.apiKey,
-      fetch: upstream.fetch,
+      ...(upstream.transport === undefined ? { fetch: upstream.fetch } : { transport: upstream.transport }),
       logger: options.logger,
       basePath: PROXY_PATH,
       rateLimitStore,

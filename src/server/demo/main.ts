@@ -40,7 +40,11 @@ server.on('error', (error) => {
   process.exit(1);
 });
 
-server.listen(config.port, config.host, () => {
+// The listen backlog: connections the kernel holds until Node takes them. At least the proxy's maxInFlight (1,024), so a
+// burst reaches the proxy and is shed with a 503 rather than dropped by the kernel (Node's default is 511).
+const LISTEN_BACKLOG = 1024;
+
+server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
   const { port } = server.address() as AddressInfo;
   const browsableHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const hostInUrl = browsableHost.includes(':') ? `[${browsableHost}]` : browsableHost;

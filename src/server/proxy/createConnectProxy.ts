@@ -1,6 +1,4 @@
 import { Hono } from 'hono';
-import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 
 import type { MemberFieldOptions } from './bodySchemas.ts';
 import { createBodySchemas } from './bodySchemas.ts';
@@ -86,6 +84,11 @@ export interface ConnectProxyOptions {
   maxBodyBytes?: number;
   /** Deadline for a request body to arrive in full; past it the browser gets 408. @default 10_000 */
   bodyTimeoutMs?: number;
+  /**
+   * Requests served at once; one more is answered at once with 503 and `Retry-After` (load shedding), rather than
+   * queueing behind the others until it times out. @default 1024
+   */
+  maxInFlight?: number;
   /** Clock in milliseconds, for rate-limit windows and durations. @default Date.now */
   now?: () => number;
   /**
@@ -147,25 +150,9 @@ export function createConnectProxy(options: ConnectProxyOptions): Hono {
 
   const app = config.basePath === undefined ? new Hono<ProxyEnv>() : new Hono<ProxyEnv>().basePath(config.basePath);
 
-  // Around every request, in this order: an id of our own (an incoming X-Request-Id is not trusted, so headerName ''),
-  // the envelope (state, common headers, the log line), security headers for a JSON API (HSTS is the partner's
-  // site-wide decision, so it is off), then CSRF/CORS and identity before any route is looked at.
-  app.use('*', requestId({ headerName: '' }));
-  app.use('*', envelope({ now, logger: options.logger }));
-  app.use(
-    '*',
-    secureHeaders({
-      strictTransportSecurity: false,
-      crossOriginResourcePolicy: false,
-      crossOriginOpenerPolicy: false,
-      originAgentCluster: false,
-      xDnsPrefetchControl: false,
-      xDownloadOptions: false,
-      xPermittedCrossDomainPolicies: false,
-      xXssProtection: false,
-      xFrameOptions: 'DENY',
-    }),
-  );
+  // Around every request, in this order: the envelope (load shedding past `maxInFlight`, the request's own id, its
+  // state, the headers every answer carries, the log line), then CSRF/CORS and identity before any route is looked at.
+  app.use('*', envelope({ now, logger: options.logger, maxInFlight: config.maxInFlight }));
   // MX's webhooks come from MX's servers, not a browser: they answer here, before the Origin and session checks they
   // could never pass, with MX's HTTP Basic authentication instead.
   if (stream?.webhook !== undefined && bus !== undefined) {

@@ -22,6 +22,7 @@ export type ProxyReason =
   | 'too_many_streams'
   | 'bad_webhook'
   | 'status_bus_failed'
+  | 'overloaded'
   | 'unsupported_media_type'
   | 'body_too_large'
   | 'body_timeout'
@@ -59,5 +60,6 @@ export const GENERIC_MESSAGES = {
   unreachable: 'The bank connection service could not be reached. Please try again.',
   timeout: 'The bank connection service took too long to answer. Please try again.',
   unavailable: 'The bank connection service is temporarily unavailable. Please try again later.',
+  busy: 'Too many people are connecting right now. Please try again in a moment.',
   internal: 'Something went wrong on our side. Please try again.',
 } as const;

@@ -48,28 +48,64 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitGroup, RateLimitRule>
 export const DEFAULT_BANK_LOGINS_PER_CLIENT: Readonly<RateLimitRule> = { limit: 50, windowMs: 10 * 60_000 };
 
 /**
- * The in-memory store: fixed windows in a Map, bounded by `maxKeys` (default 100,000), no timers (so it also runs on
- * edge runtimes). Every hit costs the same whether the map is empty or full: a window that starts again moves to the
- * back, so the front holds the oldest windows; expired ones are dropped from the front as new keys arrive, and when
- * the map is still full the oldest window is forgotten (that user's count restarts, the only cost of the bound).
- * Counts are per process.
+ * The in-memory store: fixed windows, bounded by `maxKeys` (default 100,000), no timers (so it also runs on edge
+ * runtimes). Every hit costs the same whether the map is empty or full. Windows are kept in one insertion-ordered Map
+ * per window length (one per rule): within one, a window that started later ends later, so each Map's front holds its
+ * next window to end. A window that starts again moves to the back; a new one first drops the ended windows at the
+ * front of its Map; when the store is still full, the window closest to its end across the Maps is forgotten (an
+ * ended one if there is any, otherwise that key's count restarts: the only cost of the bound). Counts are per process.
  */
 export function createMemoryRateLimitStore(options: { maxKeys?: number } = {}): RateLimitStore {
   const maxKeys = options.maxKeys ?? 100_000;
-  const windows = new Map<string, RateLimitHit>();
+  if (!Number.isInteger(maxKeys) || maxKeys < 1) {
+    throw new TypeError('createMemoryRateLimitStore: option `maxKeys` must be a positive integer.');
+  }
+  const byLength = new Map<number, Map<string, RateLimitHit>>();
+  let size = 0;
+
+  const forget = (windows: Map<string, RateLimitHit>, length: number, key: string): void => {
+    windows.delete(key);
+    size -= 1;
+    if (windows.size === 0) byLength.delete(length);
+  };
+  /** Forgets the window closest to its end: the front of one of the Maps (as many as there are window lengths). */
+  const forgetSoonest = (): void => {
+    let soonest: { windows: Map<string, RateLimitHit>; length: number; key: string; resetAt: number } | undefined;
+    for (const [length, windows] of byLength) {
+      const front = windows.entries().next();
+      if (front.done) continue;
+      const [key, window] = front.value;
+      if (soonest === undefined || window.resetAt < soonest.resetAt) {
+        soonest = { windows, length, key, resetAt: window.resetAt };
+      }
+    }
+    if (soonest !== undefined) forget(soonest.windows, soonest.length, soonest.key);
+  };
+
   return {
     hit(key, windowMs, now) {
-      const current = windows.get(key);
+      let windows = byLength.get(windowMs);
+      const current = windows?.get(key);
       if (current !== undefined && current.resetAt > now) {
         current.count += 1;
         return { count: current.count, resetAt: current.resetAt };
       }
-      if (current !== undefined) windows.delete(key);
-      for (const [oldest, window] of windows) {
-        if (window.resetAt > now && windows.size < maxKeys) break;
-        windows.delete(oldest);
+      if (windows !== undefined) {
+        if (current !== undefined) forget(windows, windowMs, key);
+        // Each ended window is dropped once, here or below: constant cost per hit, averaged over hits.
+        for (const [oldest, window] of windows) {
+          if (window.resetAt > now) break;
+          forget(windows, windowMs, oldest);
+        }
+      }
+      while (size >= maxKeys) forgetSoonest();
+      windows = byLength.get(windowMs);
+      if (windows === undefined) {
+        windows = new Map();
+        byLength.set(windowMs, windows);
       }
       windows.set(key, { count: 1, resetAt: now + windowMs });
+      size += 1;
       return { count: 1, resetAt: now + windowMs };
     },
   };

@@ -9,20 +9,25 @@ const JSON_CONTENT_TYPE = /^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i;
 class ForbiddenKeyError extends Error {}
 
 /**
- * The request body as parsed JSON, or `undefined` when there is none. Refuses a non-JSON content type (415), more than
+ * The request body as parsed JSON (a promise), or `undefined` when there is none. Refuses a non-JSON content type (415), more than
  * `limit` bytes (413, checked on the declared length and again while streaming), a body still arriving after
  * `deadlineMs` (408: a slow sender must not hold a request open), invalid UTF-8 or JSON, and prototype keys (400).
  * Nothing of the body appears in any error.
  */
-export async function readJsonBody(request: Request, limit: number, deadlineMs: number): Promise<unknown> {
+export function readJsonBody(request: Request, limit: number, deadlineMs: number): Promise<unknown> | undefined {
   const declared = request.headers.get('content-length');
   if (declared !== null) {
     if (!/^\d{1,15}$/.test(declared)) throw new ProxyError(400, 'Invalid Content-Length.', 'bad_body');
     if (Number(declared) > limit) throw tooLarge(limit);
   }
   // A Fetch Request with method GET or HEAD never has a body (its constructor refuses one), so there is nothing to
-  // read. Not touching `.body` matters on Node: @hono/node-server builds a whole second Request the first time it is.
+  // read, and nothing to wait for (most calls are GETs). Not touching `.body` matters on Node too: @hono/node-server
+  // builds a whole second Request the first time it is.
   if (request.method === 'GET' || request.method === 'HEAD') return undefined;
+  return readBody(request, limit, deadlineMs);
+}
+
+async function readBody(request: Request, limit: number, deadlineMs: number): Promise<unknown> {
   const text = await readText(request, limit, deadlineMs);
   if (text.trim() === '') return undefined;
   const contentType = request.headers.get('content-type') ?? '';

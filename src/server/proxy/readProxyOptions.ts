@@ -16,7 +16,14 @@ export interface ProxyConfig {
   basePath: string | undefined;
   maxBodyBytes: number;
   bodyTimeoutMs: number;
+  maxInFlight: number;
 }
+
+/**
+ * Requests one proxy serves at once before it answers 503. Above the 1,000 people connecting at the same moment the
+ * bench holds it to (each waits on one request at a time), and within MX's 2,000 concurrent connections per client.
+ */
+export const DEFAULT_MAX_IN_FLIGHT = 1024;
 
 const fail = (message: string): never => {
   throw new TypeError(`createConnectProxy: ${message}`);
@@ -76,6 +83,10 @@ export function readProxyOptions(options: ConnectProxyOptions): ProxyConfig {
   if (!Number.isInteger(bodyTimeoutMs) || bodyTimeoutMs < 1 || bodyTimeoutMs > 120_000) {
     fail('option `bodyTimeoutMs` must be an integer from 1 to 120000.');
   }
+  const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > 1_000_000) {
+    fail('option `maxInFlight` must be an integer from 1 to 1000000.');
+  }
   if (options.trustProxy !== undefined && typeof options.trustProxy !== 'boolean')
     fail('option `trustProxy` must be a boolean.');
   if (options.clientKey !== undefined && typeof options.clientKey !== 'function') {
@@ -133,5 +144,6 @@ export function readProxyOptions(options: ConnectProxyOptions): ProxyConfig {
     basePath,
     maxBodyBytes,
     bodyTimeoutMs,
+    maxInFlight,
   };
 }

@@ -1,4 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -6,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { DemoServerOptions } from '../../../src/server/demo/createDemoServer.ts';
 import { createDemoServer, DEMO_SESSION_COOKIE } from '../../../src/server/demo/createDemoServer.ts';
+import { toNodeHandler } from '../../../src/server/node.ts';
 import { createSandbox } from '../../../src/server/sandbox/index.ts';
 
 const PUBLIC_URL = 'http://127.0.0.1:3999';
@@ -430,6 +433,29 @@ describe('createDemoServer', () => {
       expect(seen.slice(1).every((line) => line.startsWith('POST http://mx.invalid/users/USR-'))).toBe(true);
 
       expect((await app.request('/sandbox/logos/mxbank_100.svg')).status).toBe(404);
+    });
+
+    it('without a fetch, reaches MX over loopback HTTP: the proxy through the Node transport', async () => {
+      const upstream = createSandbox({ clientId: mx.clientId, apiKey: mx.apiKey });
+      const requests: string[] = [];
+      const server = createServer((request, response) => {
+        // The global fetch (undici) names itself in User-Agent; node:http sends none.
+        requests.push(`${request.method} ${request.url} ${request.headers['user-agent'] ?? '(no user agent)'}`);
+        toNodeHandler(upstream)(request, response);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const app = demo({ mx: { ...mx, baseUrl } });
+        const cookie = await openSession(app);
+        expect((await createMxBankMember(app, { Cookie: cookie })).status).toBe(202);
+        // The visitor's user through the global fetch; the widget's call through the proxy's Node transport.
+        expect(requests[0]).toBe('POST /users node');
+        expect(requests[1]).toMatch(/^POST \/users\/USR-[^/]+\/members \(no user agent\)$/);
+      } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
     });
 
     it('lets institution logos come from MX over https', async () => {

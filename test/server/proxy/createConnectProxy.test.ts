@@ -104,6 +104,41 @@ describe('createConnectProxy routes', () => {
     expect(await none.text()).toBe('');
   });
 
+  it('gives success answers (built with their headers at once) and refusals the same common headers', async () => {
+    const origin = 'https://app.partner.test';
+    const { call } = createKit({ allowedOrigins: [origin] }, () => json({ institution: { code: 'mxbank' } }));
+    const common = (response: Response) =>
+      Object.fromEntries(
+        [
+          'cache-control',
+          'vary',
+          'referrer-policy',
+          'x-content-type-options',
+          'x-frame-options',
+          'access-control-allow-origin',
+          'access-control-expose-headers',
+        ].map((name) => [name, response.headers.get(name)]),
+      );
+    const expected = {
+      'cache-control': 'no-store',
+      vary: 'Origin',
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'access-control-allow-origin': origin,
+      'access-control-expose-headers': 'X-Request-Id, Retry-After',
+    };
+    const success = await call('/institutions/mxbank', { headers: { Origin: origin } });
+    expect(success.status).toBe(200);
+    expect(success.headers.get('content-type')).toBe('application/json');
+    expect(common(success)).toEqual(expected);
+    const refused = await call('/institutions/MX!', { headers: { Origin: origin } });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(common(refused)).toEqual(expected);
+    for (const response of [success, refused]) expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it.each([
     ['/users'],
     [`/users/${BOB}/members`],

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 
 import type { ProxyReason } from '../proxyError.ts';
+import { GENERIC_MESSAGES } from '../proxyError.ts';
 import type { ProxyEnv, RequestState } from './proxyEnv.ts';
 
 /** One line per request. Built only from these fields, so it cannot carry a body, a query string or a header. */
@@ -19,20 +20,60 @@ export interface ProxyLogEntry {
   upstreamStatus?: number;
 }
 
+// Seconds a shed request is told to wait: long enough for a burst to drain, short for a person watching a spinner.
+const OVERLOADED_RETRY_AFTER = '2';
+
 const LOGGED_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH']);
 
+// Security headers for a JSON API: what Hono's `secureHeaders` would send with everything a JSON answer does not need
+// turned off (HSTS is the partner's site-wide decision). `jsonAnswerHeaders` writes the same ones out in one literal.
+const FIXED_HEADERS: Readonly<Record<string, string>> = {
+  'Cache-Control': 'no-store',
+  Vary: 'Origin',
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+};
+const FIXED_HEADER_ENTRIES = Object.entries(FIXED_HEADERS);
+
 /**
- * The outermost piece: opens the request's state, and once everything inside has answered (errors included, through
- * `onError`) adds the headers every answer carries and writes the log line.
+ * The headers of a JSON success answer, in one plain object: such an answer is built with them in one step (no
+ * `Headers` object, no copy). Every other answer gets the same headers (FIXED_HEADERS) added by the envelope.
+ */
+export function jsonAnswerHeaders(state: RequestState): Record<string, string> {
+  state.headersSet = true;
+  // One literal with fixed keys, so V8 builds it from a template (no spread, no dictionary-mode object).
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-store',
+    Vary: 'Origin',
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'X-Request-Id': state.requestId,
+  };
+  if (state.corsOrigin !== null) {
+    headers['Access-Control-Allow-Origin'] = state.corsOrigin;
+    headers['Access-Control-Expose-Headers'] = 'X-Request-Id, Retry-After';
+  }
+  return headers;
+}
+
+/**
+ * The outermost piece: gives the request an id of its own (an incoming `X-Request-Id` is never trusted) and opens its
+ * state; once everything inside has answered (errors included, through `onError`) it makes sure the answer carries the
+ * common headers and writes the log line.
  */
 export function envelope(options: {
   now: () => number;
   logger: ((entry: ProxyLogEntry) => void) | undefined;
+  maxInFlight: number;
 }): MiddlewareHandler<ProxyEnv> {
-  const { now, logger } = options;
+  const { now, logger, maxInFlight } = options;
+  let inFlight = 0;
   return async (c, next) => {
     const state: RequestState = {
-      requestId: c.get('requestId'),
+      requestId: crypto.randomUUID(),
       startedAt: now(),
       route: 'unmatched',
       userGuid: null,
@@ -42,9 +83,23 @@ export function envelope(options: {
       upstreamQuery: '',
       upstreamBody: undefined,
       group: null,
+      headersSet: false,
     };
     c.set('proxyState', state);
-    await next();
+    // Load shedding: past the cap, an answer in microseconds that tells the widget when to come back, instead of a
+    // place in a queue that ends in a 504 (or a client timeout) seconds later while the ones ahead get slower too.
+    if (inFlight >= maxInFlight) {
+      state.reason = 'overloaded';
+      c.res = c.json({ error: { message: GENERIC_MESSAGES.busy } }, 503, { 'Retry-After': OVERLOADED_RETRY_AFTER });
+      finish(c, state, now, logger);
+      return;
+    }
+    inFlight += 1;
+    try {
+      await next();
+    } finally {
+      inFlight -= 1;
+    }
     finish(c, state, now, logger);
   };
 }
@@ -55,14 +110,19 @@ function finish(
   now: () => number,
   logger: ((entry: ProxyLogEntry) => void) | undefined,
 ): void {
-  const headers = c.res.headers;
-  headers.set('X-Request-Id', state.requestId);
-  headers.set('Cache-Control', 'no-store');
-  if (state.corsOrigin !== null) {
-    headers.set('Access-Control-Allow-Origin', state.corsOrigin);
-    headers.set('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After');
+  // Refusals and errors: the same headers, added to the answer Hono built.
+  if (!state.headersSet) {
+    const headers = c.res.headers;
+    for (const [name, value] of FIXED_HEADER_ENTRIES) {
+      if (name === 'Vary') headers.append(name, value);
+      else headers.set(name, value);
+    }
+    headers.set('X-Request-Id', state.requestId);
+    if (state.corsOrigin !== null) {
+      headers.set('Access-Control-Allow-Origin', state.corsOrigin);
+      headers.set('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After');
+    }
   }
-  headers.append('Vary', 'Origin');
   if (logger === undefined) return;
   const entry: ProxyLogEntry = {
     requestId: state.requestId,

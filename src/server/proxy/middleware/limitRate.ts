@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 
 import { GENERIC_MESSAGES, ProxyError } from '../proxyError.ts';
 import type { RateLimitGroup } from '../proxyRoutes.ts';
-import type { RateLimitRule, RateLimitStore } from '../rateLimit.ts';
+import type { RateLimitHit, RateLimitRule, RateLimitStore } from '../rateLimit.ts';
 import { createDigestCache } from '../sha256.ts';
 import type { ProxyEnv } from './proxyEnv.ts';
 
@@ -18,7 +18,8 @@ export interface LimitRateOptions {
   now: () => number;
 }
 
-const CLIENT_KEY_CACHE_SIZE = 1024;
+// Client addresses seen creating members, as many as the user keys (one address per person at worst).
+export const CLIENT_KEY_CACHE_SIZE = 10_000;
 
 /**
  * Counts the request against its group for its user and, for bank logins, for its client too: a caller who mints fresh
@@ -31,7 +32,11 @@ export function limitRate(options: LimitRateOptions): MiddlewareHandler<ProxyEnv
     const state = c.get('proxyState');
     const group = state.group;
     const rule = group === null ? null : limits[group];
-    if (rule !== null && state.userKey !== null) await count(`member-connect:${group}:${state.userKey}`, rule);
+    if (rule !== null && state.userKey !== null) {
+      // The memory store answers at once; only a store that answers later (Redis) is waited for.
+      const counted = count(`member-connect:${group}:${state.userKey}`, rule);
+      if (counted !== undefined) await counted;
+    }
     if (group === 'createMember' && perClientBankLogins !== null) {
       const client = clientOf(c, clientKey);
       if (client !== null)
@@ -40,23 +45,37 @@ export function limitRate(options: LimitRateOptions): MiddlewareHandler<ProxyEnv
     await next();
   };
 
-  async function count(key: string, rule: RateLimitRule): Promise<void> {
+  function count(key: string, rule: RateLimitRule): Promise<void> | undefined {
     const at = now();
-    let hit;
+    let hit: RateLimitHit | PromiseLike<RateLimitHit>;
     try {
-      hit = await store.hit(key, rule.windowMs, at);
+      hit = store.hit(key, rule.windowMs, at);
     } catch {
-      // Fail closed: without a working store we cannot tell a user from an attacker hammering member creation.
-      throw new ProxyError(503, GENERIC_MESSAGES.unavailable, 'rate_limit_store_failed', {
-        headers: { 'Retry-After': '5' },
-      });
+      throw storeFailed();
     }
-    if (hit.count > rule.limit) {
-      const seconds = Math.max(1, Math.ceil((hit.resetAt - at) / 1000));
-      throw new ProxyError(429, 'Too many requests. Please wait and try again.', 'rate_limited', {
-        headers: { 'Retry-After': String(seconds) },
-      });
+    if ('then' in hit && typeof hit.then === 'function') {
+      return Promise.resolve(hit).then(
+        (answer) => judge(answer, rule, at),
+        () => {
+          throw storeFailed();
+        },
+      );
     }
+    judge(hit as RateLimitHit, rule, at);
+    return undefined;
+  }
+}
+
+// Fail closed: without a working store we cannot tell a user from an attacker hammering member creation.
+const storeFailed = (): ProxyError =>
+  new ProxyError(503, GENERIC_MESSAGES.unavailable, 'rate_limit_store_failed', { headers: { 'Retry-After': '5' } });
+
+function judge(hit: RateLimitHit, rule: RateLimitRule, at: number): void {
+  if (hit.count > rule.limit) {
+    const seconds = Math.max(1, Math.ceil((hit.resetAt - at) / 1000));
+    throw new ProxyError(429, 'Too many requests. Please wait and try again.', 'rate_limited', {
+      headers: { 'Retry-After': String(seconds) },
+    });
   }
 }
 

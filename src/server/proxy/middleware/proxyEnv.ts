@@ -25,6 +25,8 @@ export interface RequestState {
   upstreamStatus?: number;
   upstreamText?: string;
   reason?: ProxyReason;
+  /** The answer was built with the common headers (`envelopeHeaders`), so the envelope need not add them. */
+  headersSet: boolean;
 }
 
-export type ProxyEnv = { Variables: { proxyState: RequestState; requestId: string } };
+export type ProxyEnv = { Variables: { proxyState: RequestState } };

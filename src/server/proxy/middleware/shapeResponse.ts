@@ -1,16 +1,16 @@
 import type { Handler } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { GENERIC_MESSAGES, ProxyError } from '../proxyError.ts';
 import type { ResponseShape } from '../responseShape.ts';
 import { compileShape } from '../responseShape.ts';
+import { jsonAnswerHeaders } from './envelope.ts';
 import type { ProxyEnv } from './proxyEnv.ts';
-
-const JSON_HEADERS: Readonly<Record<string, string>> = { 'Content-Type': 'application/json' };
 
 /**
  * The last piece: MX's success body, reduced to the route's response allow-list. Only the named fields reach the
- * browser, so a field MX adds tomorrow (or `user_guid` today) never does.
+ * browser, so a field MX adds tomorrow (or `user_guid` today) never does. The answer is built with all its headers
+ * at once: on Node (`@hono/node-server`) a Response made from a string and a plain header object is written straight
+ * to the socket, while adding headers afterwards would build a `Headers` object and copy it.
  */
 export function shapeResponse(shape: ResponseShape): Handler<ProxyEnv> {
   const filter = compileShape(shape);
@@ -26,6 +26,6 @@ export function shapeResponse(shape: ResponseShape): Handler<ProxyEnv> {
       throw new ProxyError(502, GENERIC_MESSAGES.unreachable, 'upstream_malformed', { upstreamStatus: status });
     }
     const shaped = filter(parsed) ?? {};
-    return c.body(JSON.stringify(shaped), status as ContentfulStatusCode, JSON_HEADERS);
+    return new Response(JSON.stringify(shaped), { status, headers: jsonAnswerHeaders(state) });
   };
 }

@@ -30,7 +30,8 @@ export function validateRequest(route: ProxyRoute, options: ValidateOptions): Mi
     state.route = route.path;
     const params = readParams(c);
     state.upstreamQuery = readQuery(c.req.url, route);
-    const raw = await readJsonBody(c.req.raw, options.maxBodyBytes, options.bodyTimeoutMs);
+    const reading = readJsonBody(c.req.raw, options.maxBodyBytes, options.bodyTimeoutMs);
+    const raw = reading === undefined ? undefined : await reading;
     state.group = route.group;
     if (schema === undefined) {
       // Tolerate a client that always sends `{}`; anything more is refused rather than ignored.
