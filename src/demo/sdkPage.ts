@@ -10,6 +10,7 @@ import {
   type ConnectLocale,
 } from '../contract/hostContract.ts';
 import { type ConnectWidgetInstance, mountConnectWidget } from '../sdk/index.ts';
+import { preloadConnectFrame } from '../sdk/preload.ts';
 import { FERNWAY } from './fernwayPartner.ts';
 
 const FRAME_URL = new URL('/frame/', window.location.href).href;
@@ -23,6 +24,9 @@ const pick = <T extends string>(name: string, allowed: readonly string[]) => {
 };
 const locale = pick<ConnectLocale>('locale', LOCALES);
 const colorScheme = pick<ConnectColorScheme>('colorScheme', SCHEMES);
+// `sdk.html?preload=1`: the frame's files are fetched while the page is read, so the dialog opens without them
+// (the bench's "SDK modal, preloaded" row).
+if (pageOptions.get('preload') === '1') preloadConnectFrame(FRAME_URL);
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);

@@ -110,19 +110,20 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
   const post = (message: HostToFrameMessage) =>
     // A removed iframe has no window, so nothing reaches a destroyed mount.
     iframe.contentWindow?.postMessage(envelope(message), frameOrigin);
-  const log = (message: string) => console.error('member-connect: ' + message);
-  // Hands the callback a non-empty string, or nothing after saying why: a token endpoint read with the wrong key
-  // (`body.token` of `{ sessionToken }`) would otherwise hand the frame `undefined`, which it drops, and nothing
-  // would ever happen.
+  const log = (message: string) => void console.error('member-connect: ' + message);
+  // A non-empty string, or nothing after saying why: a token endpoint read with the wrong key (`body.token` of
+  // `{ sessionToken }`) would otherwise hand the frame `undefined`, which it drops, and nothing would ever happen.
   const refreshable = typeof sessionToken === 'function';
-  const withToken = (send: (token?: string) => void) =>
+  const getToken = () =>
     (async () => (refreshable ? sessionToken() : sessionToken))().then(
       (token: unknown) =>
         typeof token === 'string' && token
-          ? send(token)
-          : (log(`sessionToken is ${typeof token}, not your token endpoint's sessionToken string`), send()),
-      (error) => (log('sessionToken ' + error), send()),
+          ? token
+          : log(`sessionToken is ${typeof token}, not your token endpoint's sessionToken string`),
+      (error) => log('sessionToken ' + error),
     );
+  // Asked for at once, while the frame loads, so the handshake does not wait another round trip after `ready`.
+  const firstToken = getToken();
   const end = <R>(callback: ((result: R) => void) | undefined, result: R) => {
     if (!ended) {
       ended = true;
@@ -201,7 +202,7 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
         ready() {
           ready = true;
           arm(30_000);
-          withToken((token) =>
+          void firstToken.then((token) =>
             token
               ? post({ type: 'handshake', config, sessionToken: token, refreshable })
               : exit({ reason: 'sessionExpired' }),
@@ -212,7 +213,7 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
           clearTimeout(timer);
         },
         // No token in the answer: the widget ends the session with `sessionExpired`.
-        tokenRequest: (id) => withToken((token) => post({ type: 'token', id, sessionToken: token })),
+        tokenRequest: (id) => getToken().then((token) => post({ type: 'token', id, sessionToken: token })),
         event(message) {
           onEvent?.(message);
           // The success screen's primary action is where a modal's job is done.
