@@ -10,8 +10,9 @@ export interface MountConnectWidgetOptions extends Omit<FrameConfig, 'modal'> {
   container?: HTMLElement;
   /**
    * Session token minted by your backend: the `sessionToken` string of your token endpoint's
-   * {@link SessionTokenResponse}. A function is called for the first token and again whenever the widget needs a fresh
-   * one (after a 401). Anything but a non-empty string ends the session with `sessionExpired` and a console error.
+   * {@link SessionTokenResponse}. A function is called at mount for the first token (while the frame loads, so the
+   * handshake does not wait for it) and again whenever the widget needs a fresh one (after a 401). Anything but a
+   * non-empty string ends the session with `sessionExpired` and a console error.
    */
   sessionToken: string | (() => string | Promise<string>);
   /** Called once when a member connects. Exactly one of `onSuccess` / `onExit` fires per mount. */
