@@ -2,6 +2,7 @@
 // Vite run (different roots, formats, externals and targets), so each is a small function below:
 //
 //   vite build --mode lib     dist/lib/index.js + member-connect.css   entry `member-connect` (React and deps external)
+//                             + dist/lib/sdkPreload.js                 entry `member-connect/sdk/preload`
 //   vite build --mode sdk     dist/lib/sdk.js + sdk.iife.js            entry `member-connect/sdk` (no dependencies)
 //   vite build --mode frame   dist/frame/                              the iframe page the SDK opens
 //   vite build --mode node    dist/node/                               server entries, the bin and the demo server
@@ -28,12 +29,18 @@ function lib(): UserConfig {
       emptyOutDir: true,
       // No source maps (issue 14): the output is unminified ESM, readable as it is.
       cssCodeSplit: false,
-      lib: { entry: { index: 'src/index.ts' }, formats: ['es'], cssFileName: 'member-connect' },
+      // `member-connect/sdk/preload` is built here (ESM only) rather than with the SDK: its own file, so the SDK's
+      // 2 kB does not grow, and the SDK's classic-script build allows a single entry.
+      lib: {
+        entry: { index: 'src/index.ts', sdkPreload: 'src/sdk/preload.ts' },
+        formats: ['es'],
+        cssFileName: 'member-connect',
+      },
       rolldownOptions: {
         external: [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\//, /^react-hook-form/, /^valibot/],
         // React Server Components frameworks (Next.js App Router) must treat the widget as client code: without this
         // the partner adds 'use client' themselves or the build fails with a misleading react-hook-form error (issue 14).
-        output: { banner: (chunk) => (chunk.isEntry ? "'use client';" : '') },
+        output: { banner: (chunk) => (chunk.isEntry && chunk.name === 'index' ? "'use client';" : '') },
       },
     },
   };

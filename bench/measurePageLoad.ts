@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 
-import type { Browser, CDPSession } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 
 import { sleep } from './connectFlow.ts';
 import { median } from './stats.ts';
@@ -18,12 +18,14 @@ export interface PageLoad {
   /** Bytes over the wire (headers + encoded bodies) of every request sent before the search box was interactive. */
   firstScreenBytes: number;
   /**
-   * Ms from navigation start to the widget's first control being in the page and enabled (rendered client-side, so
-   * interactive when it appears): the search box, or the consent screen's Continue button when the widget opens on it.
+   * Ms from the start (navigation start, or the click on the opener with `open`) to the widget's search box being in
+   * the page and enabled (rendered client-side, so interactive when it appears). When the widget opens on its consent
+   * screen, the measuring script clicks Continue the moment it is enabled (no reading time), so this includes the
+   * consent screen and whatever the search step then needs.
    */
   msToSearchBox: number;
-  /** Which control that was: `search box` or `consent Continue`. */
-  firstControl: string;
+  /** Ms from the same start to the consent screen's Continue being enabled; undefined when there is no consent screen. */
+  msToConsent: number | undefined;
   /** Everything the cold load fetched until the network was quiet, lazy chunks and API calls included. */
   totalBytes: number;
   requests: number;
@@ -33,7 +35,8 @@ export interface PageLoad {
   encodings: Record<string, number>;
   /**
    * The reference: the same first-screen requests as a CDN would answer them, each static file brotli-compressed
-   * (quality 11) from the build on disk, other answers (API calls) counted as measured. Bodies only, no headers.
+   * (quality 11) from the build on disk, other answers (API calls, 304s, the browser's cache) counted as measured.
+   * Bodies only, no headers.
    */
   cdnFirstScreenBytes: number;
 }
@@ -43,11 +46,20 @@ export interface PageLoadSummary {
   /** Medians over the loads. */
   firstScreenBytes: number;
   msToSearchBox: number;
+  msToConsent: number | undefined;
   totalBytes: number;
   repeatVisitBytes: number;
   cdnFirstScreenBytes: number;
   encodings: Record<string, number>;
-  firstControls: string[];
+}
+
+/**
+ * For a page where the widget is not on the page at once (the SDK page): once the page has loaded and its network is
+ * quiet (so a preload has finished), click this button; the time and the first-screen bytes start there.
+ */
+export interface OpenAction {
+  /** Label of the button that opens the widget. */
+  button: string;
 }
 
 /** URL path prefix → build folder that serves it, most specific first (`/frame/` before `/`). */
@@ -59,10 +71,19 @@ interface Wire {
   bytes: Map<string, number>;
   encodings: Record<string, number>;
   inFlight: Set<string>;
+  /** Requests answered from the browser's cache or with 304: nothing a CDN would send a body for. */
+  cached: Set<string>;
 }
 
 function watchNetwork(cdp: CDPSession): Wire {
-  const wire: Wire = { urls: new Map(), sentAt: new Map(), bytes: new Map(), encodings: {}, inFlight: new Set() };
+  const wire: Wire = {
+    urls: new Map(),
+    sentAt: new Map(),
+    bytes: new Map(),
+    encodings: {},
+    inFlight: new Set(),
+    cached: new Set(),
+  };
   cdp.on('Network.requestWillBeSent', (e) => {
     wire.sentAt.set(e.requestId, Date.now());
     wire.urls.set(e.requestId, e.request.url);
@@ -71,6 +92,8 @@ function watchNetwork(cdp: CDPSession): Wire {
   cdp.on('Network.responseReceived', (e) => {
     const headers = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), v]));
     const encoding = String(headers['content-encoding'] ?? 'none');
+    if (e.response.fromDiskCache || e.response.fromPrefetchCache || e.response.status === 304)
+      wire.cached.add(e.requestId);
     wire.encodings[encoding] = (wire.encodings[encoding] ?? 0) + 1;
   });
   cdp.on('Network.loadingFinished', (e) => {
@@ -110,31 +133,54 @@ function brotliSizeOf(url: string, roots: StaticRoots): number | undefined {
   return size;
 }
 
+/** The marks of the init script, from whichever frame has them (the page, or the SDK's iframe). */
+async function waitForMarks(page: Page): Promise<{ searchBoxAt: number; consentAt: number | undefined }> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const marks = await frame
+        .evaluate(() => {
+          const w = window as { __mcSearchBoxAt?: number; __mcConsentAt?: number };
+          return w.__mcSearchBoxAt ? { searchBoxAt: w.__mcSearchBoxAt, consentAt: w.__mcConsentAt } : undefined;
+        })
+        .catch(() => undefined);
+      if (marks) return marks;
+    }
+    await sleep(50);
+  }
+  throw new Error('no search box within 60 s');
+}
+
 /**
- * One cold load of the demo page in a fresh browser context (empty cache), optionally throttled with CDP: bytes on
- * the wire and the time until the widget's search box is interactive. Then the same page again in the same context.
+ * One cold load of a demo page in a fresh browser context (empty cache), optionally throttled with CDP: bytes on
+ * the wire and the time until the widget's search box is interactive (after `open`'s click when given). Then the same
+ * page again in the same context.
  */
 async function loadOnce(
   browser: Browser,
   url: string,
   throttle: Throttle | undefined,
   roots: StaticRoots,
+  open: OpenAction | undefined,
 ): Promise<PageLoad> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  // Noted by the page itself, from navigation start (performance.now()), the moment the search box exists and is enabled.
+  // Noted by each document itself (the page, and the SDK's iframe when there is one), in ms since the epoch, the
+  // moment the consent screen's Continue and then the search box exist and are enabled. Continue is clicked at once.
   await context.addInitScript(() => {
     // No named inner functions: the page gets this function's source, and tsx would wrap names in a helper it lacks.
-    // The widget's first screen is the search box, or a consent screen with a Continue button when the partner is named.
     new MutationObserver(() => {
-      const w = window as { __mcSearchBoxAt?: number; __mcFirstControl?: string };
+      const w = window as { __mcSearchBoxAt?: number; __mcConsentAt?: number };
       if (w.__mcSearchBoxAt) return;
+      const now = performance.timeOrigin + performance.now();
       const box = document.querySelector<HTMLInputElement>('input[type="search"], [role="searchbox"]');
-      const consent = [...document.querySelectorAll<HTMLButtonElement>('[aria-label="Bank connection"] button')].find(
-        (b) => b.textContent?.trim() === 'Continue' && !b.disabled,
-      );
-      if ((box && !box.disabled) || consent) {
-        w.__mcSearchBoxAt = performance.now();
-        w.__mcFirstControl = box && !box.disabled ? 'search box' : 'consent Continue';
+      if (box && !box.disabled) {
+        w.__mcSearchBoxAt = now;
+        return;
+      }
+      const consent = document.querySelector<HTMLButtonElement>('[data-state="consent"] button.mc-button-primary');
+      if (consent && !consent.disabled && !w.__mcConsentAt) {
+        w.__mcConsentAt = now;
+        consent.click();
       }
     }).observe(document, { subtree: true, childList: true, attributes: true });
   });
@@ -151,23 +197,26 @@ async function loadOnce(
       });
     }
     const wire = watchNetwork(cdp);
-    await page.goto(url, { waitUntil: 'commit' });
-    const handle = await page.waitForFunction(
-      () => (window as { __mcSearchBoxAt?: number }).__mcSearchBoxAt,
-      undefined,
-      {
-        timeout: 60_000,
-        polling: 50,
-      },
-    );
-    const msToSearchBox = (await handle.jsonValue()) as number;
-    const firstControl = await page.evaluate(() => (window as { __mcFirstControl?: string }).__mcFirstControl ?? '');
-    const navigationStart = await page.evaluate(() => performance.timeOrigin);
-    const searchBoxAt = navigationStart + msToSearchBox;
+    await page.goto(url, { waitUntil: open ? 'load' : 'commit' });
+    let startAt = await page.evaluate(() => performance.timeOrigin);
+    if (open) {
+      // The page is loaded and quiet (a preload has had its time); the widget's time starts with the click.
+      await networkQuiet(wire);
+      wire.bytes.clear();
+      wire.sentAt.clear();
+      startAt = Date.now();
+      await page.getByRole('button', { name: open.button }).click();
+    }
+    const marks = await waitForMarks(page);
+    const msToSearchBox = marks.searchBoxAt - startAt;
+    const msToConsent = marks.consentAt === undefined ? undefined : marks.consentAt - startAt;
+    const searchBoxAt = marks.searchBoxAt;
     await networkQuiet(wire);
     const firstScreen = [...wire.bytes].filter(([id]) => (wire.sentAt.get(id) ?? Infinity) <= searchBoxAt);
     const firstScreenBytes = sum(firstScreen.map(([, b]) => b));
-    const cdnFirstScreenBytes = sum(firstScreen.map(([id, b]) => brotliSizeOf(wire.urls.get(id) ?? '', roots) ?? b));
+    const cdnFirstScreenBytes = sum(
+      firstScreen.map(([id, b]) => (wire.cached.has(id) ? b : (brotliSizeOf(wire.urls.get(id) ?? '', roots) ?? b))),
+    );
     const totalBytes = sum(wire.bytes.values());
     const requests = wire.bytes.size;
     const encodings = { ...wire.encodings };
@@ -179,7 +228,7 @@ async function loadOnce(
     return {
       firstScreenBytes,
       msToSearchBox,
-      firstControl,
+      msToConsent,
       totalBytes,
       requests,
       repeatVisitBytes,
@@ -195,11 +244,11 @@ async function loadOnce(
 export async function measurePageLoad(
   browser: Browser,
   url: string,
-  options: { loads: number; throttle?: Throttle; staticRoots: StaticRoots },
+  options: { loads: number; throttle?: Throttle; staticRoots: StaticRoots; open?: OpenAction },
 ): Promise<PageLoadSummary> {
   const loads: PageLoad[] = [];
   for (let i = 0; i < options.loads; i++)
-    loads.push(await loadOnce(browser, url, options.throttle, options.staticRoots));
+    loads.push(await loadOnce(browser, url, options.throttle, options.staticRoots, options.open));
   const m = (pick: (l: PageLoad) => number) => median(loads.map(pick));
   const encodings: Record<string, number> = {};
   for (const l of loads) for (const [k, n] of Object.entries(l.encodings)) encodings[k] = (encodings[k] ?? 0) + n;
@@ -207,10 +256,10 @@ export async function measurePageLoad(
     loads,
     firstScreenBytes: m((l) => l.firstScreenBytes),
     msToSearchBox: m((l) => l.msToSearchBox),
+    msToConsent: loads.every((l) => l.msToConsent !== undefined) ? m((l) => l.msToConsent ?? 0) : undefined,
     totalBytes: m((l) => l.totalBytes),
     repeatVisitBytes: m((l) => l.repeatVisitBytes),
     cdnFirstScreenBytes: m((l) => l.cdnFirstScreenBytes),
     encodings,
-    firstControls: [...new Set(loads.map((l) => l.firstControl))],
   };
 }

@@ -12,6 +12,7 @@ import {
   type ConnectMode,
 } from '../contract/hostContract.ts';
 import { type ConnectWidgetInstance, mountConnectWidget } from '../sdk/index.ts';
+import { preloadConnectFrame } from '../sdk/preload.ts';
 import { FERNWAY } from './fernwayPartner.ts';
 import { describeVerifiedAccount, readVerifiedAccount } from './verifiedAccount.ts';
 
@@ -28,6 +29,9 @@ const pick = <T extends string>(name: string, allowed: readonly string[]) => {
 const locale = pick<ConnectLocale>('locale', LOCALES);
 const colorScheme = pick<ConnectColorScheme>('colorScheme', SCHEMES);
 const connectMode = pick<ConnectMode>('mode', CONNECT_MODES);
+// `sdk.html?preload=1`: the frame's files are fetched while the page is read, so the dialog opens without them
+// (the bench's "SDK modal, preloaded" row).
+if (pageOptions.get('preload') === '1') preloadConnectFrame(FRAME_URL);
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);

@@ -1,12 +1,7 @@
 // Framework-free host loader for the frame bundle (issue 7). All state lives in the closure of one mount so several
 // instances coexist; nothing runs at import time (SSR safe). Kept deliberately terse: the budget is 2 KB gzip.
-import type {
-  ConnectEvent,
-  ConnectExitReason,
-  ConnectExitResult,
-  ConnectSuccessResult,
-} from '../contract/hostContract';
-import { envelope, type FrameConfig, type HostToFrameMessage, parseFrameMessage } from '../protocol/messages';
+import type { ConnectEvent, ConnectExitResult, ConnectSuccessResult } from '../contract/hostContract';
+import { envelope, type FrameConfig, type HostToFrameMessage, readFrameMessage } from '../protocol/messages';
 
 export interface MountConnectWidgetOptions extends Omit<FrameConfig, 'modal'> {
   /** URL of the frame bundle's `index.html` (e.g. `https://partner.example/connect/frame/`). Its origin is the only one trusted. */
@@ -15,8 +10,9 @@ export interface MountConnectWidgetOptions extends Omit<FrameConfig, 'modal'> {
   container?: HTMLElement;
   /**
    * Session token minted by your backend: the `sessionToken` string of your token endpoint's
-   * {@link SessionTokenResponse}. A function is called for the first token and again whenever the widget needs a fresh
-   * one (after a 401). Anything but a non-empty string ends the session with `sessionExpired` and a console error.
+   * {@link SessionTokenResponse}. A function is called at mount for the first token (while the frame loads, so the
+   * handshake does not wait for it) and again whenever the widget needs a fresh one (after a 401). Anything but a
+   * non-empty string ends the session with `sessionExpired` and a console error.
    */
   sessionToken: string | (() => string | Promise<string>);
   /** Called once when a member connects. Exactly one of `onSuccess` / `onExit` fires per mount. */
@@ -87,11 +83,11 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
 
   const config: FrameConfig = { ...widgetOptions, modal };
 
-  const cleanups: (() => void)[] = [];
-  const listen = <E extends Event>(target: EventTarget, type: string, handler: (event: E) => void) => {
-    target.addEventListener(type, handler as EventListener);
-    cleanups.push(() => target.removeEventListener(type, handler as EventListener));
-  };
+  // One signal removes every listener of this mount; aborted means destroyed.
+  const controller = new AbortController();
+  const { signal } = controller;
+  const listen = <E extends Event>(target: EventTarget, type: string, handler: (event: E) => void) =>
+    target.addEventListener(type, handler as EventListener, { signal });
   const element = <K extends keyof HTMLElementTagNameMap>(tag: K, css: string) => {
     const node = doc.createElement(tag);
     // A CSSOM assignment, not a style attribute, so a host with a strict style-src CSP is fine.
@@ -100,7 +96,6 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
   };
 
   let ended = false;
-  let destroyed = false;
   let ready = false;
   // The frame confirmed the handshake (`started`): from then on the widget owns closing; until then the host does.
   let handshaken = false;
@@ -111,56 +106,61 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
   iframe.src = url.href;
   let root: HTMLElement = iframe;
   const previousFocus = doc.activeElement as HTMLElement | null;
+  const body = doc.body;
 
   const post = (message: HostToFrameMessage) =>
     // A removed iframe has no window, so nothing reaches a destroyed mount.
     iframe.contentWindow?.postMessage(envelope(message), frameOrigin);
-  const log = (message: string) => console.error('member-connect: ' + message);
-  // Hands the callback a non-empty string, or nothing after saying why: a token endpoint read with the wrong key
-  // (`body.token` of `{ sessionToken }`) would otherwise hand the frame `undefined`, which it drops, and nothing
-  // would ever happen.
+  const log = (message: string) => void console.error('member-connect: ' + message);
+  // A non-empty string, or nothing after saying why: a token endpoint read with the wrong key (`body.token` of
+  // `{ sessionToken }`) would otherwise hand the frame `undefined`, which it drops, and nothing would ever happen.
   const refreshable = typeof sessionToken === 'function';
-  const withToken = (send: (token?: string) => void) =>
+  const getToken = () =>
     (async () => (refreshable ? sessionToken() : sessionToken))().then(
       (token: unknown) =>
         typeof token === 'string' && token
-          ? send(token)
-          : (log(`sessionToken is ${typeof token}, not your token endpoint's sessionToken string`), send()),
-      (error) => (log('sessionToken ' + error), send()),
+          ? token
+          : log(`sessionToken is ${typeof token}, not your token endpoint's sessionToken string`),
+      (error) => log('sessionToken ' + error),
     );
+  // Asked for at once, while the frame loads, so the handshake does not wait another round trip after `ready`.
+  const firstToken = getToken();
   const end = <R>(callback: ((result: R) => void) | undefined, result: R) => {
     if (!ended) {
       ended = true;
       callback?.(result);
     }
   };
-  const exit = (reason: ConnectExitReason) => {
-    end(onExit, { reason });
-    destroy();
+  // The one way out: reports the exit (unless the session already ended) and removes everything, once.
+  const exit = (result: ConnectExitResult = { reason: 'unmounted' }) => {
+    end(onExit, result);
+    if (signal.aborted) return;
+    controller.abort();
+    root.remove();
+    clearTimeout(timer);
+    if (modal) {
+      // Body scroll lock is one resource shared by every open modal (see `locks`).
+      if (!--locks) {
+        body.style.overflow = unlockedOverflow;
+        // A page without inline style gets none back. Reading the attribute first also makes Chromium flush its lazily
+        // serialised inline style, which would otherwise write `style=""` back after the removal.
+        if (!body.getAttribute('style')) body.removeAttribute('style');
+      }
+      // Restore focus without scrolling the page (peers jump to the top on close); a removed element ignores it.
+      previousFocus?.focus({ preventScroll: true });
+    }
   };
+  const destroy = () => exit();
   const arm = (ms: number) => {
     clearTimeout(timer);
     timer = setTimeout(() => {
       log(`no frame started at ${frameUrl}; serve dist/frame/ there`);
-      exit('frameError');
+      exit({ reason: 'frameError' });
     }, ms);
   };
 
-  const destroy = () => {
-    if (destroyed) return;
-    end(onExit, { reason: 'unmounted' });
-    destroyed = true;
-    root.remove();
-    clearTimeout(timer);
-    for (const cleanup of cleanups.splice(0)) cleanup();
-    // Restore focus without scrolling the page (peers jump to the top on close); a removed element ignores it.
-    if (modal) previousFocus?.focus({ preventScroll: true });
-  };
-
-  const close = (request?: { force?: boolean }) => {
-    if (handshaken && !ended) post(request?.force ? { type: 'close', force: true } : { type: 'close' });
-    else exit('userCancelled');
-  };
+  const close = (request?: { force?: boolean }) =>
+    handshaken && !ended ? post({ type: 'close', force: request?.force }) : exit({ reason: 'userCancelled' });
 
   if (modal) {
     const overlay = element(
@@ -190,69 +190,45 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
         close();
       }
     });
-
-    const body = doc.body;
     if (!locks++) {
       unlockedOverflow = body.style.overflow;
       body.style.overflow = 'hidden';
     }
-    cleanups.push(() => {
-      if (!--locks) {
-        body.style.overflow = unlockedOverflow;
-        // A page without inline style gets none back. Reading the attribute first also makes Chromium flush its lazily
-        // serialised inline style, which would otherwise write `style=""` back after the removal.
-        if (!body.getAttribute('style')) body.removeAttribute('style');
-      }
-    });
   }
 
   listen<MessageEvent>(win, 'message', (event) => {
     // Exact origin and our own iframe's window: a message from any other window or origin is not for us.
-    if (event.origin !== frameOrigin || event.source !== iframe.contentWindow) return;
-    const message = parseFrameMessage(event.data);
-    switch (message?.type) {
-      case 'ready': {
-        ready = true;
-        arm(30_000);
-        withToken((token) =>
-          token ? post({ type: 'handshake', config, sessionToken: token, refreshable }) : exit('sessionExpired'),
-        );
-        break;
-      }
-      case 'started': {
-        handshaken = true;
-        clearTimeout(timer);
-        break;
-      }
-      case 'tokenRequest': {
+    if (event.origin === frameOrigin && event.source === iframe.contentWindow)
+      readFrameMessage(event.data, {
+        ready() {
+          ready = true;
+          arm(30_000);
+          void firstToken.then((token) =>
+            token
+              ? post({ type: 'handshake', config, sessionToken: token, refreshable })
+              : exit({ reason: 'sessionExpired' }),
+          );
+        },
+        started() {
+          handshaken = true;
+          clearTimeout(timer);
+        },
         // No token in the answer: the widget ends the session with `sessionExpired`.
-        const { id } = message;
-        withToken((token) => post({ type: 'token', id, sessionToken: token }));
-        break;
-      }
-      case 'event': {
-        onEvent?.(message.event);
-        // The success screen's primary action is where a modal's job is done.
-        if (ended && message.event.type === 'mx/connect/connected/primaryAction') {
-          if (modal) destroy();
-          onDone?.();
-        }
-        break;
-      }
-      case 'resize': {
-        if (!modal) iframe.style.height = message.height + 'px';
-        break;
-      }
-      case 'success': {
-        end(onSuccess, message.result);
-        break;
-      }
-      case 'exit': {
-        end(onExit, message.result);
-        destroy();
-        break;
-      }
-    }
+        tokenRequest: (id) => getToken().then((token) => post({ type: 'token', id, sessionToken: token })),
+        event(message) {
+          onEvent?.(message);
+          // The success screen's primary action is where a modal's job is done.
+          if (ended && message.type === 'mx/connect/connected/primaryAction') {
+            if (modal) destroy();
+            onDone?.();
+          }
+        },
+        resize(height) {
+          if (!modal) iframe.style.height = height + 'px';
+        },
+        success: (result) => end(onSuccess, result),
+        exit,
+      });
   });
 
   // The frame gets 30 s to start (load, get its session token from the host, accept the handshake). It says `ready`
@@ -260,7 +236,7 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
   listen(iframe, 'load', () => ready || arm(3000));
   arm(30_000);
 
-  (container ?? doc.body).append(root);
+  (container ?? body).append(root);
   if (modal) iframe.focus();
 
   return { close, back: () => handshaken && post({ type: 'back' }), destroy };

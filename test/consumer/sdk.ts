@@ -1,5 +1,8 @@
 // The framework-free SDK as a partner types it, with the one token contract.
 import { mountConnectWidget, type SessionTokenResponse } from 'member-connect/sdk';
+import { preloadConnectFrame } from 'member-connect/sdk/preload';
+
+preloadConnectFrame('/connect/frame/');
 
 const widget = mountConnectWidget({
   frameUrl: '/connect/frame/',

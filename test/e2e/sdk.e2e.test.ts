@@ -110,6 +110,35 @@ describe('the plain HTML page with member-connect/sdk', () => {
     expect(suite.t.problems.pageErrors).toEqual([]);
   });
 
+  it('preloads the frame before the click without a token or an API call, then opens it from the cache', async () => {
+    const { page } = suite.t;
+    const served: string[] = [];
+    page.on('response', (response) => served.push(new URL(response.url()).pathname));
+    await page.goto('/sdk.html?preload=1');
+    // The hidden preload iframe loads the frame page and removes itself once loaded.
+    await expect.poll(() => served.some((path) => /^\/frame\/assets\/index-[\w-]+\.js$/.test(path))).toBe(true);
+    await expect.poll(() => page.locator('iframe').count()).toBe(0);
+    const beforeClick = [...served];
+    expect(beforeClick.filter((path) => path.startsWith('/api/') || path === '/demo/session-token')).toEqual([]);
+
+    await page.getByRole('button', { name: 'Open in a dialog' }).click();
+    const frame = await frameOf(page);
+    await acceptConsent(frame);
+    await frame.getByRole('searchbox', { name: 'Search for your bank' }).waitFor();
+    // The frame's scripts and styles come from the HTTP cache: the opened frame asks the network for none of them.
+    const frameAssets = await frame.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((entry) => entry as PerformanceResourceTiming)
+        .filter((entry) => /\/assets\/index-[\w-]+\.(js|css)$/.test(entry.name))
+        .map((entry) => ({ name: entry.name, transferSize: entry.transferSize })),
+    );
+    expect(frameAssets.length).toBeGreaterThan(0);
+    expect(frameAssets.filter((entry) => entry.transferSize > 0)).toEqual([]);
+    expect(suite.t.problems.cspViolations).toEqual([]);
+    expect(suite.t.problems.pageErrors).toEqual([]);
+  });
+
   it('renders inline and resizes the iframe to the widget', async () => {
     const { page } = suite.t;
     await page.goto('/sdk.html');

@@ -4,12 +4,28 @@ import {
   envelope,
   type FrameToHostMessage,
   type HostToFrameMessage,
-  parseFrameMessage,
   parseHostMessage,
   PROTOCOL,
   PROTOCOL_VERSION,
+  readFrameMessage,
   readParentOrigin,
 } from '../../src/protocol/messages';
+
+/** The message readFrameMessage hands the host, as a message again; `undefined` when it calls no handler. */
+function parseFrameMessage(data: unknown): FrameToHostMessage | undefined {
+  const read: FrameToHostMessage[] = [];
+  readFrameMessage(data, {
+    ready: () => read.push({ type: 'ready' }),
+    started: () => read.push({ type: 'started' }),
+    event: (event) => read.push({ type: 'event', event }),
+    resize: (height) => read.push({ type: 'resize', height }),
+    success: (result) => read.push({ type: 'success', result }),
+    exit: (result) => read.push({ type: 'exit', result }),
+    tokenRequest: (id) => read.push({ type: 'tokenRequest', id }),
+  });
+  expect(read.length).toBeLessThanOrEqual(1);
+  return read[0];
+}
 
 describe('frame → host messages', () => {
   const valid: FrameToHostMessage[] = [

@@ -404,7 +404,17 @@ describe('mountConnectWidget: cleanup', () => {
     const realAdd = EventTarget.prototype.addEventListener;
     const realRemove = EventTarget.prototype.removeEventListener;
     EventTarget.prototype.addEventListener = function (type, listener, options) {
-      if (listener) live.add(key(this, type, listener));
+      if (listener) {
+        const added = key(this, type, listener);
+        live.add(added);
+        // A listener added with an AbortSignal is removed when the signal aborts. (Node's AbortSignal under jsdom:
+        // its own addEventListener, not the one counted here.)
+        const signal: { addEventListener: AbortSignal['addEventListener'] } | undefined =
+          typeof options === 'object' ? options.signal : undefined;
+        const removed = () => live.delete(added);
+        if (signal instanceof EventTarget) realAdd.call(signal, 'abort', removed, { once: true });
+        else signal?.addEventListener('abort', removed, { once: true });
+      }
       return realAdd.call(this, type, listener, options);
     };
     EventTarget.prototype.removeEventListener = function (type, listener, options) {

@@ -22,6 +22,7 @@ import {
   type MxConnectEvent,
   type SessionTokenResponse,
 } from '../../src/sdk/index';
+import { preloadConnectFrame } from '../../src/sdk/preload';
 import type { SessionTokenResponse as ServerSessionTokenResponse } from '../../src/server/index';
 
 declare const container: HTMLElement;
@@ -119,5 +120,13 @@ describe('one host contract for the SDK and the React widget', () => {
     // @ts-expect-error not an exit reason
     const result: ConnectExitResult = { reason: 'closed' };
     void result;
+  });
+});
+
+describe('member-connect/sdk/preload', () => {
+  it('takes the frame URL and returns nothing to keep', () => {
+    expectTypeOf(preloadConnectFrame).toEqualTypeOf<(frameUrl: string) => void>();
+    // @ts-expect-error the frame URL is required
+    preloadConnectFrame();
   });
 });

@@ -29,6 +29,7 @@ beforeAll(() => {
   writeFileSync(path.join(root, 'demo', 'assets', 'tiny-AbCd1234.js'), 'export {};');
   writeFileSync(path.join(root, 'frame', 'index.html'), PAGE);
   writeFileSync(path.join(root, 'frame', 'assets', 'index-Dw_nUi26.css'), STYLES);
+  writeFileSync(path.join(root, 'frame', 'assets', 'index-LfduHAqE.js'), SCRIPT);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -55,6 +56,7 @@ describe("the demo's pages and assets", () => {
   it.each([
     ['/assets/main-CIWOn-Kd.js', SCRIPT],
     ['/frame/assets/index-Dw_nUi26.css', STYLES],
+    ['/frame/assets/index-LfduHAqE.js', SCRIPT],
   ])('serves the hashed asset %s brotli-compressed and immutable', async (assetPath, original) => {
     const app = demo();
     for (let round = 0; round < 2; round += 1) {
@@ -97,9 +99,13 @@ describe("the demo's pages and assets", () => {
     const again = await app('/', { ...PAGE_LOAD, Cookie: cookie, 'Accept-Encoding': 'gzip' });
     expect(again.headers.get('cache-control')).toBe('no-cache');
     expect(again.headers.get('content-encoding')).toBe('gzip');
-    const frame = await app('/frame/', { 'Accept-Encoding': BROWSER_ENCODINGS });
-    expect(frame.headers.get('cache-control')).toBe('no-cache');
-    expect(await decoded(frame)).toBe(PAGE);
+    // The frame page names its hashed assets, so it is revalidated on every load, like the partner pages.
+    for (const framePath of ['/frame/', '/frame/index.html']) {
+      const frame = await app(framePath, { 'Accept-Encoding': BROWSER_ENCODINGS });
+      expect(frame.headers.get('cache-control')).toBe('no-cache');
+      expect(frame.headers.get('content-encoding')).toBe('br');
+      expect(await decoded(frame)).toBe(PAGE);
+    }
   });
 
   it('leaves tiny files and range requests uncompressed', async () => {
