@@ -131,5 +131,6 @@ export const es: ConnectMessages = {
   capsLockOn: 'Bloq Mayús está activado.',
   choiceRequired: 'Elige una opción.',
   institutionInstructions: 'Instrucciones de {institution}',
+  institutionMessage: 'Mensaje de {institution} (en inglés)',
   challengeImageAlt: 'Imagen de seguridad para esta pregunta',
 };

@@ -132,5 +132,6 @@ export const frCA: ConnectMessages = {
   capsLockOn: 'La touche Verr. Maj est activée.',
   choiceRequired: 'Choisissez une option.',
   institutionInstructions: 'Instructions de {institution}',
+  institutionMessage: 'Message de {institution} (en anglais)',
   challengeImageAlt: 'Image de sécurité pour cette question',
 };
