@@ -207,4 +207,31 @@ describe('inside the SDK iframe modal (/sdk.html)', () => {
     expect(await callbacks.count()).toBe(1);
     expectCleanRun();
   });
+
+  it('inline: Done goes back to the page (onDone), which hides the widget; no second session starts unheard', async () => {
+    const { page } = suite.t;
+    await page.goto('/sdk.html');
+    await page.getByRole('button', { name: 'Show inline' }).click();
+    const frame = page.frameLocator('#inline-container iframe');
+    await acceptConsent(frame.locator('body'));
+    await frame.getByRole('searchbox', { name: 'Search for your bank' }).fill('mx bank');
+    await frame
+      .getByRole('listbox', { name: 'Search results' })
+      .getByRole('option', { name: 'MX Bank', exact: true })
+      .click();
+    await frame.getByLabel('Username', { exact: true }).fill('mxuser');
+    await frame.getByLabel('Password', { exact: true }).fill('inline-once');
+    await frame.getByRole('button', { name: 'Continue' }).click();
+    await frame.getByRole('list', { name: 'Connected accounts' }).waitFor();
+    await frame.getByRole('button', { name: 'Done' }).click();
+    await page.locator('#inline-container iframe').waitFor({ state: 'detached' });
+    const result = page.getByRole('status').filter({ hasText: 'Linked mxbank' });
+    await expect.poll(async () => (await result.textContent()) ?? '').toContain('Open the widget again');
+    const callbacks = page.getByRole('list', { name: 'Terminal callbacks, oldest first' }).getByRole('listitem');
+    expect(await callbacks.allTextContents()).toEqual([expect.stringMatching(/^onSuccess mxbank MBR-/)]);
+    // Another account is another mount.
+    await page.getByRole('button', { name: 'Show inline' }).click();
+    await frame.getByRole('button', { name: 'Continue' }).waitFor();
+    expectCleanRun();
+  });
 });
