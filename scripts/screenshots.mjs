@@ -30,7 +30,6 @@ const FLOWS = {
   mfaToken: (s) => mfaFlow(s, 'token', 'mfa-token'),
   mfaImageOptions: (s) => mfaFlow(s, 'image_options', 'mfa-image-options'),
   mfaMulti: (s) => mfaFlow(s, 'multi_challenge', 'mfa-multi'),
-  rejected: rejectedFlow,
   locked: (s) => errorAfterLogin(s, 'LOCKED', 'error-locked'),
   impeded: (s) => errorAfterLogin(s, 'IMPEDED', 'error-impeded'),
   failed: (s) => errorAfterLogin(s, 'STATUS_FAILED', 'error-failed'),
@@ -38,8 +37,7 @@ const FLOWS = {
   expired: (s) => errorAfterLogin(s, 'STATUS_EXPIRED', 'error-expired'),
   exitQuestion: exitQuestionFlow,
   sessionExpired: sessionExpiredFlow,
-  oauthClosed: (s) => oauthFlow(s, 'closed'),
-  oauthDenied: (s) => oauthFlow(s, 'denied'),
+  oauth: oauthFlow,
 };
 
 const { values: args } = parseArgs({
@@ -50,12 +48,15 @@ const { values: args } = parseArgs({
     mounts: { type: 'string', default: 'demo,sdk' },
     flows: { type: 'string', default: Object.keys(FLOWS).join(',') },
     keep: { type: 'boolean', default: false },
+    // Settings shot side by side; most of a flow is waiting on the sandbox. More than 3 can pass the demo's 60 new
+    // sessions a minute per client address (each flow is a new session).
+    parallel: { type: 'string', default: '3' },
   },
 });
 const list = (value) => value.split(',').filter(Boolean);
 
 // ---------------------------------------------------------------------------------------------------------------
-// One flow's surroundings: a fresh context (own demo session and MX user), the widget's scope in the chosen mount.
+// One flow's surroundings: a fresh context and page, the widget's scope in the chosen mount.
 
 /** The scope the widget lives in: the demo's card, or the SDK modal's iframe. */
 async function openWidget(s) {
@@ -124,7 +125,8 @@ async function happyFlow(s) {
   await s.scope.locator('.mc-options [role=option]').first().waitFor();
   await shot(s, 'search-popular');
   await s.scope.locator('input[type=search]').fill('bank');
-  await s.scope.getByRole('option', { name: 'MX Bank', exact: true }).waitFor();
+  // A result that is not among the favourites shown before the search answers.
+  await s.scope.getByRole('option', { name: 'Amberbrook Cooperative Bank', exact: true }).waitFor();
   await shot(s, 'search-results');
   await s.scope.locator('input[type=search]').fill('mx bank');
   await s.scope.getByRole('option', { name: 'MX Bank', exact: true }).click();
@@ -163,24 +165,16 @@ async function mfaFlow(s, password, name) {
   await step(s, 'mfa').locator('form').waitFor({ timeout: 20_000 });
   await shot(s, name);
   if (password === 'challenge') {
-    // Submitting empty shows the validation message in the widget's language.
-    await step(s, 'mfa').locator('button[type=submit]').click();
-    await step(s, 'mfa').locator('[aria-invalid=true]').first().waitFor();
+    // Submitting empty shows the validation message in the widget's language; a wrong answer ends REJECTED.
+    const form = step(s, 'mfa').locator('form');
+    await form.locator('button[type=submit]').click();
+    await form.locator('[aria-invalid=true]').first().waitFor();
     await shot(s, `${name}-required`);
+    await form.locator('input').first().fill('wrong');
+    await form.locator('button[type=submit]').click();
+    await step(s, 'connectionError').waitFor({ timeout: 20_000 });
+    await shot(s, 'error-rejected');
   }
-}
-
-async function rejectedFlow(s) {
-  await logIn(s, 'challenge');
-  const form = step(s, 'mfa').locator('form');
-  await form.waitFor({ timeout: 20_000 });
-  await form.locator('input').first().fill('wrong');
-  await form.locator('button[type=submit]').click();
-  await s.scope
-    .locator('[data-step=connectionError], [data-step=mfa] [role=alert]')
-    .first()
-    .waitFor({ timeout: 20_000 });
-  await shot(s, 'error-rejected');
 }
 
 async function exitQuestionFlow(s) {
@@ -206,7 +200,7 @@ async function sessionExpiredFlow(s) {
   await s.scope.getByLabel('Password', { exact: true }).fill('anything');
   const expire = (route) =>
     route.fulfill({ status: 401, contentType: 'application/json', body: '{"error":{"message":"Session expired."}}' });
-  await s.context.route('**/api/connect/**', expire);
+  await s.page.route('**/api/connect/**', expire);
   await step(s, 'credentials').locator('button[type=submit]').click();
   if (s.mount === 'demo') {
     await step(s, 'closed').waitFor();
@@ -217,28 +211,29 @@ async function sessionExpiredFlow(s) {
   await shot(s, 'session-expired');
 }
 
-async function oauthFlow(s, ending) {
+async function oauthFlow(s) {
   await openWidget(s);
   await pastConsent(s);
   await pick(s, 'MX Bank (OAuth)');
-  await step(s, 'oauth').locator('.mc-button-primary').waitFor();
-  if (ending === 'closed') await shot(s, 'oauth-intro');
-  const [popup] = await Promise.all([
-    s.context.waitForEvent('page'),
-    step(s, 'oauth').locator('.mc-button-primary').click(),
-  ]);
-  await popup.waitForURL(/\/oauth\/authorize\//);
-  await s.scope.locator('[data-state=waiting]').waitFor();
-  if (ending === 'closed') {
-    await shot(s, 'oauth-waiting');
-    await popup.close();
-    await step(s, 'oauth').locator('[role=alert]').waitFor({ timeout: 10_000 });
-    await shot(s, 'oauth-window-closed');
-  } else {
-    await popup.getByRole('button', { name: 'Deny' }).click();
-    await s.scope.locator('[data-state=denied]').waitFor({ timeout: 10_000 });
-    await shot(s, 'oauth-denied');
-  }
+  const primary = step(s, 'oauth').locator('.mc-button-primary');
+  await primary.waitFor();
+  await shot(s, 'oauth-intro');
+  const open = async () => {
+    const [popup] = await Promise.all([s.context.waitForEvent('page'), primary.click()]);
+    await popup.waitForURL(/\/oauth\/authorize\//);
+    await s.scope.locator('[data-state=waiting]').waitFor();
+    return popup;
+  };
+  const first = await open();
+  await shot(s, 'oauth-waiting');
+  await first.close();
+  await s.scope.locator('[data-state=windowClosed]').waitFor({ timeout: 10_000 });
+  await shot(s, 'oauth-window-closed');
+  // Reopened, then denied at the bank.
+  const second = await open();
+  await second.getByRole('button', { name: 'Deny' }).click();
+  await s.scope.locator('[data-state=denied]').waitFor({ timeout: 10_000 });
+  await shot(s, 'oauth-denied');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -286,45 +281,58 @@ async function contactSheet(browser, files, title, file) {
   await page.screenshot({ path: file, fullPage: true });
   await page.close();
 }
+/**
+ * One setting (mount, locale, scheme, width). Each flow gets a fresh browser context, so its own demo session and MX
+ * user: the proxy limits bank logins per session, and a second member with the same credentials would be a duplicate.
+ */
+async function shootSetting(browser, demo, { mount, locale, scheme, width }, failures) {
+  const dir = path.join(OUT, mount, `${locale}-${scheme}-${width}`);
+  mkdirSync(dir, { recursive: true });
+  const files = [];
+  const counter = { next: 1 };
+  for (const flow of list(args.flows)) {
+    const context = await browser.newContext({
+      baseURL: demo.url,
+      viewport: { width, height: HEIGHTS[width] ?? 900 },
+      reducedMotion: 'reduce',
+      colorScheme: scheme,
+    });
+    const page = await context.newPage();
+    const s = { context, page, mount, locale, scheme, width, dir, files, counter, scope: undefined };
+    try {
+      await FLOWS[flow](s);
+    } catch (error) {
+      failures.push(`${mount} ${locale} ${scheme} ${width} ${flow}: ${error.message.split('\n')[0]}`);
+      await page.screenshot({ path: path.join(dir, `FAILED-${flow}.png`) }).catch(() => undefined);
+    } finally {
+      await context.close();
+    }
+  }
+  await contactSheet(browser, files, `${mount} ${locale} ${scheme} ${width}px`, `${dir}.png`);
+  console.log(`${mount} ${locale} ${scheme} ${width}: ${files.length} screenshots`);
+}
+
 async function main() {
   if (!args.keep) rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
+  const settings = list(args.mounts).flatMap((mount) =>
+    list(args.locales).flatMap((locale) =>
+      list(args.schemes).flatMap((scheme) =>
+        list(args.widths).map((width) => ({ mount, locale, scheme, width: Number(width) })),
+      ),
+    ),
+  );
   const demo = await startDemo();
   const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   const failures = [];
   try {
-    for (const mount of list(args.mounts)) {
-      for (const locale of list(args.locales)) {
-        for (const scheme of list(args.schemes)) {
-          for (const width of list(args.widths).map(Number)) {
-            const dir = path.join(OUT, mount, `${locale}-${scheme}-${width}`);
-            mkdirSync(dir, { recursive: true });
-            const files = [];
-            const counter = { next: 1 };
-            for (const flow of list(args.flows)) {
-              const context = await browser.newContext({
-                baseURL: demo.url,
-                viewport: { width, height: HEIGHTS[width] ?? 900 },
-                reducedMotion: 'reduce',
-                colorScheme: scheme,
-              });
-              const page = await context.newPage();
-              const s = { context, page, mount, locale, scheme, width, dir, files, counter, scope: undefined };
-              try {
-                await FLOWS[flow](s);
-              } catch (error) {
-                failures.push(`${mount} ${locale} ${scheme} ${width} ${flow}: ${error.message.split('\n')[0]}`);
-                await page.screenshot({ path: path.join(dir, `FAILED-${flow}.png`) }).catch(() => undefined);
-              } finally {
-                await context.close();
-              }
-            }
-            await contactSheet(browser, files, `${mount} ${locale} ${scheme} ${width}px`, `${dir}.png`);
-            console.log(`${mount} ${locale} ${scheme} ${width}: ${files.length} screenshots`);
-          }
-        }
+    const queue = [...settings];
+    const worker = async () => {
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+        await shootSetting(browser, demo, next, failures);
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Number(args.parallel)) }, worker));
   } finally {
     await browser.close();
     await demo.stop();

@@ -1,7 +1,7 @@
 // Issue 12, as a person meets it in the BUILT demo (Debian's Chromium, the demo's strict CSP): the consent screen,
 // search by keyboard alone, "My bank isn't listed", success with the connected accounts, and the same flow inside
 // the SDK's iframe modal on /sdk.html. Locators go by role and label only.
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 
 import { builtDemoSuite } from '../support/builtDemoSuite.ts';
@@ -180,13 +180,8 @@ describe('inside the SDK iframe modal (/sdk.html)', () => {
     return frame;
   }
 
-  it('asks for consent, connects, lists the accounts, and Done closes the modal', async () => {
-    const { page } = suite.t;
-    await page.goto('/sdk.html');
-    await page.getByRole('button', { name: 'Open in a dialog' }).click();
-    await page.getByRole('dialog', { name: 'Connect your bank account' }).waitFor();
-    const frame = await frameOf(page);
-    await frame.getByRole('list').filter({ hasText: 'Account names and types' }).waitFor();
+  /** Consent, MX Bank from the results, a login that connects: inside the frame, as the person does it. */
+  async function connectInFrame(frame: Frame | FrameLocator, password: string) {
     await acceptConsent(frame);
     await frame.getByRole('searchbox', { name: 'Search for your bank' }).fill('mx bank');
     await frame
@@ -194,8 +189,18 @@ describe('inside the SDK iframe modal (/sdk.html)', () => {
       .getByRole('option', { name: 'MX Bank', exact: true })
       .click();
     await frame.getByLabel('Username', { exact: true }).fill('mxuser');
-    await frame.getByLabel('Password', { exact: true }).fill('in-the-modal');
+    await frame.getByLabel('Password', { exact: true }).fill(password);
     await frame.getByRole('button', { name: 'Continue' }).click();
+  }
+
+  it('asks for consent, connects, lists the accounts, and Done closes the modal', async () => {
+    const { page } = suite.t;
+    await page.goto('/sdk.html');
+    await page.getByRole('button', { name: 'Open in a dialog' }).click();
+    await page.getByRole('dialog', { name: 'Connect your bank account' }).waitFor();
+    const frame = await frameOf(page);
+    await frame.getByRole('list').filter({ hasText: 'Account names and types' }).waitFor();
+    await connectInFrame(frame, 'in-the-modal');
     const accounts = frame.getByRole('list', { name: 'Connected accounts' });
     await accounts.waitFor();
     expect(await accounts.getByRole('listitem').count()).toBeGreaterThanOrEqual(2);
@@ -213,15 +218,7 @@ describe('inside the SDK iframe modal (/sdk.html)', () => {
     await page.goto('/sdk.html');
     await page.getByRole('button', { name: 'Show inline' }).click();
     const frame = page.frameLocator('#inline-container iframe');
-    await acceptConsent(frame.locator('body'));
-    await frame.getByRole('searchbox', { name: 'Search for your bank' }).fill('mx bank');
-    await frame
-      .getByRole('listbox', { name: 'Search results' })
-      .getByRole('option', { name: 'MX Bank', exact: true })
-      .click();
-    await frame.getByLabel('Username', { exact: true }).fill('mxuser');
-    await frame.getByLabel('Password', { exact: true }).fill('inline-once');
-    await frame.getByRole('button', { name: 'Continue' }).click();
+    await connectInFrame(frame, 'inline-once');
     await frame.getByRole('list', { name: 'Connected accounts' }).waitFor();
     await frame.getByRole('button', { name: 'Done' }).click();
     await page.locator('#inline-container iframe').waitFor({ state: 'detached' });
