@@ -48,12 +48,13 @@ const { values: args } = parseArgs({
     mounts: { type: 'string', default: 'demo,sdk' },
     flows: { type: 'string', default: Object.keys(FLOWS).join(',') },
     keep: { type: 'boolean', default: false },
-    // Settings shot side by side; most of a flow is waiting on the sandbox. More than 3 can pass the demo's 60 new
-    // sessions a minute per client address (each flow is a new session).
+    // Settings shot side by side, each with its own demo server; most of a flow is waiting on the sandbox.
     parallel: { type: 'string', default: '3' },
   },
 });
 const list = (value) => value.split(',').filter(Boolean);
+// Stopped from outside (Ctrl-C, kill): exit normally, so the 'exit' handlers stop the demo servers this run started.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
 
 // ---------------------------------------------------------------------------------------------------------------
 // One flow's surroundings: a fresh context and page, the widget's scope in the chosen mount.
@@ -248,7 +249,9 @@ async function startDemo() {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', SANDBOX_AGGREGATION_MS: '900' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  process.once('exit', () => child.kill('SIGTERM'));
+  const stopOnExit = () => child.kill('SIGTERM');
+  process.once('exit', stopOnExit);
+  child.once('exit', () => process.off('exit', stopOnExit));
   let output = '';
   const url = await new Promise((resolve, reject) => {
     const onData = (chunk) => {
@@ -281,15 +284,29 @@ async function contactSheet(browser, files, title, file) {
   await page.screenshot({ path: file, fullPage: true });
   await page.close();
 }
+
 /**
  * One setting (mount, locale, scheme, width). Each flow gets a fresh browser context, so its own demo session and MX
- * user: the proxy limits bank logins per session, and a second member with the same credentials would be a duplicate.
+ * user: a second member with the same credentials in one user would be refused as a duplicate.
  */
-async function shootSetting(browser, demo, { mount, locale, scheme, width }, failures) {
+async function shootSetting(browser, { mount, locale, scheme, width }, failures) {
+  // A demo of its own: the proxy allows 50 bank logins per client address in 10 minutes (docs/proxy.md), and every
+  // setting signs in about a dozen times from the same loopback address.
+  const demo = await startDemo();
   const dir = path.join(OUT, mount, `${locale}-${scheme}-${width}`);
   mkdirSync(dir, { recursive: true });
   const files = [];
   const counter = { next: 1 };
+  try {
+    await shootFlows(browser, demo, { mount, locale, scheme, width, dir, files, counter }, failures);
+  } finally {
+    await demo.stop();
+  }
+  await contactSheet(browser, files, `${mount} ${locale} ${scheme} ${width}px`, `${dir}.png`);
+  console.log(`${mount} ${locale} ${scheme} ${width}: ${files.length} screenshots`);
+}
+
+async function shootFlows(browser, demo, { mount, locale, scheme, width, dir, files, counter }, failures) {
   for (const flow of list(args.flows)) {
     const context = await browser.newContext({
       baseURL: demo.url,
@@ -308,8 +325,6 @@ async function shootSetting(browser, demo, { mount, locale, scheme, width }, fai
       await context.close();
     }
   }
-  await contactSheet(browser, files, `${mount} ${locale} ${scheme} ${width}px`, `${dir}.png`);
-  console.log(`${mount} ${locale} ${scheme} ${width}: ${files.length} screenshots`);
 }
 
 async function main() {
@@ -322,20 +337,18 @@ async function main() {
       ),
     ),
   );
-  const demo = await startDemo();
   const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   const failures = [];
   try {
     const queue = [...settings];
     const worker = async () => {
       for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-        await shootSetting(browser, demo, next, failures);
+        await shootSetting(browser, next, failures);
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, Number(args.parallel)) }, worker));
   } finally {
     await browser.close();
-    await demo.stop();
   }
   writeFileSync(path.join(OUT, 'failures.txt'), failures.join('\n') + '\n');
   if (failures.length > 0) {
