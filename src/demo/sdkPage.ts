@@ -112,6 +112,17 @@ function open(mode: 'modal' | 'inline') {
         setOpen(false);
       }
     },
+    // Done: a modal has closed itself; inline, this page hides the widget too. One mount is one session (one onSuccess
+    // or onExit), so another account is another mount: "Show inline" or "Open in a dialog" again.
+    onDone: () => {
+      if (widget === current) {
+        current.destroy();
+        widget = undefined;
+        setOpen(false);
+      }
+      const linked = result.textContent ?? '';
+      showResult('success', `${linked} Open the widget again to link another account.`);
+    },
     onEvent: (event) => logLine(eventLog, `${event.type} ${JSON.stringify(event.metadata)}`, true),
   });
   widget = current;

@@ -10,6 +10,7 @@ import { createRoot } from 'react-dom/client';
 import { readParentOrigin } from '../protocol/messages';
 import { ConnectWidget } from '../widget/ConnectWidget';
 import { loadMessages } from '../widget/copy';
+import { OneSessionPerMountContext } from '../widget/flowContext';
 import { connectToParent } from './parentBridge';
 
 const parentOrigin = readParentOrigin(window.location.hash);
@@ -62,15 +63,18 @@ function start(parentOrigin: string, rootElement: HTMLElement) {
       }).observe(rootElement);
 
       createRoot(rootElement).render(
-        <ConnectWidget
-          ref={widget}
-          {...options}
-          proxyUrl={new URL(proxyUrl ?? '/api/connect', window.location.href).href}
-          sessionToken={refreshable ? tokenSource : sessionToken}
-          onSuccess={(result) => bridge.post({ type: 'success', result })}
-          onExit={(result) => bridge.post({ type: 'exit', result })}
-          onEvent={(event) => bridge.post({ type: 'event', event })}
-        />,
+        // One mount, one session: the SDK reports exactly one onSuccess or onExit, so Done is where the frame's job ends.
+        <OneSessionPerMountContext.Provider value={true}>
+          <ConnectWidget
+            ref={widget}
+            {...options}
+            proxyUrl={new URL(proxyUrl ?? '/api/connect', window.location.href).href}
+            sessionToken={refreshable ? tokenSource : sessionToken}
+            onSuccess={(result) => bridge.post({ type: 'success', result })}
+            onExit={(result) => bridge.post({ type: 'exit', result })}
+            onEvent={(event) => bridge.post({ type: 'event', event })}
+          />
+        </OneSessionPerMountContext.Provider>,
       );
     },
     onBack: () => widget.current?.back(),

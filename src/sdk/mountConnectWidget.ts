@@ -26,8 +26,8 @@ export interface MountConnectWidgetOptions extends Omit<FrameConfig, 'modal'> {
   /** Every widget event, in MX's wire shape. */
   onEvent?: (event: ConnectEvent) => void;
   /**
-   * The person pressed Done on the success screen (after `onSuccess`). A modal closes itself first; inline, hide the
-   * container or keep it (the widget then offers "Connect another account").
+   * The person pressed Done on the success screen (after `onSuccess`). A modal closes itself first; inline, the widget
+   * says "All done" and stays until you hide or `destroy()` it. One mount is one session: mount again for another account.
    */
   onDone?: () => void;
   /** Accessible name of the dialog and the iframe. @default 'Connect your bank account' */

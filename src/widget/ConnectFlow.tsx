@@ -5,6 +5,7 @@ import {
   useEffect,
   useId,
   useImperativeHandle,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -144,6 +145,16 @@ export function ConnectFlow({
     }),
     [dispatch, draft, emit, idPrefix, skipAggregation, mode, partner, dataRequested],
   );
+  // The one place that catches a step change nobody focused for: a step whose chunk is still loading shows the Suspense
+  // fallback, and the focused element of the old step is gone. Focus waits on the fallback (the step's heading takes it
+  // when the step arrives), never on <body>. A layout effect, after the steps' own: it acts only when focus was lost.
+  const fallbackRef = useRef<HTMLParagraphElement>(null);
+  useLayoutEffect(() => {
+    const active = flowRef.current?.ownerDocument.activeElement;
+    if (!hasMoved || (active && active !== active.ownerDocument.body)) return;
+    (fallbackRef.current ?? flowRef.current?.querySelector<HTMLElement>('.mc-heading'))?.focus();
+  }, [hasMoved, state.step]);
+
   const isSearching = state.step === 'institutionSearch';
   useEffect(() => {
     if (isSearching) prefetchSteps();
@@ -251,7 +262,7 @@ export function ConnectFlow({
             {/* Not a live region: the step that follows announces itself; a lazily loaded step shows this for a moment. */}
             <Suspense
               fallback={
-                <p className="mc-status">
+                <p className="mc-status" ref={fallbackRef} tabIndex={-1}>
                   <Spinner />
                   {t('loading')}
                 </p>

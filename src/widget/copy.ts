@@ -140,6 +140,7 @@ export const en = {
   capsLockOn: 'Caps Lock is on.',
   choiceRequired: 'Choose an option.',
   institutionInstructions: 'Instructions from {institution}',
+  institutionMessage: 'Message from {institution}',
   challengeImageAlt: 'Security picture for this question',
   // verification mode (issue 15 §2)
   verificationUnavailable: 'Verification not available',

@@ -68,3 +68,10 @@ export const DEFAULT_TIMING: ConnectTiming = {
 };
 export const ConnectTimingContext = createContext<ConnectTiming>(DEFAULT_TIMING);
 export const useTiming = (): ConnectTiming => useContext(ConnectTimingContext);
+
+/**
+ * True where a mount is one session: the SDK's frame, whose host hears exactly one `onSuccess` or `onExit` per mount.
+ * There the success screen ends at Done (the host's `onDone`) and offers no "Connect another account": a second session
+ * would run where the host cannot hear how it ends. The host mounts again for another account.
+ */
+export const OneSessionPerMountContext = createContext(false);

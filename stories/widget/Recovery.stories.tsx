@@ -3,6 +3,7 @@ import { expect, userEvent, waitFor } from 'storybook/test';
 
 import type { ConnectWidget } from '../../src/widget/ConnectWidget';
 import { en } from '../../src/widget/copy';
+import { es } from '../../src/widget/locales/es';
 import { decideOAuth, type FakePopup, stubWindowOpen } from '../support/fakePopup';
 import { expectHeading, logIn, SLOW, widgetMeta } from '../support/storyWidget';
 
@@ -71,70 +72,85 @@ export const WrongPasswordOnPhone: Story = {
   },
 };
 
+/**
+ * A failure reached with a sandbox password (docs/sandbox.md): its heading, and the ways forward it offers besides
+ * Close (issue 12 §5).
+ */
+function wayForward(password: string, heading: string, actions: readonly string[]): Story {
+  return {
+    play: async ({ canvas }) => {
+      await logIn(canvas, password);
+      await expectHeading(canvas, heading);
+      for (const name of [...actions, en.close]) await expect(canvas.getByRole('button', { name })).toBeVisible();
+    },
+  };
+}
+
 /** LOCKED: fix it at the bank, then Try again; or another bank; or Close. */
-export const LockedWayForward: Story = {
-  play: async ({ canvas }) => {
-    await logIn(canvas, 'LOCKED');
-    await expectHeading(canvas, 'MX Bank needs your attention.');
-    await expect(canvas.getByRole('button', { name: en.retry })).toBeVisible();
-    await expect(canvas.getByRole('button', { name: en.chooseAnotherBank })).toBeVisible();
-  },
-};
+export const LockedWayForward = wayForward('LOCKED', 'MX Bank needs your attention.', [en.retry, en.chooseAnotherBank]);
 
 /** A problem at the institution (FAILED): Try again, another bank, Close. */
-export const FailedWayForward: Story = {
-  play: async ({ canvas }) => {
-    await logIn(canvas, 'SERVER_ERROR');
-    await expectHeading(canvas, 'MX Bank is having trouble.');
-    await expect(canvas.getByRole('button', { name: en.retry })).toBeVisible();
-    await expect(canvas.getByRole('button', { name: en.chooseAnotherBank })).toBeVisible();
-  },
-};
+export const FailedWayForward = wayForward('SERVER_ERROR', 'MX Bank is having trouble.', [
+  en.retry,
+  en.chooseAnotherBank,
+]);
 
 /** DISCONTINUED cannot be retried here: another bank is the way forward. */
-export const UnavailableWayForward: Story = {
+export const UnavailableWayForward = wayForward('STATUS_DISCONTINUED', en.unavailableTitle, [en.chooseAnotherBank]);
+
+/**
+ * In Spanish, LOCKED: the widget's sentence, and MX's English message folded under "Mensaje de MX Bank (en inglés)",
+ * marked lang="en", opened here. It is never shown beside ours as a second sentence (issue 12 §6).
+ */
+export const LockedBankMessageInSpanish: Story = {
+  args: { locale: 'es' },
   play: async ({ canvas }) => {
-    await logIn(canvas, 'STATUS_DISCONTINUED');
-    await expectHeading(canvas, en.unavailableTitle);
-    await expect(canvas.getByRole('button', { name: en.chooseAnotherBank })).toBeVisible();
+    await userEvent.type(await canvas.findByLabelText('Username', {}, SLOW), 'mxuser');
+    await userEvent.type(canvas.getByLabelText('Password'), 'LOCKED');
+    await userEvent.click(canvas.getByRole('button', { name: es.submit }));
+    await expectHeading(canvas, 'MX Bank necesita tu atención.');
+    const summary = await canvas.findByText('Mensaje de MX Bank (en inglés)', {}, SLOW);
+    await userEvent.click(summary);
+    const message = canvas.getByText("Your account is locked. Please log in to MX Bank's website to unlock it.");
+    await expect(message).toBeVisible();
+    await expect(message).toHaveAttribute('lang', 'en');
   },
 };
 
 let popup: FakePopup | null = null;
 
+/** An OAuth story: window.open stubbed with a window the play function controls, and the bank's window opened. */
+function oauthStory(play: (canvas: Parameters<NonNullable<Story['play']>>[0]['canvas']) => Promise<void>): Story {
+  return {
+    args: { institutionCode: 'mx_bank_oauth' },
+    beforeEach: () => {
+      popup = stubWindowOpen('opens');
+      return () => popup?.restore();
+    },
+    play: async ({ canvas }) => {
+      await userEvent.click(await canvas.findByRole('button', { name: 'Go to MX Bank (OAuth)' }, SLOW));
+      await play(canvas);
+    },
+  };
+}
+
 /** The person closed the bank's window before finishing: said within seconds, with Reopen. */
-export const OAuthWindowClosed: Story = {
-  args: { institutionCode: 'mx_bank_oauth' },
-  beforeEach: () => {
-    popup = stubWindowOpen('opens');
-    return () => popup?.restore();
-  },
-  play: async ({ canvas }) => {
-    await userEvent.click(await canvas.findByRole('button', { name: 'Go to MX Bank (OAuth)' }, SLOW));
-    await canvas.findByText('Waiting for you to finish in the MX Bank (OAuth) window…', {}, SLOW);
-    popup?.closeWindow();
-    const alert = await canvas.findByRole('alert', {}, SLOW);
-    await expect(alert).toHaveTextContent('The MX Bank (OAuth) window was closed before you finished.');
-    await expect(canvas.getByRole('button', { name: 'Reopen MX Bank (OAuth)' })).toBeVisible();
-  },
-};
+export const OAuthWindowClosed = oauthStory(async (canvas) => {
+  await canvas.findByText('Waiting for you to finish in the MX Bank (OAuth) window…', {}, SLOW);
+  popup?.closeWindow();
+  const alert = await canvas.findByRole('alert', {}, SLOW);
+  await expect(alert).toHaveTextContent('The MX Bank (OAuth) window was closed before you finished.');
+  await expect(canvas.getByRole('button', { name: 'Reopen MX Bank (OAuth)' })).toBeVisible();
+});
 
 /** Denied at the bank: what happened and what to do. */
-export const OAuthDenied: Story = {
-  args: { institutionCode: 'mx_bank_oauth' },
-  beforeEach: () => {
-    popup = stubWindowOpen('opens');
-    return () => popup?.restore();
-  },
-  play: async ({ canvas }) => {
-    await userEvent.click(await canvas.findByRole('button', { name: 'Go to MX Bank (OAuth)' }, SLOW));
-    let url: string | null = null;
-    await waitFor(() => {
-      url = popup?.url() ?? null;
-      return expect(url).not.toBeNull();
-    }, SLOW);
-    await decideOAuth(url as unknown as string, 'deny');
-    const alert = await canvas.findByRole('alert', {}, SLOW);
-    await expect(alert).toHaveTextContent('open MX Bank (OAuth) again and allow access');
-  },
-};
+export const OAuthDenied = oauthStory(async (canvas) => {
+  let url: string | null = null;
+  await waitFor(() => {
+    url = popup?.url() ?? null;
+    return expect(url).not.toBeNull();
+  }, SLOW);
+  await decideOAuth(url as unknown as string, 'deny');
+  const alert = await canvas.findByRole('alert', {}, SLOW);
+  await expect(alert).toHaveTextContent('open MX Bank (OAuth) again and allow access');
+});

@@ -1,4 +1,4 @@
-import { useContext, useEffect } from 'react';
+import { useContext, useLayoutEffect, useRef } from 'react';
 import { useForm } from 'react-hook-form';
 
 import type { CredentialField } from '../../api/schemas';
@@ -31,7 +31,7 @@ export function CredentialForm({
 }: CredentialFormProps) {
   const t = useCopy();
   const { idPrefix } = useFlow();
-  const { control, handleSubmit, setError, setFocus } = useForm<CredentialValues>({
+  const { control, handleSubmit, setError } = useForm<CredentialValues>({
     defaultValues: Object.fromEntries(
       fields.map((field) => [field.guid, initialValues[field.guid] ?? defaultValueFor(field)]),
     ),
@@ -40,16 +40,24 @@ export function CredentialForm({
   const isOpenedByPerson = useContext(FocusOnStepContext);
   // On arrival: a refused field takes focus (its message is the alert above the form); otherwise, when the person
   // opened this step, the first field does, so they can type at once. A deep-linked first screen steals nothing.
-  useEffect(() => {
+  // A layout effect, so it runs before StepLayout's, and the element focused directly: react-hook-form's setFocus waits
+  // a task, which would leave focus on the heading (or <body>) in between.
+  const formRef = useRef<HTMLFormElement>(null);
+  useLayoutEffect(() => {
     const refused = invalidGuids ?? [];
     for (const guid of refused) setError(guid, { type: 'server', message: '' });
     const target = refused[0] ?? (isOpenedByPerson ? fields.find(isAnswerField)?.guid : undefined);
-    if (target !== undefined) setFocus(target);
+    if (target === undefined) return;
+    // A field's control has the field's id; a radio group's first option has it with `-0` (useCredentialController).
+    const id = `${idPrefix}-${target}`;
+    const form = formRef.current;
+    (form?.querySelector<HTMLElement>(`[id="${id}"]`) ?? form?.querySelector<HTMLElement>(`[id="${id}-0"]`))?.focus();
     // Once, when the form appears: later renders must not pull focus back.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   return (
     <form
+      ref={formRef}
       className="mc-form"
       noValidate
       aria-describedby={describedBy}

@@ -90,7 +90,7 @@ export const es: ConnectMessages = {
   dataTransactions: 'Transacciones',
   dataAccountNumbers: 'Números de cuenta y de ruta',
   consentCredentials:
-    'Tu contraseña del banco se envía solo al socio de conexión seguro del banco y {partner} nunca puede verla.',
+    'Tu contraseña bancaria solo llega al socio de conexión segura del banco: {partner} nunca puede verla.',
   consentPrivacy: 'Lee la política de privacidad de {partner}',
   consentContinue: 'Continuar',
   searchPlaceholder: 'Nombre del banco o cooperativa',
@@ -131,6 +131,7 @@ export const es: ConnectMessages = {
   capsLockOn: 'Bloq Mayús está activado.',
   choiceRequired: 'Elige una opción.',
   institutionInstructions: 'Instrucciones de {institution}',
+  institutionMessage: 'Mensaje de {institution} (en inglés)',
   challengeImageAlt: 'Imagen de seguridad para esta pregunta',
   verificationUnavailable: 'Verificación no disponible',
   verificationUnavailableTitle: 'La verificación no está disponible en {institution}.',

@@ -1,4 +1,4 @@
-import { createContext, type ReactNode, useContext, useEffect, useRef } from 'react';
+import { createContext, type ReactNode, useContext, useLayoutEffect, useRef } from 'react';
 
 /** True once the user has moved past the first step: from then on each new step takes focus (a11y). */
 export const FocusOnStepContext = createContext(false);
@@ -15,9 +15,11 @@ export function StepLayout({ title, children, state, logo }: StepLayoutProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const sectionRef = useRef<HTMLElement>(null);
   const shouldFocus = useContext(FocusOnStepContext);
-  // Children's effects run first: a step that already put focus somewhere more useful inside itself (the first field
-  // of a form) keeps it.
-  useEffect(() => {
+  // A layout effect, in the commit that removed the old step (and with it the focused element): a passive effect would
+  // run after the browser had a chance to paint, with focus on <body> meanwhile. Children's layout effects run first,
+  // so a step that put focus somewhere more useful inside itself (the first field of a form) keeps it; those steps
+  // must focus in a layout effect too.
+  useLayoutEffect(() => {
     const section = sectionRef.current;
     if (shouldFocus && !section?.contains(section.ownerDocument.activeElement)) headingRef.current?.focus();
   }, [shouldFocus]);

@@ -4,6 +4,7 @@ import { expect, type Mock, userEvent, waitFor, within } from 'storybook/test';
 import { FERNWAY } from '../../../src/demo/fernwayPartner';
 import type { ConnectWidget } from '../../../src/widget/ConnectWidget';
 import { en } from '../../../src/widget/copy';
+import { OneSessionPerMountContext } from '../../../src/widget/flowContext';
 import { createManualClock } from '../../support/manualClock';
 import { expectHeading, logIn, SLOW, widgetMeta } from '../../support/storyWidget';
 
@@ -68,6 +69,28 @@ export const AfterDone: Story = {
     await userEvent.click(canvas.getByRole('button', { name: en.done }));
     await expect(args.onDone).toHaveBeenCalledTimes(1);
     await expect(canvas.getByRole('button', { name: en.connectAnother })).toHaveFocus();
+  },
+};
+
+/**
+ * After Done in the SDK's frame (one session per mount): onDone, the confirmation takes focus, and no "Connect another
+ * account", whose second session the SDK's host could not hear about.
+ */
+export const AfterDoneInTheSdkFrame: Story = {
+  decorators: [
+    (Story) => (
+      <OneSessionPerMountContext.Provider value={true}>
+        <Story />
+      </OneSessionPerMountContext.Provider>
+    ),
+  ],
+  play: async ({ canvas, args }) => {
+    await logIn(canvas, 'any-password');
+    await canvas.findByRole('list', { name: en.accountsHeading }, SLOW);
+    await userEvent.click(canvas.getByRole('button', { name: en.done }));
+    await expect(args.onDone).toHaveBeenCalledTimes(1);
+    await expect(canvas.getByText('All done: these accounts are now connected to Fernway.')).toHaveFocus();
+    await expect(canvas.queryByRole('button', { name: en.connectAnother })).toBeNull();
   },
 };
 

@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useContext, useEffect, useLayoutEffect, useRef, useState } from 'react';
 
 import { useApiClient } from '../../../api/ApiClientProvider';
 import { institutionQuery, memberAccountsQuery } from '../../../api/queries';
 import type { ConnectedAccount } from '../../../contract/hostContract';
-import { useFlow } from '../../flowContext';
+import { OneSessionPerMountContext, useFlow } from '../../flowContext';
 import { AccountLabel } from '../../ui/AccountMask';
 import { useCopy } from '../../ui/copyContext';
 import { CheckIcon } from '../../ui/icons';
@@ -40,7 +40,9 @@ export function ConnectedStep({ institutionCode, memberGuid, accounts, account }
   const institution = useQuery(institutionQuery(client, institutionCode));
   const read = useQuery(memberAccountsQuery(client, memberGuid));
   const [isDone, setIsDone] = useState(false);
+  const isOneSession = useContext(OneSessionPerMountContext);
   const anotherRef = useRef<HTMLButtonElement>(null);
+  const confirmationRef = useRef<HTMLParagraphElement>(null);
 
   // A failed read still ends in success: the member is connected, the host just gets no account list.
   useEffect(() => {
@@ -50,7 +52,7 @@ export function ConnectedStep({ institutionCode, memberGuid, accounts, account }
   // effect would leave a moment with focus on <body>).
   useLayoutEffect(() => {
     // The Done button is gone: focus moves to what replaced it, never to <body>.
-    if (isDone) anotherRef.current?.focus();
+    if (isDone) (anotherRef.current ?? confirmationRef.current)?.focus();
   }, [isDone]);
 
   const name = institution.data?.name ?? institutionCode;
@@ -95,17 +97,25 @@ export function ConnectedStep({ institutionCode, memberGuid, accounts, account }
       {list}
       {isDone ? (
         <>
-          <p className="mc-text" role="status">
+          <p
+            className="mc-text mc-done"
+            role="status"
+            // With no button after it, the confirmation itself takes focus (programmatically only).
+            ref={confirmationRef}
+            tabIndex={isOneSession ? -1 : undefined}
+          >
             {t('doneConfirmation', { partner: inline })}
           </p>
-          <button
-            ref={anotherRef}
-            type="button"
-            className="mc-button"
-            onClick={() => dispatch({ type: 'restartRequested' })}
-          >
-            {t('connectAnother')}
-          </button>
+          {isOneSession ? null : (
+            <button
+              ref={anotherRef}
+              type="button"
+              className="mc-button"
+              onClick={() => dispatch({ type: 'restartRequested' })}
+            >
+              {t('connectAnother')}
+            </button>
+          )}
         </>
       ) : (
         <button

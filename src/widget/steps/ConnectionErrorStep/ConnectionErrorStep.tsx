@@ -42,7 +42,7 @@ export function ConnectionErrorStep({ institutionCode, memberGuid, kind }: Conne
   return (
     <StepLayout title={t(design.title, { institution: name })} state="failed">
       <p className="mc-text">{t(design.body, { institution: name })}</p>
-      <InstitutionStatusMessage memberGuid={memberGuid} />
+      <InstitutionStatusMessage memberGuid={memberGuid} kind={kind} institution={name} />
       {aggregate.isError ? <ErrorMessage>{describeError(t, aggregate.error)}</ErrorMessage> : null}
       <div className="mc-actions">
         {design.linkToInstitution && site !== undefined ? (

@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useContext, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, useContext, useLayoutEffect, useRef, useState } from 'react';
 
 import type { Institution } from '../../../api/schemas';
 import { useCopy } from '../../ui/copyContext';
@@ -43,8 +43,9 @@ export function InstitutionListbox({
     ),
   );
   const isOpenedByPerson = useContext(FocusOnStepContext);
-  // Back from the login returns focus to the bank that was chosen, not to the top of the step (issue 12 §6).
-  useEffect(() => {
+  // Back from the login returns focus to the bank that was chosen, not to the top of the step (issue 12 §6). A layout
+  // effect, so it runs before StepLayout's and focus never rests on the heading or <body> on the way.
+  useLayoutEffect(() => {
     const index = institutions.findIndex((institution) => institution.code === focusCode);
     if (isOpenedByPerson && index >= 0) options.current[index]?.focus();
     // Once, when the list appears.
