@@ -144,7 +144,7 @@ describe('createConnectProxy routes', () => {
     [`/users/${BOB}/members`],
     ['/institutions/'],
     [`/members/${MEMBER}/credentials`],
-    [`/members/${MEMBER}/verify`],
+    [`/members/${MEMBER}/account_numbers`],
     ['/widget_urls'],
     ['/'],
   ])('answers 404 for %s without calling MX', async (path) => {
