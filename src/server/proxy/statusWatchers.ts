@@ -175,25 +175,31 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
     const key = `${userGuid}\n${memberGuid}`;
     let watcher = watchers.get(key);
     if (watcher === undefined) {
-      makeRoom();
-      const created: Watcher = {
-        key,
-        path,
-        listeners: new Set(),
-        current: undefined,
-        readAt: 0,
-        reading: undefined,
-        again: false,
-        joining: 0,
-        timer: undefined,
-        linger: undefined,
-        stopNotices: undefined,
-      };
-      watcher = created;
-      watchers.set(key, created);
       const topic = await statusTopic(userGuid, memberGuid);
-      if (watchers.get(key) === created && created.stopNotices === undefined) {
-        created.stopNotices = bus.subscribe(topic, () => void refresh(created).catch(() => undefined));
+      // From here to the end of the block nothing awaits, so no other request can create the same entry meanwhile.
+      watcher = watchers.get(key);
+      if (watcher === undefined) {
+        makeRoom();
+        const created: Watcher = {
+          key,
+          path,
+          listeners: new Set(),
+          current: undefined,
+          readAt: 0,
+          reading: undefined,
+          again: false,
+          joining: 0,
+          timer: undefined,
+          linger: undefined,
+          stopNotices: undefined,
+        };
+        created.stopNotices = bus.subscribe(topic, () => {
+          // Nobody listening (a lingering entry): no read now, but the next subscriber must not reuse the old status.
+          if (created.listeners.size === 0 && created.joining === 0) created.readAt = 0;
+          else void refresh(created).catch(() => undefined);
+        });
+        watchers.set(key, created);
+        watcher = created;
       }
     }
     const own = watcher;
@@ -234,15 +240,7 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
     return { current, close };
   }
 
-  return {
-    subscribe,
-    /** Entries held (watched or lingering), for tests and capacity checks. */
-    size: () => watchers.size,
-    /** Stops every timer (the proxy is going away). */
-    stopAll(): void {
-      for (const watcher of [...watchers.values()]) forget(watcher);
-    },
-  };
+  return { subscribe };
 }
 
 export type StatusWatchers = ReturnType<typeof createStatusWatchers>;
