@@ -104,7 +104,7 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
   function schedule(watcher: Watcher): void {
     clearTimeout(watcher.timer);
     watcher.timer = undefined;
-    if (watcher.listeners.size === 0) return;
+    if (watcher.listeners.size === 0 || watchers.get(watcher.key) !== watcher) return;
     watcher.timer = unref(setTimeout(() => void refresh(watcher).catch(() => undefined), pace()));
   }
 
@@ -136,6 +136,9 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
         // at the next poll.
         if (failure.status >= 400 && failure.status < 500 && failure.status !== 429) {
           emit(watcher, { kind: 'gone', error: failure });
+          // Its last status must not be served again from this entry: the next request asks MX.
+          watcher.current = undefined;
+          forget(watcher);
         }
         throw failure;
       } finally {

@@ -83,6 +83,41 @@ describe('GET /members/{member_guid}/status/stream (SSE)', () => {
     expect(upstream.reads.status).toBe(4); // the three above and the GET …/status
   });
 
+  it('ends after CHALLENGED (with its challenges) and stays open through DENIED, which an OAuth retry can still change', async () => {
+    const { time, upstream, alice, proxy } = await setUp();
+    const challenged = await upstream.createMember(alice, 'challenge');
+    const mfa = readEvents((await proxy.stream(challenged)).body);
+    await mfa.nextStatus();
+    time.advance(1_000);
+    await proxy.webhook(memberWebhook(alice, challenged, 'CHALLENGED'));
+    const question = await mfa.nextStatus();
+    expect(question?.member.connection_status).toBe('CHALLENGED');
+    expect(question?.member.challenges).toEqual([expect.objectContaining({ type: 'TEXT', guid: expect.any(String) })]);
+    expect(await mfa.next()).toBeNull();
+
+    const denied = await upstream.createMember(alice, 'INVALID');
+    const open = readEvents((await proxy.stream(denied)).body);
+    await open.nextStatus();
+    time.advance(5_000);
+    await proxy.webhook(memberWebhook(alice, denied, 'DENIED'));
+    expect((await open.nextStatus())?.member.connection_status).toBe('DENIED');
+    // Still open: the next thing on it is whatever comes next (here the test's own cancel).
+    const next = open.next();
+    await open.cancel();
+    expect(await next).toBeNull();
+  });
+
+  it('ends when the member disappears, and the next request is refused like GET …/status', async () => {
+    const { upstream, alice, proxy } = await setUp();
+    const member = await upstream.createMember(alice);
+    const events = readEvents((await proxy.stream(member)).body);
+    await events.nextStatus();
+    await upstream.mx(`/users/${alice}/members/${member}`, { method: 'DELETE' });
+    await proxy.webhook(memberWebhook(alice, member));
+    expect(await events.next()).toBeNull();
+    expect((await proxy.stream(member)).status).toBe(404);
+  });
+
   it('with Last-Event-ID naming the current status, sends only what changes after it', async () => {
     const { time, upstream, alice, proxy } = await setUp();
     const member = await upstream.createMember(alice);

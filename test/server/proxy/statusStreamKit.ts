@@ -32,7 +32,8 @@ export function createUpstream(options: SandboxOptions = {}) {
       headers: { Authorization: BASIC, Accept: MX_MEDIA_TYPE, 'Content-Type': 'application/json' },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
-    return (await response.json()) as Record<string, Record<string, unknown>>;
+    const text = await response.text();
+    return (text === '' ? {} : JSON.parse(text)) as Record<string, Record<string, unknown>>;
   };
   const createUser = async () =>
     (await mx('/users', { method: 'POST', body: { user: { id: `partner-${crypto.randomUUID()}` } } })).user!
