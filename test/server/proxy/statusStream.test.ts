@@ -95,6 +95,20 @@ describe('GET /members/{member_guid}/status/stream (SSE)', () => {
     expect(question?.member.challenges).toEqual([expect.objectContaining({ type: 'TEXT', guid: expect.any(String) })]);
     expect(await mfa.next()).toBeNull();
 
+    // The person answers; the widget reopens the stream naming the CHALLENGED it acted on, and hears what follows.
+    const resumed = await proxy.call(`/members/${challenged}/resume`, {}, 'PUT', {
+      member: {
+        challenges: [{ guid: (question?.member.challenges as { guid: string }[])[0]!.guid, value: 'correct' }],
+      },
+    });
+    expect(resumed.status).toBe(202);
+    const after = readEvents((await proxy.stream(challenged, { 'Last-Event-ID': question!.id })).body);
+    expect((await after.nextStatus())?.member).toMatchObject({
+      connection_status: 'RESUMED',
+      is_being_aggregated: true,
+    });
+    await after.cancel();
+
     const denied = await upstream.createMember(alice, 'INVALID');
     const open = readEvents((await proxy.stream(denied)).body);
     await open.nextStatus();
@@ -276,7 +290,7 @@ describe('one watcher per member', () => {
     expect(upstream.reads.status).toBe(2); // no stream left, no poll
   }, 20_000);
 
-  it('holds at most maxWatchers members, a member nobody watches making way first', async () => {
+  it('holds at most maxWatchers members, and forgets one as soon as nobody watches it', async () => {
     const { upstream, alice, proxy } = await setUp({ statusStream: { maxWatchers: 2, webhook: WEBHOOK } });
     const [one, two, three] = [
       await upstream.createMember(alice),
