@@ -78,8 +78,46 @@ describe('createNodeTransport', () => {
     transport.close();
   });
 
-  it('refuses a bad socket cap, and fetch together with transport', () => {
+  it('sends a GET once more on a fresh connection when its kept-alive one was reset unanswered; never a POST', async () => {
+    // A server that resets every connection on its second request, unanswered: what a reused connection meets when the
+    // server's idle timeout closed it just as the proxy sent on it.
+    const seen: string[] = [];
+    const resetting = createServer((req, res) => {
+      const count = ((req.socket as { served?: number }).served ?? 0) + 1;
+      (req.socket as { served?: number }).served = count;
+      seen.push(`${req.method} ${count}`);
+      if (count === 2) {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(count === 1 && req.method === 'POST' ? 202 : 200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ member: { guid: 'MBR-1' }, institutions: [] }));
+    });
+    await new Promise<void>((resolve) => resetting.listen(0, '127.0.0.1', resolve));
+    const transport = createNodeTransport({ maxSockets: 1 });
+    const url = `http://127.0.0.1:${(resetting.address() as AddressInfo).port}`;
+    const call = (method: string) =>
+      transport({ url: `${url}/x`, method, headers: {}, body: method === 'POST' ? '{}' : undefined, timeoutMs: 5000 });
+    try {
+      expect((await call('GET')).status).toBe(200);
+      // The second GET goes out on the same connection, is reset, and is answered on a fresh one.
+      expect((await call('GET')).status).toBe(200);
+      expect(seen).toEqual(['GET 1', 'GET 2', 'GET 1']);
+      // A POST on a reused connection that is reset is not sent again: 502.
+      seen.length = 0;
+      expect((await call('GET')).status).toBe(200);
+      await expect(call('POST')).rejects.toMatchObject({ status: 502, reason: 'upstream_unreachable' });
+      expect(seen.filter((line) => line.startsWith('POST'))).toEqual(['POST 2']);
+    } finally {
+      transport.close();
+      resetting.closeAllConnections();
+      await new Promise((resolve) => resetting.close(resolve));
+    }
+  });
+
+  it('refuses a bad socket cap (above MX\u2019s 2,000 too), and fetch together with transport', () => {
     expect(() => createNodeTransport({ maxSockets: 0 })).toThrow(/`maxSockets`/);
+    expect(() => createNodeTransport({ maxSockets: 2001 })).toThrow(/2000/);
     expect(() =>
       createConnectProxy({
         baseUrl: origin,
