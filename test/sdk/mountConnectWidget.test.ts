@@ -231,6 +231,26 @@ describe('mountConnectWidget: messages', () => {
     expect(posted).toHaveBeenLastCalledWith(envelope({ type: 'token', id: 8 }), FRAME_ORIGIN);
   });
 
+  it('asks for the first token at mount, while the frame loads, and hands it over when the frame is ready', async () => {
+    const container = document.body.appendChild(document.createElement('div'));
+    const sessionToken = vi.fn(async () => 'early');
+    mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken, ...callbacks() });
+    expect(sessionToken).toHaveBeenCalledTimes(1);
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    const posted = spyOnFrame(iframe);
+    await settle();
+    // The token waits for the frame: nothing is posted before `ready`.
+    expect(posted).not.toHaveBeenCalled();
+    fromFrame(iframe, { type: 'ready' });
+    await settle();
+    expect(sessionToken).toHaveBeenCalledTimes(1);
+    expect(posted).toHaveBeenCalledExactlyOnceWith(
+      expect.objectContaining({ type: 'handshake', sessionToken: 'early', refreshable: true }),
+      FRAME_ORIGIN,
+    );
+  });
+
   it('sends back and close to the frame once the handshake is done', async () => {
     const container = document.body.appendChild(document.createElement('div'));
     const spies = callbacks();
