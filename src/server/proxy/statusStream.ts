@@ -67,6 +67,8 @@ export function statusStreamHandler(options: StatusStreamHandlerOptions): Handle
         close();
         return longPollAnswer(c, current);
       }
+      // Held for up to 25 s waiting for a change: bounded by the watcher caps, not by load shedding, which is for work.
+      state.leaveInFlight();
       const answer = await new Promise<StatusSnapshot>((resolve) => {
         let latest = current;
         const finish = () => {

@@ -254,6 +254,17 @@ describe('GET /members/{member_guid}/status/stream (long-poll)', () => {
     expect(changed.member.connection_status).toBe('CONNECTED');
   });
 
+  it('is not counted against maxInFlight while it waits, so held long-polls never shed other requests', async () => {
+    const { upstream, alice, proxy } = await setUp({ maxInFlight: 1, statusStream: { maxStreamMs: 2_000 } });
+    const member = await upstream.createMember(alice);
+    const { version } = (await (await proxy.call(`/members/${member}/status/stream`)).json()) as { version: string };
+    const held = proxy.call(`/members/${member}/status/stream?wait=${version}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // One request at most may be in flight; the long-poll is waiting, not working, so this one is served.
+    expect((await proxy.call(`/members/${member}/status`)).status).toBe(200);
+    expect((await held).status).toBe(200);
+  });
+
   it('answers the same version after its wait when nothing changes', async () => {
     const { upstream, alice, proxy } = await setUp({ statusStream: { maxStreamMs: 1_000 } });
     const member = await upstream.createMember(alice);

@@ -84,6 +84,7 @@ export function envelope(options: {
       upstreamBody: undefined,
       group: null,
       headersSet: false,
+      leaveInFlight: () => undefined,
     };
     c.set('proxyState', state);
     // Load shedding: past the cap, an answer in microseconds that tells the widget when to come back, instead of a
@@ -95,10 +96,15 @@ export function envelope(options: {
       return;
     }
     inFlight += 1;
+    let counted = true;
+    state.leaveInFlight = () => {
+      if (counted) inFlight -= 1;
+      counted = false;
+    };
     try {
       await next();
     } finally {
-      inFlight -= 1;
+      state.leaveInFlight();
     }
     finish(c, state, now, logger);
   };

@@ -27,6 +27,11 @@ export interface RequestState {
   reason?: ProxyReason;
   /** The answer was built with the common headers (`envelopeHeaders`), so the envelope need not add them. */
   headersSet: boolean;
+  /**
+   * Stops counting this request against `maxInFlight`: for a request that will be held open waiting (a long-poll), which
+   * has caps of its own (`maxWatchers`, streams per member). Idempotent.
+   */
+  leaveInFlight: () => void;
 }
 
 export type ProxyEnv = { Variables: { proxyState: RequestState } };
