@@ -46,7 +46,7 @@ export const frCA: ConnectMessages = {
   statusDelayed: 'Cela prend plus de temps que d’habitude. Vous pouvez patienter.',
   statusResumed: 'Vérification de votre réponse…',
   statusPollError: 'Le contact a été perdu pendant la vérification. Nous continuons d’essayer.',
-  mfaHeading: '{institution} a besoin de renseignements supplémentaires',
+  mfaHeading: '{institution} demande plus de renseignements',
   mfaIntro: 'Répondez pour poursuivre la connexion.',
   mfaSubmit: 'Envoyer',
   mfaLoadError: 'Impossible de charger les questions de sécurité.',
