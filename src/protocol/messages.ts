@@ -149,7 +149,8 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
       return isString(memberGuid) &&
         isString(institutionCode) &&
         Array.isArray(accounts) &&
-        [...accounts, account ?? {}].every(isBag)
+        accounts.every(isBag) &&
+        isBag(account ?? {})
         ? {
             type: 'success',
             result: {
@@ -164,7 +165,7 @@ export function parseFrameMessage(data: unknown): FrameToHostMessage | undefined
     }
     case 'exit': {
       // A flat bag of these strings with a reason.
-      const result = isBag(bag.result) ? pickStrings(bag.result, EXIT_KEYS) : undefined;
+      const result = pickStrings(isBag(bag.result) ? bag.result : {}, EXIT_KEYS);
       return result?.reason ? { type: 'exit', result: result as unknown as ConnectExitResult } : undefined;
     }
     case 'tokenRequest': {
