@@ -109,7 +109,8 @@ describe('createConnectProxy routes', () => {
     [`/users/${BOB}/members`],
     ['/institutions/'],
     [`/members/${MEMBER}/credentials`],
-    [`/members/${MEMBER}/verify`],
+    // Verification mode has POST …/verify; the account and routing numbers never have a route.
+    [`/members/${MEMBER}/account_numbers`],
     ['/widget_urls'],
     ['/'],
   ])('answers 404 for %s without calling MX', async (path) => {
