@@ -2,7 +2,7 @@
 // host's onSuccess names its guid, and no full account or routing number reaches the browser: not the page, not any
 // response the browser received, not storage, not the events. The sandbox's full numbers are read afterwards from its
 // API (served at /sandbox for this test only, DEMO_PUBLIC_SANDBOX) and searched for everywhere.
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../src/server/sandbox/index.ts';
@@ -104,6 +104,45 @@ describe('verification mode in the built demo', { timeout: 90_000 }, () => {
       for (const seen of [...pageText, storage, events, ...bodies]) expect(seen).not.toContain(secret);
       expect(suite.demo.output()).not.toContain(secret);
     }
+    expect(suite.t.problems.cspViolations).toEqual([]);
+    expect(suite.t.problems.pageErrors).toEqual([]);
+  });
+
+  it('works through the SDK and its iframe: the mode crosses the handshake and the chosen account the success message', async () => {
+    const { page } = suite.t;
+    const responses = recordResponses(page);
+    await page.goto('/sdk.html?mode=verification');
+    await page.getByRole('button', { name: 'Show inline' }).click();
+    const handle = await page.locator('iframe[title="Connect your bank account"]').elementHandle();
+    const frame: Frame | null | undefined = await handle?.contentFrame();
+    if (!frame) throw new Error('The SDK iframe has no frame.');
+    await frame.getByText('Account and routing numbers').waitFor();
+    await acceptConsent(frame);
+    await frame.getByRole('searchbox', { name: 'Search for your bank' }).fill('mx bank');
+    await frame
+      .getByRole('listbox', { name: 'Search results' })
+      .getByRole('option', { name: 'MX Bank', exact: true })
+      .click();
+    await frame.getByLabel('Username', { exact: true }).fill('mxuser');
+    await frame.getByLabel('Password', { exact: true }).fill('any-password');
+    await frame.getByRole('button', { name: 'Continue' }).click();
+    await frame.getByRole('radio', { name: /^Everyday Checking/ }).check();
+    await frame.getByRole('button', { name: 'Continue' }).click();
+
+    const calls = page.getByRole('list', { name: 'Terminal callbacks, oldest first' }).getByRole('listitem');
+    await calls.first().waitFor();
+    const call = (await calls.allTextContents())[0] ?? '';
+    expect(call).toMatch(/^onSuccess mxbank MBR-[\w-]+ ACT-[\w-]+$/);
+    const [, memberGuid = '', accountGuid = ''] = call.split(' ').slice(1);
+    await page
+      .getByRole('status')
+      .getByText(/Everyday Checking: Fernway’s backend read them from MX/)
+      .waitFor();
+    const numbers = await fullNumbers(memberGuid);
+    expect(numbers[0]?.account_guid).toBe(accountGuid);
+    const secrets = numbers.flatMap((number) => [number.account_number, number.routing_number ?? '']).filter(Boolean);
+    const seen = [await page.content(), await frame.content(), ...(await responses())];
+    for (const secret of secrets) for (const text of seen) expect(text).not.toContain(secret);
     expect(suite.t.problems.cspViolations).toEqual([]);
     expect(suite.t.problems.pageErrors).toEqual([]);
   });
