@@ -73,11 +73,9 @@ export const UnsupportedBank: Story = {
   args: { institutionCode: undefined },
   play: async ({ canvas }) => {
     await searchFor(canvas, 'fernford');
-    const option = await canvas.findByRole(
-      'option',
-      { name: `Fernford Credit Union ${en.verificationUnavailable}` },
-      SLOW,
-    );
+    // In the results, not in the favourites (Fernford is one) that the results replace.
+    const results = await canvas.findByRole('listbox', { name: en.resultsHeading }, SLOW);
+    const option = within(results).getByRole('option', { name: `Fernford Credit Union ${en.verificationUnavailable}` });
     await expect(within(option).getByText(en.verificationUnavailable)).toBeVisible();
     await userEvent.click(option);
     const title = formatMessage(en.verificationUnavailableTitle, { institution: 'Fernford Credit Union' });
