@@ -24,6 +24,8 @@ export interface StoryBackendOptions {
   members?: { institution_code: string; credentials: { guid: string; value: string }[] }[];
   /** Sandbox clock; the default is the real one. */
   now?: () => number;
+  /** Accounts of these MX types are left out of the sandbox's account lists. */
+  hideAccountTypes?: readonly string[];
 }
 
 export interface StoryBackend {

@@ -18,13 +18,13 @@ const started = <T>(value: T | undefined, what: string): T => {
   return value;
 };
 
-/** Registers the hooks in the calling file and returns what they start. */
-export function builtDemoSuite(): BuiltDemoSuite {
+/** Registers the hooks in the calling file and returns what they start; `env` is the demo's (e.g. `DEMO_PUBLIC_SANDBOX`). */
+export function builtDemoSuite(env: Record<string, string> = {}): BuiltDemoSuite {
   let demo: RunningDemo | undefined;
   let browser: Browser | undefined;
   let t: TestContext | undefined;
   beforeAll(async () => {
-    demo = await startBuiltDemo();
+    demo = await startBuiltDemo(env);
     browser = await launchChromium();
   });
   afterAll(async () => {

@@ -55,6 +55,11 @@ export interface FakeBackendOptions {
   faults?: UpstreamFault[];
   /** Upstream calls matching these never answer: the widget stays in its loading state. */
   hang?: { path: RegExp; method?: string }[];
+  /**
+   * Accounts of these MX types are left out of the sandbox's account lists, as for a person who has only a card and a
+   * loan at the bank (verification mode's "no checking or savings account").
+   */
+  hideAccountTypes?: readonly string[];
 }
 
 export interface FakeBackend {
@@ -117,7 +122,12 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     const fault = applied.length > 0 ? applied.join(',') : null;
     if (fault !== null) request.headers.set(FAULT_HEADER, fault);
     calls.push({ method: request.method, path: url.pathname, fault, at: performance.now() });
-    return sandbox.request(request);
+    const response = await sandbox.request(request);
+    const hidden = options.hideAccountTypes ?? [];
+    if (hidden.length === 0 || !response.ok || !/\/accounts$/.test(url.pathname)) return response;
+    const body = (await response.json()) as { accounts: { type?: string | null }[] };
+    const accounts = body.accounts.filter((account) => !hidden.includes(account.type ?? ''));
+    return Response.json({ ...body, accounts }, { status: response.status, headers: response.headers });
   };
 
   const proxy = createConnectProxy({

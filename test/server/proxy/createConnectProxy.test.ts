@@ -144,6 +144,7 @@ describe('createConnectProxy routes', () => {
     [`/users/${BOB}/members`],
     ['/institutions/'],
     [`/members/${MEMBER}/credentials`],
+    // Verification mode has POST …/verify; the account and routing numbers never have a route.
     [`/members/${MEMBER}/account_numbers`],
     ['/widget_urls'],
     ['/'],

@@ -207,30 +207,9 @@ describe('verification mode', { timeout: 30_000 }, () => {
   });
 
   it('shows a designed state when the bank has no checking or savings account', async () => {
-    const backend = createFakeBackend();
-    const rendered = renderWidget(
-      { mode: 'verification', institutionCode: 'mxbank' },
-      {
-        backend,
-        overrides: [
-          http.get('*/api/connect/members/:guid/accounts', ({ params }) =>
-            HttpResponse.json({
-              accounts: [
-                {
-                  guid: 'ACT-card',
-                  member_guid: params.guid,
-                  name: 'Rewards Visa',
-                  type: 'CREDIT_CARD',
-                  subtype: 'NONE',
-                  account_number_last_four: '4321',
-                },
-              ],
-              pagination: { current_page: 1, per_page: 100, total_entries: 1, total_pages: 1 },
-            }),
-          ),
-        ],
-      },
-    );
+    // The sandbox's own answer without the deposit accounts: a person with only a card and a loan at MX Bank.
+    const backend = createFakeBackend({ hideAccountTypes: ['CHECKING', 'SAVINGS'] });
+    const rendered = renderWidget({ mode: 'verification', institutionCode: 'mxbank' }, { backend });
     await logIn(rendered);
     const heading = await screen.findByRole(
       'heading',
