@@ -83,8 +83,9 @@ export function useMemberStatus(memberGuid: string | null, isOAuth: boolean, ena
       isDone: (answer) => isPollingDone(answer, isOAuth),
     }),
     enabled: isActive && !isStreaming,
-    // A claimed seed is this step's first answer: the next poll waits the usual delay.
-    refetchOnMount: seededAt === undefined,
+    // A claimed seed is this step's first answer, fresh for one poll delay: no request at mount, nor when polling
+    // takes over from a stream the proxy does not have; the next poll waits the usual delay.
+    staleTime: seededAt === undefined ? 0 : pollDelay(pollSchedule, 0),
   });
   const isFresh = status.isFetchedAfterMount || (seededAt !== undefined && status.dataUpdatedAt === seededAt);
   const fresh = isFresh ? status.data : undefined;

@@ -29,12 +29,12 @@ async function connect(password: string, options: RenderOptions) {
   return rendered;
 }
 
-const connected = () => screen.findByRole('heading', { name: 'Connected' }, { timeout: 8000 });
+const connected = () => screen.findByRole('heading', { name: 'Connected' }, { timeout: 15_000 });
 
 const sse = (...events: string[]) =>
   new HttpResponse(events.join(''), { headers: { 'Content-Type': 'text/event-stream' } });
 
-describe('status stream', { timeout: 20_000 }, () => {
+describe('status stream', { timeout: 30_000 }, () => {
   it('connects on the stream alone: one request held, no status poll', async () => {
     const { seen, overrides } = counting();
     const { onSuccess } = await connect('password', { backend: { statusStream: 'webhooks' }, overrides });

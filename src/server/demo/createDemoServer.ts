@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 
-import type { ProxyLogEntry } from '../index.ts';
+import type { ProxyLogEntry, StatusStreamOptions } from '../index.ts';
 import { bearerAuthenticate, createSessionTokens, ensureMxUser, MxUserError } from '../index.ts';
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../sandbox/index.ts';
 import { clientAddress } from './demoClient.ts';
@@ -62,6 +62,8 @@ export interface DemoServerOptions {
   logger?: (entry: ProxyLogEntry) => void;
   /** Adds routes (for instance more partner pages) before the static files; they get the demo's headers too. */
   extend?: (app: Hono, context: DemoContext) => void;
+  /** The proxy's status stream (`createConnectProxy({ statusStream })`); the bench turns it off or feeds it webhooks. */
+  statusStream?: StatusStreamOptions;
 }
 
 /**
@@ -110,6 +112,7 @@ export function createDemoServer(options: DemoServerOptions): Hono {
       sessions,
       verifyBearer: bearerAuthenticate(sessionTokens),
       logger: options.logger,
+      statusStream: options.statusStream,
     }),
   );
   if (sandbox) app.route(SANDBOX_PATH, sandbox.routes);

@@ -1,6 +1,6 @@
 import type { Context, Handler } from 'hono';
 
-import type { ProxyLogEntry } from '../index.ts';
+import type { ProxyLogEntry, StatusStreamOptions } from '../index.ts';
 import { createConnectProxy, createMemoryRateLimitStore } from '../index.ts';
 import type { MxUpstream } from './demoConfig.ts';
 import type { DemoSessions } from './demoSessions.ts';
@@ -22,6 +22,7 @@ export interface DemoProxyOptions {
   /** Verifies a Bearer session token (the iframe page). */
   verifyBearer: (request: Request) => Promise<string | null>;
   logger?: (entry: ProxyLogEntry) => void;
+  statusStream?: StatusStreamOptions | undefined;
 }
 
 /**
@@ -42,6 +43,7 @@ export function demoProxy(options: DemoProxyOptions): Handler {
       apiKey: upstream.apiKey,
       fetch: upstream.fetch,
       logger: options.logger,
+      statusStream: options.statusStream,
       basePath: PROXY_PATH,
       rateLimitStore,
       allowedOrigins: options.allowedOrigins,
