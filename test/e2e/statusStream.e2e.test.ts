@@ -27,7 +27,7 @@ describe('status stream (built demo, Chromium)', { timeout: 60_000 }, () => {
     await widget(page).getByLabel('Username', { exact: true }).fill('mxuser');
     await widget(page).getByLabel('Password', { exact: true }).fill('password');
     await widget(page).getByRole('button', { name: 'Continue' }).click();
-    await widget(page).getByRole('heading', { name: 'Connected' }).waitFor({ timeout: 30_000 });
+    await widget(page).getByRole('heading', { name: 'Connected', exact: true }).waitFor({ timeout: 30_000 });
     expect(statusRequests).toEqual([{ path: '/api/connect/members/:guid/status/stream', accept: 'text/event-stream' }]);
     expect(suite.t.problems.pageErrors).toEqual([]);
     expect(suite.t.problems.cspViolations).toEqual([]);
