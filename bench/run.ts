@@ -63,7 +63,7 @@ const CONFIG = {
     seed: 16,
     minAggregationMs: 1000,
     maxAggregationMs: 6000,
-    batch: 5,
+    batch: 2,
     password: 'password',
     naivePollMs: 1000,
     mxPacePollMs: 3000,

@@ -89,7 +89,7 @@ export async function runWidgetFlow(
 
   try {
     const started = Date.now();
-    await page.goto('/');
+    await page.goto('/', { timeout: 120_000 });
     const w = widget(page);
     const searchbox = w.getByRole('searchbox', { name: 'Search for your bank' });
     const pause = () => (options.fast ? Promise.resolve() : sleep(READ_MS));
