@@ -70,6 +70,6 @@ describe('toNodeHandler and the status stream', () => {
     // Past a poll interval with nobody connected: MX was not asked again.
     await new Promise((resolve) => setTimeout(resolve, 3_500));
     expect(upstream.reads.status).toBe(reads);
-    expect(reads).toBeLessThanOrEqual(2);
+    expect(reads).toBeLessThanOrEqual(3); // at most one read per request, none after
   }, 20_000);
 });

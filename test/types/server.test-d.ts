@@ -1,19 +1,25 @@
 // Type tests for the entry `member-connect/server` (src/server/index.ts): the proxy factory and the session-token
 // helpers a partner backend calls.
+import { createClient } from 'redis';
 import { describe, expectTypeOf, it } from 'vitest';
 
 import {
   bearerAuthenticate,
   type ConnectProxyOptions,
   createConnectProxy,
+  createMemoryStatusBus,
   createSessionTokens,
   ensureMxUser,
   type MxUserError,
   type ProxyLogEntry,
   type SessionTokenOptions,
   type SessionTokens,
+  type StatusBus,
+  type StatusStreamOptions,
   type TokenRevocationStore,
+  type WebhookCredentials,
 } from '../../src/server/index.ts';
+import { createRedisStatusBus } from '../../src/server/redis/index.ts';
 import { createSandbox } from '../../src/server/sandbox/index.ts';
 
 const required = { baseUrl: 'https://int-api.mx.com', clientId: 'id', apiKey: 'key', authenticate: () => 'USR-1' };
@@ -107,5 +113,54 @@ describe('ensureMxUser', () => {
     // @ts-expect-error the partner's user id is required
     void ensureMxUser(mx);
     expectTypeOf<MxUserError['reason']>().toEqualTypeOf<'timeout' | 'refused' | 'invalid' | 'unreachable'>();
+  });
+});
+
+describe('the status stream options', () => {
+  it('are typed: numbers of milliseconds, webhook credentials, a StatusBus', () => {
+    createConnectProxy({ ...required, statusStream: {} });
+    createConnectProxy({ ...required, statusStream: { enabled: false } });
+    createConnectProxy({
+      ...required,
+      statusStream: {
+        pollIntervalMs: 3_000,
+        maxStreamMs: 300_000,
+        heartbeatMs: 15_000,
+        maxWatchers: 10_000,
+        webhook: { username: 'mx', password: 'a-long-generated-password', path: '/webhooks/mx' },
+        bus: createMemoryStatusBus(),
+      },
+    });
+    expectTypeOf<StatusStreamOptions['webhook']>().toEqualTypeOf<
+      (WebhookCredentials & { path?: string }) | undefined
+    >();
+    // @ts-expect-error pollIntervalMs is a number of milliseconds
+    createConnectProxy({ ...required, statusStream: { pollIntervalMs: '3s' } });
+    // @ts-expect-error the webhook needs both credentials
+    createConnectProxy({ ...required, statusStream: { webhook: { username: 'mx' } } });
+    // @ts-expect-error unknown option
+    createConnectProxy({ ...required, statusStream: { webhookSecret: 'x' } });
+  });
+
+  it('take any StatusBus, and the Redis one takes node-redis clients', () => {
+    const bus: StatusBus = {
+      publish: async (topic) => {
+        expectTypeOf(topic).toEqualTypeOf<string>();
+      },
+      subscribe: (_topic, listener) => {
+        expectTypeOf(listener).toEqualTypeOf<() => void>();
+        return () => undefined;
+      },
+      isConnected: () => true,
+    };
+    createConnectProxy({ ...required, statusStream: { bus } });
+    // @ts-expect-error a bus says whether it is connected
+    createConnectProxy({ ...required, statusStream: { bus: { publish: bus.publish, subscribe: bus.subscribe } } });
+
+    const publisher = createClient();
+    const redisBus = createRedisStatusBus({ publisher, subscriber: publisher.duplicate() }, { timeoutMs: 500 });
+    expectTypeOf(redisBus).toEqualTypeOf<StatusBus>();
+    // @ts-expect-error the subscriber is a second connection, required
+    createRedisStatusBus({ publisher });
   });
 });

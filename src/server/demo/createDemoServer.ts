@@ -18,6 +18,9 @@ import { sessionTokenRoute } from './sessionTokenRoute.ts';
 
 export { DEMO_SESSION_COOKIE } from './demoSessions.ts';
 
+/** The proxy's MX webhook receiver, under `/api/connect`. */
+const WEBHOOK_PATH = '/webhooks/mx';
+
 /** What a route added through `extend` can use. */
 export interface DemoContext {
   /** The MX user guid of this browser's session; creates the session (and sets its cookie) when there is none. */
@@ -48,6 +51,12 @@ export interface DemoServerOptions {
   publicSandbox?: boolean;
   /** One aggregation phase of the built-in sandbox, in ms. @default the sandbox's own */
   sandboxAggregationMs?: number;
+  /**
+   * The origin of this server's own socket (`http://127.0.0.1:3000`): the built-in sandbox then posts MX webhooks to the
+   * proxy's receiver there, with HTTP Basic credentials made up at start (never printed), and status streams follow
+   * them. Unset, no webhook is sent and streams poll the sandbox. @default none
+   */
+  webhookOrigin?: string;
   /** Used to reach `mx.baseUrl`; the global `fetch` by default. */
   fetch?: typeof fetch;
   /** Deadline for creating a visitor's MX user; past it the page load answers 504. @default 10_000 */
@@ -74,9 +83,21 @@ export interface DemoServerOptions {
 export function createDemoServer(options: DemoServerOptions): Hono {
   const publicUrl = new URL(options.publicUrl.replace(/\/+$/, ''));
   const trustProxy = options.trustProxy === true;
+  // Made up at every start and given only to the sandbox and the proxy: nothing else can post webhooks.
+  const webhook =
+    options.mx === undefined && options.webhookOrigin !== undefined
+      ? { username: 'member-connect-demo', password: `${crypto.randomUUID()}${crypto.randomUUID()}` }
+      : undefined;
   const sandbox = options.mx
     ? undefined
-    : createSandboxMount({ publicApi: options.publicSandbox === true, aggregationMs: options.sandboxAggregationMs });
+    : createSandboxMount({
+        publicApi: options.publicSandbox === true,
+        aggregationMs: options.sandboxAggregationMs,
+        webhook:
+          webhook === undefined
+            ? undefined
+            : { ...webhook, url: `${new URL(options.webhookOrigin!).origin}${PROXY_PATH}${WEBHOOK_PATH}` },
+      });
   const upstream: MxUpstream & { fetch: typeof fetch } = sandbox
     ? {
         baseUrl: `${publicUrl.origin}${SANDBOX_PATH}`,
@@ -112,7 +133,9 @@ export function createDemoServer(options: DemoServerOptions): Hono {
       sessions,
       verifyBearer: bearerAuthenticate(sessionTokens),
       logger: options.logger,
-      statusStream: options.statusStream,
+      // The bench chooses its own (off, or fed by its own sandbox's webhooks).
+      statusStream:
+        options.statusStream ?? (webhook === undefined ? {} : { webhook: { ...webhook, path: WEBHOOK_PATH } }),
     }),
   );
   if (sandbox) app.route(SANDBOX_PATH, sandbox.routes);

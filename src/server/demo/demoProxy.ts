@@ -1,7 +1,7 @@
 import type { Context, Handler } from 'hono';
 
 import type { ProxyLogEntry, StatusStreamOptions } from '../index.ts';
-import { createConnectProxy, createMemoryRateLimitStore } from '../index.ts';
+import { createConnectProxy, createMemoryRateLimitStore, createMemoryStatusBus } from '../index.ts';
 import type { MxUpstream } from './demoConfig.ts';
 import type { DemoSessions } from './demoSessions.ts';
 
@@ -22,7 +22,8 @@ export interface DemoProxyOptions {
   /** Verifies a Bearer session token (the iframe page). */
   verifyBearer: (request: Request) => Promise<string | null>;
   logger?: (entry: ProxyLogEntry) => void;
-  statusStream?: StatusStreamOptions | undefined;
+  /** The status stream, and its webhook receiver when the built-in sandbox posts webhooks. */
+  statusStream?: StatusStreamOptions;
 }
 
 /**
@@ -33,6 +34,8 @@ export interface DemoProxyOptions {
 export function demoProxy(options: DemoProxyOptions): Handler {
   const { upstream, sessions } = options;
   const rateLimitStore = createMemoryRateLimitStore();
+  // One bus for the proxies of every host name: a webhook received by one reaches the streams held by the others.
+  const statusStream = { ...options.statusStream, bus: options.statusStream?.bus ?? createMemoryStatusBus() };
   // The cookie session is resolved before the proxy runs (it needs the Hono context: client address, cookie); the
   // proxy's authenticate gets the same Request object and reads the answer here.
   const cookieUsers = new WeakMap<Request, string | undefined>();
@@ -43,9 +46,9 @@ export function demoProxy(options: DemoProxyOptions): Handler {
       apiKey: upstream.apiKey,
       fetch: upstream.fetch,
       logger: options.logger,
-      statusStream: options.statusStream,
       basePath: PROXY_PATH,
       rateLimitStore,
+      statusStream,
       allowedOrigins: options.allowedOrigins,
       clientKey: options.clientKey,
       authenticate: (request) =>

@@ -56,6 +56,8 @@ server.listen(config.port, config.host, () => {
     mx: config.mx,
     publicSandbox: config.publicSandbox,
     sandboxAggregationMs: config.sandboxAggregationMs,
+    // The socket itself, never the public URL: webhooks stay on this machine whatever is in front of it.
+    webhookOrigin: `http://${hostInUrl}:${port}`,
     logger: (entry) =>
       console.log(
         `proxy ${entry.method} ${entry.route} ${entry.status} ${entry.durationMs}ms` +

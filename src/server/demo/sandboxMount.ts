@@ -31,10 +31,24 @@ export interface SandboxMount {
  * The built-in MX emulator of `npm start`. Its API holds every visitor's user and members behind one well-known
  * Basic-auth pair, so it is on the network only when `publicApi` is set; the browser routes always are.
  */
-export function createSandboxMount(options: { publicApi: boolean; aggregationMs?: number }): SandboxMount {
+export function createSandboxMount(options: {
+  publicApi: boolean;
+  aggregationMs?: number;
+  /** Where the sandbox posts its MX webhooks, with HTTP Basic credentials: the proxy's receiver. */
+  webhook?: { url: string; username: string; password: string };
+}): SandboxMount {
+  const { webhook } = options;
   // Rooted at /sandbox so the sandbox sees the same URLs in-process as over the network (it builds its logo and OAuth
   // links from them).
-  const host = new Hono().route(SANDBOX_PATH, createSandbox({ aggregationMs: options.aggregationMs }));
+  const host = new Hono().route(
+    SANDBOX_PATH,
+    createSandbox({
+      aggregationMs: options.aggregationMs,
+      ...(webhook === undefined
+        ? {}
+        : { webhookUrl: webhook.url, webhookAuth: { username: webhook.username, password: webhook.password } }),
+    }),
+  );
   const forward = (c: Context) => host.fetch(c.req.raw);
   const routes = new Hono();
   if (options.publicApi) routes.all('*', forward);

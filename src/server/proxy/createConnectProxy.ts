@@ -141,7 +141,6 @@ export function createConnectProxy(options: ConnectProxyOptions): Hono {
           webhooks: stream.webhook !== undefined,
           maxWatchers: stream.maxWatchers,
           maxStreamsPerMember: MAX_STREAMS_PER_MEMBER,
-          now,
         });
   const routes = PROXY_ROUTES.filter((route) => route.serve !== 'statusStream' || watchers !== undefined);
 

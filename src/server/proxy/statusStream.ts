@@ -120,9 +120,9 @@ export function statusStreamHandler(options: StatusStreamHandlerOptions): Handle
         const heartbeat = setInterval(() => write(': ping\n\n'), heartbeatMs);
         const deadline = setTimeout(end, maxStreamMs);
         signal.addEventListener('abort', end);
+        // With `Last-Event-ID` naming the current status, even a final one, the client waits for what comes after it
+        // (an MFA answer sent since, for instance): nothing is sent until it changes, or until `maxStreamMs`.
         if (current.version !== known) send(current);
-        // The person already has this status and nobody waits past it: nothing more will come.
-        else if (current.final) end();
         deliver = (event) => (event.kind === 'status' ? send(event.snapshot) : end());
         for (const event of early.splice(0)) deliver(event);
         if (signal.aborted) end();

@@ -39,7 +39,6 @@ export interface StatusWatchersOptions {
   webhooks: boolean;
   maxWatchers: number;
   maxStreamsPerMember: number;
-  now: () => number;
 }
 
 /** With webhooks, polling only catches a delivery that went missing: this many poll intervals apart. */
@@ -50,26 +49,23 @@ interface Watcher {
   readonly path: string;
   readonly listeners: Set<(event: WatchEvent) => void>;
   current: StatusSnapshot | undefined;
-  readAt: number;
   /** The read in flight; `again` asks for one more after it (a notice arrived during it). */
   reading: Promise<StatusSnapshot> | undefined;
   again: boolean;
   /** Subscribers waiting for their first status (not yet listeners). */
   joining: number;
   timer: ReturnType<typeof setTimeout> | undefined;
-  /** Set while nobody listens: the entry is forgotten when it fires. */
-  linger: ReturnType<typeof setTimeout> | undefined;
   stopNotices: (() => void) | undefined;
 }
 
 /**
  * One watcher per (user, member) on this instance, shared by every stream and long-poll watching it: one upstream read
  * at a time, one polling loop, started by the first subscriber and stopped with the last. A notice on the bus (a
- * webhook, on this instance or another) makes it read at once. At most `maxWatchers` entries; an entry nobody listens
- * to lingers for one poll interval (a long-poll's next request reuses its status) and is the first to make way.
+ * webhook, on this instance or another) makes it read at once. At most `maxWatchers` entries; one nobody listens to
+ * any more is forgotten at once, so a new subscriber always starts from a fresh read.
  */
 export function createStatusWatchers(options: StatusWatchersOptions) {
-  const { baseUrl, headers, transport, timeoutMs, filter, bus, pollIntervalMs, webhooks, now } = options;
+  const { baseUrl, headers, transport, timeoutMs, filter, bus, pollIntervalMs, webhooks } = options;
   const watchers = new Map<string, Watcher>();
 
   async function readStatus(path: string): Promise<StatusSnapshot> {
@@ -104,7 +100,7 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
   function schedule(watcher: Watcher): void {
     clearTimeout(watcher.timer);
     watcher.timer = undefined;
-    if (watcher.listeners.size === 0) return;
+    if (watcher.listeners.size === 0 || watchers.get(watcher.key) !== watcher) return;
     watcher.timer = unref(setTimeout(() => void refresh(watcher).catch(() => undefined), pace()));
   }
 
@@ -125,7 +121,6 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
           const snapshot = await readStatus(watcher.path);
           const changed = watcher.current?.version !== snapshot.version;
           watcher.current = snapshot;
-          watcher.readAt = now();
           if (changed) emit(watcher, { kind: 'status', snapshot });
           if (!watcher.again) return snapshot;
         }
@@ -136,6 +131,9 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
         // at the next poll.
         if (failure.status >= 400 && failure.status < 500 && failure.status !== 429) {
           emit(watcher, { kind: 'gone', error: failure });
+          // Its last status must not be served again from this entry: the next request asks MX.
+          watcher.current = undefined;
+          forget(watcher);
         }
         throw failure;
       } finally {
@@ -149,20 +147,13 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
 
   function forget(watcher: Watcher): void {
     clearTimeout(watcher.timer);
-    clearTimeout(watcher.linger);
     watcher.stopNotices?.();
     if (watchers.get(watcher.key) === watcher) watchers.delete(watcher.key);
   }
 
-  /** Room for one more entry: forgets lingering ones (oldest first), or refuses. */
+  /** Room for one more entry, or a refusal (entries nobody listens to are forgotten at once, so all are in use). */
   function makeRoom(): void {
     if (watchers.size < options.maxWatchers) return;
-    for (const watcher of watchers.values()) {
-      if (watcher.listeners.size === 0 && watcher.joining === 0) {
-        forget(watcher);
-        return;
-      }
-    }
     throw new ProxyError(503, GENERIC_MESSAGES.unavailable, 'too_many_streams', { headers: { 'Retry-After': '5' } });
   }
 
@@ -175,25 +166,25 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
     const key = `${userGuid}\n${memberGuid}`;
     let watcher = watchers.get(key);
     if (watcher === undefined) {
-      makeRoom();
-      const created: Watcher = {
-        key,
-        path,
-        listeners: new Set(),
-        current: undefined,
-        readAt: 0,
-        reading: undefined,
-        again: false,
-        joining: 0,
-        timer: undefined,
-        linger: undefined,
-        stopNotices: undefined,
-      };
-      watcher = created;
-      watchers.set(key, created);
       const topic = await statusTopic(userGuid, memberGuid);
-      if (watchers.get(key) === created && created.stopNotices === undefined) {
+      // From here to the end of the block nothing awaits, so no other request can create the same entry meanwhile.
+      watcher = watchers.get(key);
+      if (watcher === undefined) {
+        makeRoom();
+        const created: Watcher = {
+          key,
+          path,
+          listeners: new Set(),
+          current: undefined,
+          reading: undefined,
+          again: false,
+          joining: 0,
+          timer: undefined,
+          stopNotices: undefined,
+        };
         created.stopNotices = bus.subscribe(topic, () => void refresh(created).catch(() => undefined));
+        watchers.set(key, created);
+        watcher = created;
       }
     }
     const own = watcher;
@@ -202,13 +193,13 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
         headers: { 'Retry-After': '5' },
       });
     }
-    clearTimeout(own.linger);
-    own.linger = undefined;
     own.joining += 1;
     let current: StatusSnapshot;
     try {
       if (own.reading !== undefined) current = await own.reading;
-      else if (own.current !== undefined && now() - own.readAt < pollIntervalMs) current = own.current;
+      // Someone is listening, so the status is kept current by polls and notices; otherwise it may be old (the
+      // person's own resume happened since): read it again.
+      else if (own.current !== undefined && own.listeners.size > 0) current = own.current;
       else current = await refresh(own);
     } catch (error) {
       own.joining -= 1;
@@ -225,24 +216,12 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
       if (closed) return;
       closed = true;
       own.listeners.delete(listener);
-      if (own.listeners.size > 0 || own.joining > 0) return;
-      clearTimeout(own.timer);
-      own.timer = undefined;
-      clearTimeout(own.linger);
-      own.linger = unref(setTimeout(() => forget(own), pollIntervalMs));
+      if (own.listeners.size === 0 && own.joining === 0) forget(own);
     };
     return { current, close };
   }
 
-  return {
-    subscribe,
-    /** Entries held (watched or lingering), for tests and capacity checks. */
-    size: () => watchers.size,
-    /** Stops every timer (the proxy is going away). */
-    stopAll(): void {
-      for (const watcher of [...watchers.values()]) forget(watcher);
-    },
-  };
+  return { subscribe };
 }
 
 export type StatusWatchers = ReturnType<typeof createStatusWatchers>;

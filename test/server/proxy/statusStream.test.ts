@@ -83,6 +83,55 @@ describe('GET /members/{member_guid}/status/stream (SSE)', () => {
     expect(upstream.reads.status).toBe(4); // the three above and the GET …/status
   });
 
+  it('ends after CHALLENGED (with its challenges) and stays open through DENIED, which an OAuth retry can still change', async () => {
+    const { time, upstream, alice, proxy } = await setUp();
+    const challenged = await upstream.createMember(alice, 'challenge');
+    const mfa = readEvents((await proxy.stream(challenged)).body);
+    await mfa.nextStatus();
+    time.advance(1_000);
+    await proxy.webhook(memberWebhook(alice, challenged, 'CHALLENGED'));
+    const question = await mfa.nextStatus();
+    expect(question?.member.connection_status).toBe('CHALLENGED');
+    expect(question?.member.challenges).toEqual([expect.objectContaining({ type: 'TEXT', guid: expect.any(String) })]);
+    expect(await mfa.next()).toBeNull();
+
+    // The person answers; the widget reopens the stream naming the CHALLENGED it acted on, and hears what follows.
+    const resumed = await proxy.call(`/members/${challenged}/resume`, {}, 'PUT', {
+      member: {
+        challenges: [{ guid: (question?.member.challenges as { guid: string }[])[0]!.guid, value: 'correct' }],
+      },
+    });
+    expect(resumed.status).toBe(202);
+    const after = readEvents((await proxy.stream(challenged, { 'Last-Event-ID': question!.id })).body);
+    expect((await after.nextStatus())?.member).toMatchObject({
+      connection_status: 'RESUMED',
+      is_being_aggregated: true,
+    });
+    await after.cancel();
+
+    const denied = await upstream.createMember(alice, 'INVALID');
+    const open = readEvents((await proxy.stream(denied)).body);
+    await open.nextStatus();
+    time.advance(5_000);
+    await proxy.webhook(memberWebhook(alice, denied, 'DENIED'));
+    expect((await open.nextStatus())?.member.connection_status).toBe('DENIED');
+    // Still open: the next thing on it is whatever comes next (here the test's own cancel).
+    const next = open.next();
+    await open.cancel();
+    expect(await next).toBeNull();
+  });
+
+  it('ends when the member disappears, and the next request is refused like GET …/status', async () => {
+    const { upstream, alice, proxy } = await setUp();
+    const member = await upstream.createMember(alice);
+    const events = readEvents((await proxy.stream(member)).body);
+    await events.nextStatus();
+    await upstream.mx(`/users/${alice}/members/${member}`, { method: 'DELETE' });
+    await proxy.webhook(memberWebhook(alice, member));
+    expect(await events.next()).toBeNull();
+    expect((await proxy.stream(member)).status).toBe(404);
+  });
+
   it('with Last-Event-ID naming the current status, sends only what changes after it', async () => {
     const { time, upstream, alice, proxy } = await setUp();
     const member = await upstream.createMember(alice);
@@ -132,6 +181,33 @@ describe('GET /members/{member_guid}/status/stream (SSE)', () => {
 
     const nobody = createStreamProxy(upstream, () => '', { statusStream: { webhook: WEBHOOK } });
     expect((await nobody.stream(member)).status).toBe(401);
+  });
+
+  it('can be resumed cross-origin with Last-Event-ID from an allowed origin only', async () => {
+    const { upstream, alice, proxy } = await setUp({
+      allowedOrigins: ['https://app.example'],
+      statusStream: { webhook: WEBHOOK },
+    });
+    const member = await upstream.createMember(alice);
+    const preflight = (origin: string) =>
+      proxy.proxy.request(`http://proxy.test/members/${member}/status/stream`, {
+        method: 'OPTIONS',
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'GET',
+          'Access-Control-Request-Headers': 'authorization, last-event-id, x-member-connect',
+        },
+      });
+    const granted = await preflight('https://app.example');
+    expect(granted.status).toBe(204);
+    expect(granted.headers.get('access-control-allow-headers')).toMatch(/Last-Event-ID/);
+    expect((await preflight('https://elsewhere.example')).status).toBe(403);
+
+    const response = await proxy.stream(member, { Origin: 'https://app.example' });
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    const events = readEvents(response.body);
+    expect((await events.nextStatus())?.member.guid).toBe(member);
+    await events.cancel();
   });
 
   it('ends after maxStreamMs and sends a heartbeat comment while idle', async () => {
@@ -214,7 +290,7 @@ describe('one watcher per member', () => {
     expect(upstream.reads.status).toBe(2); // no stream left, no poll
   }, 20_000);
 
-  it('holds at most maxWatchers members, a member nobody watches making way first', async () => {
+  it('holds at most maxWatchers members, and forgets one as soon as nobody watches it', async () => {
     const { upstream, alice, proxy } = await setUp({ statusStream: { maxWatchers: 2, webhook: WEBHOOK } });
     const [one, two, three] = [
       await upstream.createMember(alice),

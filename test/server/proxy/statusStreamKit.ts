@@ -32,7 +32,8 @@ export function createUpstream(options: SandboxOptions = {}) {
       headers: { Authorization: BASIC, Accept: MX_MEDIA_TYPE, 'Content-Type': 'application/json' },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
-    return (await response.json()) as Record<string, Record<string, unknown>>;
+    const text = await response.text();
+    return (text === '' ? {} : JSON.parse(text)) as Record<string, Record<string, unknown>>;
   };
   const createUser = async () =>
     (await mx('/users', { method: 'POST', body: { user: { id: `partner-${crypto.randomUUID()}` } } })).user!
@@ -70,8 +71,16 @@ export function createStreamProxy(
     fetch: upstream.fetch,
     ...overrides,
   });
-  const call = async (path: string, headers: Record<string, string> = {}) =>
-    proxy.request(`http://proxy.test${path}`, { headers: { 'X-Member-Connect': '1', ...headers } });
+  const call = async (path: string, headers: Record<string, string> = {}, method = 'GET', body?: unknown) =>
+    proxy.request(`http://proxy.test${path}`, {
+      method,
+      headers: {
+        'X-Member-Connect': '1',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   const stream = (member: string, headers: Record<string, string> = {}) =>
     call(`/members/${member}/status/stream`, { Accept: 'text/event-stream', ...headers });
   const webhook = async (

@@ -5,7 +5,8 @@ import type { ProxyEnv } from './proxyEnv.ts';
 
 const ALLOWED_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);
 export const ALL_METHODS = 'GET, POST, PUT, DELETE';
-const CORS_REQUEST_HEADERS = new Set(['authorization', 'content-type', 'x-member-connect']);
+// `Last-Event-ID`: a status stream resumed cross-origin names the last status it got (not a CORS-safelisted header).
+const CORS_REQUEST_HEADERS = new Set(['authorization', 'content-type', 'x-member-connect', 'last-event-id']);
 // A host as X-Forwarded-Host may carry it: a name or an IP literal, an optional port; nothing that could end a URL.
 const HOST_PATTERN = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
 
@@ -89,7 +90,7 @@ function preflight(c: Context<ProxyEnv>, corsOrigin: string | null): Response {
   }
   return c.body(null, 204, {
     'Access-Control-Allow-Methods': ALL_METHODS,
-    'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-Member-Connect',
+    'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-Member-Connect, Last-Event-ID',
     'Access-Control-Max-Age': '600',
   });
 }
