@@ -57,13 +57,10 @@ export interface FakeBackendOptions {
   hang?: { path: RegExp; method?: string }[];
   /**
    * The proxy's status stream. Off by default (the proxy then answers 404 and the widget polls, at the test's fast
-   * pace); `'webhooks'`: on, fed at once by the sandbox's MX webhooks posted to the proxy's receiver.
+   * pace); `true`: on, its watcher reading the sandbox at MX's pace (every 3 s).
    */
-  statusStream?: 'webhooks';
+  statusStream?: boolean;
 }
-
-/** The HTTP Basic pair the sandbox signs its webhooks with and the proxy's receiver expects. */
-const WEBHOOK_AUTH = { username: 'mx-webhooks', password: 'fake-backend-webhook-password' };
 
 export interface FakeBackend {
   handlers: HttpHandler[];
@@ -85,13 +82,8 @@ const matches = (rule: { path: RegExp; method?: string }, url: URL, method: stri
 export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend {
   const proxyPath = options.proxyPath ?? PROXY_PATH;
   const baseUrl = options.sandboxBaseUrl ?? SANDBOX_BASE_URL;
-  const origin = new URL(baseUrl).origin;
   const sandbox = createSandbox({
     aggregationMs: options.aggregationMs ?? 25,
-    // Posted with the global fetch, which MSW hands to the proxy below, like every widget request.
-    ...(options.statusStream === 'webhooks'
-      ? { webhookUrl: `${origin}${proxyPath}/webhooks/mx`, webhookAuth: WEBHOOK_AUTH, webhookRetryDelaysMs: [50] }
-      : {}),
     ...(options.challengeExpiryMs !== undefined ? { challengeExpiryMs: options.challengeExpiryMs } : {}),
     ...(options.now !== undefined ? { now: options.now } : {}),
   });
@@ -141,7 +133,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     authenticate: options.authenticate ?? (() => userGuid()),
     basePath: proxyPath,
     ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
-    statusStream: options.statusStream === 'webhooks' ? { webhook: WEBHOOK_AUTH } : { enabled: false },
+    statusStream: options.statusStream === true ? {} : { enabled: false },
   });
 
   const handlers = [http.all(`*${proxyPath}/*`, ({ request }) => proxy.fetch(request))];

@@ -37,7 +37,7 @@ const sse = (...events: string[]) =>
 describe('status stream', { timeout: 30_000 }, () => {
   it('connects on the stream alone: one request held, no status poll', async () => {
     const { seen, overrides } = counting();
-    const { onSuccess } = await connect('password', { backend: { statusStream: 'webhooks' }, overrides });
+    const { onSuccess } = await connect('password', { backend: { statusStream: true }, overrides });
     await connected();
     await waitFor(() => expect(onSuccess).toHaveBeenCalledTimes(1));
     expect(seen.polls).toBe(0);
@@ -48,7 +48,7 @@ describe('status stream', { timeout: 30_000 }, () => {
 
   it('answers MFA from the streamed CHALLENGED and reopens the stream after the answer', async () => {
     const { seen, overrides } = counting();
-    const { user, backend } = await connect('challenge', { backend: { statusStream: 'webhooks' }, overrides });
+    const { user, backend } = await connect('challenge', { backend: { statusStream: true }, overrides });
     await user.type(await screen.findByLabelText('What city were you born in?', {}, { timeout: 8000 }), 'correct');
     await user.click(screen.getByRole('button', { name: 'Submit' }));
     await connected();
@@ -73,7 +73,7 @@ describe('status stream', { timeout: 30_000 }, () => {
 
   it('polls when the answer is not an event stream', async () => {
     const { seen, overrides } = counting(() => HttpResponse.json({ member: {}, version: '1' }));
-    await connect('password', { backend: { statusStream: 'webhooks' }, overrides });
+    await connect('password', { backend: { statusStream: true }, overrides });
     await connected();
     expect(seen.streams).toHaveLength(1);
     expect(seen.polls).toBeGreaterThan(0);
@@ -86,7 +86,7 @@ describe('status stream', { timeout: 30_000 }, () => {
       const member = { guid, connection_status: 'CREATED', is_being_aggregated: true };
       return sse(': ping\n\n', `event: status\nid: v-created\ndata: ${JSON.stringify({ member })}\n\n`);
     });
-    await connect('password', { backend: { statusStream: 'webhooks' }, overrides });
+    await connect('password', { backend: { statusStream: true }, overrides });
     await connected();
     expect(seen.polls).toBe(0);
     expect(seen.streams).toHaveLength(2);
@@ -95,7 +95,7 @@ describe('status stream', { timeout: 30_000 }, () => {
 
   it('gives up on a stream that keeps failing and polls', async () => {
     const { seen, overrides } = counting(() => HttpResponse.json({ error: { message: 'down' } }, { status: 500 }));
-    await connect('password', { backend: { statusStream: 'webhooks' }, overrides });
+    await connect('password', { backend: { statusStream: true }, overrides });
     await connected();
     expect(seen.streams).toHaveLength(3);
     expect(seen.polls).toBeGreaterThan(0);
