@@ -22,6 +22,8 @@ export interface FlowObservation {
   searches: string[];
   /** Status polls after the last write (create or MFA answer): what it took to notice the end of aggregation. */
   pollsAfterLastWrite: number;
+  /** Status streams opened (`GET …/status/stream`, held open; widget only). */
+  streams?: number;
   /** From the sandbox finishing (`successfully_aggregated_at`) to the client knowing it, in ms. */
   detectionMs: number;
   elapsedMs: number;

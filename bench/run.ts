@@ -53,6 +53,8 @@ const CONFIG = {
     mfaAnswer: 'correct',
     naivePollMs: 1000,
     targetRequests: 10,
+    /** With the status stream (issue 16 §3: "7 once the status stream exists"). */
+    targetStreamRequests: 7,
   },
   // Phase lengths (a connect has two: login and processing) drawn at random in [min, max]; `batch` run side by side.
   // MX recommends polling no more often than every 3 s (../shared/docs/mx-platform.md §4.4), hence the second poller.
@@ -61,10 +63,12 @@ const CONFIG = {
     seed: 16,
     minAggregationMs: 1000,
     maxAggregationMs: 6000,
-    batch: 5,
+    batch: 2,
     password: 'password',
     naivePollMs: 1000,
     mxPacePollMs: 3000,
+    /** The widget on the stream shows a change within this long of the webhook (issue 15 §3). */
+    streamTargetMs: 100,
   },
   // Issue 16 §5 targets beside the budgets `npm test` enforces (which stay).
   sizes: [
@@ -410,14 +414,14 @@ async function browserMeasurements() {
 
 async function requestsPerFlow(browser: Browser) {
   const c = CONFIG.flow;
-  const demo = await startBenchDemo({ aggregationMs: c.aggregationMs });
+  // The widget twice: polling (the proxy without the stream, as before it existed) and on the stream (fed by the
+  // sandbox's webhooks), each on its own demo.
+  const streamDemo = await startBenchDemo({ aggregationMs: c.aggregationMs, statusStream: 'webhooks' });
+  const demo = await startBenchDemo({ aggregationMs: c.aggregationMs, statusStream: 'off' });
   try {
-    const widget = await runWidgetFlow(browser, demo.url, {
-      search: c.search,
-      backAndForth: true,
-      password: c.password,
-      mfaAnswer: c.mfaAnswer,
-    });
+    const journey = { search: c.search, backAndForth: true, password: c.password, mfaAnswer: c.mfaAnswer };
+    const streamed = await runWidgetFlow(browser, streamDemo.url, journey);
+    const widget = await runWidgetFlow(browser, demo.url, journey);
     const naive = await runNaiveFlow(demo.url, {
       search: c.search,
       backAndForth: true,
@@ -428,21 +432,24 @@ async function requestsPerFlow(browser: Browser) {
         institutionDetails: 'GET /institutions/:code' in widget.counts,
       },
     });
-    results.requestsPerFlow = { config: c, widget, naive };
-    const routes = [...new Set([...Object.keys(widget.counts), ...Object.keys(naive.counts)])].sort();
+    results.requestsPerFlow = { config: c, widget, streamed, naive };
+    const routes = [
+      ...new Set([...Object.keys(streamed.counts), ...Object.keys(widget.counts), ...Object.keys(naive.counts)]),
+    ].sort();
     print(
       formatTable(
         `2. Requests per connect flow: type "${c.search}" at human speed, open it, back, open again, log in with MFA ` +
           `(aggregation phase ${c.aggregationMs} ms); naive = no debounce, no cache, 1 s polling`,
-        ['route', 'widget', 'naive baseline', 'widget / naive'],
+        ['route', 'widget, stream', 'widget, polling', 'naive baseline', 'polling / naive'],
         [
           ...routes.map((r) => [
             r,
+            streamed.counts[r] ?? 0,
             widget.counts[r] ?? 0,
             naive.counts[r] ?? 0,
             ratio(widget.counts[r] ?? 0, naive.counts[r] ?? 0),
           ]),
-          ['total', widget.total, naive.total, ratio(widget.total, naive.total)],
+          ['total', streamed.total, widget.total, naive.total, ratio(widget.total, naive.total)],
         ],
       ),
     );
@@ -452,8 +459,14 @@ async function requestsPerFlow(browser: Browser) {
         `${widget.avoidable?.pollsRightAfterWrite ?? 0} status poll(s) within 300 ms of a create/resume answer, ` +
         `${widget.avoidable?.challengesAlreadyInStatus ?? 0} GET /challenges after a status that carried the challenges`,
     );
+    print(
+      `requests per flow with the status stream (issue 16 §3, issue 15 §3): widget ${streamed.total}, target ≤ ` +
+        `${c.targetStreamRequests}: ${verdict(streamed.total, c.targetStreamRequests)}; ` +
+        `${streamed.counts['GET /members/:guid/status'] ?? 0} status poll(s), ${streamed.streams ?? 0} stream request(s)`,
+    );
   } finally {
     await demo.stop();
+    await streamDemo.stop();
   }
 }
 
@@ -466,13 +479,20 @@ async function statusDetection(browser: Browser) {
   const lengths = Array.from({ length: c.lengths }, () =>
     Math.round(c.minAggregationMs + random() * (c.maxAggregationMs - c.minAggregationMs)),
   );
-  const runs: { aggregationMs: number; widget: FlowObservation; naive: FlowObservation; mxPace: FlowObservation }[] =
-    [];
+  const runs: {
+    aggregationMs: number;
+    streamed: FlowObservation;
+    widget: FlowObservation;
+    naive: FlowObservation;
+    mxPace: FlowObservation;
+  }[] = [];
   for (let i = 0; i < lengths.length; i += c.batch) {
     runs.push(
       ...(await Promise.all(
         lengths.slice(i, i + c.batch).map(async (aggregationMs) => {
-          const demo = await startBenchDemo({ aggregationMs });
+          // Polling widget and pollers on a proxy without the stream; the streaming widget on one fed by webhooks.
+          const demo = await startBenchDemo({ aggregationMs, statusStream: 'off' });
+          const streamDemo = await startBenchDemo({ aggregationMs, statusStream: 'webhooks' });
           try {
             const poller = (pollMs: number) =>
               runNaiveFlow(demo.url, {
@@ -481,14 +501,16 @@ async function statusDetection(browser: Browser) {
                 pollMs,
                 mirror: { favorites: false, institutionDetails: false },
               });
-            const [widget, naive, mxPace] = await Promise.all([
+            const [streamed, widget, naive, mxPace] = await Promise.all([
+              runWidgetFlow(browser, streamDemo.url, { backAndForth: false, password: c.password, fast: true }),
               runWidgetFlow(browser, demo.url, { backAndForth: false, password: c.password, fast: true }),
               poller(c.naivePollMs),
               poller(c.mxPacePollMs),
             ]);
-            return { aggregationMs, widget, naive, mxPace };
+            return { aggregationMs, streamed, widget, naive, mxPace };
           } finally {
             await demo.stop();
+            await streamDemo.stop();
           }
         }),
       )),
@@ -497,26 +519,44 @@ async function statusDetection(browser: Browser) {
   runs.sort((a, b) => a.aggregationMs - b.aggregationMs);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const summary = Object.fromEntries(
-    (['widget', 'naive', 'mxPace'] as const).map((k) => [
+    (['streamed', 'widget', 'naive', 'mxPace'] as const).map((k) => [
       k,
       {
         meanMs: mean(runs.map((r) => r[k].detectionMs)),
+        maxMs: Math.max(...runs.map((r) => r[k].detectionMs)),
         polls: runs.reduce((a, r) => a + r[k].pollsAfterLastWrite, 0),
+        streams: runs.reduce((a, r) => a + (r[k].streams ?? 0), 0),
       },
     ]),
-  ) as Record<'widget' | 'naive' | 'mxPace', { meanMs: number; polls: number }>;
+  ) as Record<
+    'streamed' | 'widget' | 'naive' | 'mxPace',
+    { meanMs: number; maxMs: number; polls: number; streams: number }
+  >;
   results.statusDetection = { config: c, lengths, runs, summary };
-  const { widget, naive, mxPace } = summary;
+  const { streamed, widget, naive, mxPace } = summary;
   print(
     formatTable(
       `3. Status detection: ms from the sandbox finishing aggregation (successfully_aggregated_at) to the client ` +
         `showing it, and the status polls made since the credentials were sent; ${runs.length} aggregation lengths ` +
-        `drawn at random (seed ${c.seed}); pollers every ${c.naivePollMs / 1000} s and at MX's recommended pace ` +
+        `drawn at random (seed ${c.seed}); the widget on the status stream (fed by the sandbox's webhooks) and polling ` +
+        `(the proxy without the stream); pollers every ${c.naivePollMs / 1000} s and at MX's recommended pace ` +
         `(every ${c.mxPacePollMs / 1000} s)`,
-      ['aggregation (login + processing)', 'widget ms', 'widget polls', '1 s ms', '1 s polls', '3 s ms', '3 s polls'],
+      [
+        'aggregation (login + processing)',
+        'stream ms',
+        'stream requests',
+        'widget ms',
+        'widget polls',
+        '1 s ms',
+        '1 s polls',
+        '3 s ms',
+        '3 s polls',
+      ],
       [
         ...runs.map((r) => [
           `${((2 * r.aggregationMs) / 1000).toFixed(2)} s`,
+          r.streamed.detectionMs,
+          `${r.streamed.streams ?? 0} (+${r.streamed.pollsAfterLastWrite} polls)`,
           r.widget.detectionMs,
           r.widget.pollsAfterLastWrite,
           r.naive.detectionMs,
@@ -526,6 +566,8 @@ async function statusDetection(browser: Browser) {
         ]),
         [
           'mean ms / total polls',
+          round(streamed.meanMs, 0),
+          `${streamed.streams} (+${streamed.polls} polls)`,
           round(widget.meanMs, 0),
           widget.polls,
           round(naive.meanMs, 0),
@@ -533,9 +575,21 @@ async function statusDetection(browser: Browser) {
           round(mxPace.meanMs, 0),
           mxPace.polls,
         ],
-        ['widget / 1 s poller', ratio(widget.meanMs, naive.meanMs), ratio(widget.polls, naive.polls), '', '', '', ''],
+        [
+          'widget / 1 s poller',
+          ratio(streamed.meanMs, naive.meanMs),
+          '',
+          ratio(widget.meanMs, naive.meanMs),
+          ratio(widget.polls, naive.polls),
+          '',
+          '',
+          '',
+          '',
+        ],
         [
           'widget / MX-pace poller',
+          ratio(streamed.meanMs, mxPace.meanMs),
+          '',
           ratio(widget.meanMs, mxPace.meanMs),
           ratio(widget.polls, mxPace.polls),
           '',
@@ -545,6 +599,14 @@ async function statusDetection(browser: Browser) {
         ],
       ],
     ),
+  );
+  // The webhook leaves the sandbox as the job finishes (successfully_aggregated_at): from there to the screen.
+  const heldOne = runs.every((r) => r.streamed.streams === 1 && r.streamed.pollsAfterLastWrite === 0);
+  print(
+    `status on the stream (issue 15 §3): the widget shows the change ${round(streamed.meanMs, 0)} ms after the webhook ` +
+      `on average (worst ${round(streamed.maxMs, 0)} ms), target ≤ ${c.streamTargetMs} ms: ` +
+      `${verdict(streamed.maxMs, c.streamTargetMs)}; one request held open and no poll in every run: ` +
+      `${heldOne ? 'pass' : 'miss'} (${streamed.streams} streams, ${streamed.polls} polls over ${runs.length} runs)`,
   );
 }
 

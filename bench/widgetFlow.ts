@@ -51,17 +51,29 @@ export async function runWidgetFlow(
   // already carried the MFA challenges.
   const writeAnsweredAt: number[] = [];
   let statusCarriedChallenges = false;
+  let isCounting = true;
+  let memberGuid: string | undefined;
   page.on('requestfinished', (request) => {
     const route = routeOf(request.method(), request.url());
     if (route === 'POST /members' || route === 'PUT /members/:guid/resume') writeAnsweredAt.push(Date.now());
   });
   page.on('request', (request) => {
     const route = routeOf(request.method(), request.url());
-    if (route)
+    if (route && isCounting)
       requests.push({ route, at: Date.now(), detail: new URL(request.url()).searchParams.get('name') ?? undefined });
   });
   page.on('response', (response) => {
     const route = routeOf(response.request().method(), response.url());
+    if (route === 'POST /members' && response.ok()) {
+      bodies.push(
+        response
+          .json()
+          .then((json: { member?: { guid?: string } }) => {
+            memberGuid = json.member?.guid;
+          })
+          .catch(() => undefined),
+      );
+    }
     if (!route?.endsWith('/status') || !response.ok()) return;
     bodies.push(
       response
@@ -77,7 +89,7 @@ export async function runWidgetFlow(
 
   try {
     const started = Date.now();
-    await page.goto('/');
+    await page.goto('/', { timeout: 120_000 });
     const w = widget(page);
     const searchbox = w.getByRole('searchbox', { name: 'Search for your bank' });
     const pause = () => (options.fast ? Promise.resolve() : sleep(READ_MS));
@@ -131,7 +143,20 @@ export async function runWidgetFlow(
       },
     );
     const shownAt = (await shown.jsonValue()) as number;
+    isCounting = false;
     await Promise.all(bodies);
+    // A stream's events are not read here (the widget closes it once it has the answer): ask for the finish time once
+    // the person has seen it, outside the counts.
+    if (finishedAt.length === 0 && memberGuid !== undefined) {
+      const finished = await page.evaluate(async (guid) => {
+        const response = await fetch(`/api/connect/members/${guid}/status`, {
+          headers: { Accept: 'application/json', 'X-Member-Connect': '1' },
+        });
+        const json = (await response.json()) as { member?: { successfully_aggregated_at?: string | null } };
+        return json.member?.successfully_aggregated_at ?? null;
+      }, memberGuid);
+      if (finished !== null) finishedAt.push(Date.parse(finished));
+    }
     const counts: Record<string, number> = {};
     for (const { route } of requests) counts[route] = (counts[route] ?? 0) + 1;
     if (finishedAt.length === 0) throw new Error('widget flow: no status response carried successfully_aggregated_at');
@@ -141,6 +166,7 @@ export async function runWidgetFlow(
       total: requests.length,
       searches: requests.filter((r) => r.route === 'GET /institutions').map((r) => r.detail ?? ''),
       pollsAfterLastWrite: requests.slice(lastWriteIndex).filter((r) => r.route.endsWith('/status')).length,
+      streams: requests.filter((r) => r.route.endsWith('/status/stream')).length,
       detectionMs: shownAt - finished,
       elapsedMs: shownAt - started,
       avoidable: {

@@ -60,8 +60,21 @@ export function createApiClient(options: ApiClientOptions) {
     }
   };
 
-  async function send(method: string, path: string, body: unknown, signal: AbortSignal | undefined, refreshed = false) {
-    const headers: Record<string, string> = { Accept: 'application/json', 'X-Member-Connect': '1' };
+  // `stream`: the body is read long after the headers (which the timeout still covers), so the caller's signal stays
+  // wired to the request.
+  async function send(
+    method: string,
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+    refreshed = false,
+    stream?: { lastEventId: string | undefined },
+  ): Promise<Response> {
+    const headers: Record<string, string> = {
+      Accept: stream ? 'text/event-stream' : 'application/json',
+      'X-Member-Connect': '1',
+    };
+    if (stream?.lastEventId !== undefined) headers['Last-Event-ID'] = stream.lastEventId;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const bearer = await getToken(refreshed);
     if (bearer !== undefined) headers.Authorization = `Bearer ${bearer}`;
@@ -92,12 +105,12 @@ export function createApiClient(options: ApiClientOptions) {
       });
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      if (!stream) signal?.removeEventListener('abort', onAbort);
     }
 
     // A rotated or expired session token is refreshed once per request when the host gave us a way to get one.
     if (response.status === 401 && typeof source === 'function' && !refreshed) {
-      return send(method, path, body, signal, true);
+      return send(method, path, body, signal, true, stream);
     }
     if (!response.ok) {
       const parsed = v.safeParse(ErrorBodySchema, await response.json().catch(() => null));
@@ -203,6 +216,9 @@ export function createApiClient(options: ApiClientOptions) {
       ).accounts,
     getMemberStatus: async (guid: string, signal?: AbortSignal) =>
       (await json(MemberStatusBodySchema, 'GET', `/members/${seg(guid)}/status`, { signal })).member,
+    /** The raw answer of the status stream (`docs/proxy.md`, "Status stream"); the widget reads it in `statusStream.ts`. */
+    openStatusStream: (guid: string, signal: AbortSignal, lastEventId?: string) =>
+      send('GET', `/members/${seg(guid)}/status/stream`, undefined, signal, false, { lastEventId }),
     listChallenges: async (guid: string, signal?: AbortSignal) => {
       const response = await send('GET', `/members/${seg(guid)}/challenges`, undefined, signal);
       // 204 No Content: the member is not (or no longer) challenged.

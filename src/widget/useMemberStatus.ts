@@ -2,11 +2,12 @@ import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useEffect, useRef, useState } from 'react';
 
 import { useApiClient } from '../api/ApiClientProvider';
-import { memberKeys, memberStatusQuery } from '../api/queries';
+import { memberKeys, memberStatusQuery, pollDelay } from '../api/queries';
 import type { MemberStatus } from '../api/schemas';
 import { connectionOutcome } from '../mx/connectionOutcome';
 import { isPollingDone } from './connectionOutcomes';
 import { useFlow, useTiming } from './flowContext';
+import { canStream, followStatusStream } from './statusStream';
 
 /**
  * Seeds not yet claimed, per query client: member guid → the `dataUpdatedAt` of the status written from a mutation's
@@ -59,14 +60,32 @@ export function useMemberStatus(memberGuid: string | null, isOAuth: boolean, ena
     const seeds = unclaimedSeeds.get(queryClient);
     if (seeds?.get(memberGuid) === seededAt) seeds.delete(memberGuid);
   }, [memberGuid, queryClient, seededAt]);
+  // The proxy's status stream when it has one (docs/proxy.md); polling otherwise, or once the stream gave up.
+  const [isStreaming, setStreaming] = useState(() => canStream(client));
+  const isActive = enabled && memberGuid !== null;
+  useEffect(() => {
+    if (!isActive || !isStreaming || memberGuid === null) return;
+    const controller = new AbortController();
+    void followStatusStream({
+      client,
+      queryClient,
+      memberGuid,
+      isDone: (answer) => isPollingDone(answer, isOAuth),
+      retryDelayMs: (failures) => pollDelay(pollSchedule, Math.max(0, failures - 1)),
+      onFallback: () => setStreaming(false),
+      signal: controller.signal,
+    });
+    return () => controller.abort();
+  }, [client, isActive, isOAuth, isStreaming, memberGuid, pollSchedule, queryClient]);
   const status = useQuery({
     ...memberStatusQuery(client, memberGuid ?? '', {
       schedule: pollSchedule,
       isDone: (answer) => isPollingDone(answer, isOAuth),
     }),
-    enabled: enabled && memberGuid !== null,
-    // A claimed seed is this step's first answer: the next poll waits the usual delay.
-    refetchOnMount: seededAt === undefined,
+    enabled: isActive && !isStreaming,
+    // A claimed seed is this step's first answer, fresh for one poll delay: no request at mount, nor when polling
+    // takes over from a stream the proxy does not have; the next poll waits the usual delay.
+    staleTime: seededAt === undefined ? 0 : pollDelay(pollSchedule, 0),
   });
   const isFresh = status.isFetchedAfterMount || (seededAt !== undefined && status.dataUpdatedAt === seededAt);
   const fresh = isFresh ? status.data : undefined;

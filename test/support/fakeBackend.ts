@@ -60,6 +60,11 @@ export interface FakeBackendOptions {
    * loan at the bank (verification mode's "no checking or savings account").
    */
   hideAccountTypes?: readonly string[];
+  /**
+   * The proxy's status stream. Off by default (the proxy then answers 404 and the widget polls, at the test's fast
+   * pace); `true`: on, its watcher reading the sandbox at MX's pace (every 3 s).
+   */
+  statusStream?: boolean;
 }
 
 export interface FakeBackend {
@@ -138,6 +143,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     authenticate: options.authenticate ?? (() => userGuid()),
     basePath: proxyPath,
     ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+    statusStream: options.statusStream === true ? {} : { enabled: false },
   });
 
   const handlers = [http.all(`*${proxyPath}/*`, ({ request }) => proxy.fetch(request))];

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 
-import type { ProxyLogEntry, UpstreamTransport } from '../index.ts';
+import type { ProxyLogEntry, StatusStreamOptions, UpstreamTransport } from '../index.ts';
 import { bearerAuthenticate, createSessionTokens, ensureMxUser, MxUserError } from '../index.ts';
 import { createNodeTransport } from '../node.ts';
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../sandbox/index.ts';
@@ -76,6 +76,8 @@ export interface DemoServerOptions {
   logger?: (entry: ProxyLogEntry) => void;
   /** Adds routes (for instance more partner pages) before the static files; they get the demo's headers too. */
   extend?: (app: Hono, context: DemoContext) => void;
+  /** The proxy's status stream (`createConnectProxy({ statusStream })`); the bench turns it off or feeds it webhooks. */
+  statusStream?: StatusStreamOptions;
 }
 
 /**
@@ -142,7 +144,9 @@ export function createDemoServer(options: DemoServerOptions): Hono {
       sessions,
       verifyBearer: bearerAuthenticate(sessionTokens),
       logger: options.logger,
-      statusStream: webhook === undefined ? {} : { webhook: { ...webhook, path: WEBHOOK_PATH } },
+      // The bench chooses its own (off, or fed by its own sandbox's webhooks).
+      statusStream:
+        options.statusStream ?? (webhook === undefined ? {} : { webhook: { ...webhook, path: WEBHOOK_PATH } }),
     }),
   );
   if (sandbox) app.route(SANDBOX_PATH, sandbox.routes);
