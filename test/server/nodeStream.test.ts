@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { toNodeHandler } from '../../src/server/node.ts';
-import { createStreamProxy, createUpstream, readEvents } from './proxy/statusStreamKit.ts';
+import { createSandboxProxy, createUpstream, readEvents } from './proxy/sandboxProxyKit.ts';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -20,7 +20,7 @@ async function serve() {
   const user = await upstream.createUser();
   const member = await upstream.createMember(user);
   // No webhook: the member's watcher polls MX every 3 s while someone watches.
-  const { proxy } = createStreamProxy(upstream, () => user);
+  const { proxy } = createSandboxProxy(upstream, () => user);
   const server = createServer(toNodeHandler(proxy));
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

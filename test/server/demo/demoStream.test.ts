@@ -12,7 +12,7 @@ import { createDemoServer, DEMO_SESSION_COOKIE } from '../../../src/server/demo/
 import type { ProxyLogEntry } from '../../../src/server/index.ts';
 import { toNodeHandler } from '../../../src/server/node.ts';
 import { MXBANK_LOGIN_GUID, MXBANK_PASSWORD_GUID } from '../../../src/server/sandbox/index.ts';
-import { readEvents } from '../proxy/statusStreamKit.ts';
+import { readEvents } from '../proxy/sandboxProxyKit.ts';
 
 let root: string;
 let server: Server;

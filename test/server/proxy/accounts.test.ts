@@ -2,51 +2,25 @@
 // account picker needs. No full account number, balance or user field ever reaches the browser.
 import { describe, expect, it } from 'vitest';
 
-import { createConnectProxy } from '../../../src/server/index.ts';
-import {
-  createSandbox,
-  MX_MEDIA_TYPE,
-  MXBANK_LOGIN_GUID,
-  MXBANK_PASSWORD_GUID,
-  SANDBOX_API_KEY,
-  SANDBOX_CLIENT_ID,
-} from '../../../src/server/sandbox/index.ts';
+import { MXBANK_LOGIN_GUID, MXBANK_PASSWORD_GUID } from '../../../src/server/sandbox/index.ts';
 import { ALICE, createKit, json, MEMBER } from './proxyTestKit.ts';
+import { createSandboxProxy, createUpstream } from './sandboxProxyKit.ts';
 
-const SANDBOX_URL = 'http://sandbox.test';
 const ACCOUNT_FIELDS = ['account_number_last_four', 'guid', 'member_guid', 'name', 'subtype', 'type'];
 
 describe('GET /members/{member_guid}/accounts', () => {
   it("lists a connected member's accounts from the real sandbox with only the allowed fields, for its own user only", async () => {
     let time = 1_800_000_000_000;
-    const sandbox = createSandbox({ now: () => time, aggregationMs: 1_000 });
-    const basic = `Basic ${btoa(`${SANDBOX_CLIENT_ID}:${SANDBOX_API_KEY}`)}`;
-    const createUser = async () => {
-      const response = await sandbox.request(`${SANDBOX_URL}/users`, {
-        method: 'POST',
-        headers: { Authorization: basic, Accept: MX_MEDIA_TYPE, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ user: { id: `partner-${crypto.randomUUID()}` } }),
-      });
-      return ((await response.json()) as { user: { guid: string } }).user.guid;
-    };
-    const [alice, bob] = [await createUser(), await createUser()];
+    const upstream = createUpstream({ now: () => time, aggregationMs: 1_000 });
+    const [alice, bob] = [await upstream.createUser(), await upstream.createUser()];
     let current = alice;
-    const proxy = createConnectProxy({
-      baseUrl: SANDBOX_URL,
-      clientId: SANDBOX_CLIENT_ID,
-      apiKey: SANDBOX_API_KEY,
-      authenticate: () => current,
-      fetch: sandbox.request,
-    });
-    const call = (path: string, init: RequestInit = {}) =>
-      proxy.request(`http://proxy.test${path}`, {
-        ...init,
-        headers: { 'X-Member-Connect': '1', 'Content-Type': 'application/json' },
-      });
+    const proxy = createSandboxProxy(upstream, () => current);
+    const call = (path: string, init: { method?: string; body?: unknown } = {}) =>
+      proxy.call(path, {}, init.method ?? 'GET', init.body);
 
     const created = await call('/members', {
       method: 'POST',
-      body: JSON.stringify({
+      body: {
         member: {
           institution_code: 'mxbank',
           credentials: [
@@ -54,7 +28,7 @@ describe('GET /members/{member_guid}/accounts', () => {
             { guid: MXBANK_PASSWORD_GUID, value: `pw-${crypto.randomUUID()}` },
           ],
         },
-      }),
+      },
     });
     const guid = ((await created.json()) as { member: { guid: string } }).member.guid;
     time += 60_000;
@@ -77,7 +51,7 @@ describe('GET /members/{member_guid}/accounts', () => {
     current = bob;
     expect((await call(`/members/${guid}/accounts`)).status).toBe(404);
     expect((await call(`/members/${guid}/accounts?user_guid=${alice}`)).status).toBe(400);
-    expect((await call(`/members/${guid}/accounts`, { method: 'POST', body: '{}' })).status).toBe(405);
+    expect((await call(`/members/${guid}/accounts`, { method: 'POST', body: {} })).status).toBe(405);
   });
 
   it('never passes a full account number, balances or user fields, whatever MX sends', async () => {

@@ -5,14 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { createConnectProxy } from '../../../src/server/index.ts';
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../../src/server/sandbox/index.ts';
 import {
-  createStreamProxy,
+  createSandboxProxy,
   createUpstream,
   memberWebhook,
   readEvents,
   SANDBOX_URL,
   until,
   WEBHOOK,
-} from './statusStreamKit.ts';
+} from './sandboxProxyKit.ts';
 
 const STATUS_FIELDS = new Set([
   'guid',
@@ -33,12 +33,12 @@ function clock() {
   return { now: () => state.time, advance: (ms: number) => (state.time += ms) };
 }
 
-async function setUp(overrides: Parameters<typeof createStreamProxy>[2] = {}) {
+async function setUp(overrides: Parameters<typeof createSandboxProxy>[2] = {}) {
   const time = clock();
   const upstream = createUpstream({ now: time.now, aggregationMs: 1_000 });
   const [alice, bob] = [await upstream.createUser(), await upstream.createUser()];
   let current = alice;
-  const proxy = createStreamProxy(upstream, () => current, {
+  const proxy = createSandboxProxy(upstream, () => current, {
     statusStream: { webhook: WEBHOOK },
     ...overrides,
   });
@@ -179,7 +179,7 @@ describe('GET /members/{member_guid}/status/stream (SSE)', () => {
       ).status,
     ).toBe(405);
 
-    const nobody = createStreamProxy(upstream, () => '', { statusStream: { webhook: WEBHOOK } });
+    const nobody = createSandboxProxy(upstream, () => '', { statusStream: { webhook: WEBHOOK } });
     expect((await nobody.stream(member)).status).toBe(401);
   });
 
@@ -282,7 +282,7 @@ describe('one watcher per member', () => {
     const alice = await upstream.createUser();
     const member = await upstream.createMember(alice);
     // No webhook: the watcher polls MX every 3 s.
-    const proxy = createStreamProxy(upstream, () => alice);
+    const proxy = createSandboxProxy(upstream, () => alice);
 
     const streams = await Promise.all(
       Array.from({ length: 5 }, async () => readEvents((await proxy.stream(member)).body)),
@@ -411,9 +411,9 @@ describe('POST /webhooks/mx', () => {
     const upstream = createUpstream();
     const alice = await upstream.createUser();
     const member = await upstream.createMember(alice);
-    const polling = createStreamProxy(upstream, () => alice);
+    const polling = createSandboxProxy(upstream, () => alice);
     expect((await polling.webhook(memberWebhook(alice, member))).status).toBe(403); // just an unknown browser request
-    const off = createStreamProxy(upstream, () => alice, { statusStream: { enabled: false } });
+    const off = createSandboxProxy(upstream, () => alice, { statusStream: { enabled: false } });
     expect((await off.stream(member)).status).toBe(404);
     expect((await off.call(`/members/${member}/status`)).status).toBe(200);
   });

@@ -2,52 +2,23 @@
 // and answers with the member allow-list; MX's account_numbers (full account and routing numbers) is not reachable.
 import { describe, expect, it } from 'vitest';
 
-import { createConnectProxy } from '../../../src/server/index.ts';
-import {
-  createSandbox,
-  MX_MEDIA_TYPE,
-  MXBANK_LOGIN_GUID,
-  MXBANK_PASSWORD_GUID,
-  SANDBOX_API_KEY,
-  SANDBOX_CLIENT_ID,
-} from '../../../src/server/sandbox/index.ts';
+import { MXBANK_LOGIN_GUID, MXBANK_PASSWORD_GUID } from '../../../src/server/sandbox/index.ts';
 import { createKit, MEMBER } from './proxyTestKit.ts';
+import { createSandboxProxy, createUpstream } from './sandboxProxyKit.ts';
 
-const SANDBOX_URL = 'http://sandbox.test';
 const ACCOUNT_FIELDS = ['account_number_last_four', 'guid', 'member_guid', 'name', 'subtype', 'type'];
 
+/** The real sandbox as MX behind a proxy for whichever user `as` names; `advance` moves the sandbox's clock. */
 function sandboxProxy() {
   let time = 1_800_000_000_000;
-  const sandbox = createSandbox({ now: () => time, aggregationMs: 1_000 });
-  const basic = `Basic ${btoa(`${SANDBOX_CLIENT_ID}:${SANDBOX_API_KEY}`)}`;
-  const mx = (path: string) =>
-    sandbox.request(`${SANDBOX_URL}${path}`, { headers: { Authorization: basic, Accept: MX_MEDIA_TYPE } });
-  const createUser = async () => {
-    const response = await sandbox.request(`${SANDBOX_URL}/users`, {
-      method: 'POST',
-      headers: { Authorization: basic, Accept: MX_MEDIA_TYPE, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ user: { id: `partner-${crypto.randomUUID()}` } }),
-    });
-    return ((await response.json()) as { user: { guid: string } }).user.guid;
-  };
+  const upstream = createUpstream({ now: () => time, aggregationMs: 1_000 });
   let current = '';
-  const proxy = createConnectProxy({
-    baseUrl: SANDBOX_URL,
-    clientId: SANDBOX_CLIENT_ID,
-    apiKey: SANDBOX_API_KEY,
-    authenticate: () => current,
-    fetch: sandbox.request,
-  });
-  const call = (path: string, init: { method?: string; body?: unknown } = {}) =>
-    proxy.request(`http://proxy.test${path}`, {
-      method: init.method ?? 'GET',
-      headers: { 'X-Member-Connect': '1', 'Content-Type': 'application/json' },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
+  const { call } = createSandboxProxy(upstream, () => current);
   return {
-    call,
-    mx,
-    createUser,
+    call: (path: string, init: { method?: string; body?: unknown } = {}) =>
+      call(path, {}, init.method ?? 'GET', init.body),
+    mx: upstream.mx,
+    createUser: upstream.createUser,
     as: (user: string) => (current = user),
     advance: (ms: number) => (time += ms),
   };
@@ -92,7 +63,7 @@ describe('POST /members/{member_guid}/verify', () => {
     expect(status.member).toMatchObject({ connection_status: 'CONNECTED', has_processed_account_numbers: true });
 
     // The sandbox has the full numbers now (the partner's backend reads them) …
-    const numbers = (await (await kit.mx(`/users/${alice}/members/${guid}/account_numbers`)).json()) as {
+    const numbers = (await kit.mx(`/users/${alice}/members/${guid}/account_numbers`)) as unknown as {
       account_numbers: { account_guid: string; account_number: string; routing_number: string }[];
     };
     expect(numbers.account_numbers).toHaveLength(2);

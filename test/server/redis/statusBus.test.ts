@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusBus } from '../../../src/server/index.ts';
 import { createRedisStatusBus } from '../../../src/server/redis/index.ts';
 import {
-  createStreamProxy,
+  createSandboxProxy,
   createUpstream,
   memberWebhook,
   readEvents,
   until,
   WEBHOOK,
-} from '../proxy/statusStreamKit.ts';
+} from '../proxy/sandboxProxyKit.ts';
 import { findRedisServer, type RedisServer, startRedisServer } from './redisServer.ts';
 
 const binary = findRedisServer();
@@ -55,8 +55,8 @@ describe.runIf(binary !== null)('the Redis status bus between two proxy instance
     const upstream = createUpstream({ now: () => time, aggregationMs: 1_000 });
     const alice = await upstream.createUser();
     const [busA, busB] = [await redisBus(), await redisBus()];
-    const a = createStreamProxy(upstream, () => alice, { statusStream: { webhook: WEBHOOK, bus: busA } });
-    const b = createStreamProxy(upstream, () => alice, { statusStream: { webhook: WEBHOOK, bus: busB } });
+    const a = createSandboxProxy(upstream, () => alice, { statusStream: { webhook: WEBHOOK, bus: busA } });
+    const b = createSandboxProxy(upstream, () => alice, { statusStream: { webhook: WEBHOOK, bus: busB } });
 
     // Instance B holds the stream; MX's webhook lands on A.
     const member = await upstream.createMember(alice);
@@ -111,7 +111,7 @@ describe.runIf(binary !== null)('the Redis status bus between two proxy instance
     const upstream = createUpstream();
     const alice = await upstream.createUser();
     const member = await upstream.createMember(alice);
-    const proxy = createStreamProxy(upstream, () => alice, {
+    const proxy = createSandboxProxy(upstream, () => alice, {
       statusStream: { webhook: WEBHOOK, bus: await redisBus() },
     });
     expect((await proxy.webhook(memberWebhook(alice, member))).status).toBe(200);

@@ -15,7 +15,7 @@ import {
   SANDBOX_API_KEY,
   SANDBOX_CLIENT_ID,
 } from '../../../src/server/sandbox/index.ts';
-import { readEvents } from '../proxy/statusStreamKit.ts';
+import { readEvents } from '../proxy/sandboxProxyKit.ts';
 import { findRedisServer, type RedisServer, startRedisServer } from './redisServer.ts';
 
 const SECRET = 'two-process-stream-secret-0123456789abcd';

@@ -1,5 +1,5 @@
-// Shared set-up for the status-stream tests: the real sandbox as MX (its status reads counted), users and members
-// created through it, and a reader for Server-Sent Events.
+// Shared set-up for proxy tests against the real sandbox as MX (its status reads counted): users and members created
+// through it, a proxy in front of it, and, for the status stream, MX's webhooks and a reader for Server-Sent Events.
 import type { ConnectProxyOptions } from '../../../src/server/index.ts';
 import { createConnectProxy } from '../../../src/server/index.ts';
 import type { SandboxOptions } from '../../../src/server/sandbox/index.ts';
@@ -58,7 +58,7 @@ export function createUpstream(options: SandboxOptions = {}) {
 }
 
 /** A proxy in front of `upstream`, authenticating whoever `user()` names. */
-export function createStreamProxy(
+export function createSandboxProxy(
   upstream: ReturnType<typeof createUpstream>,
   user: () => string,
   overrides: Partial<ConnectProxyOptions> = {},
