@@ -1,6 +1,6 @@
 // Issue 15 §4 end to end with real processes: the real sandbox (served over loopback) posts its MX webhooks to proxy
 // process A; the browser's stream is held by proxy process B; one redis-server carries the notice between them.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import {
 } from '../../../src/server/sandbox/index.ts';
 import { readEvents } from '../proxy/sandboxProxyKit.ts';
 import { findRedisServer, type RedisServer, startRedisServer } from './redisServer.ts';
+import { spawnProxy } from './spawnProxy.ts';
 
 const SECRET = 'two-process-stream-secret-0123456789abcd';
 const WEBHOOK = { username: 'mx-webhooks', password: `pw-${crypto.randomUUID()}` };
@@ -34,27 +35,17 @@ const statusReads = { count: 0 };
 let mx: (path: string, body?: unknown) => Promise<Record<string, Record<string, unknown>>>;
 
 function startProxyProcess(): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/server/redis/streamProxyProcess.ts'], {
-    env: {
-      ...process.env,
+  return spawnProxy(
+    'streamProxyProcess.ts',
+    {
       REDIS_URL: redis.url,
       TOKEN_SECRET: SECRET,
       SANDBOX_URL: sandboxUrl,
       WEBHOOK_USER: WEBHOOK.username,
       WEBHOOK_PASSWORD: WEBHOOK.password,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const port = /listening (\d+)/.exec(out)?.[1];
-      if (port !== undefined) resolve(Number(port));
-    });
-    child.once('exit', (code) => reject(new Error(`proxy process exited (${code}) before listening`)));
-  });
+    children,
+  );
 }
 
 async function stream(port: number, user: string, member: string) {

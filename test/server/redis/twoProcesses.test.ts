@@ -1,10 +1,11 @@
 // Issue 15 §4 with real processes: two proxy processes on loopback, one redis-server, the test as the browser.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createSessionTokens } from '../../../src/server/index.ts';
 import { findRedisServer, type RedisServer, startRedisServer } from './redisServer.ts';
+import { spawnProxy } from './spawnProxy.ts';
 
 const SECRET = 'two-process-secret-0123456789abcdefghijk';
 const ALICE = 'USR-11111111-aaaa-4aaa-8aaa-111111111111';
@@ -17,20 +18,7 @@ let ports: number[] = [];
 const issuer = createSessionTokens({ secret: SECRET });
 
 function startProxyProcess(): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/server/redis/proxyProcess.ts'], {
-    env: { ...process.env, REDIS_URL: redis.url, TOKEN_SECRET: SECRET, SEARCH_LIMIT: '3' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const port = /listening (\d+)/.exec(out)?.[1];
-      if (port !== undefined) resolve(Number(port));
-    });
-    child.once('exit', (code) => reject(new Error(`proxy process exited (${code}) before listening`)));
-  });
+  return spawnProxy('proxyProcess.ts', { REDIS_URL: redis.url, TOKEN_SECRET: SECRET, SEARCH_LIMIT: '3' }, children);
 }
 
 const search = (port: number, token: string) =>
