@@ -1,6 +1,5 @@
-import { MX_MEDIA_TYPE } from '../../mx/mxMediaType.ts';
 import type { components } from '../../mx/mxTypes.generated.ts';
-import type { ProxyFetch } from '../proxy/callUpstream.ts';
+import { mxBackendCaller, type MxBackendOptions } from '../mxBackendCall.ts';
 
 type UserResponseBody = components['schemas']['UserResponseBody'];
 type UsersResponseBody = components['schemas']['UsersResponseBody'];
@@ -8,21 +7,11 @@ type UserCreateRequestBody = components['schemas']['UserCreateRequestBody'];
 
 const USER_GUID = /^USR-[A-Za-z0-9-]+$/;
 
-export interface EnsureMxUserOptions {
-  /** MX base URL: `https://int-api.mx.com`, `https://api.mx.com` or a sandbox URL. */
-  baseUrl: string;
-  clientId: string;
-  apiKey: string;
+export interface EnsureMxUserOptions extends MxBackendOptions {
   /** Your own, stable id for this person (MX's user `id`): the same id always finds the same MX user. */
   id: string;
   /** Stored on a newly created MX user (`metadata`); never sent for one that exists. */
   metadata?: string;
-  /** Deadline for the whole call (both requests when the user exists), in ms. @default 10_000 */
-  timeoutMs?: number;
-  /** Cancels the call early (a client that went away). */
-  signal?: AbortSignal;
-  /** Used for the MX calls; anything fetch-like (`fetch: sandbox.request` fits). @default globalThis.fetch */
-  fetch?: ProxyFetch;
 }
 
 /** Why `ensureMxUser` failed: `timeout` (MX too slow), `refused` (an MX status, e.g. 401 for a wrong key), `invalid`. */
@@ -47,55 +36,27 @@ export class MxUserError extends Error {
  * const userGuid = await ensureMxUser({ baseUrl, clientId, apiKey, id: `partner-user-${user.id}` });
  */
 export async function ensureMxUser(options: EnsureMxUserOptions): Promise<string> {
-  const { baseUrl, clientId, apiKey, id } = options;
+  const { id } = options;
   if (typeof id !== 'string' || id.trim() === '')
     throw new TypeError('ensureMxUser: option `id` must be a non-empty string.');
-  const base = baseUrl.replace(/\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const deadline = AbortSignal.timeout(timeoutMs);
-  const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
-  const doFetch = options.fetch ?? fetch;
-  const headers = {
-    Accept: MX_MEDIA_TYPE,
-    'Content-Type': 'application/json',
-    Authorization: `Basic ${btoa(`${clientId}:${apiKey}`)}`,
-  };
-
-  const call = async <T>(what: string, url: string, init: RequestInit): Promise<{ status: number; body?: T }> => {
-    try {
-      const response = await doFetch(url, { ...init, headers, signal, redirect: 'error' });
-      if (!response.ok) {
-        await response.body?.cancel();
-        return { status: response.status };
-      }
-      return { status: response.status, body: (await response.json()) as T };
-    } catch (error) {
-      if (deadline.aborted) throw new MxUserError(`${what} got no answer within ${timeoutMs} ms.`, 'timeout');
-      if (options.signal?.aborted) throw error;
-      if (error instanceof SyntaxError) throw new MxUserError(`${what} answered with invalid JSON.`, 'invalid');
-      throw new MxUserError(
-        `${what} failed: ${error instanceof Error ? error.message : 'network error'}.`,
-        'unreachable',
-      );
-    }
-  };
+  const { base, call } = mxBackendCaller(options, (message, reason) => new MxUserError(message, reason));
 
   const body: UserCreateRequestBody = {
     user: { id, ...(options.metadata === undefined ? {} : { metadata: options.metadata }) },
   };
   const create = `POST ${base}/users`;
-  const created = await call<UserResponseBody>(create, `${base}/users`, { method: 'POST', body: JSON.stringify(body) });
+  const created = await call(create, '/users', { method: 'POST', body: JSON.stringify(body) });
   if (created.status !== 409) {
     if (created.body === undefined)
       throw new MxUserError(`${create} answered ${created.status}.`, 'refused', created.status);
-    return guidOf(created.body.user?.guid, create);
+    return guidOf((created.body as UserResponseBody).user?.guid, create);
   }
 
   // 409: a user with this id exists already (created earlier, or by a concurrent call): find it.
   const find = `GET ${base}/users?id=…`;
-  const found = await call<UsersResponseBody>(find, `${base}/users?${new URLSearchParams({ id })}`, { method: 'GET' });
+  const found = await call(find, `/users?${new URLSearchParams({ id })}`, { method: 'GET' });
   if (found.body === undefined) throw new MxUserError(`${find} answered ${found.status}.`, 'refused', found.status);
-  const match = found.body.users?.find((user) => user.id === id);
+  const match = (found.body as UsersResponseBody).users?.find((user) => user.id === id);
   if (match === undefined) {
     throw new MxUserError(`${create} answered 409 (the id exists) but ${find} found no user with that id.`, 'invalid');
   }

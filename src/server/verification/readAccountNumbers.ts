@@ -1,6 +1,5 @@
-import { MX_MEDIA_TYPE } from '../../mx/mxMediaType.ts';
 import type { components } from '../../mx/mxTypes.generated.ts';
-import type { ProxyFetch } from '../proxy/callUpstream.ts';
+import { mxBackendCaller, type MxBackendOptions } from '../mxBackendCall.ts';
 import { MEMBER_GUID_PATTERN, USER_GUID_PATTERN } from '../proxy/patterns.ts';
 
 type AccountNumbersResponseBody = components['schemas']['AccountNumbersResponseBody'];
@@ -10,22 +9,13 @@ const ACCOUNT_GUID_PATTERN = /^ACT-[A-Za-z0-9-]{1,100}$/;
 const PAGE_SIZE = 100;
 const MAX_PAGES = 20;
 
-export interface ReadAccountNumbersOptions {
-  /** MX base URL: `https://int-api.mx.com`, `https://api.mx.com` or a sandbox URL. */
-  baseUrl: string;
-  clientId: string;
-  apiKey: string;
+export interface ReadAccountNumbersOptions extends MxBackendOptions {
   /** The MX user (`USR-…`) your backend stored for this person: never one the browser names. */
   userGuid: string;
   /** `onSuccess`'s `memberGuid`. */
   memberGuid: string;
   /** `onSuccess`'s `account.guid`: only this account's numbers (an error when MX has none for it). */
   accountGuid?: string;
-  /** Deadline for the whole call, in ms. @default 10_000 */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  /** Used for the MX calls; anything fetch-like (`fetch: sandbox.request` fits). @default globalThis.fetch */
-  fetch?: ProxyFetch;
 }
 
 /** One account's numbers as MX's verification gathered them. US banks give a routing number, Canadian ones an institution and a transit number. */
@@ -67,21 +57,16 @@ export class AccountNumbersError extends Error {
  * await payouts.save(user.id, { routing: numbers.routingNumber, account: numbers.accountNumber });
  */
 export async function readAccountNumbers(options: ReadAccountNumbersOptions): Promise<AccountNumbers[]> {
-  const { baseUrl, clientId, apiKey, userGuid, memberGuid, accountGuid } = options;
+  const { userGuid, memberGuid, accountGuid } = options;
   if (!USER_GUID_PATTERN.test(userGuid)) throw new TypeError('readAccountNumbers: `userGuid` must be an MX user guid.');
   if (!MEMBER_GUID_PATTERN.test(memberGuid))
     throw new TypeError('readAccountNumbers: `memberGuid` must be an MX member guid.');
   if (accountGuid !== undefined && !ACCOUNT_GUID_PATTERN.test(accountGuid))
     throw new TypeError('readAccountNumbers: `accountGuid` must be an MX account guid.');
-  const base = baseUrl.replace(/\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const deadline = AbortSignal.timeout(timeoutMs);
-  const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
-  const doFetch = options.fetch ?? fetch;
-  const headers = { Accept: MX_MEDIA_TYPE, Authorization: `Basic ${btoa(`${clientId}:${apiKey}`)}` };
+  const { base, call } = mxBackendCaller(options, (message, reason) => new AccountNumbersError(message, reason));
   // The guids are checked above; the log-safe name of the call still leaves them out.
   const what = `GET ${base}/users/…/members/…/account_numbers`;
-  const path = `${base}/users/${userGuid}/members/${memberGuid}/account_numbers`;
+  const path = `/users/${userGuid}/members/${memberGuid}/account_numbers`;
 
   const all: AccountNumbers[] = [];
   for (let page = 1; page <= MAX_PAGES; page += 1) {
@@ -100,22 +85,8 @@ export async function readAccountNumbers(options: ReadAccountNumbersOptions): Pr
   return mine;
 
   async function readPage(url: string): Promise<AccountNumbersResponseBody> {
-    let response: Response;
-    try {
-      response = await doFetch(url, { method: 'GET', headers, signal, redirect: 'error' });
-    } catch (error) {
-      if (deadline.aborted) throw new AccountNumbersError(`${what} got no answer within ${timeoutMs} ms.`, 'timeout');
-      if (options.signal?.aborted) throw error;
-      throw new AccountNumbersError(
-        `${what} failed: ${error instanceof Error ? error.message : 'network error'}.`,
-        'unreachable',
-      );
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new AccountNumbersError(`${what} answered ${response.status}.`, 'refused', response.status);
-    }
-    const body: unknown = await response.json().catch(() => undefined);
+    const { status, body } = await call(what, url, { method: 'GET' });
+    if (body === undefined) throw new AccountNumbersError(`${what} answered ${status}.`, 'refused', status);
     if (
       typeof body !== 'object' ||
       body === null ||
