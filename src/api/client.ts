@@ -45,13 +45,17 @@ export function createApiClient(options: ApiClientOptions) {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const source = options.sessionToken;
   let token: Promise<string> | undefined;
-  const getToken = async (refresh: boolean): Promise<string | undefined> => {
-    if (source === undefined) return undefined;
-    if (typeof source === 'string') return source;
-    if (token === undefined || refresh) token = Promise.resolve().then(source);
+  /**
+   * The token to send and the promise it came from. `refused`: the promise whose token a 401 refused; it is replaced,
+   * unless another request already replaced it, so requests refused together share one refresh (one call to the host).
+   */
+  const getToken = async (refused?: Promise<string>): Promise<{ bearer?: string; from?: Promise<string> }> => {
+    if (source === undefined) return {};
+    if (typeof source === 'string') return { bearer: source };
+    if (token === undefined || token === refused) token = Promise.resolve().then(source);
     const pending = token;
     try {
-      return await pending;
+      return { bearer: await pending, from: pending };
     } catch {
       // The host could not give us a token: that is an expired session (a 401), not a bug. The failure is not cached,
       // so a later request (e.g. after "Start again") asks the host again.
@@ -67,8 +71,9 @@ export function createApiClient(options: ApiClientOptions) {
     path: string,
     body: unknown,
     signal: AbortSignal | undefined,
-    refreshed = false,
     stream?: { lastEventId: string | undefined },
+    /** Set on the one retry after a 401: the token promise that was refused. */
+    refused?: Promise<string>,
   ): Promise<Response> {
     const headers: Record<string, string> = {
       Accept: stream ? 'text/event-stream' : 'application/json',
@@ -76,7 +81,7 @@ export function createApiClient(options: ApiClientOptions) {
     };
     if (stream?.lastEventId !== undefined) headers['Last-Event-ID'] = stream.lastEventId;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const bearer = await getToken(refreshed);
+    const { bearer, from } = await getToken(refused);
     if (bearer !== undefined) headers.Authorization = `Bearer ${bearer}`;
 
     const controller = new AbortController();
@@ -109,8 +114,8 @@ export function createApiClient(options: ApiClientOptions) {
     }
 
     // A rotated or expired session token is refreshed once per request when the host gave us a way to get one.
-    if (response.status === 401 && typeof source === 'function' && !refreshed) {
-      return send(method, path, body, signal, true, stream);
+    if (response.status === 401 && from !== undefined && refused === undefined) {
+      return send(method, path, body, signal, stream, from);
     }
     if (!response.ok) {
       const parsed = v.safeParse(ErrorBodySchema, await response.json().catch(() => null));
@@ -218,7 +223,7 @@ export function createApiClient(options: ApiClientOptions) {
       (await json(MemberStatusBodySchema, 'GET', `/members/${seg(guid)}/status`, { signal })).member,
     /** The raw answer of the status stream (`docs/proxy.md`, "Status stream"); the widget reads it in `statusStream.ts`. */
     openStatusStream: (guid: string, signal: AbortSignal, lastEventId?: string) =>
-      send('GET', `/members/${seg(guid)}/status/stream`, undefined, signal, false, { lastEventId }),
+      send('GET', `/members/${seg(guid)}/status/stream`, undefined, signal, { lastEventId }),
     listChallenges: async (guid: string, signal?: AbortSignal) => {
       const response = await send('GET', `/members/${seg(guid)}/challenges`, undefined, signal);
       // 204 No Content: the member is not (or no longer) challenged.

@@ -59,6 +59,27 @@ describe('createApiClient', { timeout: 20_000 }, () => {
     expect(sessionToken).toHaveBeenCalledTimes(2);
   });
 
+  it('refreshes once for requests refused together, and sends them all again with the new token', async () => {
+    server.use(
+      http.all('*/api/connect/*', ({ request }) =>
+        request.headers.get('authorization') === 'Bearer old'
+          ? HttpResponse.json({ error: { message: 'expired' } }, { status: 401 })
+          : undefined,
+      ),
+    );
+    const tokens = ['old', 'new'];
+    const sessionToken = vi.fn(async () => tokens.shift() ?? 'none');
+    const client = createApiClient({ baseUrl: BASE, sessionToken });
+    const answers = await Promise.all([
+      client.listFavoriteInstitutions(),
+      client.searchInstitutions({ name: 'mx', page: 1, recordsPerPage: 5 }),
+      client.getInstitution('mxbank'),
+    ]);
+    expect(answers).toHaveLength(3);
+    // Asked for the first token, then once more for all three 401s (each refreshing would ask three more times).
+    expect(sessionToken).toHaveBeenCalledTimes(2);
+  });
+
   it('gives up after one refresh with a 401 ApiError', async () => {
     server.use(
       http.all('*/api/connect/*', () => HttpResponse.json({ error: { message: 'expired' } }, { status: 401 })),
