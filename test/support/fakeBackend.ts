@@ -21,7 +21,7 @@ export interface UpstreamFault {
   path: RegExp;
   /** Only for this method (default: any). */
   method?: string;
-  /** An `X-Sandbox-Fault` value: `500`, `503`, `429;retry-after=1`, `delay=<ms>`, `drop`, `malformed`. */
+  /** An `X-Sandbox-Fault` value: `400`, `500`, `503`, `429;retry-after=1`, `delay=<ms>`, `drop`, `malformed`. */
   fault: string;
   /** Applies to this many matching calls, then the route answers normally again (default: every call). */
   times?: number;

@@ -4,17 +4,19 @@ import { HTTPException } from 'hono/http-exception';
 import { MX_MEDIA_TYPE } from '../../mx/mxMediaType.ts';
 
 export type Fault =
-  | { readonly kind: 'status'; readonly status: 500 | 503 | 429; readonly retryAfter?: number }
+  | { readonly kind: 'status'; readonly status: FaultStatus; readonly retryAfter?: number }
   | { readonly kind: 'delay'; readonly ms: number }
   | { readonly kind: 'drop' }
   | { readonly kind: 'malformed' };
+
+type FaultStatus = 400 | 500 | 503 | 429;
 
 export const FAULT_HEADER = 'X-Sandbox-Fault';
 
 const MAX_DELAY_MS = 60_000;
 
 /**
- * Parses `X-Sandbox-Fault`: a comma-separated list of `500`, `503`, `429` (optionally `429;retry-after=<s>`),
+ * Parses `X-Sandbox-Fault`: a comma-separated list of `400`, `500`, `503`, `429` (optionally `429;retry-after=<s>`),
  * `delay=<ms>`, `drop`, `malformed`. An unknown token is a 400, so a typo never passes silently.
  */
 export function parseFaultHeader(header: string | undefined): Fault[] {
@@ -22,7 +24,8 @@ export function parseFaultHeader(header: string | undefined): Fault[] {
   return header.split(',').map((raw): Fault => {
     const token = raw.trim().toLowerCase();
     const [head = '', ...params] = token.split(';').map((part) => part.trim());
-    if (head === '500' || head === '503') return { kind: 'status', status: Number(head) as 500 | 503 };
+    if (head === '400' || head === '500' || head === '503')
+      return { kind: 'status', status: Number(head) as 400 | 500 | 503 };
     if (head === '429') {
       const retry = params.find((param) => param.startsWith('retry-after='))?.slice('retry-after='.length);
       const retryAfter = retry === undefined ? 1 : Number(retry);
@@ -43,7 +46,10 @@ export function parseFaultHeader(header: string | undefined): Fault[] {
 const badFault = (token: string): HTTPException =>
   new HTTPException(400, { message: `Unknown ${FAULT_HEADER} value "${token.trim().slice(0, 40)}".` });
 
-const FAULT_MESSAGES: Record<500 | 503 | 429, string> = {
+// MX answers 400 for a missing parameter or a premium job (verification, extended history) the institution or client
+// does not support: the one refusal a client cannot get from the sandbox otherwise for a bank that supports the job.
+const FAULT_MESSAGES: Record<FaultStatus, string> = {
+  400: 'The request could not be accepted for this member (sandbox fault).',
   500: 'Internal server error (sandbox fault).',
   503: 'The platform is being updated. Please try again later (sandbox fault).',
   429: 'Too many requests. Please retry after the rate-limit window (sandbox fault).',

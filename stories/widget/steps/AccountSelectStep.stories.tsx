@@ -85,6 +85,24 @@ export const UnsupportedBank: Story = {
   },
 };
 
+/**
+ * MX refuses the verification job (400) at a bank that supports it (the sandbox's `400` fault on `POST …/verify`):
+ * after the login, the same explanation as for an unsupported bank, with focus on it and a way on.
+ */
+export const VerificationRefused: Story = {
+  parameters: { backend: { faults: [{ path: /\/members\/[^/]+\/verify$/, method: 'POST', fault: '400' }] } },
+  play: async ({ canvas, args }) => {
+    await logIn(canvas, 'any-password');
+    const title = formatMessage(en.verificationUnavailableTitle, { institution: 'MX Bank' });
+    await expectHeading(canvas, title);
+    await waitFor(() => expect(canvas.getByRole('heading', { name: title })).toHaveFocus());
+    await expect(canvas.queryByRole('group', { name: 'Accounts at MX Bank' })).toBeNull();
+    await userEvent.click(canvas.getByRole('button', { name: en.chooseAnotherBank }));
+    await expectHeading(canvas, en.searchHeading);
+    await expect(args.onSuccess).not.toHaveBeenCalled();
+  },
+};
+
 /** The consent pane in verification mode names the account and routing numbers. */
 export const Consent: Story = {
   args: { skipConsent: false, locale: 'fr-CA' },

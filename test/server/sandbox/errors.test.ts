@@ -74,6 +74,7 @@ describe('fault injection (X-Sandbox-Fault)', () => {
   const api = { Authorization: AUTH, Accept: MX_ACCEPT };
 
   it.each([
+    ['400', 400],
     ['500', 500],
     ['503', 503],
   ])('%s → that status with {error:{message}}', async (fault, status) => {

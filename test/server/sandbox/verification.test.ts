@@ -142,6 +142,22 @@ describe('account verification', () => {
     expect((await h.call('GET', `/users/${user}/members/${member}`)).body.member.is_being_aggregated).toBe(false);
   });
 
+  it('refuses verify at a bank that supports it with the 400 fault, in MX\u2019s error shape, starting no job', async () => {
+    const h = createHarness();
+    const user = await h.createUser();
+    const member = await h.createMxbankMember(user, 'pw', { skip_aggregation: true });
+    const refused = await h.call('POST', `/users/${user}/members/${member}/verify`, undefined, {
+      'X-Sandbox-Fault': '400',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toBe('application/vnd.mx.api.v1+json');
+    expect(refused.body).toEqual({ error: { message: expect.stringContaining('sandbox fault') } });
+    const after = (await h.call('GET', `/users/${user}/members/${member}`)).body.member;
+    expect(after).toMatchObject({ is_being_aggregated: false, most_recent_job_guid: null });
+    // Without the fault the same member verifies: the refusal came from the fault, not from the bank.
+    expect((await h.call('POST', `/users/${user}/members/${member}/verify`)).status).toBe(200);
+  });
+
   it('gives a Canadian institution\u2019s numbers as institution and transit numbers, not a routing number', async () => {
     const h = createHarness();
     const user = await h.createUser();

@@ -2,7 +2,6 @@
 // created without an aggregation and verified, the person picks a checking or savings account, and onSuccess names it.
 // Full account numbers exist in the sandbox afterwards and appear nowhere in the widget.
 import { screen, waitFor, within } from '@testing-library/react';
-import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { createFakeBackend, type FakeBackend } from '../../support/fakeBackend';
@@ -183,23 +182,11 @@ describe('verification mode', { timeout: 30_000 }, () => {
   });
 
   it("turns MX's refusal to verify into a designed error with a way on", async () => {
-    const backend = createFakeBackend();
-    const rendered = renderWidget(
-      { mode: 'verification', institutionCode: 'mxbank' },
-      {
-        backend,
-        overrides: [
-          http.post('*/api/connect/members/:guid/verify', () =>
-            HttpResponse.json(
-              { error: { message: 'The bank connection service could not accept this request.' } },
-              {
-                status: 400,
-              },
-            ),
-          ),
-        ],
-      },
-    );
+    // The sandbox's 400 fault on the verify call: MX refusing the job at a bank that supports it.
+    const backend = createFakeBackend({
+      faults: [{ path: /\/members\/[^/]+\/verify$/, method: 'POST', fault: '400' }],
+    });
+    const rendered = renderWidget({ mode: 'verification', institutionCode: 'mxbank' }, { backend });
     await logIn(rendered);
     await screen.findByRole('heading', { name: 'Verification isn’t available at MX Bank.' }, { timeout: 8000 });
     await rendered.user.click(screen.getByRole('button', { name: 'Choose another bank' }));
