@@ -19,6 +19,11 @@ export interface UpstreamRequest {
   body: string | undefined;
   /** Deadline for the answer and its whole body. */
   timeoutMs: number;
+  /**
+   * Aborted when nobody needs the answer any more (the last browser watching a member's status left): the transport
+   * should close the request and reject. Optional both ways: a transport that ignores it only runs to its deadline.
+   */
+  signal?: AbortSignal;
 }
 
 /** What the proxy needs from MX's answer; nothing else of it (no header but `Retry-After`) is ever read. */
@@ -46,8 +51,12 @@ export function createUpstreamHeaders(authorization: string): UpstreamHeaders {
   return { withoutBody, withBody: Object.freeze({ ...withoutBody, 'Content-Type': 'application/json' }) };
 }
 
+/** What a transport rejects with when the caller's `signal` aborts the request. */
+export const upstreamAborted = (): ProxyError => new ProxyError(502, GENERIC_MESSAGES.unreachable, 'upstream_aborted');
+
 const decoder = new TextDecoder();
 const TIMED_OUT = Symbol('timed out');
+const ABORTED = Symbol('aborted');
 
 /**
  * The default transport: a Web-standard `fetch` (so it runs on every runtime), redirects not followed, one deadline for
@@ -55,14 +64,22 @@ const TIMED_OUT = Symbol('timed out');
  */
 export function fetchTransport(fetch: ProxyFetch): UpstreamTransport {
   return async (call) => {
+    if (call.signal?.aborted) throw upstreamAborted();
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
     // Raced against the fetch as well as passed as its signal: an injected fetch may ignore the signal.
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
         reject(TIMED_OUT);
       }, call.timeoutMs);
+      if (call.signal === undefined) return;
+      onAbort = () => {
+        controller.abort();
+        reject(ABORTED);
+      };
+      call.signal.addEventListener('abort', onAbort, { once: true });
     });
     deadline.catch(() => undefined);
 
@@ -90,6 +107,7 @@ export function fetchTransport(fetch: ProxyFetch): UpstreamTransport {
       };
     } catch (error) {
       response?.body?.cancel().catch(() => undefined);
+      if (error === ABORTED || call.signal?.aborted) throw upstreamAborted();
       if (error === TIMED_OUT || controller.signal.aborted) {
         throw new ProxyError(504, GENERIC_MESSAGES.timeout, 'upstream_timeout');
       }
@@ -97,6 +115,7 @@ export function fetchTransport(fetch: ProxyFetch): UpstreamTransport {
       throw new ProxyError(502, GENERIC_MESSAGES.unreachable, 'upstream_unreachable');
     } finally {
       clearTimeout(timer);
+      if (onAbort !== undefined) call.signal?.removeEventListener('abort', onAbort);
     }
   };
 }

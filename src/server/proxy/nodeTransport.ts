@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 
 import type { UpstreamRequest, UpstreamResponse, UpstreamTransport } from './callUpstream.ts';
-import { MAX_UPSTREAM_BYTES } from './callUpstream.ts';
+import { MAX_UPSTREAM_BYTES, upstreamAborted } from './callUpstream.ts';
 import { GENERIC_MESSAGES, ProxyError } from './proxyError.ts';
 
 /** MX accepts at most this many concurrent connections per client. */
@@ -55,14 +55,17 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
 
   function send(call: UpstreamRequest, deadline: number, fresh = false): Promise<UpstreamResponse> {
     return new Promise((resolve, reject) => {
+      if (call.signal?.aborted) return reject(upstreamAborted());
       let settled = false;
       const fail = (error: ProxyError | StaleConnection): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        call.signal?.removeEventListener('abort', onAbort);
         request.destroy();
         reject(error);
       };
+      const onAbort = (): void => fail(upstreamAborted());
       const secure = call.url.startsWith('https:');
       const headers =
         call.body === undefined
@@ -87,6 +90,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
           if (settled) return;
           settled = true;
           clearTimeout(timer);
+          call.signal?.removeEventListener('abort', onAbort);
           const retryAfter = response.headers['retry-after'];
           resolve({
             status,
@@ -110,6 +114,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
         const stale = request.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
         fail(stale ? new StaleConnection() : unreachable());
       });
+      call.signal?.addEventListener('abort', onAbort, { once: true });
       request.end(call.body);
     });
   }

@@ -29,6 +29,7 @@ export type ProxyReason =
   | 'bad_body'
   | 'upstream_status'
   | 'upstream_timeout'
+  | 'upstream_aborted'
   | 'upstream_unreachable'
   | 'upstream_malformed'
   | 'upstream_redirect'

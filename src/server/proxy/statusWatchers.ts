@@ -51,6 +51,8 @@ interface Watcher {
   current: StatusSnapshot | undefined;
   /** The read in flight; `again` asks for one more after it (a notice arrived during it). */
   reading: Promise<StatusSnapshot> | undefined;
+  /** Aborts the read in flight when the last subscriber leaves, so MX's connection closes now, not at the deadline. */
+  stopReading: AbortController | undefined;
   again: boolean;
   /** Subscribers waiting for their first status (not yet listeners). */
   joining: number;
@@ -68,13 +70,14 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
   const { baseUrl, headers, transport, timeoutMs, filter, bus, pollIntervalMs, webhooks } = options;
   const watchers = new Map<string, Watcher>();
 
-  async function readStatus(path: string): Promise<StatusSnapshot> {
+  async function readStatus(path: string, signal: AbortSignal): Promise<StatusSnapshot> {
     const response = await transport({
       url: `${baseUrl}${path}`,
       method: 'GET',
       headers: headers.withoutBody,
       body: undefined,
       timeoutMs,
+      signal,
     });
     if (response.status < 200 || response.status >= 300) throw upstreamError(response);
     let parsed: unknown;
@@ -114,11 +117,13 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
       watcher.again = true;
       return watcher.reading;
     }
+    const stop = new AbortController();
+    watcher.stopReading = stop;
     const run = async (): Promise<StatusSnapshot> => {
       try {
         for (;;) {
           watcher.again = false;
-          const snapshot = await readStatus(watcher.path);
+          const snapshot = await readStatus(watcher.path, stop.signal);
           const changed = watcher.current?.version !== snapshot.version;
           watcher.current = snapshot;
           if (changed) emit(watcher, { kind: 'status', snapshot });
@@ -138,6 +143,7 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
         throw failure;
       } finally {
         watcher.reading = undefined;
+        watcher.stopReading = undefined;
         schedule(watcher);
       }
     };
@@ -147,6 +153,7 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
 
   function forget(watcher: Watcher): void {
     clearTimeout(watcher.timer);
+    watcher.stopReading?.abort();
     watcher.stopNotices?.();
     if (watchers.get(watcher.key) === watcher) watchers.delete(watcher.key);
   }
@@ -177,6 +184,7 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
           listeners: new Set(),
           current: undefined,
           reading: undefined,
+          stopReading: undefined,
           again: false,
           joining: 0,
           timer: undefined,
