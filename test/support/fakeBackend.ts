@@ -62,10 +62,14 @@ export interface FakeBackendOptions {
   hideAccountTypes?: readonly string[];
   /**
    * The proxy's status stream. Off by default (the proxy then answers 404 and the widget polls, at the test's fast
-   * pace); `true`: on, its watcher reading the sandbox at MX's pace (every 3 s).
+   * pace); `true`: on, fed at once by the sandbox's MX webhooks posted to the proxy's receiver (through MSW, like every
+   * request here), its watcher polling only as MX's safety net.
    */
   statusStream?: boolean;
 }
+
+/** The HTTP Basic pair the sandbox signs its webhooks with and the proxy's receiver expects. */
+const WEBHOOK_AUTH = { username: 'mx-webhooks', password: 'fake-backend-webhook-password' };
 
 export interface FakeBackend {
   handlers: HttpHandler[];
@@ -89,6 +93,14 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
   const baseUrl = options.sandboxBaseUrl ?? SANDBOX_BASE_URL;
   const sandbox = createSandbox({
     aggregationMs: options.aggregationMs ?? 25,
+    // Posted with the global fetch, which MSW hands to the proxy below, like every widget request.
+    ...(options.statusStream === true
+      ? {
+          webhookUrl: `${new URL(baseUrl).origin}${proxyPath}/webhooks/mx`,
+          webhookAuth: WEBHOOK_AUTH,
+          webhookRetryDelaysMs: [50],
+        }
+      : {}),
     ...(options.challengeExpiryMs !== undefined ? { challengeExpiryMs: options.challengeExpiryMs } : {}),
     ...(options.now !== undefined ? { now: options.now } : {}),
   });
@@ -143,7 +155,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     authenticate: options.authenticate ?? (() => userGuid()),
     basePath: proxyPath,
     ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
-    statusStream: options.statusStream === true ? {} : { enabled: false },
+    statusStream: options.statusStream === true ? { webhook: WEBHOOK_AUTH } : { enabled: false },
   });
 
   const handlers = [http.all(`*${proxyPath}/*`, ({ request }) => proxy.fetch(request))];

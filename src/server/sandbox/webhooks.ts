@@ -96,7 +96,10 @@ export function createWebhookSender(options: WebhookOptions, now: () => number):
       let retry: boolean;
       try {
         const response = await fetch(options.url, { method: 'POST', headers, body });
-        await response.body?.cancel();
+        // Not awaited: the status is the answer, and this member's later webhooks must not wait on the receiver's
+        // body. Under MSW in Node, cancelling a mocked body never settles (mswjs/interceptors#799), which held every
+        // webhook after CREATED in the fake backend.
+        response.body?.cancel().catch(() => undefined);
         retry = response.status === 429 || response.status >= 500;
       } catch {
         retry = true;
