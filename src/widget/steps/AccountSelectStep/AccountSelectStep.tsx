@@ -11,6 +11,7 @@ import { describeError } from '../../ui/errorCopy';
 import { InstitutionLogo } from '../../ui/InstitutionLogo';
 import { partnerName } from '../../ui/partnerName';
 import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
+import { DeadEnd } from '../DeadEnd';
 
 export interface AccountSelectStepProps {
   institutionCode: string;
@@ -63,18 +64,12 @@ export function AccountSelectStep({ institutionCode, memberGuid }: AccountSelect
   }
   if (eligible.length === 0) {
     return (
-      <StepLayout title={t('noEligibleTitle', { institution: name })} state="empty" logo={logo}>
-        <p className="mc-text">{t('noEligibleBody')}</p>
-        <div className="mc-actions">
-          <button
-            type="button"
-            className="mc-button mc-button-primary"
-            onClick={() => dispatch({ type: 'backRequested' })}
-          >
-            {t('chooseAnotherBank')}
-          </button>
-        </div>
-      </StepLayout>
+      <DeadEnd
+        title={t('noEligibleTitle', { institution: name })}
+        body={t('noEligibleBody')}
+        state="empty"
+        logo={logo}
+      />
     );
   }
 

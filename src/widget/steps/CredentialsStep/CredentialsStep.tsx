@@ -18,6 +18,7 @@ import { InstitutionLogo } from '../../ui/InstitutionLogo';
 import { SecurityCue } from '../../ui/SecurityCue';
 import { ErrorMessage, StatusMessage, StepLayout } from '../../ui/StepLayout';
 import { seedMemberStatus } from '../../useMemberStatus';
+import { DeadEnd } from '../DeadEnd';
 import { InstitutionHelp } from './InstitutionHelp';
 
 export interface CredentialsStepProps {
@@ -54,10 +55,10 @@ function DuplicateNotice({ institution }: { institution: Institution }) {
 /** Verification mode at an institution MX cannot verify at: said before anything is sent, with a way on. */
 function VerificationUnavailable({ institution }: { institution: Institution }) {
   const t = useCopy();
-  const { dispatch } = useFlow();
   return (
-    <StepLayout
+    <DeadEnd
       title={t('verificationUnavailableTitle', { institution: institution.name })}
+      body={t('verificationUnavailableBody', { institution: institution.name })}
       state="unavailable"
       logo={
         <InstitutionLogo
@@ -66,18 +67,7 @@ function VerificationUnavailable({ institution }: { institution: Institution }) 
           alt={t('logoAlt', { institution: institution.name })}
         />
       }
-    >
-      <p className="mc-text">{t('verificationUnavailableBody', { institution: institution.name })}</p>
-      <div className="mc-actions">
-        <button
-          type="button"
-          className="mc-button mc-button-primary"
-          onClick={() => dispatch({ type: 'backRequested' })}
-        >
-          {t('chooseAnotherBank')}
-        </button>
-      </div>
-    </StepLayout>
+    />
   );
 }
 
