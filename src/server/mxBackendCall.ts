@@ -43,7 +43,9 @@ export function mxBackendCaller(options: MxBackendOptions, fail: (message: strin
         redirect: 'error',
       });
       if (!response.ok) {
-        await response.body?.cancel();
+        // Not awaited: the status is the answer. Under MSW in Node (how partners often test) cancelling a mocked body
+        // never settles (mswjs/interceptors#799), and no deadline would end that wait.
+        response.body?.cancel().catch(() => undefined);
         return { status: response.status };
       }
       return { status: response.status, body: (await response.json()) as unknown };
