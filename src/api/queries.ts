@@ -1,8 +1,9 @@
-import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import { type InfiniteData, infiniteQueryOptions, type QueryClient, queryOptions } from '@tanstack/react-query';
 
+import { matchesSearch, searchOrder, searchTerm } from '../mx/institutionSearch';
 import type { ApiClient } from './client';
 import { ApiError } from './errors';
-import type { MemberStatus } from './schemas';
+import type { InstitutionsBody, MemberStatus } from './schemas';
 
 export const SEARCH_PAGE_SIZE = 25;
 
@@ -52,7 +53,10 @@ export const favoriteInstitutionsQuery = (client: ApiClient) =>
     staleTime: 5 * 60_000,
   });
 
-export const institutionSearchQuery = (client: ApiClient, name: string) =>
+// Results are cached for the session: going back to search costs no request.
+const SEARCH_STALE_MS = 5 * 60_000;
+
+export const institutionSearchQuery = (client: ApiClient, name: string, queryClient?: QueryClient) =>
   infiniteQueryOptions({
     queryKey: institutionKeys.search(name),
     queryFn: ({ pageParam, signal }) =>
@@ -62,9 +66,52 @@ export const institutionSearchQuery = (client: ApiClient, name: string) =>
       const { currentPage = 1, totalPages = 1 } = last.pagination ?? {};
       return currentPage < totalPages ? currentPage + 1 : undefined;
     },
-    // Results are cached for the session: going back to search costs no request.
-    staleTime: 5 * 60_000,
+    staleTime: SEARCH_STALE_MS,
+    // Looked for only when the query enters the cache (TanStack calls these then, data first), not on each render.
+    ...(queryClient === undefined ? {} : lazily(() => refinedSearch(queryClient, name))),
   });
+
+function lazily(find: () => { data: SearchData; updatedAt: number } | undefined) {
+  let found: { data: SearchData; updatedAt: number } | undefined;
+  return {
+    initialData: () => (found = find())?.data,
+    initialDataUpdatedAt: () => found?.updatedAt,
+  };
+}
+
+type SearchData = InfiniteData<InstitutionsBody, number>;
+
+/**
+ * A search answered without a request: typing on ("mx" → "mx ba" → "mx bank") narrows an answer the widget already
+ * holds whole. Only a fresh answer to a query the new one contains, and only when it was complete (every match loaded,
+ * which a short name usually fits in one page): then the new query's matches are all in it (src/mx/institutionSearch.ts
+ * says why), and the same match and order give the answer MX would. An answer that would be empty is asked for anyway:
+ * a typo is where a search that matches more loosely than the spec says would differ, and "no results" would strand
+ * the person.
+ */
+function refinedSearch(queryClient: QueryClient, name: string): { data: SearchData; updatedAt: number } | undefined {
+  const term = searchTerm(name);
+  let source: { institutions: InstitutionsBody['institutions']; perPage: number; updatedAt: number } | undefined;
+  for (const query of queryClient.getQueryCache().findAll({ queryKey: [...institutionKeys.all, 'search'] })) {
+    const earlier = query.queryKey[2];
+    const data = query.state.data as SearchData | undefined;
+    if (typeof earlier !== 'string' || data === undefined || query.isStaleByTime(SEARCH_STALE_MS)) continue;
+    const earlierTerm = searchTerm(earlier);
+    if (!term.includes(earlierTerm)) continue;
+    const institutions = data.pages.flatMap((page) => page.institutions);
+    const last = data.pages.at(-1)?.pagination;
+    if (last === undefined || last.currentPage < last.totalPages || institutions.length !== last.totalEntries) continue;
+    if (source !== undefined && source.institutions.length <= institutions.length) continue;
+    source = { institutions, perPage: last.perPage, updatedAt: query.state.dataUpdatedAt };
+  }
+  if (source === undefined) return undefined;
+  const institutions = source.institutions.filter((institution) => matchesSearch(institution, term));
+  if (institutions.length === 0) return undefined;
+  institutions.sort(searchOrder(term));
+  const pagination = { currentPage: 1, perPage: source.perPage, totalEntries: institutions.length, totalPages: 1 };
+  const data: SearchData = { pages: [{ institutions, pagination }], pageParams: [1] };
+  return { data, updatedAt: source.updatedAt };
+}
 
 export const institutionQuery = (client: ApiClient, code: string) =>
   queryOptions({
