@@ -65,6 +65,8 @@ export interface FakeBackendOptions {
    * pace); `true`: on, its watcher reading the sandbox at MX's pace (every 3 s).
    */
   statusStream?: boolean;
+  /** Answer as a proxy from before `X-Member-Connect-Stream`: the header is taken off every answer. */
+  olderProxy?: boolean;
 }
 
 export interface FakeBackend {
@@ -146,7 +148,15 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     statusStream: options.statusStream === true ? {} : { enabled: false },
   });
 
-  const handlers = [http.all(`*${proxyPath}/*`, ({ request }) => proxy.fetch(request))];
+  const handlers = [
+    http.all(`*${proxyPath}/*`, async ({ request }) => {
+      const response = await proxy.fetch(request);
+      if (options.olderProxy !== true) return response;
+      const headers = new Headers(response.headers);
+      headers.delete('X-Member-Connect-Stream');
+      return new Response(response.body, { status: response.status, headers });
+    }),
+  ];
   return {
     handlers,
     sandbox,
