@@ -1,4 +1,10 @@
-import { type InfiniteData, infiniteQueryOptions, type QueryClient, queryOptions } from '@tanstack/react-query';
+import {
+  type InfiniteData,
+  infiniteQueryOptions,
+  type Query,
+  type QueryClient,
+  queryOptions,
+} from '@tanstack/react-query';
 
 import { matchesSearch, searchOrder, searchTerm } from '../mx/institutionSearch';
 import type { ApiClient } from './client';
@@ -56,8 +62,10 @@ export const favoriteInstitutionsQuery = (client: ApiClient) =>
 // Results are cached for the session: going back to search costs no request.
 const SEARCH_STALE_MS = 5 * 60_000;
 
-export const institutionSearchQuery = (client: ApiClient, name: string, queryClient?: QueryClient) =>
-  infiniteQueryOptions({
+export const institutionSearchQuery = (client: ApiClient, name: string, queryClient?: QueryClient) => {
+  // Looked for only when the query enters the cache (TanStack calls these then, data first), not on each render.
+  let source: Query | undefined;
+  return infiniteQueryOptions({
     queryKey: institutionKeys.search(name),
     queryFn: ({ pageParam, signal }) =>
       client.searchInstitutions({ name, page: pageParam, recordsPerPage: SEARCH_PAGE_SIZE }, signal),
@@ -67,17 +75,14 @@ export const institutionSearchQuery = (client: ApiClient, name: string, queryCli
       return currentPage < totalPages ? currentPage + 1 : undefined;
     },
     staleTime: SEARCH_STALE_MS,
-    // Looked for only when the query enters the cache (TanStack calls these then, data first), not on each render.
-    ...(queryClient === undefined ? {} : lazily(() => refinedSearch(queryClient, name))),
+    initialData: () => {
+      const [from, data] = (queryClient && narrowedSearch(queryClient, name)) ?? [];
+      source = from;
+      return data;
+    },
+    initialDataUpdatedAt: () => source?.state.dataUpdatedAt,
   });
-
-function lazily(find: () => { data: SearchData; updatedAt: number } | undefined) {
-  let found: { data: SearchData; updatedAt: number } | undefined;
-  return {
-    initialData: () => (found = find())?.data,
-    initialDataUpdatedAt: () => found?.updatedAt,
-  };
-}
+};
 
 type SearchData = InfiniteData<InstitutionsBody, number>;
 
@@ -89,28 +94,22 @@ type SearchData = InfiniteData<InstitutionsBody, number>;
  * a typo is where a search that matches more loosely than the spec says would differ, and "no results" would strand
  * the person.
  */
-function refinedSearch(queryClient: QueryClient, name: string): { data: SearchData; updatedAt: number } | undefined {
+function narrowedSearch(queryClient: QueryClient, name: string): [Query, SearchData] | undefined {
   const term = searchTerm(name);
-  let source: { institutions: InstitutionsBody['institutions']; perPage: number; updatedAt: number } | undefined;
   for (const query of queryClient.getQueryCache().findAll({ queryKey: [...institutionKeys.all, 'search'] })) {
     const earlier = query.queryKey[2];
-    const data = query.state.data as SearchData | undefined;
-    if (typeof earlier !== 'string' || data === undefined || query.isStaleByTime(SEARCH_STALE_MS)) continue;
-    const earlierTerm = searchTerm(earlier);
-    if (!term.includes(earlierTerm)) continue;
-    const institutions = data.pages.flatMap((page) => page.institutions);
-    const last = data.pages.at(-1)?.pagination;
-    if (last === undefined || last.currentPage < last.totalPages || institutions.length !== last.totalEntries) continue;
-    if (source !== undefined && source.institutions.length <= institutions.length) continue;
-    source = { institutions, perPage: last.perPage, updatedAt: query.state.dataUpdatedAt };
+    const pages = (query.state.data as SearchData | undefined)?.pages;
+    if (typeof earlier !== 'string' || !term.includes(searchTerm(earlier)) || query.isStaleByTime(SEARCH_STALE_MS)) {
+      continue;
+    }
+    const all = pages?.flatMap((page) => page.institutions) ?? [];
+    if (all.length !== pages?.at(-1)?.pagination?.totalEntries) continue;
+    const institutions = all.filter((institution) => matchesSearch(institution, term)).sort(searchOrder(term));
+    if (institutions.length === 0) continue;
+    const pagination = { currentPage: 1, perPage: SEARCH_PAGE_SIZE, totalEntries: institutions.length, totalPages: 1 };
+    return [query, { pages: [{ institutions, pagination }], pageParams: [1] }];
   }
-  if (source === undefined) return undefined;
-  const institutions = source.institutions.filter((institution) => matchesSearch(institution, term));
-  if (institutions.length === 0) return undefined;
-  institutions.sort(searchOrder(term));
-  const pagination = { currentPage: 1, perPage: source.perPage, totalEntries: institutions.length, totalPages: 1 };
-  const data: SearchData = { pages: [{ institutions, pagination }], pageParams: [1] };
-  return { data, updatedAt: source.updatedAt };
+  return undefined;
 }
 
 export const institutionQuery = (client: ApiClient, code: string) =>
