@@ -10,7 +10,7 @@ export interface NaiveFlowOptions {
   backAndForth: boolean;
   password: string;
   /** Calls the real widget was seen to make, so the baseline makes the same kinds of call (without any saving). */
-  mirror: { favorites: boolean; institutionDetails: boolean };
+  mirror: { favorites: boolean; institutionDetails: boolean; accounts: boolean };
   pollMs: number;
 }
 
@@ -83,6 +83,8 @@ export async function runNaiveFlow(demoUrl: string, options: NaiveFlowOptions): 
       const knownAt = Date.now();
       const finishedAt = Date.parse(status.successfully_aggregated_at ?? '');
       const polls = client.timestamps.slice(lastWriteIndex).filter((t) => t.route.endsWith('/status')).length;
+      // The success screen's account list.
+      if (options.mirror.accounts) await client.call('GET', `/members/${member}/accounts`);
       return {
         counts: Object.fromEntries(client.counts),
         total: [...client.counts.values()].reduce((s, n) => s + n, 0),

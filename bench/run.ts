@@ -430,6 +430,7 @@ async function requestsPerFlow(browser: Browser) {
       mirror: {
         favorites: 'GET /institutions/favorites' in widget.counts,
         institutionDetails: 'GET /institutions/:code' in widget.counts,
+        accounts: 'GET /members/:guid/accounts' in widget.counts,
       },
     });
     results.requestsPerFlow = { config: c, widget, streamed, naive };
@@ -499,7 +500,7 @@ async function statusDetection(browser: Browser) {
                 backAndForth: false,
                 password: c.password,
                 pollMs,
-                mirror: { favorites: false, institutionDetails: false },
+                mirror: { favorites: false, institutionDetails: false, accounts: false },
               });
             const [streamed, widget, naive, mxPace] = await Promise.all([
               runWidgetFlow(browser, streamDemo.url, { backAndForth: false, password: c.password, fast: true }),

@@ -53,9 +53,18 @@ export async function runWidgetFlow(
   let statusCarriedChallenges = false;
   let isCounting = true;
   let memberGuid: string | undefined;
+  // The success screen reads the member's accounts (the host's `onSuccess` carries them) just after the Connected
+  // heading appears: counting stops once that read is over, so it is counted every run, not only when it wins the race.
+  let accountsReadOver: () => void = () => undefined;
+  const accountsRead = new Promise<void>((resolve) => (accountsReadOver = resolve));
+  const onAccountsRead = (request: { method: () => string; url: () => string }) => {
+    if (routeOf(request.method(), request.url()) === 'GET /members/:guid/accounts') accountsReadOver();
+  };
+  page.on('requestfailed', onAccountsRead);
   page.on('requestfinished', (request) => {
     const route = routeOf(request.method(), request.url());
     if (route === 'POST /members' || route === 'PUT /members/:guid/resume') writeAnsweredAt.push(Date.now());
+    onAccountsRead(request);
   });
   page.on('request', (request) => {
     const route = routeOf(request.method(), request.url());
@@ -143,6 +152,7 @@ export async function runWidgetFlow(
       },
     );
     const shownAt = (await shown.jsonValue()) as number;
+    await Promise.race([accountsRead, sleep(30_000)]);
     isCounting = false;
     await Promise.all(bodies);
     // A stream's events are not read here (the widget closes it once it has the answer): ask for the finish time once

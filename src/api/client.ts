@@ -45,6 +45,9 @@ export function createApiClient(options: ApiClientOptions) {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const source = options.sessionToken;
   let token: Promise<string> | undefined;
+  // What the proxy last said on an answer: whether it serves the status stream (docs/proxy.md). A proxy that says
+  // nothing (older than the header) is polled, which every proxy answers.
+  let hasStatusStream = false;
   /**
    * The token to send and the promise it came from. `refused`: the promise whose token a 401 refused; it is replaced,
    * unless another request already replaced it, so requests refused together share one refresh (one call to the host).
@@ -117,6 +120,8 @@ export function createApiClient(options: ApiClientOptions) {
     if (response.status === 401 && from !== undefined && refused === undefined) {
       return send(method, path, body, signal, stream, from);
     }
+    const saysStream = response.headers.get('X-Member-Connect-Stream');
+    if (saysStream !== null) hasStatusStream = saysStream === '1';
     if (!response.ok) {
       const parsed = v.safeParse(ErrorBodySchema, await response.json().catch(() => null));
       throw new ApiError({
@@ -153,6 +158,8 @@ export function createApiClient(options: ApiClientOptions) {
   const seg = encodeURIComponent;
 
   return {
+    /** Whether the proxy said it serves `…/status/stream`; until it says so, the widget polls. */
+    hasStatusStream: () => hasStatusStream,
     searchInstitutions: ({ name, page, recordsPerPage }: PageParams & { name: string }, signal?: AbortSignal) =>
       json(InstitutionsBodySchema, 'GET', `/institutions${query({ name, page, records_per_page: recordsPerPage })}`, {
         signal,

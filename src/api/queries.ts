@@ -1,8 +1,15 @@
-import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import {
+  type InfiniteData,
+  infiniteQueryOptions,
+  type Query,
+  type QueryClient,
+  queryOptions,
+} from '@tanstack/react-query';
 
+import { matchesSearch, searchOrder, searchTerm } from '../mx/institutionSearch';
 import type { ApiClient } from './client';
 import { ApiError } from './errors';
-import type { MemberStatus } from './schemas';
+import type { InstitutionsBody, MemberStatus } from './schemas';
 
 export const SEARCH_PAGE_SIZE = 25;
 
@@ -52,8 +59,13 @@ export const favoriteInstitutionsQuery = (client: ApiClient) =>
     staleTime: 5 * 60_000,
   });
 
-export const institutionSearchQuery = (client: ApiClient, name: string) =>
-  infiniteQueryOptions({
+// Results are cached for the session: going back to search costs no request.
+const SEARCH_STALE_MS = 5 * 60_000;
+
+export const institutionSearchQuery = (client: ApiClient, name: string, queryClient?: QueryClient) => {
+  // Looked for only when the query enters the cache (TanStack calls these then, data first), not on each render.
+  let source: Query | undefined;
+  return infiniteQueryOptions({
     queryKey: institutionKeys.search(name),
     queryFn: ({ pageParam, signal }) =>
       client.searchInstitutions({ name, page: pageParam, recordsPerPage: SEARCH_PAGE_SIZE }, signal),
@@ -62,9 +74,43 @@ export const institutionSearchQuery = (client: ApiClient, name: string) =>
       const { currentPage = 1, totalPages = 1 } = last.pagination ?? {};
       return currentPage < totalPages ? currentPage + 1 : undefined;
     },
-    // Results are cached for the session: going back to search costs no request.
-    staleTime: 5 * 60_000,
+    staleTime: SEARCH_STALE_MS,
+    initialData: () => {
+      const [from, data] = (queryClient && narrowedSearch(queryClient, name)) ?? [];
+      source = from;
+      return data;
+    },
+    initialDataUpdatedAt: () => source?.state.dataUpdatedAt,
   });
+};
+
+type SearchData = InfiniteData<InstitutionsBody, number>;
+
+/**
+ * A search answered without a request: typing on ("mx" → "mx ba" → "mx bank") narrows an answer the widget already
+ * holds whole. Only a fresh answer to a query the new one contains, and only when it was complete (every match loaded,
+ * which a short name usually fits in one page): then the new query's matches are all in it (src/mx/institutionSearch.ts
+ * says why), and the same match and order give the answer MX would. An answer that would be empty is asked for anyway:
+ * a typo is where a search that matches more loosely than the spec says would differ, and "no results" would strand
+ * the person.
+ */
+function narrowedSearch(queryClient: QueryClient, name: string): [Query, SearchData] | undefined {
+  const term = searchTerm(name);
+  for (const query of queryClient.getQueryCache().findAll({ queryKey: [...institutionKeys.all, 'search'] })) {
+    const earlier = query.queryKey[2];
+    const pages = (query.state.data as SearchData | undefined)?.pages;
+    if (typeof earlier !== 'string' || !term.includes(searchTerm(earlier)) || query.isStaleByTime(SEARCH_STALE_MS)) {
+      continue;
+    }
+    const all = pages?.flatMap((page) => page.institutions) ?? [];
+    if (all.length !== pages?.at(-1)?.pagination?.totalEntries) continue;
+    const institutions = all.filter((institution) => matchesSearch(institution, term)).sort(searchOrder(term));
+    if (institutions.length === 0) continue;
+    const pagination = { currentPage: 1, perPage: SEARCH_PAGE_SIZE, totalEntries: institutions.length, totalPages: 1 };
+    return [query, { pages: [{ institutions, pagination }], pageParams: [1] }];
+  }
+  return undefined;
+}
 
 export const institutionQuery = (client: ApiClient, code: string) =>
   queryOptions({

@@ -49,6 +49,7 @@ export const InstitutionsBodySchema = v.object({
   institutions: v.array(InstitutionSchema),
   pagination: PaginationSchema,
 });
+export type InstitutionsBody = v.InferOutput<typeof InstitutionsBodySchema>;
 export const InstitutionBodySchema = v.object({ institution: InstitutionSchema });
 
 const OptionSchema = v.object({ guid: nstr, label: nstr, value: nstr, data_uri: nstr });

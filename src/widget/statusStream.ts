@@ -6,10 +6,14 @@ import { ApiError } from '../api/errors';
 import { memberKeys } from '../api/queries';
 import { type MemberStatus, MemberStatusBodySchema } from '../api/schemas';
 
-/** Widgets whose proxy has no stream (404, 405, not an event stream): they poll for the rest of the session. */
+/**
+ * Widgets whose proxy said it has the stream but then had none (404, 405, not an event stream): they poll for the rest
+ * of the session.
+ */
 const withoutStream = new WeakSet<ApiClient>();
 
-export const canStream = (client: ApiClient): boolean => !withoutStream.has(client);
+/** Only a proxy that said so on its answers is asked for the stream: finding out by asking would cost a request. */
+export const canStream = (client: ApiClient): boolean => client.hasStatusStream() && !withoutStream.has(client);
 
 /**
  * The last version each member's stream sent this widget, kept across steps. A new step's stream sends it as

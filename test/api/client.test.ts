@@ -27,6 +27,20 @@ describe('createApiClient', { timeout: 20_000 }, () => {
     expect(credentials.map((c) => c.type)).toEqual(['LOGIN', 'PASSWORD']);
   });
 
+  it('knows whether the proxy serves the status stream from what its answers say', async () => {
+    server.use(...createFakeBackend({ statusStream: true }).handlers);
+    const client = createApiClient({ baseUrl: BASE });
+    expect(client.hasStatusStream()).toBe(false);
+    await client.listFavoriteInstitutions();
+    expect(client.hasStatusStream()).toBe(true);
+    // A refusal says nothing about it: what the proxy said before stands.
+    await expect(client.getInstitution('no_such_bank')).rejects.toThrow(ApiError);
+    expect(client.hasStatusStream()).toBe(true);
+    withBackend();
+    await client.listFavoriteInstitutions();
+    expect(client.hasStatusStream()).toBe(false);
+  });
+
   it('sends the CSRF header and the bearer token on every request', async () => {
     withBackend();
     const seen: Headers[] = [];

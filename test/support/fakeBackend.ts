@@ -66,6 +66,8 @@ export interface FakeBackendOptions {
    * request here), its watcher polling only as MX's safety net.
    */
   statusStream?: boolean;
+  /** Answer as a proxy from before `X-Member-Connect-Stream`: the header is taken off every answer. */
+  olderProxy?: boolean;
 }
 
 /** The HTTP Basic pair the sandbox signs its webhooks with and the proxy's receiver expects. */
@@ -158,7 +160,15 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     statusStream: options.statusStream === true ? { webhook: WEBHOOK_AUTH } : { enabled: false },
   });
 
-  const handlers = [http.all(`*${proxyPath}/*`, ({ request }) => proxy.fetch(request))];
+  const handlers = [
+    http.all(`*${proxyPath}/*`, async ({ request }) => {
+      const response = await proxy.fetch(request);
+      if (options.olderProxy !== true) return response;
+      const headers = new Headers(response.headers);
+      headers.delete('X-Member-Connect-Stream');
+      return new Response(response.body, { status: response.status, headers });
+    }),
+  ];
   return {
     handlers,
     sandbox,

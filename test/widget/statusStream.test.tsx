@@ -60,9 +60,31 @@ describe('status stream', { timeout: 30_000 }, () => {
     expect(backend.calls().filter((call) => call.path.endsWith('/challenges'))).toEqual([]);
   });
 
-  it('polls for the rest of the session when the proxy has no stream (404), with no error shown', async () => {
+  it('polls without asking for a stream when the proxy says it has none, with no error shown', async () => {
     const { seen, overrides } = counting();
     const { user } = await connect('challenge', { overrides });
+    await user.type(await screen.findByLabelText('What city were you born in?', {}, { timeout: 8000 }), 'correct');
+    await user.click(screen.getByRole('button', { name: 'Submit' }));
+    await connected();
+    expect(seen.streams).toHaveLength(0);
+    expect(seen.polls).toBeGreaterThan(0);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('polls, without asking for a stream, a proxy older than the header that says whether it has one', async () => {
+    const { seen, overrides } = counting();
+    const { onSuccess } = await connect('password', { backend: { statusStream: true, olderProxy: true }, overrides });
+    await connected();
+    await waitFor(() => expect(onSuccess).toHaveBeenCalledTimes(1));
+    expect(seen.streams).toHaveLength(0);
+    expect(seen.polls).toBeGreaterThan(0);
+  });
+
+  it('polls for the rest of the session when a proxy that says it has the stream answers 404 on it', async () => {
+    const { seen, overrides } = counting(() =>
+      HttpResponse.json({ error: { message: 'Not found.' } }, { status: 404 }),
+    );
+    const { user } = await connect('challenge', { backend: { statusStream: true }, overrides });
     await user.type(await screen.findByLabelText('What city were you born in?', {}, { timeout: 8000 }), 'correct');
     await user.click(screen.getByRole('button', { name: 'Submit' }));
     await connected();

@@ -192,7 +192,7 @@ export function createConnectProxy(options: ConnectProxyOptions): Hono {
       validateRequest(route, validation),
       rateLimit,
       forwardUpstream({ ...upstream, method: route.method }),
-      shapeResponse(resolveShape(route.response, config.memberFields)),
+      shapeResponse(resolveShape(route.response, config.memberFields), watchers !== undefined),
     );
   }
   for (const path of new Set(routes.map((route) => route.path))) {

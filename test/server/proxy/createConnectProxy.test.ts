@@ -126,7 +126,7 @@ describe('createConnectProxy routes', () => {
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',
       'access-control-allow-origin': origin,
-      'access-control-expose-headers': 'X-Request-Id, Retry-After',
+      'access-control-expose-headers': 'X-Request-Id, Retry-After, X-Member-Connect-Stream',
     };
     const success = await call('/institutions/mxbank', { headers: { Origin: origin } });
     expect(success.status).toBe(200);

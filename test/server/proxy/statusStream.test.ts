@@ -417,6 +417,29 @@ describe('POST /webhooks/mx', () => {
     expect((await off.stream(member)).status).toBe(404);
     expect((await off.call(`/members/${member}/status`)).status).toBe(200);
   });
+
+  it('says on its answers whether it serves the stream, so the widget never asks to find out', async () => {
+    const upstream = createUpstream();
+    const alice = await upstream.createUser();
+    const member = await upstream.createMember(alice);
+    const origin = 'https://app.partner.test';
+    const said = async (options: Parameters<typeof createSandboxProxy>[2]) => {
+      const proxy = createSandboxProxy(upstream, () => alice, { allowedOrigins: [origin], ...options });
+      const answers = [
+        await proxy.call('/institutions?name=mx', { Origin: origin }),
+        await proxy.call(`/members/${member}`, { Origin: origin }),
+        await proxy.call(`/members/${member}/aggregate`, { Origin: origin }, 'POST'),
+      ];
+      expect(answers.map((answer) => answer.ok)).toEqual([true, true, true]);
+      // A cross-origin widget may read it.
+      for (const answer of answers)
+        expect(answer.headers.get('access-control-expose-headers')).toContain('X-Member-Connect-Stream');
+      return answers.map((answer) => answer.headers.get('x-member-connect-stream'));
+    };
+    expect(await said({})).toEqual(['1', '1', '1']);
+    expect(await said({ statusStream: { webhook: WEBHOOK } })).toEqual(['1', '1', '1']);
+    expect(await said({ statusStream: { enabled: false } })).toEqual(['0', '0', '0']);
+  });
 });
 
 describe('statusStream options', () => {

@@ -41,6 +41,32 @@ describe('institution search step', { timeout: 20_000 }, () => {
     requests.stop();
   });
 
+  it('narrows a whole answer as the person types on, without asking again, and says the new count', async () => {
+    const requests = searchRequests();
+    const { user } = renderWidget({}, { timing: { searchDebounceMs: 50 } });
+    const input = screen.getByRole('searchbox', { name: 'Search for your bank' });
+    await user.type(input, 'mx');
+    const list = await screen.findByRole('listbox', { name: 'Search results' });
+    expect(
+      within(list)
+        .getAllByRole('option')
+        .map((option) => option.textContent),
+    ).toEqual(['MX Bank', 'MX Bank (OAuth)']);
+    expect(screen.getByRole('status')).toHaveTextContent('Showing 2 of 2 institutions.');
+    await user.type(input, ' bank (o');
+    await waitFor(() =>
+      expect(
+        within(list)
+          .getAllByRole('option')
+          .map((option) => option.textContent),
+      ).toEqual(['MX Bank (OAuth)']),
+    );
+    expect(screen.getByRole('status')).toHaveTextContent('Showing 1 of 1 institutions.');
+    expect(input).toHaveFocus();
+    expect(requests.names).toEqual(['mx']);
+    requests.stop();
+  });
+
   it('pages with an announced "show more"', async () => {
     const { user, container } = renderWidget();
     await user.type(screen.getByLabelText('Search for your bank'), 'bank');

@@ -36,11 +36,16 @@ const FIXED_HEADERS: Readonly<Record<string, string>> = {
 };
 const FIXED_HEADER_ENTRIES = Object.entries(FIXED_HEADERS);
 
+// What a cross-origin widget may read: the request id, a wait, and whether this proxy serves the status stream.
+const EXPOSED_HEADERS = 'X-Request-Id, Retry-After, X-Member-Connect-Stream';
+
 /**
  * The headers of a JSON success answer, in one plain object: such an answer is built with them in one step (no
  * `Headers` object, no copy). Every other answer gets the same headers (FIXED_HEADERS) added by the envelope.
+ * `X-Member-Connect-Stream` (`1` or `0`) tells the widget, on answers it gets before it needs a member's status,
+ * whether to open the status stream or poll, so it never spends a request finding out (docs/proxy.md).
  */
-export function jsonAnswerHeaders(state: RequestState): Record<string, string> {
+export function jsonAnswerHeaders(state: RequestState, hasStatusStream: boolean): Record<string, string> {
   state.headersSet = true;
   // One literal with fixed keys, so V8 builds it from a template (no spread, no dictionary-mode object).
   const headers: Record<string, string> = {
@@ -51,10 +56,11 @@ export function jsonAnswerHeaders(state: RequestState): Record<string, string> {
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
     'X-Request-Id': state.requestId,
+    'X-Member-Connect-Stream': hasStatusStream ? '1' : '0',
   };
   if (state.corsOrigin !== null) {
     headers['Access-Control-Allow-Origin'] = state.corsOrigin;
-    headers['Access-Control-Expose-Headers'] = 'X-Request-Id, Retry-After';
+    headers['Access-Control-Expose-Headers'] = EXPOSED_HEADERS;
   }
   return headers;
 }
@@ -126,7 +132,7 @@ function finish(
     headers.set('X-Request-Id', state.requestId);
     if (state.corsOrigin !== null) {
       headers.set('Access-Control-Allow-Origin', state.corsOrigin);
-      headers.set('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After');
+      headers.set('Access-Control-Expose-Headers', EXPOSED_HEADERS);
     }
   }
   if (logger === undefined) return;

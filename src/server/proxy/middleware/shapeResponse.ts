@@ -12,7 +12,7 @@ import type { ProxyEnv } from './proxyEnv.ts';
  * at once: on Node (`@hono/node-server`) a Response made from a string and a plain header object is written straight
  * to the socket, while adding headers afterwards would build a `Headers` object and copy it.
  */
-export function shapeResponse(shape: ResponseShape): Handler<ProxyEnv> {
+export function shapeResponse(shape: ResponseShape, hasStatusStream: boolean): Handler<ProxyEnv> {
   const filter = compileShape(shape);
   return (c) => {
     const state = c.get('proxyState');
@@ -26,6 +26,6 @@ export function shapeResponse(shape: ResponseShape): Handler<ProxyEnv> {
       throw new ProxyError(502, GENERIC_MESSAGES.unreachable, 'upstream_malformed', { upstreamStatus: status });
     }
     const shaped = filter(parsed) ?? {};
-    return new Response(JSON.stringify(shaped), { status, headers: jsonAnswerHeaders(state) });
+    return new Response(JSON.stringify(shaped), { status, headers: jsonAnswerHeaders(state, hasStatusStream) });
   };
 }

@@ -2,6 +2,7 @@
 // browser loads from the URLs those answers carry (logos, site-key images).
 import { Hono } from 'hono';
 
+import { matchesSearch, searchOrder, searchTerm } from '../../../mx/institutionSearch.ts';
 import type { CatalogueCredential, CatalogueInstitution } from '../catalogue.ts';
 import { siteKeyPath } from '../catalogue.ts';
 import type { Ctx, SandboxDeps, SandboxEnv, Schemas } from '../context.ts';
@@ -75,21 +76,13 @@ export function institutionsRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       if (value !== 'true' && value !== 'false') fail(400, `"${key}" must be true or false.`);
       return value === 'true';
     });
-    const name = (query.name ?? '').trim().toLowerCase();
-    const squashed = name.replaceAll(/\s+/g, '');
+    const term = searchTerm(query.name ?? '');
     const matches = catalogue.all.filter((institution) => {
       if (wanted.length > 0 && !wanted.includes(institution.iso_country_code)) return false;
       if (!filters.every((key) => institution[key])) return false;
-      if (!name) return true;
-      const lower = institution.name.toLowerCase();
-      // MX matches `mxbank` to "MX Bank": compare with and without spaces, and against the code.
-      return (
-        lower.includes(name) || lower.replaceAll(/\s+/g, '').includes(squashed) || institution.code.includes(squashed)
-      );
+      return term === '' || matchesSearch(institution, term);
     });
-    const rank = (institution: CatalogueInstitution): number =>
-      name && institution.name.toLowerCase().startsWith(name) ? 0 : 1;
-    const sorted = name ? [...matches].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name)) : matches;
+    const sorted = term === '' ? matches : [...matches].sort(searchOrder(term));
     const { items, pagination } = paginate(sorted, query, 100);
     return json(c, { institutions: items.map((institution) => institutionWire(c, deps, institution)), pagination });
   });

@@ -36,7 +36,7 @@ export function InstitutionSearchStep() {
   const query = useDebouncedValue(term.trim(), searchDebounceMs);
   const isSearching = query.length >= MIN_SEARCH_LENGTH;
   const favorites = useQuery({ ...favoriteInstitutionsQuery(client), enabled: !isSearching });
-  const search = useInfiniteQuery({ ...institutionSearchQuery(client, query), enabled: isSearching });
+  const search = useInfiniteQuery({ ...institutionSearchQuery(client, query, queryClient), enabled: isSearching });
 
   useEffect(() => {
     draft.save({ searchTerm: term });
