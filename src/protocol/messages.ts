@@ -1,9 +1,14 @@
 // The one definition of the postMessage protocol between the host page (SDK) and the frame bundle (issue 7).
-// Every message is a flat envelope `{ protocol: 'member-connect', version: 1, type, ... }`. Parsing rebuilds each
-// message from the fields it knows, so nothing unknown (or of the wrong type) crosses the boundary.
+// Every message is a flat envelope `{ protocol: 'member-connect', version: 2, type, ... }`.
 //
-// The parsers are hand-written type guards rather than valibot schemas on purpose: the SDK bundles this module and has
-// a 2 KB gzip budget with no runtime dependencies. The payloads are the host contract's types (contract/hostContract.ts).
+// The two sides are not symmetric, because the SDK has a 1.5 kB gzip budget and the frame does not:
+// - the frame builds every message it sends from the fields the host contract defines (`frameEnvelope`), so nothing
+//   else (a password, a full account number) can cross, and it parses what it receives field by field
+//   (`parseHostMessage`);
+// - the SDK checks that a message comes from its own iframe's window at the frame's origin and carries this envelope,
+//   and then takes the payload at its word: the sender is the frame it mounted, which built it.
+// The parsers are hand-written type guards rather than valibot schemas: the SDK bundles this module with no runtime
+// dependencies. The payloads are the host contract's types (contract/hostContract.ts).
 
 import {
   CONNECT_COLOR_SCHEMES,
@@ -23,7 +28,23 @@ import {
 } from '../contract/hostContract';
 
 export const PROTOCOL = 'member-connect';
-export const PROTOCOL_VERSION = 1;
+/** 2: message types are numbers (version 1 had names). A frame and an SDK of different versions ignore each other. */
+export const PROTOCOL_VERSION = 2;
+
+// Message types: small numbers rather than names, so that each costs the SDK one digit, and so that the SDK can find
+// its handler by index in one table. Frame → host types are 0–7 (the index in the SDK's table); host → frame 8–11.
+export const READY = 0;
+export const STARTED = 1;
+export const EVENT = 2;
+export const RESIZE = 3;
+export const SUCCESS = 4;
+export const EXIT = 5;
+export const TOKEN_REQUEST = 6;
+export const DONE = 7;
+export const HANDSHAKE = 8;
+export const TOKEN = 9;
+export const BACK = 10;
+export const CLOSE = 11;
 
 /** Widget configuration the host sends in the handshake (never in the URL). */
 export interface FrameConfig {
@@ -53,28 +74,31 @@ export interface FrameConfig {
 /** Host → frame. */
 export type HostToFrameMessage =
   | {
-      type: 'handshake';
+      type: typeof HANDSHAKE;
       config: FrameConfig;
       sessionToken: string;
       /** The host can mint a fresh token on request (it was given `sessionToken` as a function). */
       refreshable: boolean;
     }
-  /** Answer to `tokenRequest` with the same id; no `sessionToken` means the host could not get one. */
-  | { type: 'token'; id: number; sessionToken?: string }
-  | { type: 'back' }
+  /** Answer to `TOKEN_REQUEST` with the same id; no `sessionToken` means the host could not get one. */
+  | { type: typeof TOKEN; id: number; sessionToken?: string }
+  | { type: typeof BACK }
   /** `force`: end at once, without the widget's "Exit?" question. */
-  | { type: 'close'; force?: boolean };
+  | { type: typeof CLOSE; force?: boolean };
 
 /** Frame → host. */
 export type FrameToHostMessage =
-  | { type: 'ready' }
+  | { type: typeof READY }
   /** The frame accepted the handshake and rendered the widget; until then the host owns closing. */
-  | { type: 'started' }
-  | { type: 'event'; event: ConnectEvent }
-  | { type: 'resize'; height: number }
-  | { type: 'success'; result: ConnectSuccessResult }
-  | { type: 'exit'; result: ConnectExitResult }
-  | { type: 'tokenRequest'; id: number };
+  | { type: typeof STARTED }
+  | { type: typeof EVENT; event: ConnectEvent }
+  /** The content's height in whole CSS pixels. */
+  | { type: typeof RESIZE; height: number }
+  | { type: typeof SUCCESS; result: ConnectSuccessResult }
+  | { type: typeof EXIT; result: ConnectExitResult }
+  | { type: typeof TOKEN_REQUEST; id: number }
+  /** The person pressed Done on the success screen: the host's `onDone`. */
+  | { type: typeof DONE };
 
 export type Envelope<M> = M & { protocol: typeof PROTOCOL; version: typeof PROTOCOL_VERSION };
 
@@ -94,11 +118,6 @@ const isOptional = (value: unknown, guard: (value: unknown) => boolean) => value
 const isStringRecord = (value: unknown): value is Record<string, string> =>
   isBag(value) && Object.values(value).every(isString);
 
-function open(data: unknown): Bag | undefined {
-  // No check on `type`: the parsers' switch matches known string types only.
-  return isBag(data) && data.protocol === PROTOCOL && data.version === PROTOCOL_VERSION ? data : undefined;
-}
-
 /** Copies the listed optional string fields that are present; `undefined` when one has the wrong type. */
 function pickStrings(bag: Bag, keys: readonly string[]): Record<string, string> | undefined {
   const out: Record<string, string> = {};
@@ -111,82 +130,45 @@ function pickStrings(bag: Bag, keys: readonly string[]): Record<string, string> 
   return out;
 }
 
-const toAccount = ({ guid, name, type, lastFour }: Bag) => ({ guid, name, type, lastFour }) as ConnectedAccount;
-
-// A success names its member and institution; an exit may too, with its reason and a message.
-const RESULT_KEYS = ['memberGuid', 'institutionCode'];
-const EXIT_KEYS = [...RESULT_KEYS, 'message', 'reason'];
-
-/** What the host does with each message from the frame: one method per `FrameToHostMessage` type, given its payload. */
-export interface FrameMessageHandlers {
-  ready(): void;
-  started(): void;
-  event(event: ConnectEvent): void;
-  resize(height: number): void;
-  success(result: ConnectSuccessResult): void;
-  exit(result: ConnectExitResult): void;
-  tokenRequest(id: number): void;
-}
+const pick = <T>(from: T, keys: readonly (keyof T)[]): T => {
+  const out = {} as T;
+  for (const key of keys) if (from[key] !== undefined) out[key] = from[key];
+  return out;
+};
+const ACCOUNT_KEYS = ['guid', 'name', 'type', 'lastFour'] as const;
+const toAccount = (account: ConnectedAccount) => pick(account, ACCOUNT_KEYS);
 
 /**
- * Reads a message the host received from the frame and calls the handler its type names with the payload rebuilt
- * from the fields it knows; anything unknown or malformed calls nothing. It dispatches rather than returning a message
- * so that the SDK (2 kB gzip) needs one switch, not two.
- * The `as` casts below are where the frame is taken at its word: the shapes are checked, but an event's metadata and
- * an exit reason are not checked against the contract's lists. The SDK has already checked the sender (the iframe's
- * window at the frame's origin, built from the same package version), and the lists would cost the SDK's budget.
+ * The frame's side of sending: the envelope around a message rebuilt from the fields the contract defines, so that
+ * whatever else a result or an event carries at run time (a password, a full account number) never reaches the host.
+ * The SDK relies on this: it checks who sent a message, not its shape.
  */
-export function readFrameMessage(data: unknown, on: FrameMessageHandlers): void {
-  const bag = open(data);
-  const result = bag?.result;
-  const strings = isBag(result) && pickStrings(result, bag?.type === 'exit' ? EXIT_KEYS : RESULT_KEYS);
-  switch (bag?.type) {
-    case 'ready':
-    case 'started': {
-      on[bag.type as 'ready']();
-      break;
+export function frameEnvelope(message: FrameToHostMessage): Envelope<FrameToHostMessage> {
+  switch (message.type) {
+    case EVENT: {
+      const { type, metadata } = message.event;
+      return envelope({ type: EVENT, event: { mx: true, type, metadata } as ConnectEvent });
     }
-    case 'event': {
-      const event = bag.event;
-      // Rebuilt in MX's shape from its two fields; the name is one of ours (the sender is checked), so only its type.
-      if (isBag(event) && isString(event.type) && isBag(event.metadata))
-        on.event({ mx: true, type: event.type, metadata: event.metadata } as ConnectEvent);
-      break;
-    }
-    case 'resize': {
-      const height = bag.height;
-      if (typeof height === 'number' && height >= 0 && height <= 100_000) on.resize(Math.ceil(height));
-      break;
-    }
-    case 'success': {
-      // A frame from before accounts were reported sends none: still a success. Like event metadata, an account's
-      // values are taken at the frame's word (its origin and window are checked): only its four fields cross. The
-      // chosen `account` of verification mode is checked and copied the same way.
-      const { accounts = [], account } = strings ? (result as Bag) : ({} as Bag);
-      if (
-        strings &&
-        strings.memberGuid &&
-        strings.institutionCode &&
-        Array.isArray(accounts) &&
-        [...accounts, account ?? {}].every(isBag)
-      )
-        on.success({
-          ...(strings as { memberGuid: string; institutionCode: string }),
+    case SUCCESS: {
+      const { memberGuid, institutionCode, accounts, account } = message.result;
+      return envelope({
+        type: SUCCESS,
+        result: {
+          memberGuid,
+          institutionCode,
           accounts: accounts.map(toAccount),
-          // `undefined` rather than a missing key when there is none: the smaller check in a 2 kB budget.
-          account: (account && toAccount(account as Bag)) as ConnectedAccount | undefined,
-        });
-      break;
+          ...(account && { account: toAccount(account) }),
+        },
+      });
     }
-    case 'exit': {
-      // A flat bag of these strings with a reason.
-      if (strings && strings.reason) on.exit(strings as unknown as ConnectExitResult);
-      break;
+    case EXIT: {
+      return envelope({
+        type: EXIT,
+        result: pick(message.result, ['reason', 'memberGuid', 'institutionCode', 'message']),
+      });
     }
-    case 'tokenRequest': {
-      // The id only goes back to the frame in its answer: any number will do on this side.
-      if (typeof bag.id === 'number') on.tokenRequest(bag.id);
-      break;
+    default: {
+      return envelope(message);
     }
   }
 }
@@ -239,25 +221,25 @@ function parseConfig(value: unknown): FrameConfig | undefined {
 
 /** Parses a message the frame received from the host; `undefined` for anything unknown or malformed. */
 export function parseHostMessage(data: unknown): HostToFrameMessage | undefined {
-  const bag = open(data);
+  const bag = isBag(data) && data.protocol === PROTOCOL && data.version === PROTOCOL_VERSION ? data : undefined;
   switch (bag?.type) {
-    case 'handshake': {
+    case HANDSHAKE: {
       const config = parseConfig(bag.config);
       return config && isString(bag.sessionToken) && typeof bag.refreshable === 'boolean'
-        ? { type: 'handshake', config, sessionToken: bag.sessionToken, refreshable: bag.refreshable }
+        ? { type: HANDSHAKE, config, sessionToken: bag.sessionToken, refreshable: bag.refreshable }
         : undefined;
     }
-    case 'token': {
+    case TOKEN: {
       if (!isId(bag.id) || !isOptional(bag.sessionToken, isString)) return undefined;
       return bag.sessionToken === undefined
-        ? { type: 'token', id: bag.id }
-        : { type: 'token', id: bag.id, sessionToken: bag.sessionToken as string };
+        ? { type: TOKEN, id: bag.id }
+        : { type: TOKEN, id: bag.id, sessionToken: bag.sessionToken as string };
     }
-    case 'back': {
-      return { type: 'back' };
+    case BACK: {
+      return { type: BACK };
     }
-    case 'close': {
-      return bag.force === true ? { type: 'close', force: true } : { type: 'close' };
+    case CLOSE: {
+      return bag.force === true ? { type: CLOSE, force: true } : { type: CLOSE };
     }
     default: {
       return undefined;

@@ -1,7 +1,18 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { connectToParent, HANDSHAKE_WAIT_MS } from '../../src/frame/parentBridge';
-import { envelope, type HostToFrameMessage } from '../../src/protocol/messages';
+import {
+  BACK,
+  CLOSE,
+  envelope,
+  HANDSHAKE,
+  type HostToFrameMessage,
+  READY,
+  STARTED,
+  SUCCESS,
+  TOKEN,
+  TOKEN_REQUEST,
+} from '../../src/protocol/messages';
 
 const PARENT_ORIGIN = 'https://partner.example';
 
@@ -26,12 +37,12 @@ function setUp() {
   return { win, parent, toParent, handlers, bridge, deliver };
 }
 
-const handshake = envelope({ type: 'handshake', config: { locale: 'es' }, sessionToken: 'tok', refreshable: true });
+const handshake = envelope({ type: HANDSHAKE, config: { locale: 'es' }, sessionToken: 'tok', refreshable: true });
 
 describe('connectToParent', () => {
   it('says ready to the parent, at the parent origin only', () => {
     const { toParent } = setUp();
-    expect(toParent).toHaveBeenCalledExactlyOnceWith(envelope({ type: 'ready' }), PARENT_ORIGIN);
+    expect(toParent).toHaveBeenCalledExactlyOnceWith(envelope({ type: READY }), PARENT_ORIGIN);
   });
 
   it('accepts the handshake only from the parent window at the trusted origin, and only once', () => {
@@ -43,9 +54,9 @@ describe('connectToParent', () => {
     expect(handlers.onHandshake).not.toHaveBeenCalled();
 
     deliver(handshake);
-    deliver(envelope({ type: 'handshake', config: {}, sessionToken: 'second', refreshable: false }));
+    deliver(envelope({ type: HANDSHAKE, config: {}, sessionToken: 'second', refreshable: false }));
     expect(handlers.onHandshake).toHaveBeenCalledExactlyOnceWith({
-      type: 'handshake',
+      type: HANDSHAKE,
       config: { locale: 'es' },
       sessionToken: 'tok',
       refreshable: true,
@@ -54,16 +65,16 @@ describe('connectToParent', () => {
 
   it('ignores back and close before the handshake and from anyone else after it', () => {
     const { win, parent, handlers, deliver } = setUp();
-    deliver(envelope({ type: 'close' }));
-    deliver(envelope({ type: 'back' }));
+    deliver(envelope({ type: CLOSE }));
+    deliver(envelope({ type: BACK }));
     deliver(handshake);
-    deliver(envelope({ type: 'close' }), parent, 'https://evil.example');
-    deliver(envelope({ type: 'back' }), win);
+    deliver(envelope({ type: CLOSE }), parent, 'https://evil.example');
+    deliver(envelope({ type: BACK }), win);
     expect(handlers.onClose).not.toHaveBeenCalled();
     expect(handlers.onBack).not.toHaveBeenCalled();
 
-    deliver(envelope({ type: 'back' }));
-    deliver(envelope({ type: 'close' }));
+    deliver(envelope({ type: BACK }));
+    deliver(envelope({ type: CLOSE }));
     expect(handlers.onBack).toHaveBeenCalledTimes(1);
     expect(handlers.onClose).toHaveBeenCalledTimes(1);
   });
@@ -73,25 +84,48 @@ describe('connectToParent', () => {
     deliver(handshake);
     const first = bridge.requestToken();
     const second = bridge.requestToken();
-    expect(toParent).toHaveBeenCalledWith(envelope({ type: 'tokenRequest', id: 0 }), PARENT_ORIGIN);
-    expect(toParent).toHaveBeenCalledWith(envelope({ type: 'tokenRequest', id: 1 }), PARENT_ORIGIN);
-    deliver(envelope({ type: 'token', id: 1 }));
-    deliver(envelope({ type: 'token', id: 0, sessionToken: 'forged' }), parent, 'https://evil.example');
-    deliver(envelope({ type: 'token', id: 0, sessionToken: 'fresh' }));
+    expect(toParent).toHaveBeenCalledWith(envelope({ type: TOKEN_REQUEST, id: 0 }), PARENT_ORIGIN);
+    expect(toParent).toHaveBeenCalledWith(envelope({ type: TOKEN_REQUEST, id: 1 }), PARENT_ORIGIN);
+    deliver(envelope({ type: TOKEN, id: 1 }));
+    deliver(envelope({ type: TOKEN, id: 0, sessionToken: 'forged' }), parent, 'https://evil.example');
+    deliver(envelope({ type: TOKEN, id: 0, sessionToken: 'fresh' }));
     await expect(first).resolves.toBe('fresh');
     await expect(second).rejects.toThrow('could not provide a session token');
+  });
+
+  it('posts what the contract defines and nothing else: the SDK does not check payloads', () => {
+    const { toParent, bridge } = setUp();
+    bridge.post({
+      type: SUCCESS,
+      result: {
+        memberGuid: 'MBR-1',
+        institutionCode: 'mxbank',
+        accounts: [{ guid: 'ACT-1', name: 'Checking', type: 'CHECKING', lastFour: '1234', number: '000111221234' }],
+      },
+    } as never);
+    expect(toParent).toHaveBeenLastCalledWith(
+      envelope({
+        type: SUCCESS,
+        result: {
+          memberGuid: 'MBR-1',
+          institutionCode: 'mxbank',
+          accounts: [{ guid: 'ACT-1', name: 'Checking', type: 'CHECKING', lastFour: '1234' }],
+        },
+      }),
+      PARENT_ORIGIN,
+    );
   });
 
   it('tells the host it started once the handshake is handled, and only then', () => {
     const { toParent, handlers, deliver } = setUp();
     toParent.mockClear();
     handlers.onHandshake.mockImplementationOnce(() => {
-      expect(toParent).not.toHaveBeenCalledWith(envelope({ type: 'started' }), PARENT_ORIGIN);
+      expect(toParent).not.toHaveBeenCalledWith(envelope({ type: STARTED }), PARENT_ORIGIN);
     });
     deliver(handshake);
     deliver(handshake);
     expect(handlers.onHandshake).toHaveBeenCalledTimes(1);
-    expect(toParent).toHaveBeenCalledExactlyOnceWith(envelope({ type: 'started' }), PARENT_ORIGIN);
+    expect(toParent).toHaveBeenCalledExactlyOnceWith(envelope({ type: STARTED }), PARENT_ORIGIN);
   });
 
   it('says in its console why it shows nothing when no handshake comes', () => {
