@@ -72,11 +72,9 @@ function start(parentOrigin: string, rootElement: HTMLElement) {
             sessionToken={refreshable ? tokenSource : sessionToken}
             onSuccess={(result) => bridge.post({ type: SUCCESS, result })}
             onExit={(result) => bridge.post({ type: EXIT, result })}
-            onEvent={(event) => {
-              bridge.post({ type: EVENT, event });
-              // The success screen's primary action (Done) is the host's `onDone`, and where a modal's job is done.
-              if (event.type === 'mx/connect/connected/primaryAction') bridge.post({ type: DONE });
-            }}
+            onEvent={(event) => bridge.post({ type: EVENT, event })}
+            // After the event of the same press, so the host hears `connected/primaryAction` before `onDone`.
+            onDone={() => bridge.post({ type: DONE })}
           />
         </OneSessionPerMountContext.Provider>,
       );

@@ -46,7 +46,7 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
   const noHandshake = setTimeout(() => {
     console.error(
       `member-connect frame: no handshake from ${parentOrigin} after ${HANDSHAKE_WAIT_MS} ms. Open this page only ` +
-        'through mountConnectWidget() from member-connect/sdk, with a sessionToken that is a string.',
+        'through mountConnectWidget() from member-connect/sdk of the same version.',
     );
   }, HANDSHAKE_WAIT_MS);
 

@@ -17,7 +17,6 @@ import {
   CONNECT_MODES,
   type ConnectColorScheme,
   type ConnectDataScope,
-  type ConnectedAccount,
   type ConnectEvent,
   type ConnectExitResult,
   type ConnectLocale,
@@ -130,92 +129,72 @@ function pickStrings(bag: Bag, keys: readonly string[]): Record<string, string> 
   return out;
 }
 
-const pick = <T>(from: T, keys: readonly (keyof T)[]): T => {
-  const out = {} as T;
-  for (const key of keys) if (from[key] !== undefined) out[key] = from[key];
+// What of a result or an account crosses to the host: the contract's fields (a success's and an exit's together).
+const RESULT_KEYS = ['memberGuid', 'institutionCode', 'accounts', 'account', 'reason', 'message'];
+const ACCOUNT_KEYS = ['guid', 'name', 'type', 'lastFour'];
+
+/** A copy with the listed fields that are defined; accounts are copied the same way, with their own fields. */
+const copy = (from: Bag, keys: string[]): Bag => {
+  const out: Bag = {};
+  for (const key of keys) {
+    const value = from[key];
+    if (value !== undefined)
+      out[key] =
+        key === 'accounts'
+          ? (value as Bag[]).map((account) => copy(account, ACCOUNT_KEYS))
+          : key === 'account'
+            ? copy(value as Bag, ACCOUNT_KEYS)
+            : value;
+  }
   return out;
 };
-const ACCOUNT_KEYS = ['guid', 'name', 'type', 'lastFour'] as const;
-const toAccount = (account: ConnectedAccount) => pick(account, ACCOUNT_KEYS);
 
 /**
- * The frame's side of sending: the envelope around a message rebuilt from the fields the contract defines, so that
- * whatever else a result or an event carries at run time (a password, a full account number) never reaches the host.
- * The SDK relies on this: it checks who sent a message, not its shape.
+ * The frame's side of sending: the envelope around a message whose result is rebuilt from the fields the contract
+ * defines, so that whatever else it carries at run time (a password, a full account number) never reaches the host.
+ * The SDK relies on this: it checks who sent a message, not its shape. (Events need no rebuild: the widget makes each
+ * one with `toConnectEvent`, from its name and its metadata only.)
  */
 export function frameEnvelope(message: FrameToHostMessage): Envelope<FrameToHostMessage> {
-  switch (message.type) {
-    case EVENT: {
-      const { type, metadata } = message.event;
-      return envelope({ type: EVENT, event: { mx: true, type, metadata } as ConnectEvent });
-    }
-    case SUCCESS: {
-      const { memberGuid, institutionCode, accounts, account } = message.result;
-      return envelope({
-        type: SUCCESS,
-        result: {
-          memberGuid,
-          institutionCode,
-          accounts: accounts.map(toAccount),
-          ...(account && { account: toAccount(account) }),
-        },
-      });
-    }
-    case EXIT: {
-      return envelope({
-        type: EXIT,
-        result: pick(message.result, ['reason', 'memberGuid', 'institutionCode', 'message']),
-      });
-    }
-    default: {
-      return envelope(message);
-    }
-  }
+  const sent = { ...message };
+  if ('result' in sent) sent.result = copy(sent.result as unknown as Bag, RESULT_KEYS) as never;
+  return envelope(sent);
 }
 
-const LOCALES: readonly unknown[] = CONNECT_LOCALES;
-const COLOR_SCHEMES: readonly unknown[] = CONNECT_COLOR_SCHEMES;
-const DATA_SCOPES: readonly unknown[] = CONNECT_DATA_SCOPES;
-const MODES: readonly unknown[] = CONNECT_MODES;
+const isBoolean = (value: unknown) => typeof value === 'boolean';
+const oneOf = (list: readonly unknown[]) => (value: unknown) => list.includes(value);
+const PARTNER_KEYS = ['name', 'logoUrl', 'privacyPolicyUrl'];
 
-function parsePartner(value: unknown): ConnectPartner | undefined {
-  if (!isBag(value) || !isString(value.name)) return undefined;
-  const rest = pickStrings(value, ['logoUrl', 'privacyPolicyUrl']);
-  return rest && { ...rest, name: value.name };
-}
+/**
+ * Every option the handshake may carry, with the check its value must pass; anything else is left behind. (The
+ * `@__PURE__` marks let bundlers drop this table from the SDK, which imports this module but never parses a config.)
+ */
+const CONFIG_CHECKS: Record<keyof FrameConfig, (value: unknown) => boolean> = {
+  proxyUrl: isString,
+  institutionCode: isString,
+  memberGuid: isString,
+  skipAggregation: isBoolean,
+  mode: /* @__PURE__ */ oneOf(CONNECT_MODES),
+  locale: /* @__PURE__ */ oneOf(CONNECT_LOCALES),
+  colorScheme: /* @__PURE__ */ oneOf(CONNECT_COLOR_SCHEMES),
+  theme: isStringRecord,
+  messages: isStringRecord,
+  modal: isBoolean,
+  partner: (value) => isBag(value) && isString(value.name) && !!pickStrings(value, PARTNER_KEYS),
+  skipConsent: isBoolean,
+  dataRequested: (value) => Array.isArray(value) && value.every(oneOf(CONNECT_DATA_SCOPES)),
+};
 
 function parseConfig(value: unknown): FrameConfig | undefined {
   if (!isBag(value)) return undefined;
-  const strings = pickStrings(value, ['proxyUrl', 'institutionCode', 'memberGuid']);
-  const { skipAggregation, mode, locale, colorScheme, theme, messages, modal, skipConsent, dataRequested } = value;
-  const partner = value.partner === undefined ? undefined : parsePartner(value.partner);
-  const valid =
-    strings &&
-    (value.partner === undefined || partner !== undefined) &&
-    isOptional(skipConsent, (v) => typeof v === 'boolean') &&
-    isOptional(dataRequested, (v) => Array.isArray(v) && v.every((scope) => DATA_SCOPES.includes(scope))) &&
-    isOptional(skipAggregation, (v) => typeof v === 'boolean') &&
-    isOptional(mode, (v) => MODES.includes(v)) &&
-    isOptional(modal, (v) => typeof v === 'boolean') &&
-    isOptional(locale, (v) => LOCALES.includes(v)) &&
-    isOptional(colorScheme, (v) => COLOR_SCHEMES.includes(v)) &&
-    isOptional(theme, isStringRecord) &&
-    isOptional(messages, isStringRecord);
-  if (!valid) return undefined;
-  const config: Bag = {
-    ...strings,
-    skipAggregation,
-    mode,
-    locale,
-    colorScheme,
-    theme,
-    messages,
-    modal,
-    partner,
-    skipConsent,
-    dataRequested,
-  };
-  for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
+  const config: Bag = {};
+  for (const [key, check] of Object.entries(CONFIG_CHECKS)) {
+    const field = value[key];
+    if (field === undefined) continue;
+    if (!check(field)) return undefined;
+    // A partner is rebuilt from its three fields, like every message: nothing unknown crosses.
+    config[key] = key === 'partner' ? pickStrings(field as Bag, PARTNER_KEYS) : field;
+  }
   return config as FrameConfig;
 }
 
@@ -230,10 +209,9 @@ export function parseHostMessage(data: unknown): HostToFrameMessage | undefined 
         : undefined;
     }
     case TOKEN: {
-      if (!isId(bag.id) || !isOptional(bag.sessionToken, isString)) return undefined;
-      return bag.sessionToken === undefined
-        ? { type: TOKEN, id: bag.id }
-        : { type: TOKEN, id: bag.id, sessionToken: bag.sessionToken as string };
+      return isId(bag.id) && isOptional(bag.sessionToken, isString)
+        ? (copy(bag, ['type', 'id', 'sessionToken']) as HostToFrameMessage)
+        : undefined;
     }
     case BACK: {
       return { type: BACK };
@@ -252,7 +230,8 @@ export function parseHostMessage(data: unknown): HostToFrameMessage | undefined 
  * is not secret; the SDK puts it there so the frame can check `event.origin` of the very first message.
  */
 export function readParentOrigin(hash: string): string | undefined {
-  const value = new URLSearchParams(hash.replace(/^#/, '')).get('origin');
+  // `location.hash` is empty or starts with '#'.
+  const value = new URLSearchParams(hash.slice(1)).get('origin');
   if (!value) return undefined;
   try {
     const { origin, protocol } = new URL(value);

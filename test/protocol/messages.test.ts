@@ -113,16 +113,6 @@ describe('frame → host messages (frameEnvelope)', () => {
       envelope({ type: EXIT, result: { reason: 'institutionError', institutionCode: 'mxbank', message: 'Down' } }),
     );
   });
-
-  it('rebuilds an event in MX shape from its name and metadata only', () => {
-    const sent = frameEnvelope({
-      type: EVENT,
-      event: { mx: 'yes', type: 'mx/connect/loaded', metadata: { initial_step: 'search' }, x: 1 },
-    } as never);
-    expect(sent).toEqual(
-      envelope({ type: EVENT, event: { mx: true, type: 'mx/connect/loaded', metadata: { initial_step: 'search' } } }),
-    );
-  });
 });
 
 describe('host → frame messages', () => {
