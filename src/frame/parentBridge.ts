@@ -3,6 +3,7 @@
 import {
   BACK,
   CLOSE,
+  EXIT,
   frameEnvelope,
   type FrameToHostMessage,
   HANDSHAKE,
@@ -45,8 +46,8 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
   // Without a handshake the frame renders nothing, so a silent blank page is the failure to explain.
   const noHandshake = setTimeout(() => {
     console.error(
-      `member-connect frame: no handshake from ${parentOrigin} after ${HANDSHAKE_WAIT_MS} ms. Open this page only ` +
-        'through mountConnectWidget() from member-connect/sdk of the same version.',
+      `member-connect frame: no handshake from ${parentOrigin} after ${HANDSHAKE_WAIT_MS} ms: open this page ` +
+        'through mountConnectWidget() of the same version',
     );
   }, HANDSHAKE_WAIT_MS);
 
@@ -54,10 +55,18 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
     if (event.source !== parent || event.origin !== parentOrigin) return;
     const message = parseHostMessage(event.data);
     if (!message) return;
-    if (message.type === HANDSHAKE) {
+    if (typeof message === 'string' || message.type === HANDSHAKE) {
       if (handshaken) return;
       handshaken = true;
       clearTimeout(noHandshake);
+      if (typeof message === 'string') {
+        // Options the widget does not accept (a locale it does not have, a misspelt mode): the session ends at once,
+        // saying which, rather than 30 s later with the SDK's "no frame started" that would send the developer to
+        // the wrong place. No credential is in the options, so naming the value is safe.
+        console.error('member-connect frame: ' + message);
+        post({ type: EXIT, result: { reason: 'frameError', message } });
+        return;
+      }
       handlers.onHandshake(message);
       // Only now may the host hand closing over to the widget; a frame that throws above never says so, and the
       // SDK ends the session with `frameError` instead of waiting for it.

@@ -113,21 +113,9 @@ type Bag = Record<string, unknown>;
 const isBag = (value: unknown): value is Bag => (value as Bag | undefined)?.constructor === Object;
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
-const isOptional = (value: unknown, guard: (value: unknown) => boolean) => value === undefined || guard(value);
+const isOptionalString = (value: unknown) => value === undefined || isString(value);
 const isStringRecord = (value: unknown): value is Record<string, string> =>
   isBag(value) && Object.values(value).every(isString);
-
-/** Copies the listed optional string fields that are present; `undefined` when one has the wrong type. */
-function pickStrings(bag: Bag, keys: readonly string[]): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
-  for (const key of keys) {
-    const value = bag[key];
-    if (value === undefined) continue;
-    if (!isString(value)) return undefined;
-    out[key] = value;
-  }
-  return out;
-}
 
 // What of a result or an account crosses to the host: the contract's fields (a success's and an exit's together).
 const RESULT_KEYS = ['memberGuid', 'institutionCode', 'accounts', 'account', 'reason', 'message'];
@@ -180,36 +168,41 @@ const CONFIG_CHECKS: Record<keyof FrameConfig, (value: unknown) => boolean> = {
   theme: isStringRecord,
   messages: isStringRecord,
   modal: isBoolean,
-  partner: (value) => isBag(value) && isString(value.name) && !!pickStrings(value, PARTNER_KEYS),
+  partner: (value) =>
+    isBag(value) && PARTNER_KEYS.every((key) => (key === 'name' ? isString : isOptionalString)(value[key])),
   skipConsent: isBoolean,
   dataRequested: (value) => Array.isArray(value) && value.every(oneOf(CONNECT_DATA_SCOPES)),
 };
 
-function parseConfig(value: unknown): FrameConfig | undefined {
-  if (!isBag(value)) return undefined;
+/** The configuration rebuilt from the options it knows, or what is wrong with it, said for the partner's developer. */
+function parseConfig(value: unknown): FrameConfig | string {
   const config: Bag = {};
   for (const [key, check] of Object.entries(CONFIG_CHECKS)) {
-    const field = value[key];
+    const field = isBag(value) ? value[key] : undefined;
     if (field === undefined) continue;
-    if (!check(field)) return undefined;
+    if (!check(field)) return `the option ${key} is ${JSON.stringify(field)}, which the widget does not accept`;
     // A partner is rebuilt from its three fields, like every message: nothing unknown crosses.
-    config[key] = key === 'partner' ? pickStrings(field as Bag, PARTNER_KEYS) : field;
+    config[key] = key === 'partner' ? copy(field as Bag, PARTNER_KEYS) : field;
   }
-  return config as FrameConfig;
+  return isBag(value) ? config : 'the handshake has no configuration';
 }
 
-/** Parses a message the frame received from the host; `undefined` for anything unknown or malformed. */
-export function parseHostMessage(data: unknown): HostToFrameMessage | undefined {
+/**
+ * Parses a message the frame received from the host; `undefined` for anything unknown or malformed, and for a
+ * handshake whose options the widget does not accept, a string that says which (the frame answers with it).
+ */
+export function parseHostMessage(data: unknown): HostToFrameMessage | string | undefined {
   const bag = isBag(data) && data.protocol === PROTOCOL && data.version === PROTOCOL_VERSION ? data : undefined;
   switch (bag?.type) {
     case HANDSHAKE: {
       const config = parseConfig(bag.config);
-      return config && isString(bag.sessionToken) && typeof bag.refreshable === 'boolean'
-        ? { type: HANDSHAKE, config, sessionToken: bag.sessionToken, refreshable: bag.refreshable }
+      if (isString(config)) return config;
+      return isString(bag.sessionToken) && isBoolean(bag.refreshable)
+        ? ({ ...copy(bag, ['type', 'sessionToken', 'refreshable']), config } as HostToFrameMessage)
         : undefined;
     }
     case TOKEN: {
-      return isId(bag.id) && isOptional(bag.sessionToken, isString)
+      return isId(bag.id) && isOptionalString(bag.sessionToken)
         ? (copy(bag, ['type', 'id', 'sessionToken']) as HostToFrameMessage)
         : undefined;
     }
@@ -217,7 +210,7 @@ export function parseHostMessage(data: unknown): HostToFrameMessage | undefined 
       return { type: BACK };
     }
     case CLOSE: {
-      return bag.force === true ? { type: CLOSE, force: true } : { type: CLOSE };
+      return { type: CLOSE, force: bag.force === true };
     }
     default: {
       return undefined;

@@ -360,3 +360,34 @@ describe('a wrong frameUrl (issue 14)', () => {
     );
   });
 });
+
+describe('options the widget does not accept', () => {
+  it('end the session with onExit frameError naming the option, from the frame, without waiting for the watchdog', async () => {
+    const { page } = suite.t;
+    await page.goto('/sdk.html');
+    await page.route('**/test-sdk/sdk.iife.js', (route) =>
+      route.fulfill({ path: 'dist/lib/sdk.iife.js', contentType: 'text/javascript' }),
+    );
+    await page.addScriptTag({ url: '/test-sdk/sdk.iife.js' });
+    await page.evaluate(() => {
+      const sdk = (window as unknown as { MemberConnect: { mountConnectWidget: typeof mountConnectWidget } })
+        .MemberConnect;
+      sdk.mountConnectWidget({
+        frameUrl: '/frame/',
+        sessionToken: 'unused',
+        // A plain-JavaScript page can pass what the types would have refused.
+        locale: 'de' as never,
+        onExit: (result) => document.body.setAttribute('data-exit', `${result.reason}: ${result.message}`),
+      });
+    });
+    // The watchdog's frameError has no message; this one comes from the frame and says what to fix.
+    await expect
+      .poll(() => page.locator('body').getAttribute('data-exit'))
+      .toBe('frameError: the option locale is "de", which the widget does not accept');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(suite.t.problems.consoleErrors).toContainEqual(
+      expect.stringContaining('member-connect frame: the option locale is "de"'),
+    );
+    expect(suite.t.problems.pageErrors).toEqual([]);
+  });
+});

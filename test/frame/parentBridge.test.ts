@@ -5,6 +5,7 @@ import {
   BACK,
   CLOSE,
   envelope,
+  EXIT,
   HANDSHAKE,
   type HostToFrameMessage,
   READY,
@@ -114,6 +115,28 @@ describe('connectToParent', () => {
       }),
       PARENT_ORIGIN,
     );
+  });
+
+  it('answers a handshake with options it does not accept with frameError naming the option, at once', () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const { toParent, handlers, deliver } = setUp();
+      toParent.mockClear();
+      deliver({ ...handshake, config: { locale: 'de' } });
+      const message = 'the option locale is "de", which the widget does not accept';
+      expect(toParent).toHaveBeenCalledExactlyOnceWith(
+        envelope({ type: EXIT, result: { reason: 'frameError', message } }),
+        PARENT_ORIGIN,
+      );
+      expect(errors).toHaveBeenCalledExactlyOnceWith('member-connect frame: ' + message);
+      expect(JSON.stringify(errors.mock.calls)).not.toContain('tok');
+      // The session is over: a second handshake changes nothing.
+      deliver(handshake);
+      expect(handlers.onHandshake).not.toHaveBeenCalled();
+      expect(toParent).toHaveBeenCalledTimes(1);
+    } finally {
+      errors.mockRestore();
+    }
   });
 
   it('tells the host it started once the handshake is handled, and only then', () => {

@@ -145,7 +145,7 @@ describe('host → frame messages', () => {
     { type: TOKEN, id: 1, sessionToken: 'fresh' },
     { type: TOKEN, id: 2 },
     { type: BACK },
-    { type: CLOSE },
+    { type: CLOSE, force: false },
     { type: CLOSE, force: true },
   ];
 
@@ -154,8 +154,8 @@ describe('host → frame messages', () => {
   });
 
   it('reads close without force (or with anything but true) as the asking close', () => {
-    expect(parseHostMessage(envelope({ type: CLOSE, force: false }))).toEqual({ type: CLOSE });
-    expect(parseHostMessage({ ...envelope({ type: CLOSE }), force: 'yes' })).toEqual({ type: CLOSE });
+    expect(parseHostMessage(envelope({ type: CLOSE }))).toEqual({ type: CLOSE, force: false });
+    expect(parseHostMessage({ ...envelope({ type: CLOSE }), force: 'yes' })).toEqual({ type: CLOSE, force: false });
   });
 
   it('drops undefined and unknown config fields', () => {
@@ -169,28 +169,45 @@ describe('host → frame messages', () => {
   it.each([
     ['a handshake without token', { config: {}, refreshable: false }],
     ['a handshake with a token object', { config: {}, sessionToken: { t: 1 }, refreshable: false }],
-    ['a handshake with an unknown locale', { config: { locale: 'de' }, sessionToken: 't', refreshable: false }],
-    ['a handshake with an unknown scheme', { config: { colorScheme: 'sepia' }, sessionToken: 't', refreshable: false }],
-    ['a handshake with an unknown mode', { config: { mode: 'identity' }, sessionToken: 't', refreshable: false }],
-    ['a handshake with non-string theme', { config: { theme: { a: 1 } }, sessionToken: 't', refreshable: false }],
-    ['a handshake with a numeric proxyUrl', { config: { proxyUrl: 1 }, sessionToken: 't', refreshable: false }],
-    ['a handshake without config', { sessionToken: 't', refreshable: false }],
-    [
-      'a handshake with a nameless partner',
-      { config: { partner: { logoUrl: '/l.png' } }, sessionToken: 't', refreshable: false },
-    ],
-    [
-      'a handshake with an unknown data scope',
-      { config: { dataRequested: ['passwords'] }, sessionToken: 't', refreshable: false },
-    ],
-    [
-      'a handshake with a non-boolean skipConsent',
-      { config: { skipConsent: 'yes' }, sessionToken: 't', refreshable: false },
-    ],
+    ['a handshake with a string refreshable', { config: {}, sessionToken: 't', refreshable: 'true' }],
   ])('rejects %s', (_name, fields) => {
     expect(parseHostMessage({ protocol: PROTOCOL, version: PROTOCOL_VERSION, type: HANDSHAKE, ...fields })).toBe(
       undefined,
     );
+  });
+
+  // The frame answers these with an exit that says what to fix, so the parser says it.
+  it.each([
+    ['an unknown locale', { locale: 'de' }, 'the option locale is "de", which the widget does not accept'],
+    ['an unknown scheme', { colorScheme: 'sepia' }, 'the option colorScheme is "sepia"'],
+    ['an unknown mode', { mode: 'identity' }, 'the option mode is "identity"'],
+    ['a non-string theme', { theme: { a: 1 } }, 'the option theme is {"a":1}'],
+    ['a numeric proxyUrl', { proxyUrl: 1 }, 'the option proxyUrl is 1'],
+    ['a nameless partner', { partner: { logoUrl: '/l.png' } }, 'the option partner is {"logoUrl":"/l.png"}'],
+    ['a partner with a numeric logo', { partner: { name: 'F', logoUrl: 1 } }, 'the option partner is'],
+    ['an unknown data scope', { dataRequested: ['passwords'] }, 'the option dataRequested is ["passwords"]'],
+    ['a non-boolean skipConsent', { skipConsent: 'yes' }, 'the option skipConsent is "yes"'],
+    ['no config at all', undefined, 'the handshake has no configuration'],
+    ['a config that is a list', ['de'], 'the handshake has no configuration'],
+  ])('refuses a handshake with %s and says why', (_name, config, why) => {
+    const parsed = parseHostMessage({
+      ...envelope({ type: HANDSHAKE, config: {}, sessionToken: 't', refreshable: false }),
+      config,
+    });
+    expect(parsed).toEqual(expect.stringContaining(why));
+  });
+
+  it('rebuilds a partner from its three fields', () => {
+    const parsed = parseHostMessage({
+      ...envelope({ type: HANDSHAKE, config: {}, sessionToken: 't', refreshable: false }),
+      config: { partner: { name: 'Fernway', logoUrl: '/l.svg', script: 'x' } },
+    });
+    expect(parsed).toEqual({
+      type: HANDSHAKE,
+      config: { partner: { name: 'Fernway', logoUrl: '/l.svg' } },
+      sessionToken: 't',
+      refreshable: false,
+    });
   });
 
   it.each([

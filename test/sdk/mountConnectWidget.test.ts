@@ -103,7 +103,7 @@ describe('mountConnectWidget: messages', () => {
     );
   });
 
-  it('ignores messages from a foreign origin, from another window, and malformed ones', async () => {
+  it('ignores messages from a foreign origin, from another window, and outside the envelope of this version', async () => {
     const container = document.body.appendChild(document.createElement('div'));
     const spies = callbacks();
     mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken: 't', ...spies });
