@@ -8,13 +8,18 @@ import {
   BACK,
   CLOSE,
   envelope,
+  type EVENT,
+  type EXIT,
   type FrameConfig,
   type FrameToHostMessage,
   HANDSHAKE,
   type HostToFrameMessage,
   PROTOCOL,
   PROTOCOL_VERSION,
+  type RESIZE,
+  type SUCCESS,
   TOKEN,
+  type TOKEN_REQUEST,
 } from '../protocol/messages';
 
 export interface MountConnectWidgetOptions extends Omit<FrameConfig, 'modal'> {
@@ -228,13 +233,17 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
       started = true;
       clearTimeout(timer);
     },
-    (message: Message<2>) => onEvent?.(message.event),
+    // EVENT
+    (message: Message<typeof EVENT>) => onEvent?.(message.event),
     // RESIZE: a modal's size is fixed.
-    (message: Message<3>) => modal || (iframe.style.height = message.height + 'px'),
-    (message: Message<4>) => end(onSuccess, message.result),
-    (message: Message<5>) => exit(message.result),
+    (message: Message<typeof RESIZE>) => modal || (iframe.style.height = message.height + 'px'),
+    // SUCCESS
+    (message: Message<typeof SUCCESS>) => end(onSuccess, message.result),
+    // EXIT
+    (message: Message<typeof EXIT>) => exit(message.result),
     // TOKEN_REQUEST. No token in the answer: the widget ends the session with `sessionExpired`.
-    (message: Message<6>) => getToken().then((token) => post({ type: TOKEN, id: message.id, sessionToken: token })),
+    (message: Message<typeof TOKEN_REQUEST>) =>
+      getToken().then((token) => post({ type: TOKEN, id: message.id, sessionToken: token })),
     // DONE: the success screen's primary action is where a modal's job is done.
     () => {
       if (ended) {
