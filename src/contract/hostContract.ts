@@ -133,7 +133,10 @@ export type ConnectExitReason =
   | 'connectionUnavailable'
   | 'unmounted'
   | 'widgetError'
-  /** SDK only: the frame never started (wrong `frameUrl`, an error page, a frame of another version). */
+  /**
+   * SDK only: the frame never started (wrong `frameUrl`, an error page, a frame of another version), or refused an
+   * option it does not accept (then `message` names it).
+   */
   | 'frameError'
   /** The person did not find their bank in search and chose "My bank isn't listed": offer manual entry. */
   | 'institutionNotListed';

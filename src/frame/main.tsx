@@ -7,7 +7,7 @@ import './frame.css';
 import { type ComponentRef, createRef } from 'react';
 import { createRoot } from 'react-dom/client';
 
-import { readParentOrigin } from '../protocol/messages';
+import { DONE, EVENT, EXIT, readParentOrigin, RESIZE, SUCCESS } from '../protocol/messages';
 import { ConnectWidget } from '../widget/ConnectWidget';
 import { loadMessages } from '../widget/copy';
 import { OneSessionPerMountContext } from '../widget/flowContext';
@@ -59,7 +59,7 @@ function start(parentOrigin: string, rootElement: HTMLElement) {
         const height = Math.ceil(rootElement.getBoundingClientRect().height);
         if (height === reportedHeight) return;
         reportedHeight = height;
-        bridge.post({ type: 'resize', height });
+        bridge.post({ type: RESIZE, height });
       }).observe(rootElement);
 
       createRoot(rootElement).render(
@@ -70,9 +70,11 @@ function start(parentOrigin: string, rootElement: HTMLElement) {
             {...options}
             proxyUrl={new URL(proxyUrl ?? '/api/connect', window.location.href).href}
             sessionToken={refreshable ? tokenSource : sessionToken}
-            onSuccess={(result) => bridge.post({ type: 'success', result })}
-            onExit={(result) => bridge.post({ type: 'exit', result })}
-            onEvent={(event) => bridge.post({ type: 'event', event })}
+            onSuccess={(result) => bridge.post({ type: SUCCESS, result })}
+            onExit={(result) => bridge.post({ type: EXIT, result })}
+            onEvent={(event) => bridge.post({ type: EVENT, event })}
+            // After the event of the same press, so the host hears `connected/primaryAction` before `onDone`.
+            onDone={() => bridge.post({ type: DONE })}
           />
         </OneSessionPerMountContext.Provider>,
       );

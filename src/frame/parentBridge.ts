@@ -1,8 +1,21 @@
 // The frame's side of the postMessage protocol (issue 7). It trusts exactly one window, `window.parent`, at exactly
 // one origin: the one the SDK put in the URL fragment. Everything it posts names that origin as the target.
-import { envelope, type FrameToHostMessage, type HostToFrameMessage, parseHostMessage } from '../protocol/messages';
+import {
+  BACK,
+  CLOSE,
+  EXIT,
+  frameEnvelope,
+  type FrameToHostMessage,
+  HANDSHAKE,
+  type HostToFrameMessage,
+  parseHostMessage,
+  READY,
+  STARTED,
+  TOKEN,
+  TOKEN_REQUEST,
+} from '../protocol/messages';
 
-type Handshake = Extract<HostToFrameMessage, { type: 'handshake' }>;
+type Handshake = Extract<HostToFrameMessage, { type: typeof HANDSHAKE }>;
 
 /** How long the frame waits for a handshake before it says, in its own console, why it shows nothing. */
 export const HANDSHAKE_WAIT_MS = 10_000;
@@ -27,13 +40,14 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
   let nextId = 0;
   let handshaken = false;
 
-  const post = (message: FrameToHostMessage) => parent.postMessage(envelope(message), parentOrigin);
+  // Rebuilt from the contract's fields on the way out: the SDK checks who sent a message, not what it carries.
+  const post = (message: FrameToHostMessage) => parent.postMessage(frameEnvelope(message), parentOrigin);
 
   // Without a handshake the frame renders nothing, so a silent blank page is the failure to explain.
   const noHandshake = setTimeout(() => {
     console.error(
-      `member-connect frame: no handshake from ${parentOrigin} after ${HANDSHAKE_WAIT_MS} ms. Open this page only ` +
-        'through mountConnectWidget() from member-connect/sdk, with a sessionToken that is a string.',
+      `member-connect frame: no handshake from ${parentOrigin} after ${HANDSHAKE_WAIT_MS} ms: open this page ` +
+        'through mountConnectWidget() of the same version',
     );
   }, HANDSHAKE_WAIT_MS);
 
@@ -41,27 +55,35 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
     if (event.source !== parent || event.origin !== parentOrigin) return;
     const message = parseHostMessage(event.data);
     if (!message) return;
-    if (message.type === 'handshake') {
+    if (typeof message === 'string' || message.type === HANDSHAKE) {
       if (handshaken) return;
       handshaken = true;
       clearTimeout(noHandshake);
+      if (typeof message === 'string') {
+        // Options the widget does not accept (a locale it does not have, a misspelt mode): the session ends at once,
+        // saying which, rather than 30 s later with the SDK's "no frame started" that would send the developer to
+        // the wrong place. No credential is in the options, so naming the value is safe.
+        console.error('member-connect frame: ' + message);
+        post({ type: EXIT, result: { reason: 'frameError', message } });
+        return;
+      }
       handlers.onHandshake(message);
       // Only now may the host hand closing over to the widget; a frame that throws above never says so, and the
       // SDK ends the session with `frameError` instead of waiting for it.
-      post({ type: 'started' });
+      post({ type: STARTED });
       return;
     }
     if (!handshaken) return;
     switch (message.type) {
-      case 'back': {
+      case BACK: {
         handlers.onBack();
         break;
       }
-      case 'close': {
+      case CLOSE: {
         handlers.onClose(message.force === true);
         break;
       }
-      case 'token': {
+      case TOKEN: {
         const request = pending.get(message.id);
         pending.delete(message.id);
         if (message.sessionToken === undefined)
@@ -76,7 +98,7 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
   };
   // Never removed: the frame page lives exactly as long as its iframe, and the listener with it.
   win.addEventListener('message', onMessage);
-  post({ type: 'ready' });
+  post({ type: READY });
 
   return {
     post,
@@ -84,7 +106,7 @@ export function connectToParent(win: Window, parentOrigin: string, handlers: Par
       new Promise<string>((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject });
-        post({ type: 'tokenRequest', id });
+        post({ type: TOKEN_REQUEST, id });
       }),
   };
 }

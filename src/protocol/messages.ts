@@ -1,9 +1,14 @@
 // The one definition of the postMessage protocol between the host page (SDK) and the frame bundle (issue 7).
-// Every message is a flat envelope `{ protocol: 'member-connect', version: 1, type, ... }`. Parsing rebuilds each
-// message from the fields it knows, so nothing unknown (or of the wrong type) crosses the boundary.
+// Every message is a flat envelope `{ protocol: 'member-connect', version: 2, type, ... }`.
 //
-// The parsers are hand-written type guards rather than valibot schemas on purpose: the SDK bundles this module and has
-// a 2 KB gzip budget with no runtime dependencies. The payloads are the host contract's types (contract/hostContract.ts).
+// The two sides are not symmetric, because the SDK has a 1.5 kB gzip budget and the frame does not:
+// - the frame builds every message it sends from the fields the host contract defines (`frameEnvelope`), so nothing
+//   else (a password, a full account number) can cross, and it parses what it receives field by field
+//   (`parseHostMessage`);
+// - the SDK checks that a message comes from its own iframe's window at the frame's origin and carries this envelope,
+//   and then takes the payload at its word: the sender is the frame it mounted, which built it.
+// The parsers are hand-written type guards rather than valibot schemas: the SDK bundles this module with no runtime
+// dependencies. The payloads are the host contract's types (contract/hostContract.ts).
 
 import {
   CONNECT_COLOR_SCHEMES,
@@ -12,7 +17,6 @@ import {
   CONNECT_MODES,
   type ConnectColorScheme,
   type ConnectDataScope,
-  type ConnectedAccount,
   type ConnectEvent,
   type ConnectExitResult,
   type ConnectLocale,
@@ -23,7 +27,23 @@ import {
 } from '../contract/hostContract';
 
 export const PROTOCOL = 'member-connect';
-export const PROTOCOL_VERSION = 1;
+/** 2: message types are numbers (version 1 had names). A frame and an SDK of different versions ignore each other. */
+export const PROTOCOL_VERSION = 2;
+
+// Message types: small numbers rather than names, so that each costs the SDK one digit, and so that the SDK can find
+// its handler by index in one table. Frame → host types are 0–7 (the index in the SDK's table); host → frame 8–11.
+export const READY = 0;
+export const STARTED = 1;
+export const EVENT = 2;
+export const RESIZE = 3;
+export const SUCCESS = 4;
+export const EXIT = 5;
+export const TOKEN_REQUEST = 6;
+export const DONE = 7;
+export const HANDSHAKE = 8;
+export const TOKEN = 9;
+export const BACK = 10;
+export const CLOSE = 11;
 
 /** Widget configuration the host sends in the handshake (never in the URL). */
 export interface FrameConfig {
@@ -53,28 +73,31 @@ export interface FrameConfig {
 /** Host → frame. */
 export type HostToFrameMessage =
   | {
-      type: 'handshake';
+      type: typeof HANDSHAKE;
       config: FrameConfig;
       sessionToken: string;
       /** The host can mint a fresh token on request (it was given `sessionToken` as a function). */
       refreshable: boolean;
     }
-  /** Answer to `tokenRequest` with the same id; no `sessionToken` means the host could not get one. */
-  | { type: 'token'; id: number; sessionToken?: string }
-  | { type: 'back' }
+  /** Answer to `TOKEN_REQUEST` with the same id; no `sessionToken` means the host could not get one. */
+  | { type: typeof TOKEN; id: number; sessionToken?: string }
+  | { type: typeof BACK }
   /** `force`: end at once, without the widget's "Exit?" question. */
-  | { type: 'close'; force?: boolean };
+  | { type: typeof CLOSE; force?: boolean };
 
 /** Frame → host. */
 export type FrameToHostMessage =
-  | { type: 'ready' }
+  | { type: typeof READY }
   /** The frame accepted the handshake and rendered the widget; until then the host owns closing. */
-  | { type: 'started' }
-  | { type: 'event'; event: ConnectEvent }
-  | { type: 'resize'; height: number }
-  | { type: 'success'; result: ConnectSuccessResult }
-  | { type: 'exit'; result: ConnectExitResult }
-  | { type: 'tokenRequest'; id: number };
+  | { type: typeof STARTED }
+  | { type: typeof EVENT; event: ConnectEvent }
+  /** The content's height in whole CSS pixels. */
+  | { type: typeof RESIZE; height: number }
+  | { type: typeof SUCCESS; result: ConnectSuccessResult }
+  | { type: typeof EXIT; result: ConnectExitResult }
+  | { type: typeof TOKEN_REQUEST; id: number }
+  /** The person pressed Done on the success screen: the host's `onDone`. */
+  | { type: typeof DONE };
 
 export type Envelope<M> = M & { protocol: typeof PROTOCOL; version: typeof PROTOCOL_VERSION };
 
@@ -90,174 +113,104 @@ type Bag = Record<string, unknown>;
 const isBag = (value: unknown): value is Bag => (value as Bag | undefined)?.constructor === Object;
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
-const isOptional = (value: unknown, guard: (value: unknown) => boolean) => value === undefined || guard(value);
+const isOptionalString = (value: unknown) => value === undefined || isString(value);
 const isStringRecord = (value: unknown): value is Record<string, string> =>
   isBag(value) && Object.values(value).every(isString);
 
-function open(data: unknown): Bag | undefined {
-  // No check on `type`: the parsers' switch matches known string types only.
-  return isBag(data) && data.protocol === PROTOCOL && data.version === PROTOCOL_VERSION ? data : undefined;
-}
+// What of a result or an account crosses to the host: the contract's fields (a success's and an exit's together).
+const RESULT_KEYS = ['memberGuid', 'institutionCode', 'accounts', 'account', 'reason', 'message'];
+const ACCOUNT_KEYS = ['guid', 'name', 'type', 'lastFour'];
 
-/** Copies the listed optional string fields that are present; `undefined` when one has the wrong type. */
-function pickStrings(bag: Bag, keys: readonly string[]): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
+/** A copy with the listed fields that are defined; accounts are copied the same way, with their own fields. */
+const copy = (from: Bag, keys: string[]): Bag => {
+  const out: Bag = {};
   for (const key of keys) {
-    const value = bag[key];
-    if (value === undefined) continue;
-    if (!isString(value)) return undefined;
-    out[key] = value;
+    const value = from[key];
+    if (value !== undefined)
+      out[key] =
+        key === 'accounts'
+          ? (value as Bag[]).map((account) => copy(account, ACCOUNT_KEYS))
+          : key === 'account'
+            ? copy(value as Bag, ACCOUNT_KEYS)
+            : value;
   }
   return out;
+};
+
+/**
+ * The frame's side of sending: the envelope around a message whose result is rebuilt from the fields the contract
+ * defines, so that whatever else it carries at run time (a password, a full account number) never reaches the host.
+ * The SDK relies on this: it checks who sent a message, not its shape. (Events need no rebuild: the widget makes each
+ * one with `toConnectEvent`, from its name and its metadata only.)
+ */
+export function frameEnvelope(message: FrameToHostMessage): Envelope<FrameToHostMessage> {
+  const sent = { ...message };
+  if ('result' in sent) sent.result = copy(sent.result as unknown as Bag, RESULT_KEYS) as never;
+  return envelope(sent);
 }
 
-const toAccount = ({ guid, name, type, lastFour }: Bag) => ({ guid, name, type, lastFour }) as ConnectedAccount;
+const isBoolean = (value: unknown) => typeof value === 'boolean';
+const oneOf = (list: readonly unknown[]) => (value: unknown) => list.includes(value);
+const PARTNER_KEYS = ['name', 'logoUrl', 'privacyPolicyUrl'];
 
-// A success names its member and institution; an exit may too, with its reason and a message.
-const RESULT_KEYS = ['memberGuid', 'institutionCode'];
-const EXIT_KEYS = [...RESULT_KEYS, 'message', 'reason'];
+/**
+ * Every option the handshake may carry, with the check its value must pass; anything else is left behind. (The
+ * `@__PURE__` marks let bundlers drop this table from the SDK, which imports this module but never parses a config.)
+ */
+const CONFIG_CHECKS: Record<keyof FrameConfig, (value: unknown) => boolean> = {
+  proxyUrl: isString,
+  institutionCode: isString,
+  memberGuid: isString,
+  skipAggregation: isBoolean,
+  mode: /* @__PURE__ */ oneOf(CONNECT_MODES),
+  locale: /* @__PURE__ */ oneOf(CONNECT_LOCALES),
+  colorScheme: /* @__PURE__ */ oneOf(CONNECT_COLOR_SCHEMES),
+  theme: isStringRecord,
+  messages: isStringRecord,
+  modal: isBoolean,
+  partner: (value) =>
+    isBag(value) && PARTNER_KEYS.every((key) => (key === 'name' ? isString : isOptionalString)(value[key])),
+  skipConsent: isBoolean,
+  dataRequested: (value) => Array.isArray(value) && value.every(oneOf(CONNECT_DATA_SCOPES)),
+};
 
-/** What the host does with each message from the frame: one method per `FrameToHostMessage` type, given its payload. */
-export interface FrameMessageHandlers {
-  ready(): void;
-  started(): void;
-  event(event: ConnectEvent): void;
-  resize(height: number): void;
-  success(result: ConnectSuccessResult): void;
-  exit(result: ConnectExitResult): void;
-  tokenRequest(id: number): void;
+/** The configuration rebuilt from the options it knows, or what is wrong with it, said for the partner's developer. */
+function parseConfig(value: unknown): FrameConfig | string {
+  const config: Bag = {};
+  for (const [key, check] of Object.entries(CONFIG_CHECKS)) {
+    const field = isBag(value) ? value[key] : undefined;
+    if (field === undefined) continue;
+    if (!check(field)) return `the option ${key} is ${JSON.stringify(field)}, which the widget does not accept`;
+    // A partner is rebuilt from its three fields, like every message: nothing unknown crosses.
+    config[key] = key === 'partner' ? copy(field as Bag, PARTNER_KEYS) : field;
+  }
+  return isBag(value) ? config : 'the handshake has no configuration';
 }
 
 /**
- * Reads a message the host received from the frame and calls the handler its type names with the payload rebuilt
- * from the fields it knows; anything unknown or malformed calls nothing. It dispatches rather than returning a message
- * so that the SDK (2 kB gzip) needs one switch, not two.
- * The `as` casts below are where the frame is taken at its word: the shapes are checked, but an event's metadata and
- * an exit reason are not checked against the contract's lists. The SDK has already checked the sender (the iframe's
- * window at the frame's origin, built from the same package version), and the lists would cost the SDK's budget.
+ * Parses a message the frame received from the host; `undefined` for anything unknown or malformed, and for a
+ * handshake whose options the widget does not accept, a string that says which (the frame answers with it).
  */
-export function readFrameMessage(data: unknown, on: FrameMessageHandlers): void {
-  const bag = open(data);
-  const result = bag?.result;
-  const strings = isBag(result) && pickStrings(result, bag?.type === 'exit' ? EXIT_KEYS : RESULT_KEYS);
+export function parseHostMessage(data: unknown): HostToFrameMessage | string | undefined {
+  const bag = isBag(data) && data.protocol === PROTOCOL && data.version === PROTOCOL_VERSION ? data : undefined;
   switch (bag?.type) {
-    case 'ready':
-    case 'started': {
-      on[bag.type as 'ready']();
-      break;
-    }
-    case 'event': {
-      const event = bag.event;
-      // Rebuilt in MX's shape from its two fields; the name is one of ours (the sender is checked), so only its type.
-      if (isBag(event) && isString(event.type) && isBag(event.metadata))
-        on.event({ mx: true, type: event.type, metadata: event.metadata } as ConnectEvent);
-      break;
-    }
-    case 'resize': {
-      const height = bag.height;
-      if (typeof height === 'number' && height >= 0 && height <= 100_000) on.resize(Math.ceil(height));
-      break;
-    }
-    case 'success': {
-      // A frame from before accounts were reported sends none: still a success. Like event metadata, an account's
-      // values are taken at the frame's word (its origin and window are checked): only its four fields cross. The
-      // chosen `account` of verification mode is checked and copied the same way.
-      const { accounts = [], account } = strings ? (result as Bag) : ({} as Bag);
-      if (
-        strings &&
-        strings.memberGuid &&
-        strings.institutionCode &&
-        Array.isArray(accounts) &&
-        [...accounts, account ?? {}].every(isBag)
-      )
-        on.success({
-          ...(strings as { memberGuid: string; institutionCode: string }),
-          accounts: accounts.map(toAccount),
-          // `undefined` rather than a missing key when there is none: the smaller check in a 2 kB budget.
-          account: (account && toAccount(account as Bag)) as ConnectedAccount | undefined,
-        });
-      break;
-    }
-    case 'exit': {
-      // A flat bag of these strings with a reason.
-      if (strings && strings.reason) on.exit(strings as unknown as ConnectExitResult);
-      break;
-    }
-    case 'tokenRequest': {
-      // The id only goes back to the frame in its answer: any number will do on this side.
-      if (typeof bag.id === 'number') on.tokenRequest(bag.id);
-      break;
-    }
-  }
-}
-
-const LOCALES: readonly unknown[] = CONNECT_LOCALES;
-const COLOR_SCHEMES: readonly unknown[] = CONNECT_COLOR_SCHEMES;
-const DATA_SCOPES: readonly unknown[] = CONNECT_DATA_SCOPES;
-const MODES: readonly unknown[] = CONNECT_MODES;
-
-function parsePartner(value: unknown): ConnectPartner | undefined {
-  if (!isBag(value) || !isString(value.name)) return undefined;
-  const rest = pickStrings(value, ['logoUrl', 'privacyPolicyUrl']);
-  return rest && { ...rest, name: value.name };
-}
-
-function parseConfig(value: unknown): FrameConfig | undefined {
-  if (!isBag(value)) return undefined;
-  const strings = pickStrings(value, ['proxyUrl', 'institutionCode', 'memberGuid']);
-  const { skipAggregation, mode, locale, colorScheme, theme, messages, modal, skipConsent, dataRequested } = value;
-  const partner = value.partner === undefined ? undefined : parsePartner(value.partner);
-  const valid =
-    strings &&
-    (value.partner === undefined || partner !== undefined) &&
-    isOptional(skipConsent, (v) => typeof v === 'boolean') &&
-    isOptional(dataRequested, (v) => Array.isArray(v) && v.every((scope) => DATA_SCOPES.includes(scope))) &&
-    isOptional(skipAggregation, (v) => typeof v === 'boolean') &&
-    isOptional(mode, (v) => MODES.includes(v)) &&
-    isOptional(modal, (v) => typeof v === 'boolean') &&
-    isOptional(locale, (v) => LOCALES.includes(v)) &&
-    isOptional(colorScheme, (v) => COLOR_SCHEMES.includes(v)) &&
-    isOptional(theme, isStringRecord) &&
-    isOptional(messages, isStringRecord);
-  if (!valid) return undefined;
-  const config: Bag = {
-    ...strings,
-    skipAggregation,
-    mode,
-    locale,
-    colorScheme,
-    theme,
-    messages,
-    modal,
-    partner,
-    skipConsent,
-    dataRequested,
-  };
-  for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
-  return config as FrameConfig;
-}
-
-/** Parses a message the frame received from the host; `undefined` for anything unknown or malformed. */
-export function parseHostMessage(data: unknown): HostToFrameMessage | undefined {
-  const bag = open(data);
-  switch (bag?.type) {
-    case 'handshake': {
+    case HANDSHAKE: {
       const config = parseConfig(bag.config);
-      return config && isString(bag.sessionToken) && typeof bag.refreshable === 'boolean'
-        ? { type: 'handshake', config, sessionToken: bag.sessionToken, refreshable: bag.refreshable }
+      if (isString(config)) return config;
+      return isString(bag.sessionToken) && isBoolean(bag.refreshable)
+        ? ({ ...copy(bag, ['type', 'sessionToken', 'refreshable']), config } as HostToFrameMessage)
         : undefined;
     }
-    case 'token': {
-      if (!isId(bag.id) || !isOptional(bag.sessionToken, isString)) return undefined;
-      return bag.sessionToken === undefined
-        ? { type: 'token', id: bag.id }
-        : { type: 'token', id: bag.id, sessionToken: bag.sessionToken as string };
+    case TOKEN: {
+      return isId(bag.id) && isOptionalString(bag.sessionToken)
+        ? (copy(bag, ['type', 'id', 'sessionToken']) as HostToFrameMessage)
+        : undefined;
     }
-    case 'back': {
-      return { type: 'back' };
+    case BACK: {
+      return { type: BACK };
     }
-    case 'close': {
-      return bag.force === true ? { type: 'close', force: true } : { type: 'close' };
+    case CLOSE: {
+      return { type: CLOSE, force: bag.force === true };
     }
     default: {
       return undefined;
@@ -270,7 +223,8 @@ export function parseHostMessage(data: unknown): HostToFrameMessage | undefined 
  * is not secret; the SDK puts it there so the frame can check `event.origin` of the very first message.
  */
 export function readParentOrigin(hash: string): string | undefined {
-  const value = new URLSearchParams(hash.replace(/^#/, '')).get('origin');
+  // `location.hash` is empty or starts with '#'.
+  const value = new URLSearchParams(hash.slice(1)).get('origin');
   if (!value) return undefined;
   try {
     const { origin, protocol } = new URL(value);

@@ -1,4 +1,4 @@
-// Public entry `member-connect/sdk/preload`: its own entry so that `member-connect/sdk` (2 kB gzip budget) does not
+// Public entry `member-connect/sdk/preload`: its own entry so that `member-connect/sdk` (1.5 kB gzip) does not
 // grow for pages that never preload. Nothing runs at import time.
 
 /**

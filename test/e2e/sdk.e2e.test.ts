@@ -7,11 +7,29 @@ import type { AddressInfo } from 'node:net';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 
+import * as protocol from '../../src/protocol/messages.ts';
 import type { mountConnectWidget } from '../../src/sdk/index.ts';
 import { builtDemoSuite } from '../support/builtDemoSuite.ts';
 import { acceptConsent } from '../support/demoFlow.ts';
 
 const suite = builtDemoSuite();
+
+// The wire constants, handed to the attacker's page so that its forgeries are well-formed messages of this version.
+const PROTOCOL_TYPES = {
+  PROTOCOL: protocol.PROTOCOL,
+  PROTOCOL_VERSION: protocol.PROTOCOL_VERSION,
+  READY: protocol.READY,
+  EVENT: protocol.EVENT,
+  RESIZE: protocol.RESIZE,
+  SUCCESS: protocol.SUCCESS,
+  EXIT: protocol.EXIT,
+  TOKEN_REQUEST: protocol.TOKEN_REQUEST,
+  DONE: protocol.DONE,
+  HANDSHAKE: protocol.HANDSHAKE,
+  TOKEN: protocol.TOKEN,
+  BACK: protocol.BACK,
+  CLOSE: protocol.CLOSE,
+};
 
 /** The iframe's document, once the frame bundle is loaded in it. */
 async function frameOf(page: Page): Promise<Frame> {
@@ -230,37 +248,38 @@ describe('a hostile page on another origin', () => {
       await frame.evaluate(recordMessages);
       const iframe = host.locator('#inline-container iframe');
 
-      await attacker.evaluate(() => {
+      await attacker.evaluate((types) => {
         const victim = (window as unknown as { victim: Window }).victim;
         const victimFrame = victim.frames[0];
         if (!victimFrame) throw new Error('The partner page has no frame.');
-        const forge = (message: object) => ({ protocol: 'member-connect', version: 1, ...message });
+        const forge = (message: object) => ({ protocol: types.PROTOCOL, version: types.PROTOCOL_VERSION, ...message });
         // To the host, pretending to be the frame.
         for (const message of [
-          { type: 'success', result: { memberGuid: 'MBR-FORGED', institutionCode: 'evilbank' } },
-          { type: 'exit', result: { reason: 'userCancelled', message: 'forged' } },
-          { type: 'resize', height: 5 },
+          { type: types.SUCCESS, result: { memberGuid: 'MBR-FORGED', institutionCode: 'evilbank' } },
+          { type: types.EXIT, result: { reason: 'userCancelled', message: 'forged' } },
+          { type: types.RESIZE, height: 5 },
           {
-            type: 'event',
+            type: types.EVENT,
             event: { mx: true, type: 'mx/connect/memberConnected', metadata: { member_guid: 'MBR-FORGED' } },
           },
-          { type: 'tokenRequest', id: 0 },
-          { type: 'ready' },
+          { type: types.TOKEN_REQUEST, id: 0 },
+          { type: types.DONE },
+          { type: types.READY },
         ]) {
           victim.postMessage(forge(message), '*');
         }
         victim.postMessage('forgeries-sent', '*');
         // To the frame, pretending to be the host.
         for (const message of [
-          { type: 'handshake', config: { institutionCode: 'evilbank' }, sessionToken: 'forged', refreshable: true },
-          { type: 'back' },
-          { type: 'close' },
-          { type: 'token', id: 0, sessionToken: 'forged' },
+          { type: types.HANDSHAKE, config: { institutionCode: 'evilbank' }, sessionToken: 'forged', refreshable: true },
+          { type: types.BACK },
+          { type: types.CLOSE },
+          { type: types.TOKEN, id: 0, sessionToken: 'forged' },
         ]) {
           victimFrame.postMessage(forge(message), '*');
         }
         victimFrame.postMessage('forgeries-sent', '*');
-      });
+      }, PROTOCOL_TYPES);
       await host.waitForFunction(() => (window as unknown as Recorder).__seen.includes('forgeries-sent'));
       await frame.waitForFunction(() => (window as unknown as Recorder).__seen.includes('forgeries-sent'));
 
@@ -339,5 +358,36 @@ describe('a wrong frameUrl (issue 14)', () => {
     expect(suite.t.problems.consoleErrors).toContainEqual(
       expect.stringContaining('member-connect: no frame started at /no-frame-here/; serve dist/frame/ there'),
     );
+  });
+});
+
+describe('options the widget does not accept', () => {
+  it('end the session with onExit frameError naming the option, from the frame, without waiting for the watchdog', async () => {
+    const { page } = suite.t;
+    await page.goto('/sdk.html');
+    await page.route('**/test-sdk/sdk.iife.js', (route) =>
+      route.fulfill({ path: 'dist/lib/sdk.iife.js', contentType: 'text/javascript' }),
+    );
+    await page.addScriptTag({ url: '/test-sdk/sdk.iife.js' });
+    await page.evaluate(() => {
+      const sdk = (window as unknown as { MemberConnect: { mountConnectWidget: typeof mountConnectWidget } })
+        .MemberConnect;
+      sdk.mountConnectWidget({
+        frameUrl: '/frame/',
+        sessionToken: 'unused',
+        // A plain-JavaScript page can pass what the types would have refused.
+        locale: 'de' as never,
+        onExit: (result) => document.body.setAttribute('data-exit', `${result.reason}: ${result.message}`),
+      });
+    });
+    // The watchdog's frameError has no message; this one comes from the frame and says what to fix.
+    await expect
+      .poll(() => page.locator('body').getAttribute('data-exit'))
+      .toBe('frameError: the option locale is "de", which the widget does not accept');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(suite.t.problems.consoleErrors).toContainEqual(
+      expect.stringContaining('member-connect frame: the option locale is "de"'),
+    );
+    expect(suite.t.problems.pageErrors).toEqual([]);
   });
 });

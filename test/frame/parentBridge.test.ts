@@ -1,7 +1,19 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { connectToParent, HANDSHAKE_WAIT_MS } from '../../src/frame/parentBridge';
-import { envelope, type HostToFrameMessage } from '../../src/protocol/messages';
+import {
+  BACK,
+  CLOSE,
+  envelope,
+  EXIT,
+  HANDSHAKE,
+  type HostToFrameMessage,
+  READY,
+  STARTED,
+  SUCCESS,
+  TOKEN,
+  TOKEN_REQUEST,
+} from '../../src/protocol/messages';
 
 const PARENT_ORIGIN = 'https://partner.example';
 
@@ -26,12 +38,12 @@ function setUp() {
   return { win, parent, toParent, handlers, bridge, deliver };
 }
 
-const handshake = envelope({ type: 'handshake', config: { locale: 'es' }, sessionToken: 'tok', refreshable: true });
+const handshake = envelope({ type: HANDSHAKE, config: { locale: 'es' }, sessionToken: 'tok', refreshable: true });
 
 describe('connectToParent', () => {
   it('says ready to the parent, at the parent origin only', () => {
     const { toParent } = setUp();
-    expect(toParent).toHaveBeenCalledExactlyOnceWith(envelope({ type: 'ready' }), PARENT_ORIGIN);
+    expect(toParent).toHaveBeenCalledExactlyOnceWith(envelope({ type: READY }), PARENT_ORIGIN);
   });
 
   it('accepts the handshake only from the parent window at the trusted origin, and only once', () => {
@@ -43,9 +55,9 @@ describe('connectToParent', () => {
     expect(handlers.onHandshake).not.toHaveBeenCalled();
 
     deliver(handshake);
-    deliver(envelope({ type: 'handshake', config: {}, sessionToken: 'second', refreshable: false }));
+    deliver(envelope({ type: HANDSHAKE, config: {}, sessionToken: 'second', refreshable: false }));
     expect(handlers.onHandshake).toHaveBeenCalledExactlyOnceWith({
-      type: 'handshake',
+      type: HANDSHAKE,
       config: { locale: 'es' },
       sessionToken: 'tok',
       refreshable: true,
@@ -54,16 +66,16 @@ describe('connectToParent', () => {
 
   it('ignores back and close before the handshake and from anyone else after it', () => {
     const { win, parent, handlers, deliver } = setUp();
-    deliver(envelope({ type: 'close' }));
-    deliver(envelope({ type: 'back' }));
+    deliver(envelope({ type: CLOSE }));
+    deliver(envelope({ type: BACK }));
     deliver(handshake);
-    deliver(envelope({ type: 'close' }), parent, 'https://evil.example');
-    deliver(envelope({ type: 'back' }), win);
+    deliver(envelope({ type: CLOSE }), parent, 'https://evil.example');
+    deliver(envelope({ type: BACK }), win);
     expect(handlers.onClose).not.toHaveBeenCalled();
     expect(handlers.onBack).not.toHaveBeenCalled();
 
-    deliver(envelope({ type: 'back' }));
-    deliver(envelope({ type: 'close' }));
+    deliver(envelope({ type: BACK }));
+    deliver(envelope({ type: CLOSE }));
     expect(handlers.onBack).toHaveBeenCalledTimes(1);
     expect(handlers.onClose).toHaveBeenCalledTimes(1);
   });
@@ -73,25 +85,70 @@ describe('connectToParent', () => {
     deliver(handshake);
     const first = bridge.requestToken();
     const second = bridge.requestToken();
-    expect(toParent).toHaveBeenCalledWith(envelope({ type: 'tokenRequest', id: 0 }), PARENT_ORIGIN);
-    expect(toParent).toHaveBeenCalledWith(envelope({ type: 'tokenRequest', id: 1 }), PARENT_ORIGIN);
-    deliver(envelope({ type: 'token', id: 1 }));
-    deliver(envelope({ type: 'token', id: 0, sessionToken: 'forged' }), parent, 'https://evil.example');
-    deliver(envelope({ type: 'token', id: 0, sessionToken: 'fresh' }));
+    expect(toParent).toHaveBeenCalledWith(envelope({ type: TOKEN_REQUEST, id: 0 }), PARENT_ORIGIN);
+    expect(toParent).toHaveBeenCalledWith(envelope({ type: TOKEN_REQUEST, id: 1 }), PARENT_ORIGIN);
+    deliver(envelope({ type: TOKEN, id: 1 }));
+    deliver(envelope({ type: TOKEN, id: 0, sessionToken: 'forged' }), parent, 'https://evil.example');
+    deliver(envelope({ type: TOKEN, id: 0, sessionToken: 'fresh' }));
     await expect(first).resolves.toBe('fresh');
     await expect(second).rejects.toThrow('could not provide a session token');
+  });
+
+  it('posts what the contract defines and nothing else: the SDK does not check payloads', () => {
+    const { toParent, bridge } = setUp();
+    bridge.post({
+      type: SUCCESS,
+      result: {
+        memberGuid: 'MBR-1',
+        institutionCode: 'mxbank',
+        accounts: [{ guid: 'ACT-1', name: 'Checking', type: 'CHECKING', lastFour: '1234', number: '000111221234' }],
+      },
+    } as never);
+    expect(toParent).toHaveBeenLastCalledWith(
+      envelope({
+        type: SUCCESS,
+        result: {
+          memberGuid: 'MBR-1',
+          institutionCode: 'mxbank',
+          accounts: [{ guid: 'ACT-1', name: 'Checking', type: 'CHECKING', lastFour: '1234' }],
+        },
+      }),
+      PARENT_ORIGIN,
+    );
+  });
+
+  it('answers a handshake with options it does not accept with frameError naming the option, at once', () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const { toParent, handlers, deliver } = setUp();
+      toParent.mockClear();
+      deliver({ ...handshake, config: { locale: 'de' } });
+      const message = 'the option locale is "de", which the widget does not accept';
+      expect(toParent).toHaveBeenCalledExactlyOnceWith(
+        envelope({ type: EXIT, result: { reason: 'frameError', message } }),
+        PARENT_ORIGIN,
+      );
+      expect(errors).toHaveBeenCalledExactlyOnceWith('member-connect frame: ' + message);
+      expect(JSON.stringify(errors.mock.calls)).not.toContain('tok');
+      // The session is over: a second handshake changes nothing.
+      deliver(handshake);
+      expect(handlers.onHandshake).not.toHaveBeenCalled();
+      expect(toParent).toHaveBeenCalledTimes(1);
+    } finally {
+      errors.mockRestore();
+    }
   });
 
   it('tells the host it started once the handshake is handled, and only then', () => {
     const { toParent, handlers, deliver } = setUp();
     toParent.mockClear();
     handlers.onHandshake.mockImplementationOnce(() => {
-      expect(toParent).not.toHaveBeenCalledWith(envelope({ type: 'started' }), PARENT_ORIGIN);
+      expect(toParent).not.toHaveBeenCalledWith(envelope({ type: STARTED }), PARENT_ORIGIN);
     });
     deliver(handshake);
     deliver(handshake);
     expect(handlers.onHandshake).toHaveBeenCalledTimes(1);
-    expect(toParent).toHaveBeenCalledExactlyOnceWith(envelope({ type: 'started' }), PARENT_ORIGIN);
+    expect(toParent).toHaveBeenCalledExactlyOnceWith(envelope({ type: STARTED }), PARENT_ORIGIN);
   });
 
   it('says in its console why it shows nothing when no handshake comes', () => {

@@ -2,7 +2,24 @@ import { screen } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { envelope, type FrameToHostMessage, PROTOCOL, PROTOCOL_VERSION } from '../../src/protocol/messages';
+import {
+  BACK,
+  CLOSE,
+  DONE,
+  envelope,
+  EVENT,
+  EXIT,
+  type FrameToHostMessage,
+  HANDSHAKE,
+  PROTOCOL,
+  PROTOCOL_VERSION,
+  READY,
+  RESIZE,
+  STARTED,
+  SUCCESS,
+  TOKEN,
+  TOKEN_REQUEST,
+} from '../../src/protocol/messages';
 import { type ConnectWidgetInstance, mountConnectWidget as mountForReal } from '../../src/sdk/index';
 
 const FRAME_URL = 'https://frame.example/connect/frame/';
@@ -70,14 +87,14 @@ describe('mountConnectWidget: messages', () => {
     expect(iframe.src).not.toContain('secret-token');
 
     const posted = spyOnFrame(iframe);
-    fromFrame(iframe, { type: 'ready' });
+    fromFrame(iframe, { type: READY });
     await settle();
     expect(posted).toHaveBeenCalledTimes(1);
     expect(posted).toHaveBeenCalledWith(
       {
         protocol: PROTOCOL,
         version: PROTOCOL_VERSION,
-        type: 'handshake',
+        type: HANDSHAKE,
         config: { modal: false, locale: 'fr-CA', institutionCode: 'mxbank' },
         sessionToken: 'secret-token',
         refreshable: false,
@@ -86,7 +103,7 @@ describe('mountConnectWidget: messages', () => {
     );
   });
 
-  it('ignores messages from a foreign origin, from another window, and malformed ones', async () => {
+  it('ignores messages from a foreign origin, from another window, and outside the envelope of this version', async () => {
     const container = document.body.appendChild(document.createElement('div'));
     const spies = callbacks();
     mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken: 't', ...spies });
@@ -95,39 +112,38 @@ describe('mountConnectWidget: messages', () => {
     if (!iframe) throw new Error('no iframe');
     const posted = spyOnFrame(iframe);
     const success = envelope({
-      type: 'success',
+      type: SUCCESS,
       result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] },
     });
-    const exit = envelope({ type: 'exit', result: { reason: 'userCancelled' } });
+    const exit = envelope({ type: EXIT, result: { reason: 'userCancelled' } });
 
     // Right window, wrong origin (a look-alike and a prefix match included).
     for (const origin of ['https://evil.example', 'https://frame.example.evil.example', 'http://frame.example']) {
       deliver(success, iframe.contentWindow, origin);
       deliver(exit, iframe.contentWindow, origin);
-      deliver(envelope({ type: 'ready' }), iframe.contentWindow, origin);
+      deliver(envelope({ type: READY }), iframe.contentWindow, origin);
     }
     // Right origin, wrong window: the host page itself, another iframe, no source at all.
     for (const source of [window, other.contentWindow, null]) {
       deliver(success, source);
       deliver(exit, source);
-      deliver(envelope({ type: 'resize', height: 10 }), source);
+      deliver(envelope({ type: RESIZE, height: 10 }), source);
     }
-    // Right origin and window, malformed.
+    // Right origin and window, but not this protocol's envelope, or a type that is not a frame → host message. (The
+    // shape of the payload is the frame's business: it builds every message from the contract's fields.)
     for (const data of [
       'success',
       null,
-      { type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] } },
+      undefined,
+      42,
+      { type: SUCCESS, result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] } },
       { ...success, protocol: 'other-widget' },
-      { ...success, version: 2 },
-      { ...success, result: { memberGuid: 42, institutionCode: 'mxbank' } },
-      { ...exit, result: { reason: '' } },
-      { ...exit, result: { reason: 'userCancelled', message: { html: '<b>' } } },
-      envelope({ type: 'event', event: { mx: true, metadata: {} } } as never),
-      envelope({ type: 'event', event: { mx: true, type: 'mx/connect/loaded', metadata: 'x' } } as never),
-      envelope({ type: 'resize', height: -5 }),
-      envelope({ type: 'resize', height: Number.NaN }),
-      envelope({ type: 'tokenRequest', id: 'x' } as never),
-      { protocol: PROTOCOL, version: PROTOCOL_VERSION, type: 'handshake' },
+      { ...success, version: 1 },
+      { ...exit, version: 1, type: 'exit' },
+      { ...success, type: 12 },
+      { protocol: PROTOCOL, version: PROTOCOL_VERSION },
+      { protocol: PROTOCOL, version: PROTOCOL_VERSION, type: HANDSHAKE },
+      { protocol: PROTOCOL, version: PROTOCOL_VERSION, type: TOKEN, id: 1 },
     ]) {
       deliver(data, iframe.contentWindow);
     }
@@ -141,7 +157,7 @@ describe('mountConnectWidget: messages', () => {
     expect(iframe.isConnected).toBe(true);
 
     // The same listener does accept the real thing.
-    fromFrame(iframe, { type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] } });
+    fromFrame(iframe, { type: SUCCESS, result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] } });
     expect(spies.onSuccess).toHaveBeenCalledWith({ memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] });
   });
 
@@ -152,12 +168,12 @@ describe('mountConnectWidget: messages', () => {
     const [iframe] = iframes();
     if (!iframe) throw new Error('no iframe');
     const success: FrameToHostMessage = {
-      type: 'success',
+      type: SUCCESS,
       result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] },
     };
     fromFrame(iframe, success);
     fromFrame(iframe, success);
-    fromFrame(iframe, { type: 'exit', result: { reason: 'userCancelled' } });
+    fromFrame(iframe, { type: EXIT, result: { reason: 'userCancelled' } });
     widget.destroy();
     widget.destroy();
     expect(spies.onSuccess).toHaveBeenCalledTimes(1);
@@ -171,7 +187,7 @@ describe('mountConnectWidget: messages', () => {
     const [iframe] = iframes();
     if (!iframe) throw new Error('no iframe');
     const exit: FrameToHostMessage = {
-      type: 'exit',
+      type: EXIT,
       result: { reason: 'userCancelled', institutionCode: 'mxbank' },
     };
     fromFrame(iframe, exit);
@@ -202,7 +218,7 @@ describe('mountConnectWidget: messages', () => {
     const [iframe] = iframes();
     if (!iframe) throw new Error('no iframe');
     const event = { mx: true, type: 'mx/connect/stepChange', metadata: { previous: 'search', current: 'credentials' } };
-    fromFrame(iframe, { type: 'event', event } as FrameToHostMessage);
+    fromFrame(iframe, { type: EVENT, event } as FrameToHostMessage);
     expect(spies.onEvent).toHaveBeenCalledExactlyOnceWith(event);
   });
 
@@ -215,20 +231,20 @@ describe('mountConnectWidget: messages', () => {
     if (!iframe) throw new Error('no iframe');
     const posted = spyOnFrame(iframe);
 
-    fromFrame(iframe, { type: 'ready' });
+    fromFrame(iframe, { type: READY });
     await settle();
     expect(posted).toHaveBeenLastCalledWith(
-      expect.objectContaining({ type: 'handshake', sessionToken: 'token-1', refreshable: true }),
+      expect.objectContaining({ type: HANDSHAKE, sessionToken: 'token-1', refreshable: true }),
       FRAME_ORIGIN,
     );
-    fromFrame(iframe, { type: 'tokenRequest', id: 7 });
+    fromFrame(iframe, { type: TOKEN_REQUEST, id: 7 });
     await settle();
-    expect(posted).toHaveBeenLastCalledWith(envelope({ type: 'token', id: 7, sessionToken: 'token-2' }), FRAME_ORIGIN);
+    expect(posted).toHaveBeenLastCalledWith(envelope({ type: TOKEN, id: 7, sessionToken: 'token-2' }), FRAME_ORIGIN);
 
     sessionToken.mockRejectedValueOnce(new Error('backend down'));
-    fromFrame(iframe, { type: 'tokenRequest', id: 8 });
+    fromFrame(iframe, { type: TOKEN_REQUEST, id: 8 });
     await settle();
-    expect(posted).toHaveBeenLastCalledWith(envelope({ type: 'token', id: 8 }), FRAME_ORIGIN);
+    expect(posted).toHaveBeenLastCalledWith(envelope({ type: TOKEN, id: 8 }), FRAME_ORIGIN);
   });
 
   it('asks for the first token at mount, while the frame loads, and hands it over when the frame is ready', async () => {
@@ -242,11 +258,11 @@ describe('mountConnectWidget: messages', () => {
     await settle();
     // The token waits for the frame: nothing is posted before `ready`.
     expect(posted).not.toHaveBeenCalled();
-    fromFrame(iframe, { type: 'ready' });
+    fromFrame(iframe, { type: READY });
     await settle();
     expect(sessionToken).toHaveBeenCalledTimes(1);
     expect(posted).toHaveBeenCalledExactlyOnceWith(
-      expect.objectContaining({ type: 'handshake', sessionToken: 'early', refreshable: true }),
+      expect.objectContaining({ type: HANDSHAKE, sessionToken: 'early', refreshable: true }),
       FRAME_ORIGIN,
     );
   });
@@ -261,20 +277,20 @@ describe('mountConnectWidget: messages', () => {
     widget.back();
     expect(posted).not.toHaveBeenCalled();
 
-    fromFrame(iframe, { type: 'ready' });
+    fromFrame(iframe, { type: READY });
     await settle();
-    fromFrame(iframe, { type: 'started' });
+    fromFrame(iframe, { type: STARTED });
     widget.back();
     widget.close();
     widget.close({ force: true });
-    expect(posted).toHaveBeenNthCalledWith(2, envelope({ type: 'back' }), FRAME_ORIGIN);
+    expect(posted).toHaveBeenNthCalledWith(2, envelope({ type: BACK }), FRAME_ORIGIN);
     // Without force the widget asks "Exit?" first when something would be lost; force skips the question.
-    expect(posted).toHaveBeenNthCalledWith(3, envelope({ type: 'close' }), FRAME_ORIGIN);
-    expect(posted).toHaveBeenNthCalledWith(4, envelope({ type: 'close', force: true }), FRAME_ORIGIN);
+    expect(posted).toHaveBeenNthCalledWith(3, envelope({ type: CLOSE }), FRAME_ORIGIN);
+    expect(posted).toHaveBeenNthCalledWith(4, envelope({ type: CLOSE, force: true }), FRAME_ORIGIN);
     // close() asks; the widget decides and answers with exit.
     expect(spies.onExit).not.toHaveBeenCalled();
     expect(iframe.isConnected).toBe(true);
-    fromFrame(iframe, { type: 'exit', result: { reason: 'userCancelled' } });
+    fromFrame(iframe, { type: EXIT, result: { reason: 'userCancelled' } });
     expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'userCancelled' });
     expect(iframe.isConnected).toBe(false);
   });
@@ -288,9 +304,9 @@ describe('mountConnectWidget: inline', () => {
     if (!iframe) throw new Error('no iframe');
     expect(container.firstElementChild).toBe(iframe);
     expect(screen.queryByRole('dialog')).toBeNull();
-    fromFrame(iframe, { type: 'resize', height: 412.4 });
+    fromFrame(iframe, { type: RESIZE, height: 413 });
     expect(iframe.style.height).toBe('413px');
-    fromFrame(iframe, { type: 'resize', height: 380 });
+    fromFrame(iframe, { type: RESIZE, height: 380 });
     expect(iframe.style.height).toBe('380px');
   });
 
@@ -304,8 +320,8 @@ describe('mountConnectWidget: inline', () => {
     const [iframeA, iframeB] = iframes();
     if (!iframeA || !iframeB) throw new Error('missing iframes');
 
-    fromFrame(iframeB, { type: 'resize', height: 300 });
-    fromFrame(iframeB, { type: 'success', result: { memberGuid: 'MBR-B', institutionCode: 'mxbank', accounts: [] } });
+    fromFrame(iframeB, { type: RESIZE, height: 300 });
+    fromFrame(iframeB, { type: SUCCESS, result: { memberGuid: 'MBR-B', institutionCode: 'mxbank', accounts: [] } });
     expect(iframeA.style.height).toBe('600px');
     expect(iframeB.style.height).toBe('300px');
     expect(a.onSuccess).not.toHaveBeenCalled();
@@ -318,7 +334,7 @@ describe('mountConnectWidget: inline', () => {
     widgetA.destroy();
     expect(iframeA.isConnected).toBe(false);
     expect(iframeB.isConnected).toBe(true);
-    fromFrame(iframeB, { type: 'resize', height: 320 });
+    fromFrame(iframeB, { type: RESIZE, height: 320 });
     expect(iframeB.style.height).toBe('320px');
   });
 });
@@ -379,35 +395,52 @@ describe('mountConnectWidget: modal', () => {
     const [iframe] = iframes();
     if (!iframe) throw new Error('no iframe');
     const posted = spyOnFrame(iframe);
-    fromFrame(iframe, { type: 'ready' });
+    fromFrame(iframe, { type: READY });
     await settle();
     expect(posted).toHaveBeenLastCalledWith(expect.objectContaining({ config: { modal: true } }), FRAME_ORIGIN);
-    fromFrame(iframe, { type: 'started' });
+    fromFrame(iframe, { type: STARTED });
 
     document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
-    expect(posted).toHaveBeenLastCalledWith(envelope({ type: 'close' }), FRAME_ORIGIN);
+    expect(posted).toHaveBeenLastCalledWith(envelope({ type: CLOSE }), FRAME_ORIGIN);
     expect(screen.getByRole('dialog')).toBeInTheDocument();
-    fromFrame(iframe, { type: 'exit', result: { reason: 'userCancelled' } });
+    fromFrame(iframe, { type: EXIT, result: { reason: 'userCancelled' } });
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'userCancelled' });
   });
 
-  it('ignores resize in the modal (its size is fixed) and closes after the success primary action', () => {
-    const spies = callbacks();
+  it('ignores resize in the modal (its size is fixed) and closes on Done after the success', () => {
+    const spies = { ...callbacks(), onDone: vi.fn() };
     mountConnectWidget({ frameUrl: FRAME_URL, sessionToken: 't', ...spies });
     const [iframe] = iframes();
     if (!iframe) throw new Error('no iframe');
-    fromFrame(iframe, { type: 'resize', height: 200 });
+    fromFrame(iframe, { type: RESIZE, height: 200 });
     expect(iframe.style.height).toBe('100%');
-    fromFrame(iframe, { type: 'success', result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] } });
+    // Done before a success is not the end of a connection.
+    fromFrame(iframe, { type: DONE });
     expect(screen.getByRole('dialog')).toBeInTheDocument();
-    fromFrame(iframe, {
-      type: 'event',
-      event: { mx: true, type: 'mx/connect/connected/primaryAction', metadata: { member_guid: 'MBR-1' } },
-    });
+    expect(spies.onDone).not.toHaveBeenCalled();
+    fromFrame(iframe, { type: SUCCESS, result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] } });
+    const primaryAction = { mx: true, type: 'mx/connect/connected/primaryAction', metadata: { member_guid: 'MBR-1' } };
+    fromFrame(iframe, { type: EVENT, event: primaryAction } as FrameToHostMessage);
+    expect(spies.onEvent).toHaveBeenCalledExactlyOnceWith(primaryAction);
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+    fromFrame(iframe, { type: DONE });
     expect(screen.queryByRole('dialog')).toBeNull();
+    expect(spies.onDone).toHaveBeenCalledOnce();
     expect(spies.onSuccess).toHaveBeenCalledTimes(1);
     expect(spies.onExit).not.toHaveBeenCalled();
+  });
+
+  it('inline, Done calls onDone and leaves the widget where it is', () => {
+    const container = document.body.appendChild(document.createElement('div'));
+    const spies = { ...callbacks(), onDone: vi.fn() };
+    mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken: 't', ...spies });
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    fromFrame(iframe, { type: SUCCESS, result: { memberGuid: 'MBR-1', institutionCode: 'mxbank', accounts: [] } });
+    fromFrame(iframe, { type: DONE });
+    expect(spies.onDone).toHaveBeenCalledOnce();
+    expect(iframe.isConnected).toBe(true);
   });
 });
 
@@ -457,9 +490,9 @@ describe('mountConnectWidget: cleanup', () => {
         const [modalFrame] = iframes();
         if (!modalFrame) throw new Error('no iframe');
         spyOnFrame(modalFrame);
-        fromFrame(modalFrame, { type: 'ready' });
+        fromFrame(modalFrame, { type: READY });
         await settle();
-        fromFrame(modalFrame, { type: 'exit', result: { reason: 'userCancelled' } });
+        fromFrame(modalFrame, { type: EXIT, result: { reason: 'userCancelled' } });
 
         // Inline, destroyed by the host.
         const inline = mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken: 't', ...callbacks() });
@@ -497,7 +530,7 @@ describe('mountConnectWidget: no silent hang (issue 14)', () => {
     const [iframe] = iframes();
     if (!iframe) throw new Error('no iframe');
     const posted = spyOnFrame(iframe);
-    fromFrame(iframe, { type: 'ready' });
+    fromFrame(iframe, { type: READY });
     await settle();
 
     expect(posted).not.toHaveBeenCalled();
@@ -515,7 +548,7 @@ describe('mountConnectWidget: no silent hang (issue 14)', () => {
     mountConnectWidget({ frameUrl: FRAME_URL, container, sessionToken: () => Promise.reject(Error('503')), ...spies });
     const [iframe] = iframes();
     if (!iframe) throw new Error('no iframe');
-    fromFrame(iframe, { type: 'ready' });
+    fromFrame(iframe, { type: READY });
     await settle();
     expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'sessionExpired' });
     expect(iframe.isConnected).toBe(false);
@@ -530,12 +563,12 @@ describe('mountConnectWidget: no silent hang (issue 14)', () => {
     const [iframe] = iframes();
     if (!iframe) throw new Error('no iframe');
     const posted = spyOnFrame(iframe);
-    fromFrame(iframe, { type: 'ready' });
+    fromFrame(iframe, { type: READY });
     await settle();
     sessionToken.mockResolvedValueOnce({ token: 'wrong-shape' } as unknown as string);
-    fromFrame(iframe, { type: 'tokenRequest', id: 1 });
+    fromFrame(iframe, { type: TOKEN_REQUEST, id: 1 });
     await settle();
-    expect(posted).toHaveBeenLastCalledWith(envelope({ type: 'token', id: 1 }), FRAME_ORIGIN);
+    expect(posted).toHaveBeenLastCalledWith(envelope({ type: TOKEN, id: 1 }), FRAME_ORIGIN);
     expect(errors).toHaveBeenCalledExactlyOnceWith(
       "member-connect: sessionToken is object, not your token endpoint's sessionToken string",
     );
@@ -582,10 +615,10 @@ describe('mountConnectWidget: no silent hang (issue 14)', () => {
     if (!iframe) throw new Error('no iframe');
     const posted = spyOnFrame(iframe);
     vi.advanceTimersByTime(10_000);
-    fromFrame(iframe, { type: 'ready' });
+    fromFrame(iframe, { type: READY });
     iframe.dispatchEvent(new Event('load'));
     await vi.advanceTimersByTimeAsync(29_999);
-    expect(posted).toHaveBeenCalledWith(expect.objectContaining({ type: 'handshake' }), FRAME_ORIGIN);
+    expect(posted).toHaveBeenCalledWith(expect.objectContaining({ type: HANDSHAKE }), FRAME_ORIGIN);
     expect(spies.onExit).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
     expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'frameError' });
@@ -598,9 +631,9 @@ describe('mountConnectWidget: no silent hang (issue 14)', () => {
     const [iframe] = iframes();
     if (!iframe) throw new Error('no iframe');
     spyOnFrame(iframe);
-    fromFrame(iframe, { type: 'ready' });
+    fromFrame(iframe, { type: READY });
     await vi.advanceTimersByTimeAsync(0);
-    fromFrame(iframe, { type: 'started' });
+    fromFrame(iframe, { type: STARTED });
     await vi.advanceTimersByTimeAsync(600_000);
     expect(spies.onExit).not.toHaveBeenCalled();
     expect(screen.getByRole('dialog')).toBeInTheDocument();
@@ -618,7 +651,7 @@ describe('mountConnectWidget: no silent hang (issue 14)', () => {
       if (!iframe) throw new Error('no iframe');
       const posted = spyOnFrame(iframe);
       // Ready and handshake sent, but the frame never confirmed: the host still owns closing.
-      fromFrame(iframe, { type: 'ready' });
+      fromFrame(iframe, { type: READY });
       await settle();
       expect(posted).toHaveBeenCalledTimes(1);
       closeIt(widget);
