@@ -47,9 +47,11 @@ function tapStreams(backend: FakeBackend) {
   const events: string[] = [];
   const waiting: { pattern: RegExp; resolve: () => void }[] = [];
   let opened = 0;
+  let cancelled = 0;
   let inject: ((text: string) => void) | undefined;
   const handler = http.get('*/api/connect/members/:guid/status/stream', async ({ request }) => {
     opened += 1;
+    request.signal.addEventListener('abort', () => (cancelled += 1));
     const upstream = await backend.proxy.fetch(request);
     if (upstream.body === null) return upstream;
     const reader = upstream.body.getReader();
@@ -79,6 +81,7 @@ function tapStreams(backend: FakeBackend) {
   return {
     handler,
     opened: () => opened,
+    cancelled: () => cancelled,
     resend(pattern: RegExp) {
       const event = events.findLast((text) => pattern.test(text));
       const data = event?.split('\n').find((line) => line.startsWith('data: '));
@@ -164,6 +167,17 @@ describe('status stream', { timeout: 30_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Submit' }));
     await connected();
     await waitFor(() => expect(onSuccess).toHaveBeenCalledTimes(1));
+    expect(tap.opened()).toBe(1);
+  });
+
+  it('ends the held stream when the flow leaves the member (closed on the MFA step)', async () => {
+    const backend = createFakeBackend({ statusStream: true });
+    const tap = tapStreams(backend);
+    const { handle } = await connect('challenge', { backend, overrides: [tap.handler] });
+    await screen.findByLabelText('What city were you born in?', {}, { timeout: 8000 });
+    expect(tap.cancelled()).toBe(0);
+    handle.current?.close({ force: true });
+    await waitFor(() => expect(tap.cancelled()).toBe(1));
     expect(tap.opened()).toBe(1);
   });
 
