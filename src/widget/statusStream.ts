@@ -23,7 +23,7 @@ const lastVersions = new WeakMap<ApiClient, Map<string, string>>();
 /** Connections in a row that end without a single event before the widget gives up and polls. */
 const MAX_FAILURES = 3;
 
-export interface FollowStatusOptions {
+interface FollowStatusOptions {
   client: ApiClient;
   memberGuid: string;
   /** Each status as it comes; `true` when the wait is over: the stream is then closed. */
@@ -46,7 +46,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * session token goes in a header, and the API client refreshes it on a 401. A dropped stream is reopened with
  * `Last-Event-ID`; a proxy without the stream, or one that keeps failing, hands over to polling.
  */
-export async function followStatusStream(options: FollowStatusOptions): Promise<void> {
+async function followStatusStream(options: FollowStatusOptions): Promise<void> {
   const { client, memberGuid, onStatus, signal } = options;
   const versions = lastVersions.get(client) ?? new Map<string, string>();
   lastVersions.set(client, versions);
