@@ -42,9 +42,9 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /**
- * Follows `GET …/members/:guid/status/stream` (docs/proxy.md, "Status stream") and hands each status to `onStatus`. `fetch`, not EventSource: the
- * session token goes in a header, and the API client refreshes it on a 401. A dropped stream is reopened with
- * `Last-Event-ID`; a proxy without the stream, or one that keeps failing, hands over to polling.
+ * Follows `GET …/members/:guid/status/stream` (docs/proxy.md, "Status stream") and hands each status to `onStatus`.
+ * `fetch`, not EventSource: the session token goes in a header, and the API client refreshes it on a 401. A dropped
+ * stream is reopened with `Last-Event-ID`; a proxy without the stream, or one that keeps failing, hands over to polling.
  */
 async function followStatusStream(options: FollowStatusOptions): Promise<void> {
   const { client, memberGuid, onStatus, signal } = options;
