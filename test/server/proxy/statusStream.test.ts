@@ -394,6 +394,26 @@ describe('one stream held through MFA', () => {
     expect(await events.next()).toBeNull();
     expect(upstream.reads.status).toBe(4);
   }, 20_000);
+
+  it('slows down on a question only once it is sure of it: a new watcher reads it twice first', async () => {
+    const time = clock();
+    const upstream = createUpstream({ now: time.now, aggregationMs: 1_000 });
+    const alice = await upstream.createUser();
+    const member = await upstream.createMember(alice, 'challenge');
+    time.advance(1_000);
+    const proxy = createSandboxProxy(upstream, () => alice);
+    // Opened on a member already CHALLENGED (a widget reconnecting on the MFA step, or one from before the held
+    // stream, right after its answer): this first read may be MX's status from before an answer, so it reads again.
+    const events = readEvents((await proxy.stream(member)).body);
+    expect((await events.nextStatus())?.member.connection_status).toBe('CHALLENGED');
+    expect(upstream.reads.status).toBe(1);
+    await until(() => upstream.reads.status >= 2);
+    expect(upstream.reads.status).toBe(2);
+    // Twice the same question: now it waits for the answer (or its 30 s check).
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(upstream.reads.status).toBe(2);
+    await events.cancel();
+  }, 20_000);
 });
 
 describe('POST /webhooks/mx', () => {
