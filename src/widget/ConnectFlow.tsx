@@ -24,7 +24,7 @@ import {
   OAuthStep,
   prefetchSteps,
 } from './lazySteps';
-import type { HeldStatusSlot } from './statusStream';
+import type { HeldStatusStream } from './statusStream';
 import { ConsentStep } from './steps/ConsentStep/ConsentStep';
 import { InstitutionSearchStep } from './steps/InstitutionSearchStep/InstitutionSearchStep';
 import { MemberLookupStep } from './steps/MemberLookupStep/MemberLookupStep';
@@ -70,16 +70,10 @@ export function ConnectFlow({
   const [draft] = useState(createDraftStore);
   // One status stream per member the flow waits on, from its first waiting step through MFA and the answer (the steps
   // open it, in their lazy chunk); stopped here when the flow leaves that member or closes.
-  const [heldStatus] = useState<HeldStatusSlot>(() => ({ current: undefined }));
+  const heldStatus = useRef<HeldStatusStream>(undefined);
   const waitsOn =
     state.step === 'connectionStatus' || state.step === 'mfa' || state.step === 'oauth' ? state.memberGuid : null;
-  useEffect(
-    () => () => {
-      heldStatus.current?.stop();
-      heldStatus.current = undefined;
-    },
-    [heldStatus, waitsOn],
-  );
+  useEffect(() => () => heldStatus.current?.stop(), [waitsOn]);
   // Focus follows the steps once the user has moved; the first step never steals focus from the host page.
   const [initialStep] = useState(state.step);
   const [hasMoved, setHasMoved] = useState(false);

@@ -136,6 +136,7 @@ export interface HeldStatusStream {
   unread: MemberStatus | undefined;
   /** Challenges the person has answered: a status that asks only those again is older than the answer. */
   readonly answered: Set<string>;
+  /** Ends it and empties the slot. */
   stop(): void;
 }
 
@@ -166,7 +167,7 @@ function isAnswered(status: MemberStatus, answered: ReadonlySet<string>): boolea
   return asksPerson(status) && asked.length > 0 && asked.every((challenge) => answered.has(challenge.guid));
 }
 
-function openHeld(options: ReadHeldStatusOptions): HeldStatusStream {
+function openHeld(slot: HeldStatusSlot, options: ReadHeldStatusOptions): HeldStatusStream {
   const { client, queryClient, memberGuid } = options;
   const controller = new AbortController();
   const held: HeldStatusStream = {
@@ -176,7 +177,10 @@ function openHeld(options: ReadHeldStatusOptions): HeldStatusStream {
     readers: new Set(),
     unread: undefined,
     answered: new Set(),
-    stop: () => controller.abort(),
+    stop: () => {
+      controller.abort();
+      if (slot.current === held) slot.current = undefined;
+    },
   };
   void followStatusStream({
     client,
@@ -209,7 +213,7 @@ export function readHeldStatus(slot: HeldStatusSlot, options: ReadHeldStatusOpti
   let held = slot.current;
   if (held === undefined || held.memberGuid !== memberGuid || (held.phase === 'ended' && held.unread === undefined)) {
     held?.stop();
-    held = openHeld(options);
+    held = openHeld(slot, options);
     slot.current = held;
   }
   held.isOAuth = options.isOAuth;
