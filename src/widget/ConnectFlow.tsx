@@ -24,6 +24,7 @@ import {
   OAuthStep,
   prefetchSteps,
 } from './lazySteps';
+import type { HeldStatusStream } from './statusStream';
 import { ConsentStep } from './steps/ConsentStep/ConsentStep';
 import { InstitutionSearchStep } from './steps/InstitutionSearchStep/InstitutionSearchStep';
 import { MemberLookupStep } from './steps/MemberLookupStep/MemberLookupStep';
@@ -67,6 +68,12 @@ export function ConnectFlow({
   const { state, dispatch } = useConnectFlow(options, { emit, finish, remember, restart });
   const idPrefix = `mc${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
   const [draft] = useState(createDraftStore);
+  // One status stream per member the flow waits on, from its first waiting step through MFA and the answer (the steps
+  // open it, in their lazy chunk); stopped here when the flow leaves that member or closes.
+  const heldStatus = useRef<HeldStatusStream>(undefined);
+  const waitsOn =
+    state.step === 'connectionStatus' || state.step === 'mfa' || state.step === 'oauth' ? state.memberGuid : null;
+  useEffect(() => () => heldStatus.current?.stop(), [waitsOn]);
   // Focus follows the steps once the user has moved; the first step never steals focus from the host page.
   const [initialStep] = useState(state.step);
   const [hasMoved, setHasMoved] = useState(false);
@@ -142,8 +149,9 @@ export function ConnectFlow({
       mode,
       partner,
       dataRequested,
+      heldStatus,
     }),
-    [dispatch, draft, emit, idPrefix, skipAggregation, mode, partner, dataRequested],
+    [dispatch, draft, emit, idPrefix, skipAggregation, mode, partner, dataRequested, heldStatus],
   );
   // The one place that catches a step change nobody focused for: a step whose chunk is still loading shows the Suspense
   // fallback, and the focused element of the old step is gone. Focus waits on the fallback (the step's heading takes it

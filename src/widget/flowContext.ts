@@ -3,6 +3,7 @@ import { createContext, type Dispatch, useContext } from 'react';
 import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from '../api/queries';
 import type { ConnectDataScope, ConnectMode, ConnectPartner, EmitEvent } from '../contract/hostContract';
 import type { ConnectFlowEvent } from './connectFlowReducer';
+import type { HeldStatusSlot } from './statusStream';
 
 /** What the user typed that is worth keeping across steps. Never holds passwords or MFA answers. */
 export interface FlowDraft {
@@ -39,6 +40,8 @@ export interface FlowContextValue {
   partner: ConnectPartner | undefined;
   /** What the consent screen lists; empty means the default list. */
   dataRequested: readonly ConnectDataScope[];
+  /** The status stream held for the member the flow waits on, across its steps; ended when the flow leaves it. */
+  heldStatus: HeldStatusSlot;
 }
 
 export const FlowContext = createContext<FlowContextValue | null>(null);

@@ -5,6 +5,8 @@ import type { ApiClient } from '../api/client';
 import { ApiError } from '../api/errors';
 import { memberKeys } from '../api/queries';
 import { type MemberStatus, MemberStatusBodySchema } from '../api/schemas';
+import { connectionOutcome } from '../mx/connectionOutcome';
+import { isPollingDone } from './connectionOutcomes';
 
 /**
  * Widgets whose proxy said it has the stream but then had none (404, 405, not an event stream): they poll for the rest
@@ -25,12 +27,11 @@ const lastVersions = new WeakMap<ApiClient, Map<string, string>>();
 /** Connections in a row that end without a single event before the widget gives up and polls. */
 const MAX_FAILURES = 3;
 
-export interface FollowStatusOptions {
+interface FollowStatusOptions {
   client: ApiClient;
-  queryClient: QueryClient;
   memberGuid: string;
-  /** The widget's own rule: after such an answer the stream is closed (the step moves on). */
-  isDone: (status: MemberStatus) => boolean;
+  /** Each status as it comes; `true` when the wait is over: the stream is then closed. */
+  onStatus: (status: MemberStatus) => boolean;
   /** Wait before reconnecting after `failures` failed (or quiet) connections in a row; 0 after a normal end. */
   retryDelayMs: (failures: number) => number;
   /** The widget must poll instead: no stream here, or it keeps failing. */
@@ -45,13 +46,12 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /**
- * Follows `GET …/members/:guid/status/stream` (docs/proxy.md, "Status stream") and writes each status into the status
- * query, the same place a poll's answer goes, so every reader of it keeps working. `fetch`, not EventSource: the
- * session token goes in a header, and the API client refreshes it on a 401. A dropped stream is reopened with
- * `Last-Event-ID`; a proxy without the stream, or one that keeps failing, hands over to polling.
+ * Follows `GET …/members/:guid/status/stream` (docs/proxy.md, "Status stream") and hands each status to `onStatus`.
+ * `fetch`, not EventSource: the session token goes in a header, and the API client refreshes it on a 401. A dropped
+ * stream is reopened with `Last-Event-ID`; a proxy without the stream, or one that keeps failing, hands over to polling.
  */
-export async function followStatusStream(options: FollowStatusOptions): Promise<void> {
-  const { client, queryClient, memberGuid, isDone, signal } = options;
+async function followStatusStream(options: FollowStatusOptions): Promise<void> {
+  const { client, memberGuid, onStatus, signal } = options;
   const versions = lastVersions.get(client) ?? new Map<string, string>();
   lastVersions.set(client, versions);
   let failures = 0;
@@ -99,8 +99,7 @@ export async function followStatusStream(options: FollowStatusOptions): Promise<
           failures = 0;
           quiet = 0;
           if (id !== undefined) versions.set(memberGuid, id);
-          queryClient.setQueryData(memberKeys.status(memberGuid), parsed.output.member);
-          if (isDone(parsed.output.member)) {
+          if (onStatus(parsed.output.member)) {
             void reader.cancel();
             return;
           }
@@ -121,4 +120,126 @@ export async function followStatusStream(options: FollowStatusOptions): Promise<
     if (failures >= MAX_FAILURES) return fallBack(false);
     await sleep(options.retryDelayMs(Math.max(failures, quiet)), signal);
   }
+}
+
+/**
+ * The stream a flow holds for the member it waits on, across its steps (docs/widget.md, "Status stream"): opened by the
+ * first step that reads the member's status, kept through the MFA step and the answer, over when a status ends the wait
+ * (MFA does not) or when the flow leaves the member (`ConnectFlow` stops it). Each status goes into the status query,
+ * the same place a poll's answer goes, so the steps read it without knowing where it came from.
+ */
+export interface HeldStatusStream {
+  readonly memberGuid: string;
+  /** The reading step's rule for when the wait is over: an OAuth window may still turn PENDING or DENIED around. */
+  isOAuth: boolean;
+  /** `ended`: a status ended the wait; `polling`: the proxy has no stream or it kept failing, so the steps poll. */
+  phase: 'open' | 'ended' | 'polling';
+  /** Steps reading it now, each told when polling takes over. */
+  readonly readers: Set<() => void>;
+  /** A status that came while no step read it (during the MFA step, say): the next reader acts on it. */
+  unread: MemberStatus | undefined;
+  /** Challenges the person has answered: a status that asks only those again is older than the answer. */
+  readonly answered: Set<string>;
+  /** Ends it and empties the slot. */
+  stop(): void;
+}
+
+/** Where a flow keeps its held stream: at most one, for the member it waits on. */
+export interface HeldStatusSlot {
+  current: HeldStatusStream | undefined;
+}
+
+export interface ReadHeldStatusOptions {
+  client: ApiClient;
+  queryClient: QueryClient;
+  memberGuid: string;
+  isOAuth: boolean;
+  retryDelayMs: (failures: number) => number;
+  /** This step must poll: no stream here, or it kept failing. */
+  onFallback: () => void;
+}
+
+/** MX waits on the person's answer: CHALLENGED, or REJECTED with a new question (as the reducer reads it). */
+function asksPerson(status: MemberStatus): boolean {
+  const outcome = connectionOutcome(status);
+  return outcome === 'challenged' || (outcome === 'rejected' && (status.challenges?.length ?? 0) > 0);
+}
+
+/** Asks again only challenges the person has answered: a status read before the answer reached MX. */
+function isAnswered(status: MemberStatus, answered: ReadonlySet<string>): boolean {
+  const asked = status.challenges ?? [];
+  return asksPerson(status) && asked.length > 0 && asked.every((challenge) => answered.has(challenge.guid));
+}
+
+function openHeld(slot: HeldStatusSlot, options: ReadHeldStatusOptions): HeldStatusStream {
+  const { client, queryClient, memberGuid } = options;
+  const controller = new AbortController();
+  const held: HeldStatusStream = {
+    memberGuid,
+    isOAuth: options.isOAuth,
+    phase: 'open',
+    readers: new Set(),
+    unread: undefined,
+    answered: new Set(),
+    stop: () => {
+      controller.abort();
+      if (slot.current === held) slot.current = undefined;
+    },
+  };
+  void followStatusStream({
+    client,
+    memberGuid,
+    onStatus: (status) => {
+      if (isAnswered(status, held.answered)) return false;
+      queryClient.setQueryData(memberKeys.status(memberGuid), status);
+      if (held.readers.size === 0) held.unread = status;
+      // An MFA question is not the end: the same stream brings what follows the answer.
+      return isPollingDone(status, held.isOAuth) && !asksPerson(status);
+    },
+    retryDelayMs: options.retryDelayMs,
+    onFallback: () => {
+      held.phase = 'polling';
+      for (const fallBack of [...held.readers]) fallBack();
+    },
+    signal: controller.signal,
+  }).then(() => {
+    if (held.phase === 'open') held.phase = 'ended';
+  });
+  return held;
+}
+
+/**
+ * A step reads the member's status from the flow's held stream, opening it when the flow holds none for this member (or
+ * only one that ended with nothing left unread). Returns the step's release: the stream stays held for the next step.
+ */
+export function readHeldStatus(slot: HeldStatusSlot, options: ReadHeldStatusOptions): () => void {
+  const { queryClient, memberGuid, onFallback } = options;
+  let held = slot.current;
+  if (held === undefined || held.memberGuid !== memberGuid || (held.phase === 'ended' && held.unread === undefined)) {
+    held?.stop();
+    held = openHeld(slot, options);
+    slot.current = held;
+  }
+  held.isOAuth = options.isOAuth;
+  if (held.phase === 'polling') {
+    onFallback();
+    return () => undefined;
+  }
+  held.readers.add(onFallback);
+  const unread = held.unread;
+  held.unread = undefined;
+  // Written again now that a step reads it, so that step acts on it (it ignores what the query held before it
+  // appeared). It came after the answer was sent, unless it asks an answered question again (the seed from the
+  // answer's own reply is then the newer one).
+  if (unread !== undefined && !isAnswered(unread, held.answered)) {
+    queryClient.setQueryData(memberKeys.status(memberGuid), { ...unread });
+  }
+  const own = held;
+  return () => own.readers.delete(onFallback);
+}
+
+/** The person answers these challenges: the held stream ignores a status that still asks only them. */
+export function markAnswered(slot: HeldStatusSlot, memberGuid: string, challengeGuids: readonly string[]): void {
+  if (slot.current?.memberGuid !== memberGuid) return;
+  for (const guid of challengeGuids) slot.current.answered.add(guid);
 }

@@ -7,7 +7,7 @@ import type { MemberStatus } from '../api/schemas';
 import { connectionOutcome } from '../mx/connectionOutcome';
 import { isPollingDone } from './connectionOutcomes';
 import { useFlow, useTiming } from './flowContext';
-import { canStream, followStatusStream } from './statusStream';
+import { canStream, readHeldStatus } from './statusStream';
 
 /**
  * Seeds not yet claimed, per query client: member guid → the `dataUpdatedAt` of the status written from a mutation's
@@ -45,7 +45,7 @@ export function seedMemberStatus(
 export function useMemberStatus(memberGuid: string | null, isOAuth: boolean, enabled = true) {
   const client = useApiClient();
   const queryClient = useQueryClient();
-  const { dispatch, emit } = useFlow();
+  const { dispatch, emit, heldStatus } = useFlow();
   const { pollSchedule } = useTiming();
   // Claimed once, at mount, and only while the cache still holds that very seed (no fetch has replaced it).
   const [seededAt] = useState(() => {
@@ -60,23 +60,21 @@ export function useMemberStatus(memberGuid: string | null, isOAuth: boolean, ena
     const seeds = unclaimedSeeds.get(queryClient);
     if (seeds?.get(memberGuid) === seededAt) seeds.delete(memberGuid);
   }, [memberGuid, queryClient, seededAt]);
-  // The proxy's status stream when it has one (docs/proxy.md); polling otherwise, or once the stream gave up.
+  // The proxy's status stream when it has one (docs/proxy.md), held by the flow across steps (through MFA): this step
+  // reads it and lets it go on; polling otherwise, or once the stream gave up.
   const [isStreaming, setStreaming] = useState(() => canStream(client));
   const isActive = enabled && memberGuid !== null;
   useEffect(() => {
     if (!isActive || !isStreaming || memberGuid === null) return;
-    const controller = new AbortController();
-    void followStatusStream({
+    return readHeldStatus(heldStatus, {
       client,
       queryClient,
       memberGuid,
-      isDone: (answer) => isPollingDone(answer, isOAuth),
+      isOAuth,
       retryDelayMs: (failures) => pollDelay(pollSchedule, Math.max(0, failures - 1)),
       onFallback: () => setStreaming(false),
-      signal: controller.signal,
     });
-    return () => controller.abort();
-  }, [client, isActive, isOAuth, isStreaming, memberGuid, pollSchedule, queryClient]);
+  }, [client, heldStatus, isActive, isOAuth, isStreaming, memberGuid, pollSchedule, queryClient]);
   const status = useQuery({
     ...memberStatusQuery(client, memberGuid ?? '', {
       schedule: pollSchedule,

@@ -2,6 +2,7 @@ import { screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
+import { createFakeBackend, type FakeBackend } from '../support/fakeBackend';
 import { renderWidget } from '../support/renderWidget';
 
 type RenderOptions = NonNullable<Parameters<typeof renderWidget>[1]>;
@@ -31,6 +32,70 @@ async function connect(password: string, options: RenderOptions) {
 
 const connected = () => screen.findByRole('heading', { name: 'Connected' }, { timeout: 15_000 });
 
+/** How many times the flow entered the MFA step. */
+const mfaSteps = (onEvent: ReturnType<typeof renderWidget>['onEvent']) =>
+  onEvent.mock.calls.filter(
+    ([event]) => event.type === 'mx/connect/stepChange' && (event.metadata as { current?: string }).current === 'mfa',
+  ).length;
+
+/**
+ * Passes the widget's stream requests to the real proxy, watching the events go by; `resend` sends the last event
+ * matching a pattern once more with a new id, as a proxy would after a read that differs in some other field.
+ */
+function tapStreams(backend: FakeBackend) {
+  const encoder = new TextEncoder();
+  const events: string[] = [];
+  const waiting: { pattern: RegExp; resolve: () => void }[] = [];
+  let opened = 0;
+  let cancelled = 0;
+  let inject: ((text: string) => void) | undefined;
+  const handler = http.get('*/api/connect/members/:guid/status/stream', async ({ request }) => {
+    opened += 1;
+    request.signal.addEventListener('abort', () => (cancelled += 1));
+    const upstream = await backend.proxy.fetch(request);
+    if (upstream.body === null) return upstream;
+    const reader = upstream.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        inject = (text) => controller.enqueue(encoder.encode(text));
+        void (async () => {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) return controller.close();
+            buffer += decoder.decode(value, { stream: true });
+            for (let cut = buffer.indexOf('\n\n'); cut !== -1; cut = buffer.indexOf('\n\n')) {
+              events.push(buffer.slice(0, cut));
+              buffer = buffer.slice(cut + 2);
+            }
+            controller.enqueue(value);
+            for (const wait of waiting.filter((w) => events.some((event) => w.pattern.test(event)))) wait.resolve();
+          }
+        })().catch(() => undefined);
+      },
+      cancel: () => reader.cancel(),
+    });
+    return new HttpResponse(body, { headers: upstream.headers });
+  });
+  return {
+    handler,
+    opened: () => opened,
+    cancelled: () => cancelled,
+    resend(pattern: RegExp) {
+      const event = events.findLast((text) => pattern.test(text));
+      const data = event?.split('\n').find((line) => line.startsWith('data: '));
+      if (data === undefined || inject === undefined) throw new Error(`no event matching ${pattern} to send again`);
+      inject(`event: status\nid: 0123456789abcdef\n${data}\n\n`);
+    },
+    until: (pattern: RegExp) =>
+      new Promise<void>((resolve) => {
+        if (events.some((event) => pattern.test(event))) resolve();
+        else waiting.push({ pattern, resolve });
+      }),
+  };
+}
+
 const sse = (...events: string[]) =>
   new HttpResponse(events.join(''), { headers: { 'Content-Type': 'text/event-stream' } });
 
@@ -46,18 +111,74 @@ describe('status stream', { timeout: 30_000 }, () => {
     expect(seen.streams[0]?.headers.get('X-Member-Connect')).toBe('1');
   });
 
-  it('answers MFA from the streamed CHALLENGED and reopens the stream after the answer', async () => {
+  it('holds one stream through the MFA question and its answer: one request for the whole connect, no poll', async () => {
     const { seen, overrides } = counting();
-    const { user, backend } = await connect('challenge', { backend: { statusStream: true }, overrides });
+    const { user, backend, onEvent } = await connect('challenge', { backend: { statusStream: true }, overrides });
     await user.type(await screen.findByLabelText('What city were you born in?', {}, { timeout: 8000 }), 'correct');
     await user.click(screen.getByRole('button', { name: 'Submit' }));
     await connected();
     expect(seen.polls).toBe(0);
-    // A stream per connecting step, before the question and after the answer (plus, in a test this fast, quick
-    // re-asks while the proxy still holds the CHALLENGED it read moments before the answer: see statusStream.ts).
-    expect(seen.streams.length).toBeGreaterThanOrEqual(2);
-    expect(seen.streams.slice(1).every((request) => request.headers.get('Last-Event-ID') !== null)).toBe(true);
+    expect(seen.streams).toHaveLength(1);
+    // The question came with the streamed status, and the answer's news on the same stream.
     expect(backend.calls().filter((call) => call.path.endsWith('/challenges'))).toEqual([]);
+    expect(mfaSteps(onEvent)).toBe(1);
+  });
+
+  it.each(['before', 'after'] as const)(
+    'ignores a CHALLENGED that asks the answered question again, arriving %s the answer’s reply',
+    async (when) => {
+      const backend = createFakeBackend({ statusStream: true });
+      const tap = tapStreams(backend);
+      const resume = http.put('*/api/connect/members/:guid/resume', async ({ request }) => {
+        const response = await backend.proxy.fetch(request);
+        // The proxy read the status just before MX had the answer and sends it late (a field changed: a new id).
+        if (when === 'before') tap.resend(/"connection_status":"CHALLENGED"/);
+        return response;
+      });
+      const { user, onEvent } = await connect('challenge', { backend, overrides: [tap.handler, resume] });
+      await user.type(await screen.findByLabelText('What city were you born in?', {}, { timeout: 8000 }), 'correct');
+      await user.click(screen.getByRole('button', { name: 'Submit' }));
+      if (when === 'after') {
+        await screen.findByText('Checking your answer…', {}, { timeout: 8000 });
+        tap.resend(/"connection_status":"CHALLENGED"/);
+      }
+      await connected();
+      expect(mfaSteps(onEvent)).toBe(1);
+      expect(tap.opened()).toBe(1);
+    },
+  );
+
+  it('acts on what the stream brought while the MFA step was shown (it may come before the answer’s reply)', async () => {
+    const backend = createFakeBackend({ statusStream: true });
+    const tap = tapStreams(backend);
+    // The answer's reply is held until the stream has already said CONNECTED: the seed it brings is older.
+    const resume = http.put('*/api/connect/members/:guid/resume', async ({ request }) => {
+      const response = await backend.proxy.fetch(request);
+      await tap.until(/^(?=[\s\S]*"connection_status":"CONNECTED")(?=[\s\S]*"is_being_aggregated":false)/);
+      return response;
+    });
+    const { user, onSuccess } = await connect('challenge', {
+      backend,
+      overrides: [tap.handler, resume],
+      // The reply waits for the proxy's next read, 3 s on.
+      timing: { requestTimeoutMs: 15_000 },
+    });
+    await user.type(await screen.findByLabelText('What city were you born in?', {}, { timeout: 8000 }), 'correct');
+    await user.click(screen.getByRole('button', { name: 'Submit' }));
+    await connected();
+    await waitFor(() => expect(onSuccess).toHaveBeenCalledTimes(1));
+    expect(tap.opened()).toBe(1);
+  });
+
+  it('ends the held stream when the flow leaves the member (closed on the MFA step)', async () => {
+    const backend = createFakeBackend({ statusStream: true });
+    const tap = tapStreams(backend);
+    const { handle } = await connect('challenge', { backend, overrides: [tap.handler] });
+    await screen.findByLabelText('What city were you born in?', {}, { timeout: 8000 });
+    expect(tap.cancelled()).toBe(0);
+    handle.current?.close({ force: true });
+    await waitFor(() => expect(tap.cancelled()).toBe(1));
+    expect(tap.opened()).toBe(1);
   });
 
   it('polls without asking for a stream when the proxy says it has none, with no error shown', async () => {

@@ -4,6 +4,7 @@ import type { MemberFieldOptions } from './bodySchemas.ts';
 import { createBodySchemas } from './bodySchemas.ts';
 import type { ProxyFetch, UpstreamTransport } from './callUpstream.ts';
 import { createUpstreamHeaders, fetchTransport } from './callUpstream.ts';
+import { announceJobStart } from './middleware/announceJobStart.ts';
 import type { ProxyLogEntry } from './middleware/envelope.ts';
 import { envelope } from './middleware/envelope.ts';
 import { forwardUpstream } from './middleware/forwardUpstream.ts';
@@ -186,14 +187,21 @@ export function createConnectProxy(options: ConnectProxyOptions): Hono {
       );
       continue;
     }
-    app.on(
-      route.method,
-      route.path,
-      validateRequest(route, validation),
-      rateLimit,
-      forwardUpstream({ ...upstream, method: route.method }),
-      shapeResponse(resolveShape(route.response, config.memberFields), watchers !== undefined),
-    );
+    const forward = forwardUpstream({ ...upstream, method: route.method });
+    const shape = shapeResponse(resolveShape(route.response, config.memberFields), watchers !== undefined);
+    if (route.startsJob === true && watchers !== undefined && bus !== undefined) {
+      app.on(
+        route.method,
+        route.path,
+        validateRequest(route, validation),
+        rateLimit,
+        announceJobStart(bus),
+        forward,
+        shape,
+      );
+      continue;
+    }
+    app.on(route.method, route.path, validateRequest(route, validation), rateLimit, forward, shape);
   }
   for (const path of new Set(routes.map((route) => route.path))) {
     const allow = routes

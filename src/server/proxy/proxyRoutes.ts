@@ -37,6 +37,11 @@ export interface ProxyRoute {
    * stream, which reads `upstream` itself).
    */
   serve?: 'statusStream';
+  /**
+   * A success may start a job on the member (MX's status moves): the member's status watchers read it at once, on every
+   * instance through the status bus, which also ends their slow wait for an MFA answer.
+   */
+  startsJob?: true;
 }
 
 const PAGE = { pattern: /^[1-9][0-9]{0,5}$/ };
@@ -244,6 +249,7 @@ export const PROXY_ROUTES: readonly ProxyRoute[] = [
     query: {},
     upstream: member,
     response: ONE_MEMBER,
+    startsJob: true,
   },
   {
     method: 'DELETE',
@@ -291,6 +297,7 @@ export const PROXY_ROUTES: readonly ProxyRoute[] = [
     query: {},
     upstream: (user, params) => `${member(user, params)}/resume`,
     response: ONE_MEMBER,
+    startsJob: true,
   },
   {
     method: 'POST',
@@ -300,6 +307,7 @@ export const PROXY_ROUTES: readonly ProxyRoute[] = [
     query: { include_transactions: BOOLEAN, include_holdings: BOOLEAN },
     upstream: (user, params) => `${member(user, params)}/aggregate`,
     response: ONE_MEMBER,
+    startsJob: true,
   },
   {
     // Verification mode (issue 15 §2). MX's verify takes no body; the job's account and routing numbers are read by the
@@ -311,6 +319,7 @@ export const PROXY_ROUTES: readonly ProxyRoute[] = [
     query: {},
     upstream: (user, params) => `${member(user, params)}/verify`,
     response: ONE_MEMBER,
+    startsJob: true,
   },
   {
     method: 'GET',

@@ -26,10 +26,11 @@ const encoder = new TextEncoder();
 /**
  * `GET /members/:member_guid/status/stream`, after the route's validation and rate limit. With `Accept:
  * text/event-stream` (and no `wait`), Server-Sent Events: the current status at once (unless `Last-Event-ID` already
- * names it), one `status` event per change, a `: ping` comment every `heartbeatMs`, and the end after a status that
- * ends the wait or after `maxStreamMs`. Otherwise a long-poll: `{ member, version }` as soon as the version differs
- * from `wait`, or after at most 25 s. Either way the first status comes from the member's shared watcher, so a member
- * the user may not see is refused exactly like `GET …/status` (MX's 404 becomes the proxy's 404).
+ * names it), one `status` event per change, a `: ping` comment every `heartbeatMs`, and the end after a final status
+ * or after `maxStreamMs`; an MFA question does not end it (the widget holds one stream through its answer). Otherwise a
+ * long-poll: `{ member, version }` as soon as the version differs from `wait`, or after at most 25 s. Either way the
+ * first status comes from the member's shared watcher, so a member the user may not see is refused exactly like
+ * `GET …/status` (MX's 404 becomes the proxy's 404).
  */
 export function statusStreamHandler(options: StatusStreamHandlerOptions): Handler<ProxyEnv> {
   const { watchers, maxStreamMs, heartbeatMs } = options;

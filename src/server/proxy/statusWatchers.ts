@@ -13,8 +13,10 @@ export interface StatusSnapshot {
   readonly json: string;
   /** 16 hex characters of SHA-256 of `json`: the same status has the same version on every instance. */
   readonly version: string;
-  /** Nobody waits past this status: it needs the person (MFA) or is final for every kind of member. */
+  /** Nobody waits past this status, whatever the member: the stream ends after it. */
   readonly final: boolean;
+  /** MX waits on the person's MFA answer, which reaches MX through this proxy: the watcher polls slowly meanwhile. */
+  readonly needsAnswer: boolean;
 }
 
 export type WatchEvent = { kind: 'status'; snapshot: StatusSnapshot } | { kind: 'gone'; error: ProxyError };
@@ -43,6 +45,11 @@ export interface StatusWatchersOptions {
 
 /** With webhooks, polling only catches a delivery that went missing: this many poll intervals apart. */
 export const WEBHOOK_SAFETY_POLL_FACTOR = 10;
+/**
+ * While MX waits on the person's MFA answer, the status changes only when the answer comes through this proxy (which
+ * wakes the watcher) or when the challenge expires: one read this often notices the expiry.
+ */
+export const ANSWER_WAIT_POLL_MS = 30_000;
 
 interface Watcher {
   readonly key: string;
@@ -58,6 +65,10 @@ interface Watcher {
   joining: number;
   timer: ReturnType<typeof setTimeout> | undefined;
   stopNotices: (() => void) | undefined;
+  /** A notice arrived since the last read began (a webhook, or the person's answer forwarded by an instance). */
+  noticed: boolean;
+  /** The status waits on the person's answer, and that is settled: polling slows to `ANSWER_WAIT_POLL_MS`. */
+  awaitsAnswer: boolean;
 }
 
 /**
@@ -95,16 +106,19 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
       });
     }
     const json = JSON.stringify(shaped);
-    return { json, version: (await sha256Hex(json)).slice(0, 16), final: isWaitOver(shaped.member) };
+    return { json, version: (await sha256Hex(json)).slice(0, 16), ...statusWait(shaped.member) };
   }
 
-  const pace = () => (webhooks && bus.isConnected() ? pollIntervalMs * WEBHOOK_SAFETY_POLL_FACTOR : pollIntervalMs);
+  const pace = (watcher: Watcher) => {
+    const base = webhooks && bus.isConnected() ? pollIntervalMs * WEBHOOK_SAFETY_POLL_FACTOR : pollIntervalMs;
+    return watcher.awaitsAnswer ? Math.max(base, ANSWER_WAIT_POLL_MS) : base;
+  };
 
   function schedule(watcher: Watcher): void {
     clearTimeout(watcher.timer);
     watcher.timer = undefined;
     if (watcher.listeners.size === 0 || watchers.get(watcher.key) !== watcher) return;
-    watcher.timer = unref(setTimeout(() => void refresh(watcher).catch(() => undefined), pace()));
+    watcher.timer = unref(setTimeout(() => void refresh(watcher).catch(() => undefined), pace(watcher)));
   }
 
   function emit(watcher: Watcher, event: WatchEvent): void {
@@ -123,9 +137,16 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
       try {
         for (;;) {
           watcher.again = false;
+          const noticed = watcher.noticed;
+          watcher.noticed = false;
           const snapshot = await readStatus(watcher.path, stop.signal);
-          const changed = watcher.current?.version !== snapshot.version;
+          const previous = watcher.current;
+          const changed = previous?.version !== snapshot.version;
           watcher.current = snapshot;
+          // Settled when it came as a change from a status seen here, or was read twice with no notice between: a
+          // first read (new entry), or one just after the answer was forwarded, may still be MX's status from before
+          // the answer, so it is read once more at the usual pace.
+          watcher.awaitsAnswer = snapshot.needsAnswer && (changed ? previous !== undefined : !noticed);
           if (changed) emit(watcher, { kind: 'status', snapshot });
           if (!watcher.again) return snapshot;
         }
@@ -189,8 +210,13 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
           joining: 0,
           timer: undefined,
           stopNotices: undefined,
+          noticed: false,
+          awaitsAnswer: false,
         };
-        created.stopNotices = bus.subscribe(topic, () => void refresh(created).catch(() => undefined));
+        created.stopNotices = bus.subscribe(topic, () => {
+          created.noticed = true;
+          void refresh(created).catch(() => undefined);
+        });
         watchers.set(key, created);
         watcher = created;
       }
@@ -235,15 +261,23 @@ export function createStatusWatchers(options: StatusWatchersOptions) {
 export type StatusWatchers = ReturnType<typeof createStatusWatchers>;
 
 /**
- * Whether anyone still waits after this status, whatever the member: MFA needs the person, and a status is final when
- * the widget's `isPollingDone` would stop for an OAuth member too (an OAuth wait goes on through PENDING and DENIED).
+ * What waiting on this status means, whatever the member. `needsAnswer`: MX waits on the person's MFA answer
+ * (CHALLENGED, or REJECTED with a new question, as the widget's reducer reads it). `final`: nobody waits any more, where
+ * the widget's `isPollingDone` would stop for an OAuth member too (an OAuth wait goes on through PENDING and DENIED), and
+ * an MFA question is not the end: the widget holds its stream through the answer.
  */
-export function isWaitOver(member: Record<string, unknown>): boolean {
+export function statusWait(member: Record<string, unknown>): { final: boolean; needsAnswer: boolean } {
   const outcome = connectionOutcome({
     connection_status: typeof member.connection_status === 'string' ? member.connection_status : null,
     is_being_aggregated: member.is_being_aggregated === true,
   });
-  return outcome !== 'pending' && outcome !== 'oauth' && outcome !== 'credentialsNeeded';
+  const needsAnswer =
+    outcome === 'challenged' ||
+    (outcome === 'rejected' && Array.isArray(member.challenges) && member.challenges.length > 0);
+  return {
+    needsAnswer,
+    final: !needsAnswer && outcome !== 'pending' && outcome !== 'oauth' && outcome !== 'credentialsNeeded',
+  };
 }
 
 function unref<T>(handle: T): T {

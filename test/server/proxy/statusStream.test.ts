@@ -3,7 +3,12 @@
 import { describe, expect, it } from 'vitest';
 
 import { createConnectProxy } from '../../../src/server/index.ts';
-import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../../src/server/sandbox/index.ts';
+import {
+  MXBANK_LOGIN_GUID,
+  MXBANK_PASSWORD_GUID,
+  SANDBOX_API_KEY,
+  SANDBOX_CLIENT_ID,
+} from '../../../src/server/sandbox/index.ts';
 import {
   createSandboxProxy,
   createUpstream,
@@ -83,7 +88,7 @@ describe('GET /members/{member_guid}/status/stream (SSE)', () => {
     expect(upstream.reads.status).toBe(4); // the three above and the GET …/status
   });
 
-  it('ends after CHALLENGED (with its challenges) and stays open through DENIED, which an OAuth retry can still change', async () => {
+  it('stays open through CHALLENGED (with its challenges) and DENIED, which an OAuth retry can still change', async () => {
     const { time, upstream, alice, proxy } = await setUp();
     const challenged = await upstream.createMember(alice, 'challenge');
     const mfa = readEvents((await proxy.stream(challenged)).body);
@@ -93,21 +98,14 @@ describe('GET /members/{member_guid}/status/stream (SSE)', () => {
     const question = await mfa.nextStatus();
     expect(question?.member.connection_status).toBe('CHALLENGED');
     expect(question?.member.challenges).toEqual([expect.objectContaining({ type: 'TEXT', guid: expect.any(String) })]);
-    expect(await mfa.next()).toBeNull();
-
-    // The person answers; the widget reopens the stream naming the CHALLENGED it acted on, and hears what follows.
-    const resumed = await proxy.call(`/members/${challenged}/resume`, {}, 'PUT', {
+    // Still open: the answer's news comes on the same stream.
+    await proxy.call(`/members/${challenged}/resume`, {}, 'PUT', {
       member: {
         challenges: [{ guid: (question?.member.challenges as { guid: string }[])[0]!.guid, value: 'correct' }],
       },
     });
-    expect(resumed.status).toBe(202);
-    const after = readEvents((await proxy.stream(challenged, { 'Last-Event-ID': question!.id })).body);
-    expect((await after.nextStatus())?.member).toMatchObject({
-      connection_status: 'RESUMED',
-      is_being_aggregated: true,
-    });
-    await after.cancel();
+    expect((await mfa.nextStatus())?.member).toMatchObject({ connection_status: 'RESUMED', is_being_aggregated: true });
+    await mfa.cancel();
 
     const denied = await upstream.createMember(alice, 'INVALID');
     const open = readEvents((await proxy.stream(denied)).body);
@@ -119,6 +117,30 @@ describe('GET /members/{member_guid}/status/stream (SSE)', () => {
     const next = open.next();
     await open.cancel();
     expect(await next).toBeNull();
+  });
+
+  it('serves an older widget that closes its stream on CHALLENGED and reopens it after the answer', async () => {
+    const { time, upstream, alice, proxy } = await setUp();
+    const member = await upstream.createMember(alice, 'challenge');
+    time.advance(1_000);
+    const first = readEvents((await proxy.stream(member)).body);
+    const question = await first.nextStatus();
+    expect(question?.member.connection_status).toBe('CHALLENGED');
+    await first.cancel();
+
+    const resumed = await proxy.call(`/members/${member}/resume`, {}, 'PUT', {
+      member: {
+        challenges: [{ guid: (question?.member.challenges as { guid: string }[])[0]!.guid, value: 'correct' }],
+      },
+    });
+    expect(resumed.status).toBe(202);
+    // Reopened naming the CHALLENGED it acted on: it hears what follows, not that question again.
+    const after = readEvents((await proxy.stream(member, { 'Last-Event-ID': question!.id })).body);
+    expect((await after.nextStatus())?.member).toMatchObject({
+      connection_status: 'RESUMED',
+      is_being_aggregated: true,
+    });
+    await after.cancel();
   });
 
   it('ends when the member disappears, and the next request is refused like GET …/status', async () => {
@@ -321,6 +343,77 @@ describe('one watcher per member', () => {
     await room.body?.cancel();
     await held[1]!.cancel();
   });
+});
+
+describe('one stream held through MFA', () => {
+  it('from create through CHALLENGED, the answer and CONNECTED, with MX left alone while the person reads', async () => {
+    const time = clock();
+    const upstream = createUpstream({ now: time.now, aggregationMs: 1_000 });
+    const alice = await upstream.createUser();
+    // No webhook: the watcher polls MX every 3 s, except while MX waits on the person's answer.
+    const proxy = createSandboxProxy(upstream, () => alice);
+    const created = await proxy.call('/members', {}, 'POST', {
+      member: {
+        institution_code: 'mxbank',
+        credentials: [
+          { guid: MXBANK_LOGIN_GUID, value: 'mxuser' },
+          { guid: MXBANK_PASSWORD_GUID, value: 'challenge' },
+        ],
+      },
+    });
+    const member = ((await created.json()) as { member: { guid: string } }).member.guid;
+    const events = readEvents((await proxy.stream(member)).body);
+    expect((await events.nextStatus())?.member).toMatchObject({ connection_status: 'CREATED' });
+    expect(upstream.reads.status).toBe(1);
+
+    time.advance(1_000);
+    const question = await events.nextStatus(); // the next poll, 3 s on
+    expect(question?.member.connection_status).toBe('CHALLENGED');
+    expect(upstream.reads.status).toBe(2);
+    // The person reads the question: at MX's pace this would be another read; the watcher waits for the answer (or
+    // for its 30 s check, which notices an expired challenge).
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(upstream.reads.status).toBe(2);
+
+    const answered = await proxy.call(`/members/${member}/resume`, {}, 'PUT', {
+      member: {
+        challenges: [{ guid: (question?.member.challenges as { guid: string }[])[0]!.guid, value: 'correct' }],
+      },
+    });
+    expect(answered.status).toBe(202);
+    // The answer wakes the watcher at once (no poll delay) and the news comes on the same stream.
+    expect((await events.nextStatus())?.member).toMatchObject({ connection_status: 'RESUMED' });
+    expect(upstream.reads.status).toBe(3);
+
+    time.advance(2_000);
+    expect((await events.nextStatus())?.member).toMatchObject({
+      connection_status: 'CONNECTED',
+      is_being_aggregated: false,
+    });
+    // Final: the server ends the stream.
+    expect(await events.next()).toBeNull();
+    expect(upstream.reads.status).toBe(4);
+  }, 20_000);
+
+  it('slows down on a question only once it is sure of it: a new watcher reads it twice first', async () => {
+    const time = clock();
+    const upstream = createUpstream({ now: time.now, aggregationMs: 1_000 });
+    const alice = await upstream.createUser();
+    const member = await upstream.createMember(alice, 'challenge');
+    time.advance(1_000);
+    const proxy = createSandboxProxy(upstream, () => alice);
+    // Opened on a member already CHALLENGED (a widget reconnecting on the MFA step, or one from before the held
+    // stream, right after its answer): this first read may be MX's status from before an answer, so it reads again.
+    const events = readEvents((await proxy.stream(member)).body);
+    expect((await events.nextStatus())?.member.connection_status).toBe('CHALLENGED');
+    expect(upstream.reads.status).toBe(1);
+    await until(() => upstream.reads.status >= 2);
+    expect(upstream.reads.status).toBe(2);
+    // Twice the same question: now it waits for the answer (or its 30 s check).
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(upstream.reads.status).toBe(2);
+    await events.cancel();
+  }, 20_000);
 });
 
 describe('POST /webhooks/mx', () => {

@@ -76,6 +76,7 @@ function renderForm(fields: CredentialField[], onSubmit = vi.fn()) {
     mode: 'aggregation' as const,
     partner: undefined,
     dataRequested: [],
+    heldStatus: { current: undefined },
   };
   const utils = render(
     <CopyContext.Provider value={en}>

@@ -10,6 +10,7 @@ import { CredentialForm } from '../../fields/CredentialForm';
 import { toCredentialAnswers } from '../../fields/fieldRegistry';
 import type { CredentialValues } from '../../fields/fieldTypes';
 import { useFlow } from '../../flowContext';
+import { markAnswered } from '../../statusStream';
 import { useCopy } from '../../ui/copyContext';
 import { describeError } from '../../ui/errorCopy';
 import { InstitutionLogo } from '../../ui/InstitutionLogo';
@@ -29,7 +30,7 @@ const isRefused = (error: unknown) => error instanceof ApiError && (error.status
 export function MfaStep({ institutionCode, memberGuid, wasRejected }: MfaStepProps) {
   const t = useCopy();
   const client = useApiClient();
-  const { dispatch, emit, idPrefix } = useFlow();
+  const { dispatch, emit, idPrefix, heldStatus } = useFlow();
   const institution = useQuery(institutionQuery(client, institutionCode));
   const queryClient = useQueryClient();
   // The status that opened this step (CHALLENGED, or REJECTED with a new question) usually carries the questions: read
@@ -59,6 +60,12 @@ export function MfaStep({ institutionCode, memberGuid, wasRejected }: MfaStepPro
     if (inFlight.current) return;
     inFlight.current = true;
     try {
+      // Marked before it is sent: from here on, a status that asks these again was read before MX had the answer.
+      markAnswered(
+        heldStatus,
+        memberGuid,
+        fields.map((field) => field.guid),
+      );
       // Every challenge of the round is answered in one resume (mx-platform.md §5).
       const member = await resume.mutateAsync({ guid: memberGuid, answers: toCredentialAnswers(fields, values) });
       seedMemberStatus(queryClient, member);
