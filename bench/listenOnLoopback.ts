@@ -1,7 +1,8 @@
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { createAdaptorServer } from '@hono/node-server';
+import type { FetchApp } from '../src/server/node.ts';
+import { toNodeHandler } from '../src/server/node.ts';
 
 export interface Listening {
   /** `http://127.0.0.1:<port>` */
@@ -13,10 +14,13 @@ export interface Listening {
 // load runs' bursts of new connections reach the proxy (and its load shedding) instead of the kernel dropping them.
 const LISTEN_BACKLOG = 1024;
 
-/** Serves a fetch handler on 127.0.0.1 with a free port, the way a partner backend would run it on Node. */
-export function listenOnLoopback(fetch: (request: Request) => Response | Promise<Response>): Promise<Listening> {
+/**
+ * Serves a fetch-style app on 127.0.0.1 with a free port, the way a partner backend runs it on Node: on `node:http`
+ * through member-connect/node's `toNodeHandler`.
+ */
+export function listenOnLoopback(app: FetchApp): Promise<Listening> {
   return new Promise((resolve, reject) => {
-    const server = createAdaptorServer({ fetch }) as Server;
+    const server = createServer(toNodeHandler(app));
     server.once('error', reject);
     server.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, () => {
       resolve({
