@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 
+import { answer } from '../../rawAnswer.ts';
 import type { ProxyReason } from '../proxyError.ts';
 import { GENERIC_MESSAGES } from '../proxyError.ts';
 import type { ProxyEnv, RequestState } from './proxyEnv.ts';
@@ -22,6 +23,7 @@ export interface ProxyLogEntry {
 
 // Seconds a shed request is told to wait: long enough for a burst to drain, short for a person watching a spinner.
 const OVERLOADED_RETRY_AFTER = '2';
+const OVERLOADED_BODY = JSON.stringify({ error: { message: GENERIC_MESSAGES.busy } });
 
 const LOGGED_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH']);
 
@@ -89,9 +91,13 @@ export function envelope(options: {
     c.set('proxyState', state);
     // Load shedding: past the cap, an answer in microseconds that tells the widget when to come back, instead of a
     // place in a queue that ends in a 504 (or a client timeout) seconds later while the ones ahead get slower too.
+    // Built as cheaply as an answer can be (its parts, written straight out under toNodeHandler): past capacity, every
+    // microsecond spent refusing is taken from the requests being served.
     if (inFlight >= maxInFlight) {
       state.reason = 'overloaded';
-      c.res = c.json({ error: { message: GENERIC_MESSAGES.busy } }, 503, { 'Retry-After': OVERLOADED_RETRY_AFTER });
+      const headers = jsonAnswerHeaders(state);
+      headers['Retry-After'] = OVERLOADED_RETRY_AFTER;
+      c.res = answer(c.env, OVERLOADED_BODY, 503, headers);
       finish(c, state, now, logger);
       return;
     }
