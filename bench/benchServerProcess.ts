@@ -22,7 +22,7 @@ const role = process.env.BENCH_ROLE as BenchRole | undefined;
 if (!role || !process.send) throw new Error('benchServerProcess runs only as a child of bench/run.ts');
 
 function startSandbox(): Promise<Listening> {
-  return listenOnLoopback(createSandbox({ aggregationMs: Number(process.env.BENCH_AGGREGATION_MS ?? '500') }).fetch);
+  return listenOnLoopback(createSandbox({ aggregationMs: Number(process.env.BENCH_AGGREGATION_MS ?? '500') }));
 }
 
 function startProxy(): Promise<Listening> {
@@ -47,7 +47,7 @@ function startProxy(): Promise<Listening> {
       bankLoginsPerClient: { limit: 1e9, windowMs: 60_000 },
     },
   });
-  return listenOnLoopback(new Hono().route('/api/connect', proxy).fetch);
+  return listenOnLoopback(new Hono().route('/api/connect', proxy));
 }
 
 /**

@@ -33,15 +33,15 @@ export async function startBenchDemo(options: {
 }): Promise<BenchDemo> {
   // The demo app needs its own public URL, known only once the port is chosen.
   const late: { app?: { fetch: (request: Request) => Response | Promise<Response> } } = {};
-  const demo = await listenOnLoopback((request) =>
-    late.app ? late.app.fetch(request) : new Response('starting', { status: 503 }),
-  );
+  const demo = await listenOnLoopback({
+    fetch: (request) => (late.app ? late.app.fetch(request) : new Response('starting', { status: 503 })),
+  });
   const webhooks = options.statusStream === 'webhooks';
   const sandbox: Listening = await listenOnLoopback(
     createSandbox({
       aggregationMs: options.aggregationMs,
       ...(webhooks ? { webhookUrl: `${demo.url}/api/connect/webhooks/mx`, webhookAuth: WEBHOOK_AUTH } : {}),
-    }).fetch,
+    }),
   );
   late.app = createDemoServer({
     publicUrl: demo.url,

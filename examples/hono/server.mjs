@@ -1,13 +1,13 @@
 // member-connect on Hono (Node): the proxy and sandbox are Hono apps, so they mount with app.route.
 // MX here is the package's own sandbox, mounted at /sandbox; set MX_BASE_URL, MX_CLIENT_ID and MX_API_KEY for MX.
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
-import { createNodeTransport } from 'member-connect/node';
+import { createNodeTransport, toNodeHandler } from 'member-connect/node';
 import { createSandbox, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from 'member-connect/sandbox';
 import { bearerAuthenticate, createConnectProxy, createSessionTokens, ensureMxUser } from 'member-connect/server';
 
@@ -37,4 +37,5 @@ app.use('/connect/frame/*', serveStatic({ root: path.relative(process.cwd(), fra
 app.get('/connect/sdk.js', async (c) => c.body(await readFile(sdkFile), 200, { 'Content-Type': 'text/javascript' }));
 app.get('/', async (c) => c.html(await readFile(path.join(import.meta.dirname, 'index.html'), 'utf8')));
 
-serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => console.log(`listening on http://127.0.0.1:${port}`));
+// The whole Hono app on node:http through member-connect/node's bridge (@hono/node-server's `serve` works too).
+createServer(toNodeHandler(app)).listen({ port, host: '127.0.0.1', backlog: 1024 }, () => console.log(`listening on http://127.0.0.1:${port}`));

@@ -1,13 +1,14 @@
 // `npm start`: serves the built demo partner site (dist/demo, dist/frame) with the proxy and the sandbox on one port.
 // Built to dist/node/demo.js by vite.config.ts (--mode node); the page folders are found relative to that file.
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { createAdaptorServer } from '@hono/node-server';
-
+import type { NodeEnv } from '../node.ts';
+import { toNodeHandler } from '../node.ts';
 import { createDemoServer } from './createDemoServer.ts';
 import type { DemoConfig } from './demoConfig.ts';
 import { DemoConfigError, readDemoConfig } from './demoConfig.ts';
@@ -28,12 +29,15 @@ if (!existsSync(path.join(demoRoot, 'index.html'))) {
 
 // The app needs the URL browsers will use (the sandbox's OAuth links point at it), and with PORT=0 that is known only
 // once the socket listens, so requests go to a handler that is set right after listening.
-let handle: ((request: Request, env: unknown) => Response | Promise<Response>) | undefined;
-const server = createAdaptorServer({
-  // `env` carries the socket: the demo needs the client's address (sessions are bound to it and rate-limited by it).
-  fetch: (request: Request, env: unknown) =>
-    handle ? handle(request, env) : new Response('Starting, try again in a moment.', { status: 503 }),
-});
+let handle: ((request: Request, env: NodeEnv) => Response | Promise<Response>) | undefined;
+// On member-connect/node's bridge, as a partner's Node backend runs the proxy.
+const server = createServer(
+  toNodeHandler({
+    // `env` carries the socket: the demo needs the client's address (sessions are bound to it and rate-limited by it).
+    fetch: (request, env) =>
+      handle ? handle(request, env) : new Response('Starting, try again in a moment.', { status: 503 }),
+  }),
+);
 
 server.on('error', (error) => {
   console.error(`member-connect demo: cannot listen on ${config.host}:${config.port}: ${error.message}`);

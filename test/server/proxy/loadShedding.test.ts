@@ -99,6 +99,8 @@ describe('load shedding', () => {
     expect(shed.headers.get('retry-after')).toBe('2');
     expect(shed.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(shed.headers.get('cache-control')).toBe('no-store');
+    // The envelope knows nothing of the routes: saying "no stream" here would turn a streaming widget to polling.
+    expect(shed.headers.has('x-member-connect-stream')).toBe(false);
     expect(await shed.json()).toEqual({
       error: { message: 'Too many people are connecting right now. Please try again in a moment.' },
     });

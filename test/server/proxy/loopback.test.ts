@@ -1,15 +1,17 @@
 // The proxy and the sandbox as real servers on loopback: every route and refusal over HTTP, a whole connect flow with
-// MFA, two users who must not see each other's members, and upstream faults produced by the sandbox itself.
-import { createServer, request as httpRequest } from 'node:http';
+// MFA, two users who must not see each other's members, and upstream faults produced by the sandbox itself. Served
+// through member-connect/node's `toNodeHandler`, what partners on Node run (one test also mounts @hono/node-server).
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { format } from 'node:util';
 
-import { getRequestListener, serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import type { ConnectProxyOptions, ProxyLogEntry } from '../../../src/server/index.ts';
 import { bearerAuthenticate, createConnectProxy, createSessionTokens } from '../../../src/server/index.ts';
-import { createNodeTransport } from '../../../src/server/node.ts';
+import type { FetchApp } from '../../../src/server/node.ts';
+import { createNodeTransport, toNodeHandler } from '../../../src/server/node.ts';
 import {
   createSandbox,
   MXBANK_LOGIN_GUID,
@@ -17,8 +19,6 @@ import {
   SANDBOX_API_KEY,
   SANDBOX_CLIENT_ID,
 } from '../../../src/server/sandbox/index.ts';
-
-type Server = ReturnType<typeof serve>;
 
 interface Reply {
   status: number;
@@ -51,20 +51,16 @@ function send(
   });
 }
 
-function listen(
-  fetchHandler: (request: Request) => Response | Promise<Response>,
-): Promise<{ server: Server; port: number }> {
+function listen(fetch: FetchApp['fetch']): Promise<{ server: Server; port: number }> {
   return new Promise((resolve) => {
-    const server = serve({ fetch: fetchHandler, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) =>
-      resolve({ server, port: info.port }),
-    );
+    const server = createServer(toNodeHandler({ fetch }));
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port }));
   });
 }
 
 function close(server: Server): Promise<void> {
-  const s = server as unknown as { closeAllConnections?: () => void; close: (cb: () => void) => void };
-  s.closeAllConnections?.();
-  return new Promise((resolve) => s.close(() => resolve()));
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
 }
 
 const AGGREGATION_MS = 1_000;

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 
+import { answer } from '../../rawAnswer.ts';
 import type { ProxyReason } from '../proxyError.ts';
 import { GENERIC_MESSAGES } from '../proxyError.ts';
 import type { ProxyEnv, RequestState } from './proxyEnv.ts';
@@ -22,6 +23,7 @@ export interface ProxyLogEntry {
 
 // Seconds a shed request is told to wait: long enough for a burst to drain, short for a person watching a spinner.
 const OVERLOADED_RETRY_AFTER = '2';
+const OVERLOADED_BODY = JSON.stringify({ error: { message: GENERIC_MESSAGES.busy } });
 
 const LOGGED_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH']);
 
@@ -43,9 +45,10 @@ const EXPOSED_HEADERS = 'X-Request-Id, Retry-After, X-Member-Connect-Stream';
  * The headers of a JSON success answer, in one plain object: such an answer is built with them in one step (no
  * `Headers` object, no copy). Every other answer gets the same headers (FIXED_HEADERS) added by the envelope.
  * `X-Member-Connect-Stream` (`1` or `0`) tells the widget, on answers it gets before it needs a member's status,
- * whether to open the status stream or poll, so it never spends a request finding out (docs/proxy.md).
+ * whether to open the status stream or poll, so it never spends a request finding out (docs/proxy.md). Left out when
+ * `hasStatusStream` is not given.
  */
-export function jsonAnswerHeaders(state: RequestState, hasStatusStream: boolean): Record<string, string> {
+export function jsonAnswerHeaders(state: RequestState, hasStatusStream?: boolean): Record<string, string> {
   state.headersSet = true;
   // One literal with fixed keys, so V8 builds it from a template (no spread, no dictionary-mode object).
   const headers: Record<string, string> = {
@@ -56,8 +59,10 @@ export function jsonAnswerHeaders(state: RequestState, hasStatusStream: boolean)
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
     'X-Request-Id': state.requestId,
-    'X-Member-Connect-Stream': hasStatusStream ? '1' : '0',
   };
+  // Not on a refusal the envelope writes itself (load shedding): it knows nothing of the routes, and the widget reads
+  // the header from every answer.
+  if (hasStatusStream !== undefined) headers['X-Member-Connect-Stream'] = hasStatusStream ? '1' : '0';
   if (state.corsOrigin !== null) {
     headers['Access-Control-Allow-Origin'] = state.corsOrigin;
     headers['Access-Control-Expose-Headers'] = EXPOSED_HEADERS;
@@ -95,9 +100,13 @@ export function envelope(options: {
     c.set('proxyState', state);
     // Load shedding: past the cap, an answer in microseconds that tells the widget when to come back, instead of a
     // place in a queue that ends in a 504 (or a client timeout) seconds later while the ones ahead get slower too.
+    // Built as cheaply as an answer can be (its parts, written straight out under toNodeHandler): past capacity, every
+    // microsecond spent refusing is taken from the requests being served.
     if (inFlight >= maxInFlight) {
       state.reason = 'overloaded';
-      c.res = c.json({ error: { message: GENERIC_MESSAGES.busy } }, 503, { 'Retry-After': OVERLOADED_RETRY_AFTER });
+      const headers = jsonAnswerHeaders(state);
+      headers['Retry-After'] = OVERLOADED_RETRY_AFTER;
+      c.res = answer(c.env, OVERLOADED_BODY, 503, headers);
       finish(c, state, now, logger);
       return;
     }

@@ -1,5 +1,6 @@
 import type { Handler } from 'hono';
 
+import { answer } from '../../rawAnswer.ts';
 import { GENERIC_MESSAGES, ProxyError } from '../proxyError.ts';
 import type { ResponseShape } from '../responseShape.ts';
 import { compileShape } from '../responseShape.ts';
@@ -9,8 +10,8 @@ import type { ProxyEnv } from './proxyEnv.ts';
 /**
  * The last piece: MX's success body, reduced to the route's response allow-list. Only the named fields reach the
  * browser, so a field MX adds tomorrow (or `user_guid` today) never does. The answer is built with all its headers
- * at once: on Node (`@hono/node-server`) a Response made from a string and a plain header object is written straight
- * to the socket, while adding headers afterwards would build a `Headers` object and copy it.
+ * at once, as its parts: under `toNodeHandler` they go straight to the socket (rawAnswer.ts), elsewhere they make one
+ * Response; adding headers afterwards would build a `Headers` object and copy it.
  */
 export function shapeResponse(shape: ResponseShape, hasStatusStream: boolean): Handler<ProxyEnv> {
   const filter = compileShape(shape);
@@ -26,6 +27,6 @@ export function shapeResponse(shape: ResponseShape, hasStatusStream: boolean): H
       throw new ProxyError(502, GENERIC_MESSAGES.unreachable, 'upstream_malformed', { upstreamStatus: status });
     }
     const shaped = filter(parsed) ?? {};
-    return new Response(JSON.stringify(shaped), { status, headers: jsonAnswerHeaders(state, hasStatusStream) });
+    return answer(c.env, JSON.stringify(shaped), status, jsonAnswerHeaders(state, hasStatusStream));
   };
 }
