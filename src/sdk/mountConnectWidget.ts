@@ -115,10 +115,11 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     return node;
   };
 
-  let ended = false;
-  let ready = false;
+  // Unset means false (no initialisers: bytes).
+  let ended: true | undefined;
+  let ready: true | undefined;
   // The frame confirmed the handshake (`STARTED`): from then on the widget owns closing; until then the host does.
-  let started = false;
+  let started: true | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const iframe = element('iframe', `border:0;display:block;width:100%;height:${modal ? '100%' : '600px'}`);
@@ -222,11 +223,17 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     () => {
       ready = true;
       arm(30_000);
-      void firstToken.then((token) =>
-        token
-          ? post({ type: HANDSHAKE, config, sessionToken: token, refreshable })
-          : exit({ reason: 'sessionExpired' }),
-      );
+      void firstToken.then((token) => {
+        if (!token) return exit({ reason: 'sessionExpired' });
+        try {
+          post({ type: HANDSHAKE, config, sessionToken: token, refreshable });
+        } catch (error) {
+          // An option that cannot cross to the frame (a function such as `onLoad`, a DOM node): postMessage throws
+          // DataCloneError. Said now, rather than the start watchdog blaming frameUrl 30 s later.
+          log('options ' + error);
+          exit({ reason: 'frameError' });
+        }
+      });
     },
     // STARTED
     () => {
