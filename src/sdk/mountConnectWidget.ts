@@ -128,9 +128,18 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
   let root: HTMLElement = iframe;
   const previousFocus = doc.activeElement as HTMLElement | null;
 
-  const post = (message: HostToFrameMessage) =>
-    // A removed iframe has no window, so nothing reaches a destroyed mount.
-    iframe.contentWindow?.postMessage(envelope(message), frameOrigin);
+  const post = (message: HostToFrameMessage) => {
+    try {
+      // A removed iframe has no window, so nothing reaches a destroyed mount.
+      iframe.contentWindow?.postMessage(envelope(message), frameOrigin);
+    } catch (error) {
+      // An option that cannot cross to the frame (a partner's `onLoad` function, a DOM node; the handshake forwards
+      // every option it does not know): postMessage throws DataCloneError. Said now, rather than the start watchdog
+      // blaming frameUrl 30 s later. Every other message carries only strings, numbers and booleans.
+      log('options ' + error);
+      exit({ reason: 'frameError' });
+    }
+  };
   const log = (message: string) => void console.error('member-connect: ' + message);
   // A non-empty string, or nothing after saying why: a token endpoint read with the wrong key (`body.token` of
   // `{ sessionToken }`) would otherwise hand the frame `undefined`, which it drops, and nothing would ever happen.
@@ -223,17 +232,11 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     () => {
       ready = true;
       arm(30_000);
-      void firstToken.then((token) => {
-        if (!token) return exit({ reason: 'sessionExpired' });
-        try {
-          post({ type: HANDSHAKE, config, sessionToken: token, refreshable });
-        } catch (error) {
-          // An option that cannot cross to the frame (a function such as `onLoad`, a DOM node): postMessage throws
-          // DataCloneError. Said now, rather than the start watchdog blaming frameUrl 30 s later.
-          log('options ' + error);
-          exit({ reason: 'frameError' });
-        }
-      });
+      void firstToken.then((token) =>
+        token
+          ? post({ type: HANDSHAKE, config, sessionToken: token, refreshable })
+          : exit({ reason: 'sessionExpired' }),
+      );
     },
     // STARTED
     () => {
