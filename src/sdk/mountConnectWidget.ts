@@ -136,8 +136,9 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
       // An option that cannot cross to the frame (a partner's `onLoad` function, a DOM node; the handshake forwards
       // every option it does not know): postMessage throws DataCloneError. Said now, rather than the start watchdog
       // blaming frameUrl 30 s later. Every other message carries only strings, numbers and booleans.
-      log('options ' + error);
-      exit({ reason: 'frameError' });
+      const message = 'options ' + error;
+      log(message);
+      exit({ reason: 'frameError', message });
     }
   };
   const log = (message: string) => void console.error('member-connect: ' + message);
@@ -179,7 +180,6 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
       previousFocus?.focus({ preventScroll: true });
     }
   };
-  const destroy = () => exit();
   const arm = (ms: number) => {
     clearTimeout(timer);
     timer = setTimeout(() => {
@@ -257,7 +257,7 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     // DONE: the success screen's primary action is where a modal's job is done.
     () => {
       if (ended) {
-        if (modal) destroy();
+        if (modal) exit();
         onDone?.();
       }
     },
@@ -282,5 +282,5 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
   (container ?? body).append(root);
   if (modal) iframe.focus();
 
-  return { close, back: () => started && post({ type: BACK }), destroy };
+  return { close, back: () => started && post({ type: BACK }), destroy: () => exit() };
 }
