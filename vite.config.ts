@@ -97,6 +97,10 @@ function frame(): UserConfig {
       // No source maps: whoever serves dist/frame/ would publish them (a 2 MB map of the whole widget).
       // Every browser that can run the widget supports modulepreload; the polyfill would only add bytes.
       modulePreload: { polyfill: false },
+      // Everything the page imports statically in one chunk with the entry. Left alone, Rolldown moves the modules the
+      // lazy steps share with the first screen (React, copy, queries) into a second first-load chunk: an extra request,
+      // its own gzip dictionary and interop helpers, 1.4 kB gzip more (issue 16 §5). Lazy steps import from the entry.
+      rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'index', tags: ['$initial'] }] } } },
     },
   };
 }

@@ -115,10 +115,11 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     return node;
   };
 
-  let ended = false;
-  let ready = false;
+  // Unset means false (no initialisers: bytes).
+  let ended: true | undefined;
+  let ready: true | undefined;
   // The frame confirmed the handshake (`STARTED`): from then on the widget owns closing; until then the host does.
-  let started = false;
+  let started: true | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const iframe = element('iframe', `border:0;display:block;width:100%;height:${modal ? '100%' : '600px'}`);
@@ -127,9 +128,19 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
   let root: HTMLElement = iframe;
   const previousFocus = doc.activeElement as HTMLElement | null;
 
-  const post = (message: HostToFrameMessage) =>
-    // A removed iframe has no window, so nothing reaches a destroyed mount.
-    iframe.contentWindow?.postMessage(envelope(message), frameOrigin);
+  const post = (message: HostToFrameMessage) => {
+    try {
+      // A removed iframe has no window, so nothing reaches a destroyed mount.
+      iframe.contentWindow?.postMessage(envelope(message), frameOrigin);
+    } catch (error) {
+      // An option that cannot cross to the frame (a partner's `onLoad` function, a DOM node; the handshake forwards
+      // every option it does not know): postMessage throws DataCloneError. Said now, rather than the start watchdog
+      // blaming frameUrl 30 s later. Every other message carries only strings, numbers and booleans.
+      const message = 'options ' + error;
+      log(message);
+      exit({ reason: 'frameError', message });
+    }
+  };
   const log = (message: string) => void console.error('member-connect: ' + message);
   // A non-empty string, or nothing after saying why: a token endpoint read with the wrong key (`body.token` of
   // `{ sessionToken }`) would otherwise hand the frame `undefined`, which it drops, and nothing would ever happen.
@@ -169,7 +180,6 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
       previousFocus?.focus({ preventScroll: true });
     }
   };
-  const destroy = () => exit();
   const arm = (ms: number) => {
     clearTimeout(timer);
     timer = setTimeout(() => {
@@ -247,7 +257,7 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
     // DONE: the success screen's primary action is where a modal's job is done.
     () => {
       if (ended) {
-        if (modal) destroy();
+        if (modal) exit();
         onDone?.();
       }
     },
@@ -272,5 +282,5 @@ export function mountConnectWidget(options: MountConnectWidgetOptions): ConnectW
   (container ?? body).append(root);
   if (modal) iframe.focus();
 
-  return { close, back: () => started && post({ type: BACK }), destroy };
+  return { close, back: () => started && post({ type: BACK }), destroy: () => exit() };
 }

@@ -390,4 +390,33 @@ describe('options the widget does not accept', () => {
     );
     expect(suite.t.problems.pageErrors).toEqual([]);
   });
+
+  it('end the session at once with onExit frameError when an option cannot be cloned (a function)', async () => {
+    const { page } = suite.t;
+    await page.goto('/sdk.html');
+    await page.route('**/test-sdk/sdk.iife.js', (route) =>
+      route.fulfill({ path: 'dist/lib/sdk.iife.js', contentType: 'text/javascript' }),
+    );
+    await page.addScriptTag({ url: '/test-sdk/sdk.iife.js' });
+    await page.evaluate(() => {
+      const sdk = (window as unknown as { MemberConnect: { mountConnectWidget: typeof mountConnectWidget } })
+        .MemberConnect;
+      sdk.mountConnectWidget({
+        frameUrl: '/frame/',
+        sessionToken: 'unused',
+        // Another vendor's callback, which the handshake forwards and Chromium cannot clone.
+        ...({ onLoad: () => undefined } as object),
+        onExit: (result) => document.body.setAttribute('data-exit', `${result.reason}: ${result.message}`),
+      });
+    });
+    // Its own message, not the 30 s watchdog's (which has none and blames frameUrl).
+    await expect
+      .poll(() => page.locator('body').getAttribute('data-exit'), { timeout: 15_000 })
+      .toMatch(/^frameError: options DataCloneError: .*could not be cloned/);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(suite.t.problems.consoleErrors).toContainEqual(
+      expect.stringContaining('member-connect: options DataCloneError'),
+    );
+    expect(suite.t.problems.consoleErrors).not.toContainEqual(expect.stringContaining('no frame started'));
+  });
 });

@@ -624,6 +624,28 @@ describe('mountConnectWidget: no silent hang (issue 14)', () => {
     expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({ reason: 'frameError' });
   });
 
+  it('ends with frameError at once, saying why, when an option cannot be cloned into the handshake', async () => {
+    const errors = consoleErrors();
+    const spies = callbacks();
+    // A partner option the widget does not know, which no structured clone can carry.
+    const options = { frameUrl: FRAME_URL, sessionToken: 't', onLoad: () => undefined, ...spies };
+    mountConnectWidget(options);
+    const [iframe] = iframes();
+    if (!iframe) throw new Error('no iframe');
+    // jsdom does not clone what it posts; a browser does, and throws DataCloneError before anything is sent.
+    const posted = spyOnFrame(iframe).mockImplementation((message) => void structuredClone(message));
+    fromFrame(iframe, { type: READY });
+    await settle();
+    expect(posted).toHaveBeenCalledTimes(1);
+    const said = /^options DataCloneError: .*could not be cloned/;
+    expect(spies.onExit).toHaveBeenCalledExactlyOnceWith({
+      reason: 'frameError',
+      message: expect.stringMatching(said),
+    });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(errors).toHaveBeenCalledExactlyOnceWith(`member-connect: ${spies.onExit.mock.calls[0]?.[0].message}`);
+  });
+
   it('a started frame is never timed out', async () => {
     vi.useFakeTimers();
     const spies = callbacks();
