@@ -14,6 +14,15 @@ import { acceptConsent } from '../support/demoFlow.ts';
 
 const suite = builtDemoSuite();
 
+/** The demo's `/sdk.html` with the classic-script SDK as shipped, served from the page's own origin so the CSP allows it. */
+async function loadShippedSdk(page: Page): Promise<void> {
+  await page.goto('/sdk.html');
+  await page.route('**/test-sdk/sdk.iife.js', (route) =>
+    route.fulfill({ path: 'dist/lib/sdk.iife.js', contentType: 'text/javascript' }),
+  );
+  await page.addScriptTag({ url: '/test-sdk/sdk.iife.js' });
+}
+
 // The wire constants, handed to the attacker's page so that its forgeries are well-formed messages of this version.
 const PROTOCOL_TYPES = {
   PROTOCOL: protocol.PROTOCOL,
@@ -336,12 +345,7 @@ describe('a hostile page on another origin', () => {
 describe('a wrong frameUrl (issue 14)', () => {
   it('ends with onExit frameError and a console error naming frameUrl, and the modal goes away', async () => {
     const { page } = suite.t;
-    await page.goto('/sdk.html');
-    // The classic-script SDK as shipped, served from the page's own origin so the demo's CSP allows it.
-    await page.route('**/test-sdk/sdk.iife.js', (route) =>
-      route.fulfill({ path: 'dist/lib/sdk.iife.js', contentType: 'text/javascript' }),
-    );
-    await page.addScriptTag({ url: '/test-sdk/sdk.iife.js' });
+    await loadShippedSdk(page);
     await page.evaluate(() => {
       const sdk = (window as unknown as { MemberConnect: { mountConnectWidget: typeof mountConnectWidget } })
         .MemberConnect;
@@ -364,11 +368,7 @@ describe('a wrong frameUrl (issue 14)', () => {
 describe('options the widget does not accept', () => {
   it('end the session with onExit frameError naming the option, from the frame, without waiting for the watchdog', async () => {
     const { page } = suite.t;
-    await page.goto('/sdk.html');
-    await page.route('**/test-sdk/sdk.iife.js', (route) =>
-      route.fulfill({ path: 'dist/lib/sdk.iife.js', contentType: 'text/javascript' }),
-    );
-    await page.addScriptTag({ url: '/test-sdk/sdk.iife.js' });
+    await loadShippedSdk(page);
     await page.evaluate(() => {
       const sdk = (window as unknown as { MemberConnect: { mountConnectWidget: typeof mountConnectWidget } })
         .MemberConnect;
@@ -393,11 +393,7 @@ describe('options the widget does not accept', () => {
 
   it('end the session at once with onExit frameError when an option cannot be cloned (a function)', async () => {
     const { page } = suite.t;
-    await page.goto('/sdk.html');
-    await page.route('**/test-sdk/sdk.iife.js', (route) =>
-      route.fulfill({ path: 'dist/lib/sdk.iife.js', contentType: 'text/javascript' }),
-    );
-    await page.addScriptTag({ url: '/test-sdk/sdk.iife.js' });
+    await loadShippedSdk(page);
     await page.evaluate(() => {
       const sdk = (window as unknown as { MemberConnect: { mountConnectWidget: typeof mountConnectWidget } })
         .MemberConnect;
