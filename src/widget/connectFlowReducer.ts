@@ -84,6 +84,8 @@ export type ConnectFlowEvent =
   | { type: 'mfaSubmitted' }
   /** The resume was refused (405/409: no longer CHALLENGED, e.g. EXPIRED): re-read the status for the real outcome. */
   | { type: 'resumeRefused' }
+  /** While the MFA step was shown, the member's status moved on (the question expired): act on the new status. */
+  | { type: 'statusChanged' }
   | { type: 'aggregationRestarted' }
   | { type: 'sessionExpired' }
   | { type: 'exitRequested' }
@@ -286,7 +288,8 @@ export function connectFlowReducer(
       return applyStatus(state, state.memberGuid, event.status, mode);
     }
     case 'mfa': {
-      if (event.type !== 'mfaSubmitted' && event.type !== 'resumeRefused') return state;
+      if (event.type !== 'mfaSubmitted' && event.type !== 'resumeRefused' && event.type !== 'statusChanged')
+        return state;
       return {
         step: 'connectionStatus',
         institutionCode: state.institutionCode,

@@ -138,6 +138,8 @@ export interface HeldStatusStream {
   readonly readers: Set<() => void>;
   /** A status that came while no step read it (during the MFA step, say): the next reader acts on it. */
   unread: MemberStatus | undefined;
+  /** Told of each such status as it comes: the MFA step hands over at once when the question is no longer asked. */
+  onUnread: ((status: MemberStatus) => void) | undefined;
   /** Challenges the person has answered: a status that asks only those again is older than the answer. */
   readonly answered: Set<string>;
   /** Ends it and empties the slot. */
@@ -180,6 +182,7 @@ function openHeld(slot: HeldStatusSlot, options: ReadHeldStatusOptions): HeldSta
     phase: 'open',
     readers: new Set(),
     unread: undefined,
+    onUnread: undefined,
     answered: new Set(),
     stop: () => {
       controller.abort();
@@ -192,7 +195,10 @@ function openHeld(slot: HeldStatusSlot, options: ReadHeldStatusOptions): HeldSta
     onStatus: (status) => {
       if (isAnswered(status, held.answered)) return false;
       queryClient.setQueryData(memberKeys.status(memberGuid), status);
-      if (held.readers.size === 0) held.unread = status;
+      if (held.readers.size === 0) {
+        held.unread = status;
+        held.onUnread?.(status);
+      }
       // An MFA question is not the end: the same stream brings what follows the answer.
       return isPollingDone(status, held.isOAuth) && !asksPerson(status);
     },
@@ -236,6 +242,24 @@ export function readHeldStatus(slot: HeldStatusSlot, options: ReadHeldStatusOpti
   }
   const own = held;
   return () => own.readers.delete(onFallback);
+}
+
+/**
+ * While the person reads a question: `onChange` is called when the held stream brings a status that asks nothing of
+ * the person any more (the time ran out, the bank ended the login). Returns the release.
+ */
+export function watchWhileAnswering(slot: HeldStatusSlot, memberGuid: string, onChange: () => void): () => void {
+  const held = slot.current;
+  if (held?.memberGuid !== memberGuid) return () => undefined;
+  // A status that still asks the person (the same question read again with another field changed) is no news: handing
+  // over would redraw the step and lose what the person typed.
+  const onUnread = (status: MemberStatus) => {
+    if (!asksPerson(status)) onChange();
+  };
+  held.onUnread = onUnread;
+  return () => {
+    if (held.onUnread === onUnread) held.onUnread = undefined;
+  };
 }
 
 /** The person answers these challenges: the held stream ignores a status that still asks only them. */

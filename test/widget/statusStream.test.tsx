@@ -170,6 +170,21 @@ describe('status stream', { timeout: 30_000 }, () => {
     expect(tap.opened()).toBe(1);
   });
 
+  it('shows that the time to answer ran out as soon as MX says so, while the question is on screen', async () => {
+    const { seen, overrides } = counting();
+    const { user, backend } = await connect('challenge', {
+      backend: { statusStream: true, challengeExpiryMs: 1500 },
+      overrides,
+    });
+    const answer = await screen.findByLabelText('What city were you born in?', {}, { timeout: 8000 });
+    await user.type(answer, 'cor');
+    // Nobody submits: the sandbox's question expires and its webhook reaches the held stream.
+    await screen.findByRole('heading', { name: 'The time to answer ran out.' }, { timeout: 8000 });
+    expect(backend.calls().filter((call) => call.path.endsWith('/resume'))).toEqual([]);
+    expect(seen.polls).toBe(0);
+    expect(seen.streams).toHaveLength(1);
+  });
+
   it('ends the held stream when the flow leaves the member (closed on the MFA step)', async () => {
     const backend = createFakeBackend({ statusStream: true });
     const tap = tapStreams(backend);

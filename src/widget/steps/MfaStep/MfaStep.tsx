@@ -10,7 +10,7 @@ import { CredentialForm } from '../../fields/CredentialForm';
 import { toCredentialAnswers } from '../../fields/fieldRegistry';
 import type { CredentialValues } from '../../fields/fieldTypes';
 import { useFlow } from '../../flowContext';
-import { markAnswered } from '../../statusStream';
+import { markAnswered, watchWhileAnswering } from '../../statusStream';
 import { useCopy } from '../../ui/copyContext';
 import { describeError } from '../../ui/errorCopy';
 import { InstitutionLogo } from '../../ui/InstitutionLogo';
@@ -45,6 +45,17 @@ export function MfaStep({ institutionCode, memberGuid, wasRejected }: MfaStepPro
   const questions = carried ?? asked.data;
   const resume = useMutation(resumeMemberMutation(client));
   const inFlight = useRef(false);
+
+  // The held status stream goes on while the person reads (docs/widget.md): a status that no longer asks this question
+  // (MX's time to answer ran out: EXPIRED) hands over to the connecting step, which acts on it, instead of the person
+  // typing an answer MX will refuse. Not while an answer is on its way: its reply decides.
+  useEffect(
+    () =>
+      watchWhileAnswering(heldStatus, memberGuid, () => {
+        if (!inFlight.current) dispatch({ type: 'statusChanged' });
+      }),
+    [dispatch, heldStatus, memberGuid],
+  );
 
   const reported = useRef(new Set<string>());
   useEffect(() => {
