@@ -1,5 +1,5 @@
 // How `GET /institutions?name=` matches and orders, written once: the sandbox answers with it, and the widget uses it
-// to narrow an answer it already holds (src/api/queries.ts, `refinedSearch`) instead of asking again.
+// to narrow an answer it already holds (src/api/queries.ts, `narrowedSearch`) instead of asking again.
 //
 // The spec says only "institutions in which the appended string appears" (example `mxbank`, which finds "MX Bank").
 // So: case-insensitive substring of the name, of the name without spaces, or of the code. Every part of that is a

@@ -7,6 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 
+import { delegateMembers } from './delegateMembers.ts';
+
 const INCOMING = Symbol('incoming');
 const OUTGOING = Symbol('outgoing');
 const URL_TEXT = Symbol('url');
@@ -15,7 +17,6 @@ const CONTROLLER = Symbol('controller');
 const BODY = Symbol('body');
 const BUILT = Symbol('built');
 const BUILT_HEADERS = Symbol('builtHeaders');
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 interface NodeRequest extends Request {
   [INCOMING]: IncomingMessage;
@@ -126,7 +127,7 @@ const incomingHeadersPrototype: object = Object.create(Headers.prototype, {
     },
   },
 });
-delegate(Headers.prototype, incomingHeadersPrototype, ['get', 'has'], buildHeaders);
+delegateMembers(Headers.prototype, incomingHeadersPrototype, ['get', 'has'], buildHeaders);
 
 function body(self: NodeRequest): ReadableStream<Uint8Array> | null {
   if (self[BODY] === undefined) {
@@ -202,8 +203,11 @@ const nodeRequestPrototype: object = Object.create(Request.prototype, {
     },
   },
 });
-delegate(Request.prototype, nodeRequestPrototype, ['method', 'url', 'headers', 'signal', 'body', 'bodyUsed'], (self) =>
-  buildRequest(self as NodeRequest),
+delegateMembers(
+  Request.prototype,
+  nodeRequestPrototype,
+  ['method', 'url', 'headers', 'signal', 'body', 'bodyUsed'],
+  (self) => buildRequest(self as NodeRequest),
 );
 // `new Request(request, init)` (Hono's `bodyLimit` makes one) reads the runtime's own state of `request`, kept under
 // symbols of its own on every instance (undici's): the lazy request hands over its built request's.
@@ -237,31 +241,3 @@ const LAZY_REQUESTS_WORK = ((): boolean => {
     return false;
   }
 })();
-
-/**
- * Defines every member of `source` on `target` (but those in `own`) as the same member of the object `built` returns:
- * the lazy objects above answer everything a real one does.
- */
-function delegate<T>(source: object, target: object, own: string[], built: (self: T) => object): void {
-  for (const key of Reflect.ownKeys(source)) {
-    if (key === 'constructor' || key === Symbol.toStringTag || (typeof key === 'string' && own.includes(key))) continue;
-    // Other symbols are the runtime's own internals, except iteration and how `util.inspect` shows the object.
-    if (typeof key === 'symbol' && key !== Symbol.iterator && key !== INSPECT) continue;
-    const descriptor = Object.getOwnPropertyDescriptor(source, key);
-    if (descriptor?.get !== undefined) {
-      const get = descriptor.get;
-      Object.defineProperty(target, key, {
-        get(this: T) {
-          return get.call(built(this)) as unknown;
-        },
-      });
-    } else if (typeof descriptor?.value === 'function') {
-      const method = descriptor.value as (...args: unknown[]) => unknown;
-      Object.defineProperty(target, key, {
-        value(this: T, ...args: unknown[]) {
-          return method.apply(built(this), args);
-        },
-      });
-    }
-  }
-}

@@ -7,6 +7,8 @@
 // `RawAnswer`.
 // No Node import here: the proxy that builds these answers runs everywhere.
 
+import { delegateMembers } from './delegateMembers.ts';
+
 // `Symbol.for`: two copies of the package (a partner's bundle and ours) still recognise each other's answers.
 const ACCEPTS_RAW_ANSWERS = Symbol.for('member-connect.acceptsRawAnswers');
 const PARTS = Symbol('parts');
@@ -80,23 +82,4 @@ const rawAnswerPrototype: object = Object.create(Response.prototype, {
     },
   },
 });
-for (const key of Reflect.ownKeys(Response.prototype)) {
-  if (key === 'constructor' || key === 'status' || key === 'ok' || key === Symbol.toStringTag) continue;
-  const descriptor = Object.getOwnPropertyDescriptor(Response.prototype, key);
-  if (descriptor === undefined) continue;
-  if (descriptor.get !== undefined) {
-    const get = descriptor.get;
-    Object.defineProperty(rawAnswerPrototype, key, {
-      get(this: RawAnswer) {
-        return get.call(build(this)) as unknown;
-      },
-    });
-  } else if (typeof descriptor.value === 'function') {
-    const method = descriptor.value as (...args: unknown[]) => unknown;
-    Object.defineProperty(rawAnswerPrototype, key, {
-      value(this: RawAnswer, ...args: unknown[]) {
-        return method.apply(build(this), args);
-      },
-    });
-  }
-}
+delegateMembers(Response.prototype, rawAnswerPrototype, ['status', 'ok'], (self: RawAnswer) => build(self));

@@ -16,6 +16,20 @@ function withBackend() {
   return backend;
 }
 
+/** A client whose first token ('old') the proxy refuses with 401; `sessionToken` hands out 'new' next. */
+function withExpiringToken() {
+  server.use(
+    http.all('*/api/connect/*', ({ request }) =>
+      request.headers.get('authorization') === 'Bearer old'
+        ? HttpResponse.json({ error: { message: 'expired' } }, { status: 401 })
+        : undefined,
+    ),
+  );
+  const tokens = ['old', 'new'];
+  const sessionToken = vi.fn(async () => tokens.shift() ?? 'none');
+  return { client: createApiClient({ baseUrl: BASE, sessionToken }), sessionToken };
+}
+
 describe('createApiClient', { timeout: 20_000 }, () => {
   it('searches institutions through the real proxy and sandbox, parsing the body', async () => {
     withBackend();
@@ -58,32 +72,14 @@ describe('createApiClient', { timeout: 20_000 }, () => {
 
   it('refreshes a function token once on 401 and retries', async () => {
     withBackend();
-    server.use(
-      http.all('*/api/connect/*', ({ request }) =>
-        request.headers.get('authorization') === 'Bearer old'
-          ? HttpResponse.json({ error: { message: 'expired' } }, { status: 401 })
-          : undefined,
-      ),
-    );
-    const tokens = ['old', 'new'];
-    const sessionToken = vi.fn(async () => tokens.shift() ?? 'none');
-    const client = createApiClient({ baseUrl: BASE, sessionToken });
+    const { client, sessionToken } = withExpiringToken();
     const favorites = await client.listFavoriteInstitutions();
     expect(favorites.institutions.length).toBeGreaterThan(0);
     expect(sessionToken).toHaveBeenCalledTimes(2);
   });
 
   it('refreshes once for requests refused together, and sends them all again with the new token', async () => {
-    server.use(
-      http.all('*/api/connect/*', ({ request }) =>
-        request.headers.get('authorization') === 'Bearer old'
-          ? HttpResponse.json({ error: { message: 'expired' } }, { status: 401 })
-          : undefined,
-      ),
-    );
-    const tokens = ['old', 'new'];
-    const sessionToken = vi.fn(async () => tokens.shift() ?? 'none');
-    const client = createApiClient({ baseUrl: BASE, sessionToken });
+    const { client, sessionToken } = withExpiringToken();
     const answers = await Promise.all([
       client.listFavoriteInstitutions(),
       client.searchInstitutions({ name: 'mx', page: 1, recordsPerPage: 5 }),

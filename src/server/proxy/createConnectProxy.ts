@@ -187,21 +187,18 @@ export function createConnectProxy(options: ConnectProxyOptions): Hono {
       );
       continue;
     }
-    const forward = forwardUpstream({ ...upstream, method: route.method });
-    const shape = shapeResponse(resolveShape(route.response, config.memberFields), watchers !== undefined);
-    if (route.startsJob === true && watchers !== undefined && bus !== undefined) {
-      app.on(
-        route.method,
-        route.path,
-        validateRequest(route, validation),
-        rateLimit,
-        announceJobStart(bus),
-        forward,
-        shape,
-      );
-      continue;
-    }
-    app.on(route.method, route.path, validateRequest(route, validation), rateLimit, forward, shape);
+    // A write that starts a job tells the member's status watchers once MX accepted it (announceJobStart.ts).
+    const announce =
+      route.startsJob === true && watchers !== undefined && bus !== undefined ? [announceJobStart(bus)] : [];
+    app.on(
+      route.method,
+      route.path,
+      validateRequest(route, validation),
+      rateLimit,
+      ...announce,
+      forwardUpstream({ ...upstream, method: route.method }),
+      shapeResponse(resolveShape(route.response, config.memberFields), watchers !== undefined),
+    );
   }
   for (const path of new Set(routes.map((route) => route.path))) {
     const allow = routes
